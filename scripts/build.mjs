@@ -1,0 +1,41 @@
+// Bundles the CLI and the library with esbuild: one file per entry plus shared chunks, so that
+// `--help` and `--version` load only the small CLI chunk and the TUI starts from one bundle.
+import { build } from 'esbuild';
+import { readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+rmSync(path.join(root, 'dist'), { recursive: true, force: true });
+mkdirSync(path.join(root, 'dist'), { recursive: true });
+const stub = path.join(root, 'scripts', 'empty-module.mjs');
+
+await build({
+  absWorkingDir: root,
+  entryPoints: { cli: 'src/cli/bin.ts', index: 'src/index.ts' },
+  outdir: 'dist',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: false,
+  minifySyntax: true,
+  legalComments: 'none',
+  chunkNames: 'chunks/[name]-[hash]',
+  // jiti loads its own files at run time; typescript is only an optional loader of cosmiconfig's.
+  external: ['jiti', 'typescript'],
+  alias: { 'react-devtools-core': stub },
+  define: {
+    __ROLEPLAY_VERSION__: JSON.stringify(pkg.version),
+    'process.env.NODE_ENV': '"production"',
+  },
+  banner: {
+    js: "import { createRequire as __roleplayRequire } from 'node:module'; const require = __roleplayRequire(import.meta.url);",
+  },
+  logLevel: 'warning',
+});
+
+const cli = path.join(root, 'dist', 'cli.js');
+writeFileSync(cli, `#!/usr/bin/env node\n${readFileSync(cli, 'utf8')}`, { mode: 0o755 });

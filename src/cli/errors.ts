@@ -1,0 +1,10 @@
+/** A mistake the user can fix: printed as one line, exit code 2, no stack trace. */
+export class UsageError extends Error {
+  readonly exitCode = 2;
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;

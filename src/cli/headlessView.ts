@@ -1,0 +1,96 @@
+/**
+ * The headless view: the transcript as plain text while it streams, or one JSON event per line.
+ * It only subscribes to the engine; all turn logic stays in the engine.
+ */
+import type { EngineEvent } from '../engine/events.js';
+import { nameOf, type RunState } from '../engine/runState.js';
+import { sanitize } from '../text/sanitize.js';
+
+export type Write = (text: string) => void;
+
+const ENDINGS: Record<string, string> = {
+  'end-marker': 'ended with END CONVERSATION',
+  'turn-limit': 'hit the turn limit: artifact marked incomplete',
+  skipped: 'skipped',
+  'phase-skipped': 'skipped with its phase',
+  quit: 'stopped',
+  failed: 'failed',
+};
+
+export function jsonView(write: Write): (event: EngineEvent) => void {
+  return (event) => write(`${JSON.stringify(event)}\n`);
+}
+
+/** Plain text. `state` is the journal's state, already updated with the event when this runs. */
+export function plainView(write: Write, state: RunState): (event: EngineEvent) => void {
+  let atLineStart = true;
+  const line = (text: string) => {
+    write(`${atLineStart ? '' : '\n'}${text}\n`);
+    atLineStart = true;
+  };
+  const role = (id: string | null) => sanitize(nameOf(state, 'roles', id));
+  const artifact = (id: string) => sanitize(nameOf(state, 'artifacts', id));
+  return (event) => {
+    switch (event.type) {
+      case 'run.started':
+        line(`roleplay: ${sanitize(event.task)}`);
+        line(`model: ${sanitize(event.model)} (${sanitize(event.provider)}), context: ${event.context}, session: ${event.sessionId}`);
+        break;
+      case 'phase.started': {
+        const phase = state.workflow?.phases[event.index];
+        line(`\n=== Phase ${event.index + 1}/${state.workflow?.phases.length ?? '?'}: ${sanitize(phase?.name ?? event.phaseId)} ===`);
+        break;
+      }
+      case 'conversation.started': {
+        const c = state.conversations.get(event.conversationId);
+        if (c) {
+          line(`\n--- ${sanitize(c.name)}: ${role(c.lead)} (lead) with ${role(c.assistant)}, ${artifact(c.input)} -> ${artifact(c.output)} ---`);
+        }
+        break;
+      }
+      case 'turn.started': {
+        const who = event.kind === 'sanity' ? 'Sanity check' : `${role(event.role)} (${event.side}, turn ${event.index + 1})`;
+        line(`\n[${who}]`);
+        atLineStart = true;
+        break;
+      }
+      case 'token': {
+        const text = sanitize(event.text);
+        if (text) {
+          write(text);
+          atLineStart = text.endsWith('\n');
+        }
+        break;
+      }
+      case 'retrying':
+        line(`retrying ${event.attempt}/${event.maxAttempts} in ${Math.ceil(event.delayMs / 1000)} s: ${sanitize(event.reason)}`);
+        break;
+      case 'turn.ended':
+        if (event.status === 'interrupted') line('[interrupted]');
+        else if (!atLineStart) line('');
+        break;
+      case 'customer.message':
+        line(`\n[Customer]\n${sanitize(event.text)}`);
+        break;
+      case 'conversation.ended': {
+        const a = event.artifact ? `; ${artifact(event.artifact.id)} written${event.artifact.incomplete ? ' (incomplete)' : ''}` : '';
+        line(`--- ${ENDINGS[event.reason] ?? event.reason} after ${event.turns} turns${a} ---`);
+        break;
+      }
+      case 'warning':
+        line(`warning: ${sanitize(event.message)}`);
+        break;
+      case 'error':
+        line(`error: ${sanitize(event.message)}`);
+        break;
+      case 'run.finished': {
+        const t = state.totals;
+        const tokens = `${t.promptTokens + t.completionTokens} tokens${t.estimated ? ' (estimated)' : ''}`;
+        line(`\nRun ${event.status}: ${t.turns} turns, ${tokens}.`);
+        break;
+      }
+      default:
+        break;
+    }
+  };
+}

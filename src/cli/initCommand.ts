@@ -1,0 +1,51 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { UsageError } from './errors.js';
+
+export const STARTER_CONFIG = `// roleplay.config.ts: the company, its workflow and its prompts.
+// Check it with \`roleplay validate\`; run it with \`roleplay "your task"\`.
+import { defineConfig } from 'roleplay';
+
+export default defineConfig({
+  // Start from the seed's software company: 7 roles, 9 artifacts, 8 conversations, 4 phases.
+  // Replace it by writing your own \`workflow: { description, roles, artifacts, conversations, phases }\`.
+  preset: 'software-company',
+
+  // The task when none is given on the command line.
+  // task: 'I want to create users in my application!',
+
+  // The model for every role that names none; --model, OPENAI_MODEL or OPENAI_API_MODEL win over it.
+  // model: 'gpt-4o-mini',
+  // temperature: 0.7,
+
+  // Most replies in one conversation before it ends with reason "turn-limit" (seed: 10).
+  // maxTurns: 10,
+
+  // Ask the model to answer SUCCESS before the first conversation, as the seed did.
+  // sanityCheck: true,
+
+  // 'thread': one growing thread for the whole run (the seed's way).
+  // 'scoped': each conversation starts from the initial message plus the artifacts produced so far.
+  // context: 'thread',
+
+  // Templates use {{placeholders}}; \`roleplay validate\` names the ones each template knows.
+  // prompts: {
+  //   start: 'START CONVERSATION {{conversation}}',
+  //   switch: 'SWITCH',
+  //   customer: 'The customer says: {{message}}',
+  // },
+
+  // Retries for network faults, with exponential backoff, and stall timeouts.
+  // retry: { attempts: 5, baseDelayMs: 1000, maxDelayMs: 30000, firstTokenTimeoutMs: 60000, idleTimeoutMs: 60000 },
+});
+`;
+
+export function initCommand(flags: { force?: boolean }, out: (line: string) => void): number {
+  const file = path.resolve(process.cwd(), 'roleplay.config.ts');
+  if (existsSync(file) && !flags.force) {
+    throw new UsageError('roleplay.config.ts already exists: edit it, or pass --force to overwrite it');
+  }
+  writeFileSync(file, STARTER_CONFIG);
+  out('Wrote roleplay.config.ts. Check it with `roleplay validate`, run it with `roleplay "your task"`.');
+  return 0;
+}

@@ -1,0 +1,108 @@
+/**
+ * The `roleplay` command. Parsing and help live here; every command is imported lazily so that
+ * `--help` and `--version` load neither Ink, React nor openai.
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { EXIT, UsageError } from './errors.js';
+
+declare const __ROLEPLAY_VERSION__: string | undefined;
+const VERSION = typeof __ROLEPLAY_VERSION__ === 'string' ? __ROLEPLAY_VERSION__ : '0.0.0-dev';
+
+function positiveInt(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n < 1 || n > 1000) {
+      throw new InvalidArgumentError(`${flag} takes a whole number from 1 to 1000`);
+    }
+    return n;
+  };
+}
+
+const HELP_AFTER = `
+Examples:
+  roleplay                                  the seed's task, offline demo model if no key is set
+  roleplay "a CLI that renames photos"      your task
+  roleplay --demo --headless | less         plain transcript, no key needed
+  roleplay --json > events.jsonl            one event per line
+  roleplay --base-url http://127.0.0.1:11434/v1 --model llama3.1   a local server (Ollama, vLLM, LM Studio)
+
+Keys in the TUI: space/enter next turn, a auto/step, c speak as the customer, s skip conversation,
+S skip phase, x stop the reply, r regenerate, q quit, ? all keys.
+
+Environment: OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL (or OPENAI_API_MODEL); .env and .env.local
+in the working directory are read. Exit codes: 0 done, 1 run failed, 2 usage or config error, 130 interrupted.`;
+
+export function buildProgram(out: (text: string) => void, err: (text: string) => void): Command {
+  const program = new Command('roleplay');
+  program
+    .description('Watch an LLM role-play a small company, step through its turns and steer it as the customer.')
+    .version(VERSION, '-v, --version', 'print the version')
+    .helpOption('-h, --help', 'show this help')
+    .argument('[task...]', 'the task for the company (default: the config\'s task, else the seed\'s)')
+    .option('-c, --config <path>', 'config file (default: roleplay.config.ts or another cosmiconfig place in the working directory)')
+    .option('-m, --model <id>', 'model id for roles that name none (default: OPENAI_MODEL, OPENAI_API_MODEL, config, gpt-4o-mini)')
+    .option('--base-url <url>', 'OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1 (default: OPENAI_BASE_URL)')
+    .option('--demo', 'use the offline demo model (also the default with no key and no base URL)')
+    .option('--demo-instant', 'make the demo model stream at once instead of at a realistic pace')
+    .option('--headless', 'no TUI: print the transcript as it streams (implied when stdout is not a terminal)')
+    .option('--json', 'headless, one JSON event per line')
+    .option('--auto', 'start in auto mode: turns follow each other without a key press')
+    .option('--step', 'start in step mode: each turn waits for space (the TUI default)')
+    .option('--max-turns <n>', 'most replies per conversation, for every conversation (config default: 10)', positiveInt('--max-turns'))
+    .addOption(new Option('--context <strategy>', 'thread: one growing thread; scoped: each conversation starts from the artifacts so far').choices(['thread', 'scoped']))
+    .option('-o, --out <dir>', 'where sessions are written', '.roleplay')
+    .addHelpText('after', HELP_AFTER)
+    .showSuggestionAfterError(true)
+    .configureOutput({ writeOut: out, writeErr: err })
+    .exitOverride()
+    .action(async (task: string[], flags) => {
+      const { runCommand } = await import('./runCommand.js');
+      process.exitCode = await runCommand(task, flags);
+    });
+
+  program
+    .command('validate')
+    .description('check a config and print what it defines')
+    .option('-c, --config <path>', 'config file (default: found in the working directory)')
+    .action(async (flags: { config?: string }) => {
+      const { validateCommand } = await import('./validateCommand.js');
+      process.exitCode = await validateCommand(flags, (line) => out(`${line}\n`));
+    });
+
+  program
+    .command('init')
+    .description('write a commented starter roleplay.config.ts in the working directory')
+    .option('-f, --force', 'overwrite an existing roleplay.config.ts')
+    .action(async (flags: { force?: boolean }) => {
+      const { initCommand } = await import('./initCommand.js');
+      process.exitCode = initCommand(flags, (line) => out(`${line}\n`));
+    });
+
+  for (const command of program.commands) command.configureOutput({ writeOut: out, writeErr: err }).exitOverride();
+  return program;
+}
+
+/** Runs the CLI; returns the exit code. User mistakes become one line on stderr and exit code 2. */
+export async function main(argv: string[]): Promise<number> {
+  const out = (text: string) => void process.stdout.write(text);
+  const err = (text: string) => void process.stderr.write(text);
+  const program = buildProgram(out, err);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) return EXIT.ok;
+      // Commander has already printed its one-line message.
+      err('Run "roleplay --help" for the options.\n');
+      return EXIT.usage;
+    }
+    const { ConfigError } = await import('../config/loadConfig.js');
+    if (error instanceof UsageError || error instanceof ConfigError) {
+      err(`roleplay: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    err(`roleplay: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return EXIT.failed;
+  }
+}

@@ -1,0 +1,113 @@
+/** Turns flags, environment and config into what a run needs: config, provider, model, mode, paths. */
+import path from 'node:path';
+import { loadConfig } from '../config/loadConfig.js';
+import type { ResolvedConfig } from '../config/resolve.js';
+import type { Mode } from '../engine/events.js';
+import type { Provider } from '../providers/types.js';
+import { loadDotenv } from './environment.js';
+import { UsageError } from './errors.js';
+
+export interface RunFlags {
+  config?: string;
+  model?: string;
+  baseUrl?: string;
+  demo?: boolean;
+  demoInstant?: boolean;
+  headless?: boolean;
+  json?: boolean;
+  auto?: boolean;
+  step?: boolean;
+  maxTurns?: number;
+  context?: 'thread' | 'scoped';
+  out?: string;
+}
+
+export interface RunSetup {
+  config: ResolvedConfig;
+  configPath: string | undefined;
+  provider: Provider;
+  /** One line for the user about which model runs, e.g. that the demo runs because no key is set. */
+  providerNote: string;
+  model: string;
+  task: string;
+  mode: Mode;
+  headless: boolean;
+  json: boolean;
+  outDir: string;
+}
+
+export const DEFAULT_MODEL = 'gpt-4o-mini';
+
+export async function prepareRun(
+  taskWords: string[],
+  flags: RunFlags,
+  io: { cwd: string; env: NodeJS.ProcessEnv; stdoutIsTTY: boolean; stdinIsTTY: boolean },
+): Promise<RunSetup> {
+  if (flags.auto && flags.step) throw new UsageError('--auto and --step contradict each other: pass one of them');
+  if (flags.json && flags.headless === false) throw new UsageError('--json needs headless mode');
+  loadDotenv(io.cwd, io.env);
+  const { config, filepath } = await loadConfig({ configPath: flags.config, cwd: io.cwd });
+  if (flags.maxTurns !== undefined) {
+    config.maxTurns = flags.maxTurns;
+    for (const conversation of config.workflow.conversations) conversation.maxTurns = flags.maxTurns;
+  }
+  if (flags.context) config.context = flags.context;
+
+  const env = io.env;
+  const apiKey = env.OPENAI_API_KEY?.trim() || undefined;
+  const baseURL = flags.baseUrl ?? (env.OPENAI_BASE_URL?.trim() || undefined);
+  if (baseURL !== undefined) checkUrl(baseURL, flags.baseUrl !== undefined ? '--base-url' : 'OPENAI_BASE_URL');
+  const envModel = env.OPENAI_MODEL?.trim() || env.OPENAI_API_MODEL?.trim() || undefined;
+
+  let provider: Provider;
+  let model: string;
+  let providerNote: string;
+  const useDemo = flags.demo || (!apiKey && !baseURL);
+  if (useDemo) {
+    if (!flags.demo && flags.model) {
+      throw new UsageError(
+        `OPENAI_API_KEY is not set, so model "${flags.model}" cannot run: set the key, use --base-url for a local server, or --demo for the offline model`,
+      );
+    }
+    const { DemoProvider } = await import('../providers/demoProvider.js');
+    provider = new DemoProvider(flags.demoInstant ? { tokenDelayMs: 0, firstTokenDelayMs: 0 } : {});
+    model = 'demo';
+    providerNote = flags.demo
+      ? 'Running the offline demo model (--demo).'
+      : 'No OPENAI_API_KEY and no --base-url: running the offline demo model. Set OPENAI_API_KEY to use a real one.';
+  } else {
+    const { OpenAIProvider } = await import('../providers/openaiProvider.js');
+    // Local servers (Ollama, vLLM, LM Studio) take any key; the SDK insists on one.
+    provider = new OpenAIProvider({ apiKey: apiKey ?? 'not-needed', baseURL });
+    model = flags.model ?? envModel ?? config.model ?? DEFAULT_MODEL;
+    providerNote = `Model ${model} at ${baseURL ?? 'api.openai.com'}.`;
+  }
+
+  const task = taskWords.join(' ').trim() || config.task;
+  const headless = flags.headless === true || flags.json === true || !io.stdoutIsTTY || !io.stdinIsTTY;
+  const mode: Mode = headless || flags.auto ? 'auto' : 'step';
+  return {
+    config,
+    configPath: filepath,
+    provider,
+    providerNote,
+    model,
+    task,
+    mode,
+    headless,
+    json: flags.json === true,
+    outDir: path.resolve(io.cwd, flags.out ?? '.roleplay'),
+  };
+}
+
+function checkUrl(value: string, source: string): void {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`${source}: "${value}" is not a URL: give one like http://127.0.0.1:11434/v1`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError(`${source}: "${value}" must start with http:// or https://`);
+  }
+}

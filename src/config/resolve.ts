@@ -1,0 +1,205 @@
+import type { z } from 'zod';
+import {
+  ConfigSchema,
+  type ArtifactSchema,
+  type ContextStrategy,
+  type ConversationSchema,
+  type PhaseSchema,
+  type RoleSchema,
+} from './schema.js';
+import { DEFAULT_PROMPTS, type Prompts } from './prompts.js';
+import { softwareCompany } from './presets/softwareCompany.js';
+
+type WithId<T> = Omit<T, 'id'> & { id: string };
+export type Role = WithId<z.output<typeof RoleSchema>>;
+export type Artifact = WithId<z.output<typeof ArtifactSchema>>;
+/** A conversation whose references are resolved to ids. */
+export type Conversation = WithId<z.output<typeof ConversationSchema>> & { maxTurns: number };
+export type Phase = WithId<z.output<typeof PhaseSchema>>;
+
+export interface Workflow {
+  description: string;
+  roles: Role[];
+  artifacts: Artifact[];
+  conversations: Conversation[];
+  phases: Phase[];
+}
+
+export interface RetryPolicy {
+  attempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  firstTokenTimeoutMs: number;
+  idleTimeoutMs: number;
+}
+
+export interface ResolvedConfig {
+  workflow: Workflow;
+  prompts: Prompts;
+  task: string;
+  model: string | undefined;
+  temperature: number | undefined;
+  maxTurns: number;
+  sanityCheck: boolean;
+  context: ContextStrategy;
+  retry: RetryPolicy;
+  preset: string | undefined;
+}
+
+export interface ConfigIssue {
+  /** Field path in the user's config, e.g. `workflow.conversations[2].lead`. */
+  path: string;
+  message: string;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = {
+  attempts: 5,
+  baseDelayMs: 1000,
+  maxDelayMs: 30_000,
+  firstTokenTimeoutMs: 60_000,
+  idleTimeoutMs: 60_000,
+};
+
+const PRESETS = { 'software-company': softwareCompany } as const;
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out ? `.${String(part)}` : String(part);
+  }
+  return out || '(root)';
+}
+
+export function slugify(name: string): string {
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'item'
+  );
+}
+
+/** Validates raw config data and resolves presets, defaults and references. */
+export function resolveConfig(raw: unknown): { config: ResolvedConfig } | { issues: ConfigIssue[] } {
+  const parsed = ConfigSchema.safeParse(raw ?? {});
+  if (!parsed.success) {
+    return {
+      issues: parsed.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message })),
+    };
+  }
+  const input = parsed.data;
+  const preset = input.preset ?? (input.workflow ? undefined : 'software-company');
+  const base = preset ? PRESETS[preset] : undefined;
+  const workflowInput = input.workflow ?? base?.workflow;
+  if (!workflowInput) return { issues: [{ path: 'workflow', message: 'is missing: set "workflow" or "preset"' }] };
+
+  const issues: ConfigIssue[] = [];
+  const workflow = resolveWorkflow(workflowInput, input.maxTurns ?? 10, issues);
+  if (issues.length) return { issues };
+
+  return {
+    config: {
+      workflow,
+      prompts: { ...DEFAULT_PROMPTS, ...stripUndefined(input.prompts ?? {}) },
+      task: input.task ?? base?.task ?? softwareCompany.task,
+      model: input.model,
+      temperature: input.temperature,
+      maxTurns: input.maxTurns ?? 10,
+      sanityCheck: input.sanityCheck ?? true,
+      context: input.context ?? 'thread',
+      retry: { ...DEFAULT_RETRY, ...stripUndefined(input.retry ?? {}) },
+      preset,
+    },
+  };
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+interface Named {
+  name: string;
+  id?: string | undefined;
+}
+
+/** Gives every entry an id and reports duplicate names or ids. */
+function index<T extends Named>(items: T[], section: string, issues: ConfigIssue[]): Array<WithId<T>> {
+  const seenNames = new Map<string, number>();
+  const seenIds = new Map<string, number>();
+  return items.map((item, i) => {
+    const id = item.id ?? slugify(item.name);
+    const lower = item.name.toLowerCase();
+    const path = `workflow.${section}[${i}]`;
+    if (seenNames.has(lower)) {
+      issues.push({ path: `${path}.name`, message: `duplicate name "${item.name}" (also at ${section}[${seenNames.get(lower)}])` });
+    } else if (seenIds.has(id)) {
+      issues.push({ path: `${path}.id`, message: `duplicate id "${id}" (also at ${section}[${seenIds.get(id)}])` });
+    }
+    seenNames.set(lower, i);
+    seenIds.set(id, i);
+    return { ...item, id };
+  });
+}
+
+function lookup(
+  items: ReadonlyArray<{ id: string; name: string }>,
+  ref: string,
+  kind: string,
+  path: string,
+  issues: ConfigIssue[],
+): string {
+  const found = items.find((item) => item.id === ref || item.name === ref) ??
+    items.find((item) => item.name.toLowerCase() === ref.toLowerCase());
+  if (found) return found.id;
+  const known = items.map((item) => item.name).join(', ');
+  issues.push({ path, message: `unknown ${kind} "${ref}" (known: ${known})` });
+  return ref;
+}
+
+function resolveWorkflow(
+  input: z.output<typeof ConfigSchema>['workflow'] & object,
+  defaultMaxTurns: number,
+  issues: ConfigIssue[],
+): Workflow {
+  const roles = index(input.roles, 'roles', issues);
+  const artifacts = index(input.artifacts, 'artifacts', issues);
+  const conversations = index(input.conversations, 'conversations', issues).map((conv, i) => {
+    const at = `workflow.conversations[${i}]`;
+    const lead = lookup(roles, conv.lead, 'role', `${at}.lead`, issues);
+    const assistant = lookup(roles, conv.assistant, 'role', `${at}.assistant`, issues);
+    if (lead === assistant) {
+      issues.push({ path: `${at}.assistant`, message: `is the same role as the lead ("${conv.lead}"): a conversation needs two roles` });
+    }
+    const inputArtifact = lookup(artifacts, conv.input, 'artifact', `${at}.input`, issues);
+    const output = lookup(artifacts, conv.output, 'artifact', `${at}.output`, issues);
+    if (inputArtifact === output) {
+      issues.push({ path: `${at}.output`, message: `is the same artifact as the input ("${conv.input}")` });
+    }
+    return { ...conv, lead, assistant, input: inputArtifact, output, maxTurns: conv.maxTurns ?? defaultMaxTurns };
+  });
+  const placed = new Map<string, string>();
+  const phases = index(input.phases, 'phases', issues).map((phase, p) => ({
+    ...phase,
+    conversations: phase.conversations.map((ref, c) => {
+      const path = `workflow.phases[${p}].conversations[${c}]`;
+      const id = lookup(conversations, ref, 'conversation', path, issues);
+      const other = placed.get(id);
+      if (other !== undefined) issues.push({ path, message: `conversation "${ref}" is already in phase "${other}"` });
+      placed.set(id, phase.name);
+      return id;
+    }),
+  }));
+  const producers = new Map<string, string>();
+  for (const [i, conv] of conversations.entries()) {
+    const other = producers.get(conv.output);
+    if (other !== undefined) {
+      issues.push({
+        path: `workflow.conversations[${i}].output`,
+        message: `artifact "${conv.output}" is already the output of "${other}"`,
+      });
+    }
+    producers.set(conv.output, conv.name);
+  }
+  return { description: input.description, roles, artifacts, conversations, phases };
+}

@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import { PROMPT_VARIABLES, type PromptName } from './prompts.js';
+
+const nonEmpty = z.string().trim().min(1, 'must not be empty');
+const idString = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes, e.g. "design-modalities"');
+const description = z.string();
+/** A reference to another entry of the workflow, by its name or its id. */
+const reference = nonEmpty;
+const temperature = z.number().min(0, 'must be at least 0').max(2, 'must be at most 2');
+const turns = z.number().int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000');
+
+export const RoleSchema = z.strictObject({
+  name: nonEmpty,
+  id: idString.optional(),
+  description,
+  model: nonEmpty.optional(),
+  temperature: temperature.optional(),
+});
+
+export const ArtifactSchema = z.strictObject({
+  name: nonEmpty,
+  id: idString.optional(),
+  description,
+});
+
+export const ConversationSchema = z.strictObject({
+  name: nonEmpty,
+  id: idString.optional(),
+  description,
+  lead: reference,
+  assistant: reference,
+  input: reference,
+  output: reference,
+  maxTurns: turns.optional(),
+});
+
+export const PhaseSchema = z.strictObject({
+  name: nonEmpty,
+  id: idString.optional(),
+  description,
+  conversations: z.array(reference).min(1, 'a phase needs at least one conversation'),
+});
+
+export const WorkflowSchema = z.strictObject({
+  description,
+  roles: z.array(RoleSchema).min(2, 'a workflow needs at least two roles'),
+  artifacts: z.array(ArtifactSchema).min(1, 'a workflow needs at least one artifact'),
+  conversations: z.array(ConversationSchema).min(1, 'a workflow needs at least one conversation'),
+  phases: z.array(PhaseSchema).min(1, 'a workflow needs at least one phase'),
+});
+
+function template(name: PromptName) {
+  const allowed = PROMPT_VARIABLES[name];
+  return z.string().superRefine((text, ctx) => {
+    for (const match of text.matchAll(/\{\{\s*([^}]*?)\s*\}\}/g)) {
+      const variable = match[1] ?? '';
+      if (!(allowed as readonly string[]).includes(variable)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `unknown placeholder {{${variable}}} (this template knows ${
+            allowed.length ? allowed.map((v) => `{{${v}}}`).join(', ') : 'no placeholders'
+          })`,
+        });
+      }
+    }
+  });
+}
+
+export const PromptsSchema = z.strictObject({
+  system: template('system').optional(),
+  initial: template('initial').optional(),
+  sanity: template('sanity').optional(),
+  start: template('start').optional(),
+  switch: template('switch').optional(),
+  customer: template('customer').optional(),
+  artifacts: template('artifacts').optional(),
+});
+
+export const RetrySchema = z.strictObject({
+  attempts: z.number().int().min(0).max(20).optional(),
+  baseDelayMs: z.number().int().min(0).max(600_000).optional(),
+  maxDelayMs: z.number().int().min(0).max(600_000).optional(),
+  firstTokenTimeoutMs: z.number().int().min(100).max(3_600_000).optional(),
+  idleTimeoutMs: z.number().int().min(100).max(3_600_000).optional(),
+});
+
+export const PRESET_NAMES = ['software-company'] as const;
+
+export const ConfigSchema = z.strictObject({
+  preset: z.enum(PRESET_NAMES).optional(),
+  workflow: WorkflowSchema.optional(),
+  task: nonEmpty.optional(),
+  prompts: PromptsSchema.optional(),
+  model: nonEmpty.optional(),
+  temperature: temperature.optional(),
+  maxTurns: turns.optional(),
+  sanityCheck: z.boolean().optional(),
+  context: z.enum(['thread', 'scoped']).optional(),
+  retry: RetrySchema.optional(),
+});
+
+/** What a user writes: every field optional, a preset or a workflow. */
+export type RoleplayConfig = z.input<typeof ConfigSchema>;
+export type WorkflowInput = z.input<typeof WorkflowSchema>;
+export type ContextStrategy = 'thread' | 'scoped';

@@ -1,0 +1,119 @@
+import type { ChatMessage } from '../providers/types.js';
+
+export type Mode = 'auto' | 'step';
+export type TurnKind = 'sanity' | 'start' | 'switch';
+export type Side = 'lead' | 'assistant';
+export type TurnStatus = 'complete' | 'interrupted' | 'failed';
+export type ConversationEndReason = 'end-marker' | 'turn-limit' | 'skipped' | 'phase-skipped' | 'quit' | 'failed';
+export type RunStatus = 'completed' | 'quit' | 'failed';
+
+export interface WorkflowOutline {
+  description: string;
+  roles: Array<{ id: string; name: string }>;
+  artifacts: Array<{ id: string; name: string }>;
+  phases: Array<{
+    id: string;
+    name: string;
+    conversations: Array<{
+      id: string;
+      name: string;
+      lead: string;
+      assistant: string;
+      input: string;
+      output: string;
+      maxTurns: number;
+    }>;
+  }>;
+}
+
+export interface NextTurn {
+  conversationId: string | null;
+  kind: TurnKind;
+  role: string | null;
+  side: Side | null;
+}
+
+export interface Usage {
+  promptTokens: number;
+  completionTokens: number;
+  /** True when the server sent no usage and the numbers are estimated from the text. */
+  estimated: boolean;
+}
+
+/** Every event the engine emits. The journal stores them; headless and the TUI render them. */
+export type EngineEventBody =
+  | {
+      type: 'run.started';
+      sessionId: string;
+      task: string;
+      provider: string;
+      model: string;
+      mode: Mode;
+      context: 'thread' | 'scoped';
+      workflow: WorkflowOutline;
+    }
+  | { type: 'phase.started'; phaseId: string; index: number }
+  | { type: 'phase.ended'; phaseId: string; skipped: boolean }
+  | { type: 'conversation.started'; conversationId: string; phaseId: string }
+  | {
+      type: 'conversation.ended';
+      conversationId: string;
+      reason: ConversationEndReason;
+      turns: number;
+      artifact: { id: string; text: string; incomplete: boolean } | null;
+    }
+  | {
+      type: 'turn.started';
+      turnId: string;
+      conversationId: string | null;
+      kind: TurnKind;
+      role: string | null;
+      side: Side | null;
+      index: number;
+      attempt: number;
+      model: string;
+      temperature: number | undefined;
+      /** The exact messages sent for this turn. */
+      request: ChatMessage[];
+    }
+  | { type: 'token'; turnId: string; text: string }
+  | { type: 'usage'; turnId: string; usage: Usage }
+  | { type: 'retrying'; turnId: string; attempt: number; maxAttempts: number; delayMs: number; reason: string }
+  | {
+      type: 'turn.ended';
+      turnId: string;
+      status: TurnStatus;
+      text: string;
+      speaker: string | null;
+      endsConversation: boolean;
+      durationMs: number;
+      firstTokenMs: number | null;
+    }
+  | { type: 'turn.discarded'; turnId: string; reason: 'regenerate' }
+  | { type: 'customer.message'; conversationId: string | null; text: string }
+  | { type: 'mode.changed'; mode: Mode }
+  | { type: 'waiting'; reason: 'step' | 'paused'; message: string | null; next: NextTurn }
+  | { type: 'resumed' }
+  | { type: 'warning'; code: string; message: string; turnId?: string }
+  | { type: 'error'; message: string; fatal: boolean; turnId?: string }
+  | { type: 'run.finished'; status: RunStatus; reason: string | null };
+
+/** An event as emitted: the body plus its place in the session. */
+export type EngineEvent = EngineEventBody & { seq: number; t: number };
+export type EventOf<T extends EngineEvent['type']> = Extract<EngineEvent, { type: T }>;
+
+/** The commands a view may send. Each is safe to send at any time. */
+export interface EngineCommands {
+  /** Send the next turn (START or SWITCH) when stepping, or resume when paused. */
+  step(): void;
+  setMode(mode: Mode): void;
+  /** Speak as the customer. Goes into the thread before the next turn. */
+  intervene(text: string): void;
+  skipConversation(): void;
+  skipPhase(): void;
+  /** Stop the reply being generated; its partial text stays, marked interrupted, and the run pauses. */
+  abort(): void;
+  /** Drop the last reply of the current conversation and generate it again. */
+  regenerate(): void;
+  quit(): void;
+}

@@ -1,0 +1,290 @@
+/**
+ * The state of a run as its events tell it. Views (TUI, transcript writer) fold events into it with
+ * `applyEvent`. It mutates in place so a token costs O(1); views track changes with `version`.
+ */
+import type {
+  ConversationEndReason,
+  EngineEvent,
+  Mode,
+  NextTurn,
+  RunStatus,
+  Side,
+  TurnKind,
+  Usage,
+  WorkflowOutline,
+} from './events.js';
+
+export type ConversationStatus = 'pending' | 'active' | 'done' | 'turn-limit' | 'skipped' | 'quit' | 'failed';
+
+export interface TurnView {
+  turnId: string;
+  conversationId: string | null;
+  kind: TurnKind;
+  role: string | null;
+  side: Side | null;
+  index: number;
+  model: string;
+  text: string;
+  status: 'streaming' | 'complete' | 'interrupted' | 'failed';
+  speaker: string | null;
+  usage: Usage | null;
+  durationMs: number | null;
+  firstTokenMs: number | null;
+  retry: { attempt: number; maxAttempts: number; delayMs: number; reason: string; at: number } | null;
+  warnings: string[];
+  discarded: boolean;
+  startedAt: number;
+}
+
+export type TranscriptItem = { kind: 'turn'; turnId: string } | { kind: 'customer'; text: string };
+
+export interface ConversationView {
+  id: string;
+  name: string;
+  phaseId: string;
+  lead: string;
+  assistant: string;
+  input: string;
+  output: string;
+  maxTurns: number;
+  status: ConversationStatus;
+  turns: number;
+  items: TranscriptItem[];
+  endReason: ConversationEndReason | null;
+}
+
+export type Activity = 'starting' | 'generating' | 'waiting' | 'paused' | 'retrying' | 'done';
+
+export interface RunState {
+  version: number;
+  sessionId: string;
+  task: string;
+  provider: string;
+  model: string;
+  mode: Mode;
+  context: 'thread' | 'scoped';
+  workflow: WorkflowOutline | null;
+  conversations: Map<string, ConversationView>;
+  turns: Map<string, TurnView>;
+  /** Turns outside any conversation (the sanity check) and customer messages sent before the first one. */
+  preamble: TranscriptItem[];
+  activeConversationId: string | null;
+  activeTurnId: string | null;
+  activity: Activity;
+  waiting: { reason: 'step' | 'paused'; message: string | null; next: NextTurn } | null;
+  finished: { status: RunStatus; reason: string | null } | null;
+  totals: { promptTokens: number; completionTokens: number; estimated: boolean; turns: number };
+  artifacts: Map<string, { text: string; incomplete: boolean }>;
+  warnings: Array<{ code: string; message: string; turnId?: string | undefined }>;
+  lastError: string | null;
+}
+
+export function createRunState(): RunState {
+  return {
+    version: 0,
+    sessionId: '',
+    task: '',
+    provider: '',
+    model: '',
+    mode: 'step',
+    context: 'thread',
+    workflow: null,
+    conversations: new Map(),
+    turns: new Map(),
+    preamble: [],
+    activeConversationId: null,
+    activeTurnId: null,
+    activity: 'starting',
+    waiting: null,
+    finished: null,
+    totals: { promptTokens: 0, completionTokens: 0, estimated: false, turns: 0 },
+    artifacts: new Map(),
+    warnings: [],
+    lastError: null,
+  };
+}
+
+const END_STATUS: Record<ConversationEndReason, ConversationStatus> = {
+  'end-marker': 'done',
+  'turn-limit': 'turn-limit',
+  skipped: 'skipped',
+  'phase-skipped': 'skipped',
+  quit: 'quit',
+  failed: 'failed',
+};
+
+function itemsFor(state: RunState, conversationId: string | null): TranscriptItem[] {
+  return (conversationId && state.conversations.get(conversationId)?.items) || state.preamble;
+}
+
+export function applyEvent(state: RunState, event: EngineEvent): RunState {
+  state.version++;
+  switch (event.type) {
+    case 'run.started': {
+      Object.assign(state, {
+        sessionId: event.sessionId,
+        task: event.task,
+        provider: event.provider,
+        model: event.model,
+        mode: event.mode,
+        context: event.context,
+        workflow: event.workflow,
+      });
+      for (const phase of event.workflow.phases) {
+        for (const c of phase.conversations) {
+          state.conversations.set(c.id, {
+            ...c,
+            phaseId: phase.id,
+            status: 'pending',
+            turns: 0,
+            items: [],
+            endReason: null,
+          });
+        }
+      }
+      break;
+    }
+    case 'conversation.started': {
+      const conv = state.conversations.get(event.conversationId);
+      if (conv) conv.status = 'active';
+      state.activeConversationId = event.conversationId;
+      break;
+    }
+    case 'conversation.ended': {
+      const conv = state.conversations.get(event.conversationId);
+      if (conv) {
+        conv.status = END_STATUS[event.reason];
+        conv.endReason = event.reason;
+        conv.turns = event.turns;
+      }
+      if (event.artifact) state.artifacts.set(event.artifact.id, { text: event.artifact.text, incomplete: event.artifact.incomplete });
+      break;
+    }
+    case 'phase.ended': {
+      if (event.skipped) {
+        const phase = state.workflow?.phases.find((p) => p.id === event.phaseId);
+        for (const c of phase?.conversations ?? []) {
+          const conv = state.conversations.get(c.id);
+          if (conv?.status === 'pending') conv.status = 'skipped';
+        }
+      }
+      break;
+    }
+    case 'turn.started': {
+      state.turns.set(event.turnId, {
+        turnId: event.turnId,
+        conversationId: event.conversationId,
+        kind: event.kind,
+        role: event.role,
+        side: event.side,
+        index: event.index,
+        model: event.model,
+        text: '',
+        status: 'streaming',
+        speaker: null,
+        usage: null,
+        durationMs: null,
+        firstTokenMs: null,
+        retry: null,
+        warnings: [],
+        discarded: false,
+        startedAt: event.t,
+      });
+      itemsFor(state, event.conversationId).push({ kind: 'turn', turnId: event.turnId });
+      state.activeTurnId = event.turnId;
+      state.activity = 'generating';
+      state.waiting = null;
+      break;
+    }
+    case 'token': {
+      const turn = state.turns.get(event.turnId);
+      if (turn) {
+        turn.text += event.text;
+        turn.retry = null;
+      }
+      if (state.activity === 'retrying') state.activity = 'generating';
+      break;
+    }
+    case 'retrying': {
+      const turn = state.turns.get(event.turnId);
+      if (turn) {
+        turn.text = '';
+        turn.retry = { attempt: event.attempt, maxAttempts: event.maxAttempts, delayMs: event.delayMs, reason: event.reason, at: event.t };
+      }
+      state.activity = 'retrying';
+      break;
+    }
+    case 'usage': {
+      const turn = state.turns.get(event.turnId);
+      if (turn) turn.usage = event.usage;
+      state.totals.promptTokens += event.usage.promptTokens;
+      state.totals.completionTokens += event.usage.completionTokens;
+      state.totals.estimated ||= event.usage.estimated;
+      break;
+    }
+    case 'turn.ended': {
+      const turn = state.turns.get(event.turnId);
+      if (turn) {
+        Object.assign(turn, {
+          text: event.text,
+          status: event.status,
+          speaker: event.speaker,
+          durationMs: event.durationMs,
+          firstTokenMs: event.firstTokenMs,
+          retry: null,
+        });
+        const conv = turn.conversationId ? state.conversations.get(turn.conversationId) : undefined;
+        if (conv && event.status !== 'failed') conv.turns = turn.index + 1;
+      }
+      if (event.status !== 'failed') state.totals.turns++;
+      state.activeTurnId = null;
+      state.activity = 'waiting';
+      break;
+    }
+    case 'turn.discarded': {
+      const turn = state.turns.get(event.turnId);
+      if (turn) {
+        turn.discarded = true;
+        const conv = turn.conversationId ? state.conversations.get(turn.conversationId) : undefined;
+        if (conv) conv.turns = turn.index;
+      }
+      break;
+    }
+    case 'customer.message':
+      itemsFor(state, event.conversationId).push({ kind: 'customer', text: event.text });
+      break;
+    case 'mode.changed':
+      state.mode = event.mode;
+      break;
+    case 'waiting':
+      state.waiting = { reason: event.reason, message: event.message, next: event.next };
+      state.activity = event.reason === 'paused' ? 'paused' : 'waiting';
+      break;
+    case 'resumed':
+      state.waiting = null;
+      break;
+    case 'warning': {
+      state.warnings.push({ code: event.code, message: event.message, turnId: event.turnId });
+      const turn = event.turnId ? state.turns.get(event.turnId) : undefined;
+      turn?.warnings.push(event.message);
+      break;
+    }
+    case 'error':
+      state.lastError = event.message;
+      break;
+    case 'run.finished':
+      state.finished = { status: event.status, reason: event.reason };
+      state.activity = 'done';
+      state.waiting = null;
+      state.activeTurnId = null;
+      break;
+    case 'phase.started':
+      break;
+  }
+  return state;
+}
+
+export function nameOf(state: RunState, kind: 'roles' | 'artifacts', id: string | null): string {
+  if (!id) return '';
+  return state.workflow?.[kind].find((x) => x.id === id)?.name ?? id;
+}

@@ -1,0 +1,4 @@
+export { defineConfig } from './config/defineConfig.js';
+export type { RoleplayConfig, WorkflowInput, ContextStrategy } from './config/schema.js';
+export { DEFAULT_PROMPTS } from './config/prompts.js';
+export { softwareCompany } from './config/presets/softwareCompany.js';

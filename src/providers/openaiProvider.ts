@@ -1,0 +1,142 @@
+import OpenAI from 'openai';
+import { ProviderError, type ModelRequest, type Provider, type StreamChunk } from './types.js';
+
+export interface OpenAIProviderOptions {
+  apiKey: string;
+  baseURL?: string | undefined;
+  /** Per-request timeout for the connection and headers; the engine watches the stream itself. */
+  timeoutMs?: number;
+}
+
+/** Replaces the API key, and anything shaped like one, so no error message can carry it. */
+export function redactSecrets(text: string, secret?: string): string {
+  let out = secret && secret.length >= 4 ? text.split(secret).join('[redacted]') : text;
+  out = out.replace(/\b(sk|rk|pk)-[A-Za-z0-9_*\-]{6,}/g, '$1-[redacted]');
+  return out;
+}
+
+function parseRetryAfter(headers: Headers | undefined): number | undefined {
+  const ms = headers?.get('retry-after-ms');
+  if (ms && Number.isFinite(Number(ms))) return Number(ms);
+  const value = headers?.get('retry-after');
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
+}
+
+function describeCause(error: unknown): string {
+  let cause: unknown = error;
+  for (let depth = 0; depth < 5 && cause; depth++) {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) {
+      const words: Record<string, string> = {
+        ECONNREFUSED: 'connection refused',
+        ECONNRESET: 'connection reset',
+        ENOTFOUND: 'host not found',
+        ETIMEDOUT: 'connection timed out',
+        EAI_AGAIN: 'host lookup failed',
+      };
+      return words[code] ?? code;
+    }
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Chat Completions streaming against OpenAI or any OpenAI-compatible server. */
+export class OpenAIProvider implements Provider {
+  readonly label: string;
+  private readonly client: OpenAI;
+  private sendStreamOptions = true;
+
+  constructor(private readonly options: OpenAIProviderOptions) {
+    this.client = new OpenAI({
+      apiKey: options.apiKey,
+      baseURL: options.baseURL,
+      maxRetries: 0,
+      timeout: options.timeoutMs ?? 600_000,
+    });
+    this.label = options.baseURL ? new URL(options.baseURL).host : 'openai';
+  }
+
+  async *stream(request: ModelRequest, signal: AbortSignal): AsyncGenerator<StreamChunk> {
+    let stream;
+    try {
+      stream = await this.open(request, signal);
+    } catch (error) {
+      if (this.sendStreamOptions && this.rejectsStreamOptions(error)) {
+        // Some OpenAI-compatible servers refuse stream_options; ask once without, and remember.
+        this.sendStreamOptions = false;
+        stream = await this.open(request, signal).catch((e: unknown) => this.fail(e, signal));
+      } else {
+        this.fail(error, signal);
+      }
+    }
+    let finished = false;
+    try {
+      for await (const chunk of stream) {
+        const choice = chunk.choices?.[0];
+        const text = choice?.delta?.content;
+        if (text) yield { type: 'delta', text };
+        if (choice?.finish_reason) finished = true;
+        if (chunk.usage) {
+          yield {
+            type: 'usage',
+            promptTokens: chunk.usage.prompt_tokens ?? 0,
+            completionTokens: chunk.usage.completion_tokens ?? 0,
+          };
+        }
+      }
+    } catch (error) {
+      this.fail(error, signal);
+    }
+    if (!finished && !signal.aborted) {
+      throw new ProviderError('the connection closed before the reply was finished', true);
+    }
+  }
+
+  private open(request: ModelRequest, signal: AbortSignal) {
+    return this.client.chat.completions.create(
+      {
+        model: request.model,
+        messages: request.messages,
+        ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+        stream: true,
+        ...(this.sendStreamOptions ? { stream_options: { include_usage: true } } : {}),
+      },
+      { signal },
+    );
+  }
+
+  private rejectsStreamOptions(error: unknown): boolean {
+    return (
+      error instanceof OpenAI.APIError &&
+      (error.status === 400 || error.status === 422) &&
+      /stream_options|include_usage/i.test(`${error.message} ${JSON.stringify(error.error ?? '')}`)
+    );
+  }
+
+  private fail(error: unknown, signal: AbortSignal): never {
+    if (signal.aborted) throw signal.reason ?? error;
+    const key = this.options.apiKey;
+    if (error instanceof OpenAI.APIConnectionTimeoutError) {
+      throw new ProviderError('the request timed out', true);
+    }
+    if (error instanceof OpenAI.APIConnectionError) {
+      const where = this.options.baseURL ?? 'api.openai.com';
+      throw new ProviderError(`cannot reach ${where} (${redactSecrets(describeCause(error), key)})`, true);
+    }
+    if (error instanceof OpenAI.APIError && error.status !== undefined) {
+      const status = error.status;
+      const detail = redactSecrets(error.message.replace(/^\d{3}\s*/, ''), key);
+      const retryable = status === 408 || status === 409 || status === 429 || status >= 500;
+      const hint = status === 401 ? 'the server rejected the API key (check OPENAI_API_KEY)' : detail;
+      throw new ProviderError(`HTTP ${status}: ${hint}`, retryable, parseRetryAfter(error.headers), status);
+    }
+    const message = redactSecrets(describeCause(error), key);
+    // A body that breaks off mid-stream surfaces as a plain error: treat it as a dropped connection.
+    throw new ProviderError(`the stream broke off: ${message}`, true);
+  }
+}

@@ -1,0 +1,50 @@
+/** What a model provider sees and yields. No engine or UI concepts beyond the request's metadata. */
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+/** Facts about the turn that the offline demo model writes its replies from. Never sent over the network. */
+export interface TurnMeta {
+  kind: 'sanity' | 'start' | 'switch';
+  task: string;
+  workflowDescription: string;
+  speaker?: { name: string; description: string; side: 'lead' | 'assistant' };
+  partner?: { name: string; side: 'lead' | 'assistant' };
+  conversation?: { name: string; description: string; turnIndex: number };
+  input?: { name: string; description: string; text: string | undefined };
+  output?: { name: string; description: string };
+  /** Customer messages sent since the previous reply. */
+  customer: string[];
+}
+
+export interface ModelRequest {
+  model: string;
+  temperature: number | undefined;
+  messages: ChatMessage[];
+  meta: TurnMeta;
+}
+
+export type StreamChunk =
+  | { type: 'delta'; text: string }
+  | { type: 'usage'; promptTokens: number; completionTokens: number };
+
+export interface Provider {
+  /** Shown to the user: "demo", or the model host. */
+  readonly label: string;
+  stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<StreamChunk>;
+}
+
+/** A provider failure, classified so the engine can decide to retry. */
+export class ProviderError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    readonly retryAfterMs?: number,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = 'ProviderError';
+  }
+}

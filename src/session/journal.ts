@@ -1,0 +1,86 @@
+/**
+ * The session on disk: `events.jsonl` appended as things happen, plus `transcript.md` and
+ * `artifacts/<id>.md` rewritten as conversations end. Owner-only permissions; no secrets in any event.
+ */
+import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { EngineEvent } from '../engine/events.js';
+import { applyEvent, createRunState, type RunState } from '../engine/runState.js';
+import { renderTranscript } from './transcript.js';
+
+export function newSessionId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
+  return `${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+const TOKEN_FLUSH_MS = 50;
+
+export class SessionJournal {
+  readonly dir: string;
+  readonly state: RunState = createRunState();
+  private readonly fd: number;
+  private pending: EngineEvent | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  constructor(outDir: string, readonly sessionId: string) {
+    this.dir = path.join(outDir, 'sessions', sessionId);
+    mkdirSync(path.join(this.dir, 'artifacts'), { recursive: true, mode: 0o700 });
+    this.fd = openSync(path.join(this.dir, 'events.jsonl'), 'a', 0o600);
+  }
+
+  /** Records one engine event. Tokens of one turn are merged into one line per flush window. */
+  record(event: EngineEvent): void {
+    if (this.closed) return;
+    applyEvent(this.state, event);
+    if (event.type === 'token') {
+      if (this.pending && this.pending.type === 'token' && this.pending.turnId === event.turnId) {
+        this.pending = { ...this.pending, text: this.pending.text + event.text, seq: event.seq };
+      } else {
+        this.flush();
+        this.pending = event;
+      }
+      this.timer ??= setTimeout(() => this.flush(), TOKEN_FLUSH_MS).unref();
+      return;
+    }
+    this.flush();
+    this.write(event);
+    if (event.type === 'conversation.ended') {
+      if (event.artifact) this.writeArtifact(event.artifact.id, event.artifact.text, event.artifact.incomplete, event.reason);
+      this.writeTranscript();
+    }
+    if (event.type === 'run.finished') this.writeTranscript();
+  }
+
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.pending) {
+      const event = this.pending;
+      this.pending = null;
+      this.write(event);
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.flush();
+    this.writeTranscript();
+    this.closed = true;
+    closeSync(this.fd);
+  }
+
+  private write(event: EngineEvent): void {
+    writeSync(this.fd, `${JSON.stringify(event)}\n`);
+  }
+
+  private writeTranscript(): void {
+    writeFileSync(path.join(this.dir, 'transcript.md'), renderTranscript(this.state), { mode: 0o600 });
+  }
+
+  private writeArtifact(id: string, text: string, incomplete: boolean, reason: string): void {
+    const note = incomplete ? `> Incomplete: the conversation ${reason === 'turn-limit' ? 'hit its turn limit' : `ended (${reason})`} before END CONVERSATION.\n\n` : '';
+    writeFileSync(path.join(this.dir, 'artifacts', `${id}.md`), `${note}${text.trim()}\n`, { mode: 0o600 });
+  }
+}

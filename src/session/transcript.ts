@@ -1,0 +1,62 @@
+import { nameOf, type RunState, type TurnView } from '../engine/runState.js';
+
+const REASONS: Record<string, string> = {
+  'end-marker': 'ended with END CONVERSATION',
+  'turn-limit': 'ended at the turn limit (artifact incomplete)',
+  skipped: 'skipped (artifact is the last reply)',
+  'phase-skipped': 'skipped with its phase',
+  quit: 'stopped when the run was quit',
+  failed: 'stopped by an error',
+};
+
+function turnBlock(state: RunState, turn: TurnView): string {
+  const who = turn.kind === 'sanity' ? 'Sanity check' : nameOf(state, 'roles', turn.role);
+  const flags = [turn.side, turn.status === 'interrupted' ? 'interrupted' : '', turn.status === 'failed' ? 'failed' : '']
+    .filter(Boolean)
+    .join(', ');
+  return `#### ${who}${flags ? ` (${flags})` : ''}\n\n${turn.text.trim() || '_(no text)_'}\n`;
+}
+
+/** The session as Markdown: phases, conversations, every reply, customer messages and artifacts. */
+export function renderTranscript(state: RunState): string {
+  const out: string[] = [`# roleplay session ${state.sessionId}`, '', `- Task: ${state.task}`, `- Model: ${state.model} (${state.provider})`, `- Context: ${state.context}`];
+  if (state.finished) out.push(`- Status: ${state.finished.status}${state.finished.reason ? ` (${state.finished.reason})` : ''}`);
+  const t = state.totals;
+  out.push(`- Tokens: ${t.promptTokens} prompt, ${t.completionTokens} completion${t.estimated ? ' (partly estimated)' : ''}`, '');
+  const items = (list: RunState['preamble']) => {
+    for (const item of list) {
+      if (item.kind === 'customer') out.push(`> **Customer:** ${item.text.split('\n').join('\n> ')}`, '');
+      else {
+        const turn = state.turns.get(item.turnId);
+        if (turn && !turn.discarded) out.push(turnBlock(state, turn));
+      }
+    }
+  };
+  items(state.preamble);
+  for (const phase of state.workflow?.phases ?? []) {
+    out.push(`## ${phase.name}`, '');
+    for (const c of phase.conversations) {
+      const conv = state.conversations.get(c.id);
+      if (!conv) continue;
+      out.push(
+        `### ${conv.name}`,
+        '',
+        `${nameOf(state, 'roles', conv.lead)} (lead) with ${nameOf(state, 'roles', conv.assistant)}: ${nameOf(state, 'artifacts', conv.input)} -> ${nameOf(state, 'artifacts', conv.output)}`,
+        '',
+      );
+      if (conv.status === 'pending') {
+        out.push('_Not run._', '');
+        continue;
+      }
+      items(conv.items);
+      if (conv.endReason) out.push(`_Conversation ${REASONS[conv.endReason] ?? conv.endReason}, ${conv.turns} turns._`, '');
+    }
+  }
+  if (state.artifacts.size) {
+    out.push('## Artifacts', '');
+    for (const [id, artifact] of state.artifacts) {
+      out.push(`### ${nameOf(state, 'artifacts', id)}${artifact.incomplete ? ' (incomplete)' : ''}`, '', artifact.text, '');
+    }
+  }
+  return `${out.join('\n').trimEnd()}\n`;
+}

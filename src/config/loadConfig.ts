@@ -44,25 +44,26 @@ const loadTypeScript: Loader = async (filepath) => {
 };
 
 const MODULE = 'roleplay';
+const SEARCH_PLACES = [
+  'package.json',
+  `.${MODULE}rc`,
+  `.${MODULE}rc.json`,
+  `.${MODULE}rc.yaml`,
+  `.${MODULE}rc.yml`,
+  `${MODULE}.config.ts`,
+  `${MODULE}.config.mts`,
+  `${MODULE}.config.js`,
+  `${MODULE}.config.mjs`,
+  `${MODULE}.config.cjs`,
+  `${MODULE}.config.json`,
+  `${MODULE}.config.yaml`,
+  `${MODULE}.config.yml`,
+];
 const explorer = () =>
   cosmiconfig(MODULE, {
     cache: false,
     searchStrategy: 'none',
-    searchPlaces: [
-      'package.json',
-      `.${MODULE}rc`,
-      `.${MODULE}rc.json`,
-      `.${MODULE}rc.yaml`,
-      `.${MODULE}rc.yml`,
-      `${MODULE}.config.ts`,
-      `${MODULE}.config.mts`,
-      `${MODULE}.config.js`,
-      `${MODULE}.config.mjs`,
-      `${MODULE}.config.cjs`,
-      `${MODULE}.config.json`,
-      `${MODULE}.config.yaml`,
-      `${MODULE}.config.yml`,
-    ],
+    searchPlaces: SEARCH_PLACES,
     loaders: { '.ts': loadTypeScript, '.mts': loadTypeScript, '.cts': loadTypeScript, '.js': loadTypeScript, '.mjs': loadTypeScript },
   });
 
@@ -83,7 +84,8 @@ export async function loadConfig(options: { configPath?: string | undefined; cwd
   try {
     found = wanted ? await explorer().load(wanted) : await explorer().search(cwd);
   } catch (error) {
-    const file = wanted ?? 'config';
+    // cosmiconfig does not say which file failed while searching: it is the first place that exists.
+    const file = wanted ?? SEARCH_PLACES.map((p) => path.join(cwd, p)).find((p) => !p.endsWith('package.json') && existsSync(p)) ?? path.join(cwd, 'package.json');
     throw new ConfigError(`${path.relative(cwd, file) || file}: cannot load the config: ${firstLine(error)}`, [], wanted);
   }
   const filepath = found?.filepath;

@@ -56,6 +56,8 @@ interface TurnOutcome {
   turnId: string;
   /** The START, SWITCH or sanity message that asked for this reply. */
   prompt: string;
+  /** How many customer messages this reply was the first to see. */
+  customerSeen: number;
   status: TurnStatus;
   text: string;
   endsConversation: boolean;
@@ -243,7 +245,6 @@ export class Engine implements EngineCommands {
         if (this.userStopped()) this.paused = 'Stopped by you: space continues';
         if (!outcome.text) continue;
       }
-      this.commitTurn(outcome, undefined);
       if (outcome.status === 'complete' && !/SUCCESS/i.test(outcome.text)) {
         this.emit({
           type: 'warning',
@@ -304,6 +305,7 @@ export class Engine implements EngineCommands {
         // The reply in flight is dropped and the same turn is generated again.
         this.regenerateRequested = false;
         this.stepRequested = true;
+        this.thread = this.thread.filter((entry) => entry.turnId !== outcome.turnId);
         this.emit({ type: 'turn.discarded', turnId: outcome.turnId, reason: 'regenerate' });
         continue;
       }
@@ -320,12 +322,10 @@ export class Engine implements EngineCommands {
       if (outcome.status === 'interrupted') {
         if (this.userStopped()) this.paused = 'Stopped by you: space continues, r regenerates';
         if (!outcome.text) continue;
-        this.commitTurn(outcome, conversation);
         replies.push({ ...outcome, side });
         side = side === 'lead' ? 'assistant' : 'lead';
         continue;
       }
-      this.commitTurn(outcome, conversation);
       replies.push({ ...outcome, side });
       if (outcome.endsConversation) {
         reason = 'end-marker';
@@ -411,7 +411,7 @@ export class Engine implements EngineCommands {
     const conversationId = conversation?.id ?? null;
     this.thread.push({ role: 'user', content: outcome.prompt, conversationId, turnId: outcome.turnId });
     this.thread.push({ role: 'assistant', content: outcome.text, conversationId, turnId: outcome.turnId });
-    this.customerSinceReply = [];
+    this.customerSinceReply = this.customerSinceReply.slice(outcome.customerSeen);
   }
 
   /** Whether the run is stopped for the user rather than for a skip or quit. */
@@ -440,7 +440,9 @@ export class Engine implements EngineCommands {
     });
     const model = role?.model ?? this.options.model;
     const temperature = role?.temperature ?? this.config.temperature;
-    const request = { model, temperature, messages, meta: this.meta(kind, conversation, side, index) };
+    const meta = this.meta(kind, conversation, side, index);
+    const customerSeen = meta.customer.length;
+    const request = { model, temperature, messages, meta };
     const turnId = `t${++this.turnCounter}`;
     const { retry } = this.config;
     const started = this.now();
@@ -512,6 +514,9 @@ export class Engine implements EngineCommands {
         const header = kind === 'sanity' ? undefined : parseRoleHeader(text, this.roleNames);
         if (status === 'complete' && role) this.checkSpeaker(turnId, header?.speaker, role);
         const endsConversation = status === 'complete' && kind !== 'sanity' && hasEndMarker(text);
+        const outcome = { turnId, prompt, customerSeen, status, text, endsConversation };
+        // Into the thread before anyone hears the turn ended, so a customer message sent now comes after it.
+        if (text && flight.cause !== 'regenerate') this.commitTurn(outcome, conversation);
         this.emit({
           type: 'turn.ended',
           turnId,
@@ -522,7 +527,7 @@ export class Engine implements EngineCommands {
           durationMs: this.now() - started,
           firstTokenMs: firstTokenAt === null ? null : firstTokenAt - started,
         });
-        return { turnId, prompt, status, text, endsConversation };
+        return outcome;
       }
 
       if (failure.retryable && attempt <= retry.attempts) {
@@ -533,17 +538,17 @@ export class Engine implements EngineCommands {
         this.emit({ type: 'retrying', turnId, attempt, maxAttempts: retry.attempts, delayMs, reason: failure.message });
         const waited = await this.backoff(delayMs);
         if (waited !== 'done') {
-          return this.endFailedTurn(turnId, prompt, 'interrupted', '', started);
+          return this.endFailedTurn(turnId, prompt, customerSeen, 'interrupted', '', started);
         }
         continue;
       }
       this.lastFailure = failure.message;
       this.emit({ type: 'error', message: failure.message, fatal: this.options.onFailure === 'stop', turnId });
-      return this.endFailedTurn(turnId, prompt, 'failed', text, started);
+      return this.endFailedTurn(turnId, prompt, customerSeen, 'failed', text, started);
     }
   }
 
-  private endFailedTurn(turnId: string, prompt: string, status: TurnStatus, text: string, started: number): TurnOutcome {
+  private endFailedTurn(turnId: string, prompt: string, customerSeen: number, status: TurnStatus, text: string, started: number): TurnOutcome {
     this.emit({
       type: 'turn.ended',
       turnId,
@@ -554,7 +559,7 @@ export class Engine implements EngineCommands {
       durationMs: this.now() - started,
       firstTokenMs: null,
     });
-    return { turnId, prompt, status, text, endsConversation: false };
+    return { turnId, prompt, customerSeen, status, text, endsConversation: false };
   }
 
   /** Sleeps between retries; a skip, quit or stop by the user cuts it short. */

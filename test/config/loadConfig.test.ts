@@ -1,0 +1,137 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config/loadConfig.js';
+
+function dir(files: Record<string, string>): string {
+  const cwd = mkdtempSync(path.join(tmpdir(), 'roleplay-config-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(cwd, name), text);
+  return cwd;
+}
+
+async function configError(files: Record<string, string>, configPath?: string): Promise<ConfigError> {
+  try {
+    await loadConfig({ cwd: dir(files), configPath });
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+const workflow = (conversation: Record<string, unknown> = {}, phase: Record<string, unknown> = {}) => ({
+  description: 'two people',
+  roles: [
+    { name: 'Boss', description: 'leads' },
+    { name: 'Helper', description: 'helps' },
+  ],
+  artifacts: [
+    { name: 'Idea', description: 'in' },
+    { name: 'Plan', description: 'out' },
+  ],
+  conversations: [
+    { name: 'Planning', description: 'plan it', lead: 'Boss', assistant: 'Helper', input: 'Idea', output: 'Plan', ...conversation },
+  ],
+  phases: [{ name: 'Only', description: 'the phase', conversations: ['Planning'], ...phase }],
+});
+
+describe('loading a config', () => {
+  it('falls back to the software-company preset when no file is found', async () => {
+    const { config, filepath } = await loadConfig({ cwd: dir({}) });
+    expect(filepath).toBeUndefined();
+    expect(config.workflow.roles).toHaveLength(7);
+    expect(config.workflow.artifacts).toHaveLength(9);
+    expect(config.workflow.conversations).toHaveLength(8);
+    expect(config.workflow.phases.map((p) => p.name)).toEqual(['Designing', 'Coding', 'Testing', 'Documenting']);
+    expect(config).toMatchObject({ maxTurns: 10, sanityCheck: true, context: 'thread', task: 'I want a to create users in my application!' });
+  });
+
+  it('loads roleplay.config.ts that imports defineConfig from "roleplay"', async () => {
+    const cwd = dir({
+      'roleplay.config.ts': `import { defineConfig } from 'roleplay';\nconst turns: number = 3;\nexport default defineConfig({ preset: 'software-company', maxTurns: turns, context: 'scoped' });\n`,
+    });
+    const { config, filepath } = await loadConfig({ cwd });
+    expect(filepath).toBe(path.join(cwd, 'roleplay.config.ts'));
+    expect(config.maxTurns).toBe(3);
+    expect(config.context).toBe('scoped');
+    expect(config.workflow.conversations.every((c) => c.maxTurns === 3)).toBe(true);
+  });
+
+  it('loads JSON, YAML and a "roleplay" key in package.json', async () => {
+    const json = await loadConfig({ cwd: dir({ '.roleplayrc.json': JSON.stringify({ workflow: workflow(), model: 'x' }) }) });
+    expect(json.config.workflow.conversations[0]).toMatchObject({ id: 'planning', lead: 'boss', assistant: 'helper', input: 'idea', output: 'plan' });
+    const yaml = await loadConfig({ cwd: dir({ 'roleplay.config.yaml': 'preset: software-company\nsanityCheck: false\n' }) });
+    expect(yaml.config.sanityCheck).toBe(false);
+    const pkg = await loadConfig({ cwd: dir({ 'package.json': JSON.stringify({ name: 'x', roleplay: { temperature: 0.2 } }) }) });
+    expect(pkg.config.temperature).toBe(0.2);
+  });
+
+  it('resolves references by name or by id, and keeps per-conversation maxTurns', async () => {
+    const { config } = await loadConfig({
+      cwd: dir({ '.roleplayrc.json': JSON.stringify({ workflow: workflow({ lead: 'boss', maxTurns: 4 }) }) }),
+    });
+    expect(config.workflow.conversations[0]).toMatchObject({ lead: 'boss', maxTurns: 4 });
+  });
+});
+
+describe('config errors name the file and the field path', () => {
+  it('an unknown role', async () => {
+    const error = await configError({ '.roleplayrc.json': JSON.stringify({ workflow: workflow({ lead: 'Chief' }) }) });
+    expect(error.message).toBe('.roleplayrc.json: workflow.conversations[0].lead: unknown role "Chief" (known: Boss, Helper)');
+  });
+
+  it('an unknown artifact and an unknown conversation in a phase', async () => {
+    const a = await configError({ '.roleplayrc.json': JSON.stringify({ workflow: workflow({ output: 'Nope' }) }) });
+    expect(a.message).toMatch(/^\.roleplayrc\.json: workflow\.conversations\[0\]\.output: unknown artifact "Nope"/);
+    const c = await configError({ '.roleplayrc.json': JSON.stringify({ workflow: workflow({}, { conversations: ['Planning', 'Ghost'] }) }) });
+    expect(c.message).toMatch(/workflow\.phases\[0\]\.conversations\[1\]: unknown conversation "Ghost"/);
+  });
+
+  it('duplicate names', async () => {
+    const wf = workflow();
+    wf.roles.push({ name: 'boss', description: 'again' });
+    const error = await configError({ '.roleplayrc.json': JSON.stringify({ workflow: wf }) });
+    expect(error.message).toBe('.roleplayrc.json: workflow.roles[2].name: duplicate name "boss" (also at roles[0])');
+  });
+
+  it('a conversation whose lead and assistant are the same role', async () => {
+    const error = await configError({ '.roleplayrc.json': JSON.stringify({ workflow: workflow({ assistant: 'Boss' }) }) });
+    expect(error.message).toMatch(/workflow\.conversations\[0\]\.assistant: is the same role as the lead/);
+  });
+
+  it('an empty phase', async () => {
+    const error = await configError({ '.roleplayrc.json': JSON.stringify({ workflow: workflow({}, { conversations: [] }) }) });
+    expect(error.message).toBe('.roleplayrc.json: workflow.phases[0].conversations: a phase needs at least one conversation');
+  });
+
+  it('schema violations: wrong types, unknown keys, bad enums, unknown placeholders', async () => {
+    expect((await configError({ 'roleplay.config.json': JSON.stringify({ maxTurns: 'ten' }) })).message).toMatch(
+      /^roleplay\.config\.json: maxTurns: /,
+    );
+    expect((await configError({ 'roleplay.config.json': JSON.stringify({ maxturns: 3 }) })).message).toMatch(/maxturns/);
+    expect((await configError({ 'roleplay.config.json': JSON.stringify({ context: 'global' }) })).message).toMatch(
+      /^roleplay\.config\.json: context: /,
+    );
+    expect((await configError({ 'roleplay.config.json': JSON.stringify({ prompts: { start: 'GO {{convo}}' } }) })).message).toBe(
+      'roleplay.config.json: prompts.start: unknown placeholder {{convo}} (this template knows {{conversation}}, {{lead}}, {{assistant}}, {{input}}, {{output}})',
+    );
+  });
+
+  it('a TypeScript syntax error names the file', async () => {
+    const error = await configError({ 'roleplay.config.ts': 'export default { maxTurns: 3,, }\n' });
+    expect(error.message).toMatch(/^roleplay\.config\.ts: cannot load the config: /);
+    expect(error.message).not.toContain('\n');
+  });
+
+  it('a --config path that does not exist', async () => {
+    const error = await configError({}, 'missing.config.ts');
+    expect(error.message).toBe('missing.config.ts: config file not found');
+  });
+
+  it('counts further problems in one line', async () => {
+    const error = await configError({ '.roleplayrc.json': JSON.stringify({ workflow: workflow({ lead: 'X', input: 'Y' }) }) });
+    expect(error.message).toMatch(/\(\+1 more: run "roleplay validate" to list them\)$/);
+    expect(error.issues).toHaveLength(2);
+  });
+});

@@ -4,7 +4,7 @@
  */
 import type { EngineEvent } from '../engine/events.js';
 import { nameOf, type RunState } from '../engine/runState.js';
-import { sanitize } from '../text/sanitize.js';
+import { sanitize, StreamSanitizer } from '../text/sanitize.js';
 
 export type Write = (text: string) => void;
 
@@ -30,6 +30,12 @@ export function plainView(write: Write, state: RunState): (event: EngineEvent) =
   };
   const role = (id: string | null) => sanitize(nameOf(state, 'roles', id));
   const artifact = (id: string) => sanitize(nameOf(state, 'artifacts', id));
+  let stream = new StreamSanitizer();
+  const emitText = (text: string) => {
+    if (!text) return;
+    write(text);
+    atLineStart = text.endsWith('\n');
+  };
   return (event) => {
     switch (event.type) {
       case 'run.started':
@@ -54,18 +60,15 @@ export function plainView(write: Write, state: RunState): (event: EngineEvent) =
         atLineStart = true;
         break;
       }
-      case 'token': {
-        const text = sanitize(event.text);
-        if (text) {
-          write(text);
-          atLineStart = text.endsWith('\n');
-        }
+      case 'token':
+        emitText(stream.push(event.text));
         break;
-      }
       case 'retrying':
+        stream = new StreamSanitizer();
         line(`retrying ${event.attempt}/${event.maxAttempts} in ${Math.ceil(event.delayMs / 1000)} s: ${sanitize(event.reason)}`);
         break;
       case 'turn.ended':
+        emitText(stream.end());
         if (event.status === 'interrupted') line('[interrupted]');
         else if (!atLineStart) line('');
         break;

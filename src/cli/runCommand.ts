@@ -58,6 +58,10 @@ async function runHeadless(engine: Engine, journal: SessionJournal, setup: RunSe
     const result = await engine.run();
     journal.close();
     const where = path.relative(process.cwd(), journal.dir) || journal.dir;
+    if (result.setupFault) {
+      process.stderr.write(`roleplay: ${result.reason ?? 'the model could not be used'}\n`);
+      return EXIT.usage;
+    }
     if (result.status === 'failed') {
       process.stderr.write(`roleplay: the run failed: ${result.reason ?? 'unknown error'}. Session saved in ${where}\n`);
     } else {

@@ -3,7 +3,7 @@
  * stream. No React in here; the TUI and the headless view are both subscribers.
  */
 import type { Conversation, ResolvedConfig } from '../config/resolve.js';
-import { ProviderError, type Provider, type TurnMeta } from '../providers/types.js';
+import { ProviderError, type Provider, type SetupFault, type TurnMeta } from '../providers/types.js';
 import type {
   ConversationEndReason,
   EngineCommands,
@@ -44,6 +44,8 @@ export interface EngineOptions {
 export interface RunResult {
   status: RunStatus;
   reason: string | null;
+  /** Set when the run failed on something the user must fix (a wrong URL, a refused key). */
+  setupFault: SetupFault | undefined;
   artifacts: Map<string, ProducedArtifact>;
 }
 
@@ -65,6 +67,13 @@ interface TurnOutcome {
 
 /** Why a turn's controller was aborted. The turn reads it to tell a user's stop from a stall. */
 type AbortCause = 'user' | 'skip' | 'quit' | 'regenerate' | 'first-token-timeout' | 'idle-timeout';
+
+interface Failure {
+  message: string;
+  retryable: boolean;
+  retryAfterMs?: number | undefined;
+  setupFault?: SetupFault | undefined;
+}
 
 const estimateTokens = (chars: number) => Math.ceil(chars / 4);
 
@@ -220,10 +229,11 @@ export class Engine implements EngineCommands {
   }
 
   private lastFailure: string | null = null;
+  private lastSetupFault: SetupFault | undefined;
 
   private finish(status: RunStatus, reason: string | null): RunResult {
     this.emit({ type: 'run.finished', status, reason });
-    return { status, reason, artifacts: new Map(this.produced) };
+    return { status, reason, setupFault: status === 'failed' ? this.lastSetupFault : undefined, artifacts: new Map(this.produced) };
   }
 
   private async sanityCheck(): Promise<'ok' | 'failed' | 'quit'> {
@@ -477,7 +487,7 @@ export class Engine implements EngineCommands {
         }, ms);
       };
       arm('first-token-timeout', retry.firstTokenTimeoutMs);
-      let failure: { message: string; retryable: boolean; retryAfterMs?: number | undefined } | undefined;
+      let failure: Failure | undefined;
       try {
         for await (const chunk of this.provider.stream(request, controller.signal)) {
           if (generation !== this.generation) break;
@@ -543,6 +553,7 @@ export class Engine implements EngineCommands {
         continue;
       }
       this.lastFailure = failure.message;
+      this.lastSetupFault = failure.setupFault;
       this.emit({ type: 'error', message: failure.message, fatal: this.options.onFailure === 'stop', turnId });
       return this.endFailedTurn(turnId, prompt, customerSeen, 'failed', text, started);
     }
@@ -580,7 +591,7 @@ export class Engine implements EngineCommands {
     });
   }
 
-  private classify(error: unknown, cause: AbortCause | null): { message: string; retryable: boolean; retryAfterMs?: number } {
+  private classify(error: unknown, cause: AbortCause | null): Failure {
     if (cause === 'first-token-timeout') {
       return { message: `no reply within ${Math.round(this.config.retry.firstTokenTimeoutMs / 1000)} s`, retryable: true };
     }
@@ -588,7 +599,7 @@ export class Engine implements EngineCommands {
       return { message: `the stream stalled for ${Math.round(this.config.retry.idleTimeoutMs / 1000)} s`, retryable: true };
     }
     if (error instanceof ProviderError) {
-      return { message: error.message, retryable: error.retryable, ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}) };
+      return { message: error.message, retryable: error.retryable, retryAfterMs: error.retryAfterMs, setupFault: error.setupFault };
     }
     return { message: error instanceof Error ? error.message : String(error), retryable: false };
   }

@@ -3,22 +3,25 @@
  * END CONVERSATION marker that closes a conversation. Models decorate both with markdown; we tolerate it.
  */
 
-// Markdown that models wrap around a marker or header: bold, italics, code, headings, quotes.
-const DECOR = String.raw`[\s*_~\x60#>]*`;
-const MARKER_WORDS = String.raw`END[ \t_-]*CONVERSATION`;
-const PUNCT = String.raw`[.!:;]*`;
+// Markdown that models wrap around the marker: bold, italics, code, a heading or a quote, then punctuation.
+const OPEN = String.raw`(?:[#>]+[ \t]*)?[*_~\x60]{0,3}`;
+const CLOSE = String.raw`[.!:;]*[*_~\x60]{0,3}[.!:;]*`;
+const WORDS = String.raw`END[ \t_-]*CONVERSATION`;
 
-/** The upper-case marker anywhere in the reply, as the seed's `"END CONVERSATION" in response` did. */
-const STRICT_MARKER = new RegExp(`${DECOR}${MARKER_WORDS}${PUNCT}${DECOR}`, 'g');
+/**
+ * The upper-case marker anywhere in the reply, as the seed's `"END CONVERSATION" in response` did. Its
+ * decoration is only taken along when it starts a word, so "**bold**END" keeps its "**".
+ */
+const STRICT_MARKER = new RegExp(String.raw`(?:(?<=^|\s)${OPEN})?${WORDS}${CLOSE}`, 'gm');
 /** Any case, but only on a line of its own, so prose like "before we end conversation..." never ends one. */
-const LOOSE_MARKER = new RegExp(`^${DECOR}${MARKER_WORDS}${PUNCT}${DECOR}$`, 'gim');
+const LOOSE_MARKER = new RegExp(String.raw`^[ \t]*${OPEN}${WORDS}${CLOSE}[ \t]*$`, 'gim');
 
 export function hasEndMarker(text: string): boolean {
   return /END[ \t_-]*CONVERSATION/.test(text) || new RegExp(LOOSE_MARKER.source, 'im').test(text);
 }
 
 export function stripEndMarker(text: string): string {
-  return text.replace(STRICT_MARKER, '\n').replace(LOOSE_MARKER, '').trim();
+  return text.replace(LOOSE_MARKER, '').replace(STRICT_MARKER, '').trim();
 }
 
 export interface RoleHeader {

@@ -26,6 +26,16 @@ function parseRetryAfter(headers: Headers | undefined): number | undefined {
   return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
 }
 
+function causeCode(error: unknown): string | undefined {
+  let cause: unknown = error;
+  for (let depth = 0; depth < 5 && cause; depth++) {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
 function describeCause(error: unknown): string {
   let cause: unknown = error;
   for (let depth = 0; depth < 5 && cause; depth++) {
@@ -50,6 +60,8 @@ export class OpenAIProvider implements Provider {
   readonly label: string;
   private readonly client: OpenAI;
   private sendStreamOptions = true;
+  /** Until a server has answered once, a refused connection means a wrong URL or a server that is down. */
+  private answeredOnce = false;
 
   constructor(private readonly options: OpenAIProviderOptions) {
     this.client = new OpenAI({
@@ -74,6 +86,7 @@ export class OpenAIProvider implements Provider {
         this.fail(error, signal);
       }
     }
+    this.answeredOnce = true;
     let finished = false;
     try {
       for await (const chunk of stream) {
@@ -126,14 +139,27 @@ export class OpenAIProvider implements Provider {
     }
     if (error instanceof OpenAI.APIConnectionError) {
       const where = this.options.baseURL ?? 'api.openai.com';
-      throw new ProviderError(`cannot reach ${where} (${redactSecrets(describeCause(error), key)})`, true);
+      const reason = redactSecrets(describeCause(error), key);
+      const code = causeCode(error);
+      if (!this.answeredOnce && (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')) {
+        throw new ProviderError(
+          `cannot reach ${where} (${reason}): check --base-url or OPENAI_BASE_URL, and that the server is running`,
+          false,
+          undefined,
+          undefined,
+          'unreachable',
+        );
+      }
+      throw new ProviderError(`cannot reach ${where} (${reason})`, true);
     }
     if (error instanceof OpenAI.APIError && error.status !== undefined) {
       const status = error.status;
       const detail = redactSecrets(error.message.replace(/^\d{3}\s*/, ''), key);
       const retryable = status === 408 || status === 409 || status === 429 || status >= 500;
-      const hint = status === 401 ? 'the server rejected the API key (check OPENAI_API_KEY)' : detail;
-      throw new ProviderError(`HTTP ${status}: ${hint}`, retryable, parseRetryAfter(error.headers), status);
+      if (status === 401) {
+        throw new ProviderError('HTTP 401: the server rejected the API key: check OPENAI_API_KEY', false, undefined, status, 'auth');
+      }
+      throw new ProviderError(`HTTP ${status}: ${detail}`, retryable, parseRetryAfter(error.headers), status);
     }
     const message = redactSecrets(describeCause(error), key);
     // A body that breaks off mid-stream surfaces as a plain error: treat it as a dropped connection.

@@ -36,6 +36,12 @@ export interface Provider {
   stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<StreamChunk>;
 }
 
+/**
+ * Failures that are the user's to fix rather than the network's: a server that is not there at all, or a
+ * key it refuses. They are not retried, and a headless run exits 2 for them.
+ */
+export type SetupFault = 'unreachable' | 'auth';
+
 /** A provider failure, classified so the engine can decide to retry. */
 export class ProviderError extends Error {
   constructor(
@@ -43,6 +49,7 @@ export class ProviderError extends Error {
     readonly retryable: boolean,
     readonly retryAfterMs?: number,
     readonly status?: number,
+    readonly setupFault?: SetupFault,
   ) {
     super(message);
     this.name = 'ProviderError';

@@ -20,3 +20,36 @@ export function sanitize(text: string): string {
     .replace(CONTROLS, '')
     .replace(BIDI, '');
 }
+
+// A string sequence (OSC, DCS, ...) opened but not yet terminated at the end of the text so far.
+const OPEN_STRING = /(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])(?:(?!\x07|\x1b\\|\x9c)[\s\S])*$/;
+// A CSI or ESC sequence cut off before its final byte.
+const OPEN_SEQUENCE = /(?:\x1b\[[\x30-\x3f]*[\x20-\x2f]*|\x9b[\x30-\x3f]*[\x20-\x2f]*|\x1b[\x20-\x2f]*)$/;
+const MAX_HELD = 8192;
+
+/**
+ * Sanitises text that arrives in pieces: a sequence split across two chunks is held back until it is
+ * complete, so neither its bytes nor its visible remains ("[2J") reach the terminal.
+ */
+export class StreamSanitizer {
+  private held = '';
+
+  push(chunk: string): string {
+    const text = this.held + chunk;
+    const open = OPEN_STRING.exec(text) ?? OPEN_SEQUENCE.exec(text);
+    if (!open || open[0].length === 0) {
+      this.held = '';
+      return sanitize(text);
+    }
+    // An unterminated sequence that grows without end is dropped, as sanitize() would drop it.
+    this.held = open[0].length > MAX_HELD ? '' : open[0];
+    return sanitize(text.slice(0, open.index));
+  }
+
+  /** The end of the stream: whatever is still held is an unfinished sequence and goes. */
+  end(): string {
+    const rest = sanitize(this.held);
+    this.held = '';
+    return rest;
+  }
+}

@@ -70,10 +70,23 @@ export interface RunState {
   preamble: TranscriptItem[];
   activeConversationId: string | null;
   activeTurnId: string | null;
+  /** The turn that started last, still set after it ends. */
+  lastTurnId: string | null;
   activity: Activity;
   waiting: { reason: 'step' | 'paused'; message: string | null; next: NextTurn } | null;
   finished: { status: RunStatus; reason: string | null } | null;
-  totals: { promptTokens: number; completionTokens: number; estimated: boolean; turns: number };
+  totals: {
+    promptTokens: number;
+    completionTokens: number;
+    estimated: boolean;
+    turns: number;
+    /** Time spent generating, summed over turns. */
+    durationMs: number;
+    /** Usage per model, so a view can price it without walking every turn. */
+    byModel: Map<string, Usage>;
+  };
+  /** Bumped when a turn is discarded, so views caching laid-out transcripts know to rebuild them. */
+  discards: number;
   artifacts: Map<string, { text: string; incomplete: boolean }>;
   warnings: Array<{ code: string; message: string; turnId?: string | undefined }>;
   lastError: string | null;
@@ -94,10 +107,12 @@ export function createRunState(): RunState {
     preamble: [],
     activeConversationId: null,
     activeTurnId: null,
+    lastTurnId: null,
     activity: 'starting',
     waiting: null,
     finished: null,
-    totals: { promptTokens: 0, completionTokens: 0, estimated: false, turns: 0 },
+    totals: { promptTokens: 0, completionTokens: 0, estimated: false, turns: 0, durationMs: 0, byModel: new Map() },
+    discards: 0,
     artifacts: new Map(),
     warnings: [],
     lastError: null,
@@ -192,6 +207,7 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
       });
       itemsFor(state, event.conversationId).push({ kind: 'turn', turnId: event.turnId });
       state.activeTurnId = event.turnId;
+      state.lastTurnId = event.turnId;
       state.activity = 'generating';
       state.waiting = null;
       break;
@@ -220,6 +236,13 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
       state.totals.promptTokens += event.usage.promptTokens;
       state.totals.completionTokens += event.usage.completionTokens;
       state.totals.estimated ||= event.usage.estimated;
+      if (turn) {
+        const sum = state.totals.byModel.get(turn.model) ?? { promptTokens: 0, completionTokens: 0, estimated: false };
+        sum.promptTokens += event.usage.promptTokens;
+        sum.completionTokens += event.usage.completionTokens;
+        sum.estimated ||= event.usage.estimated;
+        state.totals.byModel.set(turn.model, sum);
+      }
       break;
     }
     case 'turn.ended': {
@@ -237,6 +260,7 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
         if (conv && event.status !== 'failed') conv.turns = turn.index + 1;
       }
       if (event.status !== 'failed') state.totals.turns++;
+      state.totals.durationMs += event.durationMs;
       state.activeTurnId = null;
       state.activity = 'waiting';
       break;
@@ -245,6 +269,7 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
       const turn = state.turns.get(event.turnId);
       if (turn) {
         turn.discarded = true;
+        state.discards++;
         const conv = turn.conversationId ? state.conversations.get(turn.conversationId) : undefined;
         if (conv) conv.turns = turn.index;
       }

@@ -1,7 +1,82 @@
+/**
+ * Starts the TUI: the alternate screen, the Ink app and the run, and puts the terminal back on every way
+ * out (q, Ctrl+C twice, SIGTERM, a crash). The session journal is closed before the process may exit.
+ */
+import path from 'node:path';
+import { render } from 'ink';
+import type { RunSetup } from '../cli/setup.js';
 import type { Engine } from '../engine/engine.js';
 import type { SessionJournal } from '../session/journal.js';
-import type { RunSetup } from '../cli/setup.js';
+import { App } from './App.js';
+import { EngineStore } from './engineStore.js';
 
-export async function runTui(_engine: Engine, _journal: SessionJournal, _setup: RunSetup): Promise<number> {
-  throw new Error('TUI not built yet');
+const ENTER = '\x1b[?1049h\x1b[?2004h\x1b[H';
+// Bracketed paste off, cursor shown, main screen back.
+const LEAVE = '\x1b[?2004l\x1b[?25h\x1b[?1049l';
+/** How long quitting waits for the engine to stop the reply in flight and record the end of the run. */
+const QUIT_GRACE_MS = 2000;
+
+export async function runTui(engine: Engine, journal: SessionJournal, setup: RunSetup): Promise<number> {
+  const stdout = process.stdout;
+  let restored = false;
+  const restore = () => {
+    if (restored) return;
+    restored = true;
+    stdout.write(LEAVE);
+  };
+  stdout.write(ENTER);
+  // The last resort if something kills the process on a path that skips the normal exit.
+  process.on('exit', restore);
+
+  const store = new EngineStore(engine);
+  const finished = engine.run().then(
+    () => undefined,
+    () => undefined,
+  );
+
+  let resolveCode: (code: number) => void = () => {};
+  const exited = new Promise<number>((resolve) => (resolveCode = resolve));
+  let exiting = false;
+  const exit = async (code: number) => {
+    if (exiting) return;
+    exiting = true;
+    engine.quit();
+    await Promise.race([finished, new Promise((resolve) => setTimeout(resolve, QUIT_GRACE_MS))]);
+    journal.close();
+    store.flush();
+    instance.unmount();
+    await instance.waitUntilExit().catch(() => undefined);
+    store.dispose();
+    restore();
+    resolveCode(code);
+  };
+  const onSignal = () => void exit(130);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGHUP', onSignal);
+
+  const workflow = setup.configPath ? path.relative(process.cwd(), setup.configPath) || setup.configPath : 'built-in seed workflow';
+  const instance = render(<App store={store} engine={engine} workflow={workflow} onExit={(code) => void exit(code)} />, {
+    exitOnCtrlC: false,
+    patchConsole: true,
+  });
+  // Ink ends the app by itself only when rendering crashed: leave cleanly all the same.
+  instance.waitUntilExit().then(
+    () => void exit(1),
+    () => void exit(1),
+  );
+
+  try {
+    const code = await exited;
+    const where = path.relative(process.cwd(), journal.dir) || journal.dir;
+    process.stderr.write(`Session saved in ${where}\n`);
+    return code;
+  } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+    process.off('SIGHUP', onSignal);
+    process.off('exit', restore);
+    journal.close();
+    restore();
+  }
 }

@@ -1,0 +1,105 @@
+/** The full-screen layout: header, timeline, transcript (or artifacts, or help), input and footer. */
+import { Box, Text } from 'ink';
+import { useRef } from 'react';
+import type { EngineCommands } from '../engine/events.js';
+import { nameOf, type RunState } from '../engine/runState.js';
+import { sanitize } from '../text/sanitize.js';
+import { ArtifactsView, artifactLines } from './ArtifactsView.js';
+import { CustomerInput, inputHeight } from './CustomerInput.js';
+import type { EngineStore } from './engineStore.js';
+import { Footer } from './Footer.js';
+import { ActiveRoleLine, Header } from './Header.js';
+import { HelpOverlay } from './HelpOverlay.js';
+import { LinesView } from './LinesView.js';
+import { STATUS_WORD } from './theme.js';
+import { Timeline, TimelineStrip } from './Timeline.js';
+import { TranscriptLayout } from './transcriptLayout.js';
+import { CTRL_C_WINDOW_MS, useControls, viewedConversation, type Viewport } from './useControls.js';
+import { useEngineState } from './useEngineState.js';
+import { useTerminalSize } from './useTerminalSize.js';
+
+export const NARROW_COLUMNS = 90;
+const TIMELINE_WIDTH = 30;
+
+export interface AppProps {
+  store: EngineStore;
+  engine: EngineCommands;
+  /** What the header calls the workflow: the config file, or the built-in seed. */
+  workflow: string;
+  onExit: (code: number) => void;
+}
+
+function ViewTitle({ state, conversationId, live }: { state: RunState; conversationId: string | null; live: boolean }) {
+  const c = conversationId ? state.conversations.get(conversationId) : undefined;
+  if (!c) return <Text bold>{state.preamble.length ? 'Sanity check' : 'Starting…'}</Text>;
+  const role = (id: string) => sanitize(nameOf(state, 'roles', id));
+  return (
+    <Text wrap="truncate-end">
+      <Text bold>{sanitize(c.name)}</Text>
+      <Text dimColor>{` · ${role(c.lead)} with ${role(c.assistant)} · ${sanitize(nameOf(state, 'artifacts', c.input))} -> ${sanitize(nameOf(state, 'artifacts', c.output))} · ${c.turns}/${c.maxTurns} turns · ${STATUS_WORD[c.status]}`}</Text>
+      {live ? null : <Text color="yellow">{'  viewing an earlier conversation (tab moves on)'}</Text>}
+    </Text>
+  );
+}
+
+export function App({ store, engine, workflow, onExit }: AppProps) {
+  const state = useEngineState(store);
+  const { columns, rows } = useTerminalSize();
+  const layout = useRef(new TranscriptLayout()).current;
+  const viewport = useRef<Viewport>({ length: 0, height: 0 });
+  const ui = useControls({ state, engine, viewport, onExit });
+
+  const narrow = columns < NARROW_COLUMNS;
+  // One row fewer than the terminal: a frame as tall as the screen makes Ink clear it on every redraw.
+  const height = Math.max(8, rows - 1);
+  const inputRows = ui.draft !== null ? inputHeight(ui.draft) : 0;
+  const bodyHeight = Math.max(3, height - 2 - (narrow ? 1 : 0) - 1 - inputRows - 2);
+  const mainWidth = narrow ? columns : columns - TIMELINE_WIDTH - 2;
+  const textWidth = Math.max(10, mainWidth - 1);
+  const conversationId = viewedConversation(state, ui);
+  const live = ui.pinned === undefined || state.finished !== null;
+
+  let main;
+  if (ui.view === 'help') {
+    main = <HelpOverlay height={bodyHeight} />;
+  } else if (ui.view === 'artifacts') {
+    viewport.current = { length: artifactLines(state, ui.artifact, textWidth).source.length, height: bodyHeight - 1 };
+    main = <ArtifactsView state={state} index={ui.artifact} width={textWidth} height={bodyHeight} top={ui.top} />;
+  } else {
+    const source = layout.lines(state, conversationId, textWidth);
+    viewport.current = { length: source.length, height: bodyHeight - 1 };
+    main = (
+      <Box flexDirection="column" height={bodyHeight}>
+        <ViewTitle state={state} conversationId={conversationId} live={live} />
+        <LinesView source={source} height={bodyHeight - 1} top={ui.top} empty="Nothing here yet: space sends the first turn." />
+      </Box>
+    );
+  }
+
+  const notice = ui.confirmQuit
+    ? 'A reply is being generated. Quit anyway? y quits, any other key stays'
+    : ui.ctrlCArmed
+      ? `Press Ctrl+C again within ${CTRL_C_WINDOW_MS / 1000} s to quit`
+      : ui.notice;
+
+  return (
+    <Box flexDirection="column" width={columns} height={height}>
+      <Header state={state} workflow={workflow} width={columns} />
+      <ActiveRoleLine state={state} notice={notice} />
+      {narrow ? <TimelineStrip state={state} viewed={conversationId} /> : null}
+      <Text dimColor>{'─'.repeat(columns)}</Text>
+      <Box flexDirection="row" height={bodyHeight}>
+        {narrow ? null : (
+          <Box borderStyle="single" borderTop={false} borderBottom={false} borderLeft={false} borderDimColor marginRight={1}>
+            <Timeline state={state} viewed={conversationId} width={TIMELINE_WIDTH} height={bodyHeight} />
+          </Box>
+        )}
+        <Box flexDirection="column" width={mainWidth} height={bodyHeight}>
+          {main}
+        </Box>
+      </Box>
+      {ui.draft !== null ? <CustomerInput draft={ui.draft} width={columns} busy={state.activeTurnId !== null} /> : null}
+      <Footer state={state} width={columns} />
+    </Box>
+  );
+}

@@ -1,0 +1,32 @@
+/** The customer's message as it is typed; the last lines show when it is long. */
+import { Box, Text } from 'ink';
+import { sanitize } from '../text/sanitize.js';
+import { CUSTOMER_COLOR } from './theme.js';
+
+export const INPUT_MAX_LINES = 5;
+
+/** Rows the input takes on screen: its border, its lines and the hint. */
+export function inputHeight(draft: string): number {
+  return Math.min(draft.split('\n').length, INPUT_MAX_LINES) + 3;
+}
+
+export function CustomerInput({ draft, width, busy }: { draft: string; width: number; busy: boolean }) {
+  const lines = sanitize(draft).split('\n');
+  const shown = lines.slice(-INPUT_MAX_LINES);
+  return (
+    <Box flexDirection="column" width={width}>
+      <Box borderStyle="round" borderColor={CUSTOMER_COLOR} flexDirection="column" paddingX={1}>
+        {shown.map((line, i) => (
+          <Text key={i} wrap="truncate-start">
+            {i === 0 && lines.length <= INPUT_MAX_LINES ? <Text color={CUSTOMER_COLOR} bold>{'Customer › '}</Text> : null}
+            {line}
+            {i === shown.length - 1 ? <Text inverse> </Text> : null}
+          </Text>
+        ))}
+      </Box>
+      <Text dimColor wrap="truncate-end">
+        {`enter sends · esc cancels · alt+enter new line · paste keeps lines${busy ? ' · goes in before the next turn' : ''}${lines.length > INPUT_MAX_LINES ? ` · ${lines.length} lines` : ''}`}
+      </Text>
+    </Box>
+  );
+}

@@ -1,0 +1,69 @@
+/** Key hints from the keymap, and tokens, cost and latency for the current turn and the whole run. */
+import { Box, Text } from 'ink';
+import type { Usage } from '../engine/events.js';
+import type { RunState, TurnView } from '../engine/runState.js';
+import { costOf } from '../session/pricing.js';
+import { KEYMAP } from './keymap.js';
+
+export function formatTokens(n: number): string {
+  return n < 1000 ? String(n) : n < 100_000 ? `${(n / 1000).toFixed(1)}k` : `${Math.round(n / 1000)}k`;
+}
+
+export function formatCost(usd: number | undefined, estimated: boolean): string {
+  if (usd === undefined) return 'cost n/a';
+  const tilde = estimated ? '~' : '';
+  return usd < 0.01 ? `${tilde}$${usd.toFixed(4)}` : `${tilde}$${usd.toFixed(2)}`;
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+function turnStats(turn: TurnView | undefined): string {
+  if (!turn) return 'no turn yet';
+  if (turn.status === 'streaming') return `~${formatTokens(Math.ceil(turn.text.length / 4))} tok so far`;
+  const usage = turn.usage;
+  if (!usage) return turn.status;
+  const tilde = usage.estimated ? '~' : '';
+  const parts = [
+    `${tilde}${formatTokens(usage.promptTokens)} in / ${tilde}${formatTokens(usage.completionTokens)} out`,
+    formatCost(costOf(turn.model, usage), usage.estimated),
+  ];
+  if (turn.durationMs !== null) {
+    parts.push(turn.firstTokenMs !== null ? `${seconds(turn.firstTokenMs)} to first token, ${seconds(turn.durationMs)}` : seconds(turn.durationMs));
+  }
+  return parts.join(' · ');
+}
+
+function totalCost(byModel: Map<string, Usage>): number | undefined {
+  let sum: number | undefined;
+  for (const [model, usage] of byModel) {
+    const cost = costOf(model, usage);
+    if (cost !== undefined) sum = (sum ?? 0) + cost;
+  }
+  return sum;
+}
+
+export function Footer({ state, width }: { state: RunState; width: number }) {
+  const t = state.totals;
+  const tilde = t.estimated ? '~' : '';
+  const turn = state.lastTurnId ? state.turns.get(state.lastTurnId) : undefined;
+  const total = `${tilde}${formatTokens(t.promptTokens + t.completionTokens)} tok · ${formatCost(totalCost(t.byModel), t.estimated)} · ${seconds(t.durationMs)} · ${t.turns} turns`;
+  return (
+    <Box flexDirection="column" width={width}>
+      <Text wrap="truncate-end">
+        {KEYMAP.filter((b) => b.hint).map((b, i) => (
+          <Text key={b.command}>
+            {i > 0 ? <Text dimColor> · </Text> : null}
+            <Text bold>{b.label}</Text>
+            <Text dimColor>{` ${b.hint}`}</Text>
+          </Text>
+        ))}
+      </Text>
+      <Text wrap="truncate-end">
+        <Text dimColor>turn </Text>
+        {turnStats(turn)}
+        <Text dimColor> │ total </Text>
+        {total}
+      </Text>
+    </Box>
+  );
+}

@@ -1,0 +1,88 @@
+/** The top bar (workflow, task, model, mode, state) and the line that says who speaks and who is next. */
+import { Box, Text } from 'ink';
+import { nameOf, type RunState } from '../engine/runState.js';
+import { sanitize } from '../text/sanitize.js';
+import { roleColor } from './theme.js';
+
+export function stateLabel(state: RunState): { text: string; color: string } {
+  if (state.finished) {
+    const how = state.finished.status === 'completed' ? '' : ` (${state.finished.status})`;
+    return { text: `done${how}`, color: state.finished.status === 'failed' ? 'red' : 'green' };
+  }
+  switch (state.activity) {
+    case 'generating':
+      return { text: 'generating', color: 'cyan' };
+    case 'retrying':
+      return { text: 'retrying', color: 'yellow' };
+    case 'paused':
+      return { text: 'paused', color: 'yellow' };
+    case 'waiting':
+      return state.waiting ? { text: 'waiting for you', color: 'magenta' } : { text: 'working', color: 'cyan' };
+    default:
+      return { text: 'starting', color: 'gray' };
+  }
+}
+
+export function Header({ state, workflow, width }: { state: RunState; workflow: string; width: number }) {
+  const label = stateLabel(state);
+  return (
+    <Box width={width}>
+      <Box flexShrink={1} flexGrow={1}>
+        <Text wrap="truncate-end">
+          <Text bold color="cyan">roleplay</Text>
+          <Text dimColor> │ </Text>
+          {sanitize(workflow)}
+          <Text dimColor> │ task: </Text>
+          {sanitize(state.task.replace(/\s+/g, ' '))}
+        </Text>
+      </Box>
+      <Box flexShrink={0}>
+        <Text>
+          <Text dimColor> │ </Text>
+          {sanitize(state.model || '…')}
+          <Text dimColor> │ </Text>
+          <Text bold inverse color={state.mode === 'auto' ? 'green' : 'blue'}>{` ${state.mode.toUpperCase()} `}</Text>
+          <Text dimColor> │ </Text>
+          <Text bold color={label.color}>{label.text}</Text>
+        </Text>
+      </Box>
+    </Box>
+  );
+}
+
+function partnerOf(state: RunState, conversationId: string | null, roleId: string | null): string | null {
+  const c = conversationId ? state.conversations.get(conversationId) : undefined;
+  if (!c || !roleId) return null;
+  return c.lead === roleId ? c.assistant : c.lead;
+}
+
+/** `CTO (lead) -> Programmer`: who speaks now (or next, while waiting) and who answers. */
+export function ActiveRoleLine({ state, notice }: { state: RunState; notice: string | null }) {
+  const turn = state.activeTurnId ? state.turns.get(state.activeTurnId) : undefined;
+  const next = state.waiting?.next;
+  const who = turn ? { ...turn, prefix: 'speaking' } : next ? { ...next, prefix: 'next' } : null;
+  const partner = who ? partnerOf(state, who.conversationId, who.role) : null;
+  return (
+    <Text wrap="truncate-end">
+      {who ? (
+        <Text>
+          <Text dimColor>{`${who.prefix}: `}</Text>
+          {who.kind === 'sanity' ? (
+            <Text bold>Sanity check</Text>
+          ) : (
+            <Text>
+              <Text bold color={roleColor(state, who.role)}>{sanitize(nameOf(state, 'roles', who.role))}</Text>
+              <Text dimColor>{` (${who.side})`}</Text>
+              {partner ? <Text>{' -> '}<Text color={roleColor(state, partner)}>{sanitize(nameOf(state, 'roles', partner))}</Text></Text> : null}
+            </Text>
+          )}
+        </Text>
+      ) : (
+        <Text dimColor>{state.finished ? 'The run is over: q quits, tab and o look back.' : ' '}</Text>
+      )}
+      {state.activity === 'paused' && state.waiting?.message ? <Text color="yellow">{`  ⏸ ${sanitize(state.waiting.message)}`}</Text> : null}
+      {state.activity === 'paused' && !state.waiting?.message && state.lastError ? <Text color="red">{`  ✗ ${sanitize(state.lastError)}`}</Text> : null}
+      {notice ? <Text color="yellow" bold>{`  ${notice}`}</Text> : null}
+    </Text>
+  );
+}

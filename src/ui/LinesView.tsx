@@ -1,0 +1,41 @@
+/**
+ * A windowed list of pre-wrapped lines: only the rows on screen are rendered. `top` is the first line shown,
+ * or null to follow the end as text streams in.
+ */
+import { Box, Text } from 'ink';
+import type { LineSource } from './transcriptLayout.js';
+
+export interface Window {
+  top: number;
+  maxTop: number;
+  rows: number;
+}
+
+/** Where the window sits for a scroll position; the last row goes to the marker when text is below. */
+export function windowOf(length: number, height: number, top: number | null): Window {
+  const maxTop = Math.max(0, length - height);
+  const start = top === null ? maxTop : Math.max(0, Math.min(top, maxTop));
+  return { top: start, maxTop, rows: start < maxTop ? height - 1 : height };
+}
+
+export function LinesView({ source, height, top, empty }: { source: LineSource; height: number; top: number | null; empty?: string }) {
+  const view = windowOf(source.length, height, top);
+  const rows: string[] = [];
+  for (let i = view.top; i < Math.min(source.length, view.top + view.rows); i++) rows.push(source.at(i));
+  const below = source.length - (view.top + view.rows);
+  return (
+    <Box flexDirection="column" height={height} overflow="hidden">
+      {source.length === 0 && empty ? <Text dimColor>{empty}</Text> : null}
+      {rows.map((line, i) => (
+        <Text key={view.top + i} wrap="truncate-end">
+          {line === '' ? ' ' : line}
+        </Text>
+      ))}
+      {below > 0 ? (
+        <Text color="black" backgroundColor="yellow" wrap="truncate-end">
+          {` ▼ new text below: ${below} more line${below === 1 ? '' : 's'} · End follows `}
+        </Text>
+      ) : null}
+    </Box>
+  );
+}

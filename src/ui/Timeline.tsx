@@ -1,0 +1,72 @@
+/** The phases and their conversations, with status and turn count; a one-line strip on narrow terminals. */
+import { Box, Text } from 'ink';
+import type { ConversationView, RunState } from '../engine/runState.js';
+import { sanitize } from '../text/sanitize.js';
+import { STATUS_COLOR, STATUS_ICON } from './theme.js';
+
+function turnCount(c: ConversationView): string {
+  return `${c.turns}/${c.maxTurns}`;
+}
+
+export function Timeline({ state, viewed, width, height }: { state: RunState; viewed: string | null; width: number; height: number }) {
+  const phases = state.workflow?.phases ?? [];
+  const nameWidth = Math.max(4, width - 10);
+  return (
+    <Box flexDirection="column" width={width} height={height} overflow="hidden" paddingRight={1}>
+      <Text bold>Timeline</Text>
+      {phases.map((phase, p) => (
+        <Box key={phase.id} flexDirection="column">
+          <Text bold dimColor={!phase.conversations.some((c) => state.conversations.get(c.id)?.status !== 'pending')} wrap="truncate-end">
+            {`${p + 1}. ${sanitize(phase.name)}`}
+          </Text>
+          {phase.conversations.map(({ id }) => {
+            const c = state.conversations.get(id);
+            if (!c) return null;
+            const active = c.status === 'active';
+            const name = sanitize(c.name);
+            const shown = name.length > nameWidth ? `${name.slice(0, nameWidth - 1)}…` : name.padEnd(nameWidth);
+            return (
+              <Text key={id} wrap="truncate-end" inverse={active} bold={active} underline={viewed === id && !active}>
+                <Text color={active ? undefined : STATUS_COLOR[c.status]}>{viewed === id ? '›' : ' '}{STATUS_ICON[c.status]} </Text>
+                <Text dimColor={c.status === 'pending' || c.status === 'skipped'}>{shown}</Text>
+                <Text dimColor>{turnCount(c).padStart(6)}</Text>
+              </Text>
+            );
+          })}
+        </Box>
+      ))}
+    </Box>
+  );
+}
+
+/** Every conversation as its status icon, phases split by bars, then the viewed one by name. */
+export function TimelineStrip({ state, viewed }: { state: RunState; viewed: string | null }) {
+  const phases = state.workflow?.phases ?? [];
+  const shown = viewed ? state.conversations.get(viewed) : undefined;
+  const phaseIndex = shown ? phases.findIndex((p) => p.id === shown.phaseId) : -1;
+  return (
+    <Text wrap="truncate-end">
+      {phases.map((phase, p) => (
+        <Text key={phase.id}>
+          {p > 0 ? <Text dimColor>│</Text> : null}
+          {phase.conversations.map(({ id }) => {
+            const c = state.conversations.get(id);
+            if (!c) return null;
+            return (
+              <Text key={id} color={STATUS_COLOR[c.status]} inverse={id === viewed}>
+                {STATUS_ICON[c.status]}
+              </Text>
+            );
+          })}
+        </Text>
+      ))}
+      {shown ? (
+        <Text>
+          {`  ${phaseIndex + 1}/${phases.length} ${sanitize(phases[phaseIndex]?.name ?? '')} › `}
+          <Text bold>{sanitize(shown.name)}</Text>
+          <Text dimColor>{` ${shown.turns}/${shown.maxTurns}`}</Text>
+        </Text>
+      ) : null}
+    </Text>
+  );
+}

@@ -1,0 +1,56 @@
+/**
+ * The TUI's one external store. Engine events are folded into a RunState as they come (O(1) per token), but
+ * React hears about them at most once per flush interval, so a fast stream costs ~30 redraws a second,
+ * not one per token.
+ */
+import type { EngineEvent } from '../engine/events.js';
+import { applyEvent, createRunState, type RunState } from '../engine/runState.js';
+
+export interface EventSource {
+  subscribe(listener: (event: EngineEvent) => void): () => void;
+}
+
+export const FLUSH_MS = 33;
+
+export class EngineStore {
+  readonly state: RunState = createRunState();
+  /** How many times React was told about changes; tests use it to check the batching. */
+  flushes = 0;
+  private snapshot = 0;
+  private readonly listeners = new Set<() => void>();
+  private timer: NodeJS.Timeout | null = null;
+  private readonly unsubscribe: () => void;
+
+  constructor(source: EventSource, private readonly flushMs = FLUSH_MS) {
+    this.unsubscribe = source.subscribe((event) => this.receive(event));
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  /** Changes once per flush; the state itself is read from `state`. */
+  getSnapshot = (): number => this.snapshot;
+
+  /** Tells subscribers now, e.g. before the process exits, instead of at the next tick. */
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.snapshot === this.state.version) return;
+    this.snapshot = this.state.version;
+    this.flushes++;
+    for (const listener of this.listeners) listener();
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.unsubscribe();
+  }
+
+  private receive(event: EngineEvent): void {
+    applyEvent(this.state, event);
+    this.timer ??= setTimeout(() => this.flush(), this.flushMs);
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * Every key of the TUI, in one place. The input handler, the footer hints and the help overlay all read
+ * this table, so what the screen says is what the keys do.
+ */
+import type { Key } from 'ink';
+
+export const Command = {
+  step: 'step',
+  toggleMode: 'toggleMode',
+  intervene: 'intervene',
+  skipConversation: 'skipConversation',
+  skipPhase: 'skipPhase',
+  abort: 'abort',
+  regenerate: 'regenerate',
+  scrollUp: 'scrollUp',
+  scrollDown: 'scrollDown',
+  pageUp: 'pageUp',
+  pageDown: 'pageDown',
+  scrollTop: 'scrollTop',
+  scrollBottom: 'scrollBottom',
+  nextConversation: 'nextConversation',
+  previousConversation: 'previousConversation',
+  artifacts: 'artifacts',
+  help: 'help',
+  quit: 'quit',
+  interrupt: 'interrupt',
+} as const;
+export type Command = (typeof Command)[keyof typeof Command];
+
+/** A key as the user presses it: a printable character, or one of Ink's named keys. */
+export type KeySpec = { char: string } | { key: 'return' | 'escape' | 'tab' | 'upArrow' | 'downArrow' | 'pageUp' | 'pageDown' | 'home' | 'end'; shift?: boolean } | { ctrl: string };
+
+export interface Binding {
+  command: Command;
+  keys: KeySpec[];
+  /** How the keys are written in hints, e.g. "space". */
+  label: string;
+  /** What the command does, for the help overlay. */
+  description: string;
+  /** A short word for the footer; bindings without one only show in the help overlay. */
+  hint?: string;
+}
+
+export const KEYMAP: readonly Binding[] = [
+  { command: Command.step, keys: [{ char: ' ' }, { key: 'return' }], label: 'space/enter', description: 'next turn (step mode), or continue when paused', hint: 'next' },
+  { command: Command.toggleMode, keys: [{ char: 'a' }], label: 'a', description: 'switch between auto and step mode', hint: 'auto/step' },
+  { command: Command.intervene, keys: [{ char: 'c' }], label: 'c', description: 'speak as the customer (enter sends, esc cancels)', hint: 'customer' },
+  { command: Command.skipConversation, keys: [{ char: 's' }], label: 's', description: 'skip the rest of this conversation', hint: 'skip' },
+  { command: Command.skipPhase, keys: [{ char: 'S' }], label: 'S', description: 'skip the rest of this phase', hint: 'skip phase' },
+  { command: Command.abort, keys: [{ char: 'x' }, { key: 'escape' }], label: 'x/esc', description: 'stop the reply being generated (its text stays)', hint: 'stop' },
+  { command: Command.regenerate, keys: [{ char: 'r' }], label: 'r', description: 'regenerate the last reply, or retry a failed turn', hint: 'redo' },
+  { command: Command.scrollUp, keys: [{ key: 'upArrow' }, { char: 'k' }], label: '↑/k', description: 'scroll up one line' },
+  { command: Command.scrollDown, keys: [{ key: 'downArrow' }, { char: 'j' }], label: '↓/j', description: 'scroll down one line' },
+  { command: Command.pageUp, keys: [{ key: 'pageUp' }], label: 'PgUp', description: 'scroll up one page' },
+  { command: Command.pageDown, keys: [{ key: 'pageDown' }], label: 'PgDn', description: 'scroll down one page' },
+  { command: Command.scrollTop, keys: [{ key: 'home' }], label: 'Home', description: 'go to the top' },
+  { command: Command.scrollBottom, keys: [{ key: 'end' }], label: 'End', description: 'go to the bottom and follow new text' },
+  { command: Command.nextConversation, keys: [{ key: 'tab' }], label: 'tab', description: 'view the next conversation (or artifact)', hint: 'view' },
+  { command: Command.previousConversation, keys: [{ key: 'tab', shift: true }], label: 'shift+tab', description: 'view the previous conversation (or artifact)' },
+  { command: Command.artifacts, keys: [{ char: 'o' }], label: 'o', description: 'show or hide the artifacts produced so far', hint: 'artifacts' },
+  { command: Command.help, keys: [{ char: '?' }], label: '?', description: 'show or hide all keys', hint: 'help' },
+  { command: Command.quit, keys: [{ char: 'q' }], label: 'q', description: 'quit (asks first while a reply is generated)', hint: 'quit' },
+  { command: Command.interrupt, keys: [{ ctrl: 'c' }], label: 'ctrl+c', description: 'stop the reply; twice within 2 s quits' },
+];
+
+function matches(spec: KeySpec, input: string, key: Key): boolean {
+  if ('ctrl' in spec) return key.ctrl && input === spec.ctrl;
+  if ('char' in spec) return !key.ctrl && !key.meta && input === spec.char;
+  if (spec.key === 'tab') return key.tab && key.shift === (spec.shift ?? false);
+  return key[spec.key];
+}
+
+/** The command bound to a key press, if any. */
+export function commandFor(input: string, key: Key): Command | undefined {
+  return KEYMAP.find((binding) => binding.keys.some((spec) => matches(spec, input, key)))?.command;
+}
+
+export function bindingOf(command: Command): Binding {
+  const binding = KEYMAP.find((b) => b.command === command);
+  if (!binding) throw new Error(`no binding for ${command}`);
+  return binding;
+}

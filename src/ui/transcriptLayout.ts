@@ -1,0 +1,96 @@
+/**
+ * Turns a conversation's items into wrapped, styled terminal lines. Finished items are laid out once per
+ * width and appended to a cache; only the item still streaming is laid out again on each redraw, so the
+ * cost of a frame does not grow with the session.
+ */
+import chalk from 'chalk';
+import { nameOf, type RunState, type TranscriptItem, type TurnView } from '../engine/runState.js';
+import { sanitize } from '../text/sanitize.js';
+import { renderMarkdown } from './markdown.js';
+import { CUSTOMER_COLOR, roleColor } from './theme.js';
+
+/** Lines read by index, so a view can take a window without copying the whole list. */
+export interface LineSource {
+  readonly length: number;
+  at(index: number): string;
+}
+
+export const CURSOR = '▍';
+const INDENT = '  ';
+
+function turnLines(state: RunState, turn: TurnView, width: number): string[] {
+  const color = roleColor(state, turn.role);
+  const who = turn.kind === 'sanity' ? 'Sanity check' : sanitize(nameOf(state, 'roles', turn.role));
+  const details = turn.kind === 'sanity' ? '' : ` (${turn.side}) · turn ${turn.index + 1}`;
+  const lines = [chalk[color].bold(who) + chalk.dim(details)];
+  const body = renderMarkdown(sanitize(turn.text), width - INDENT.length).map((line) => INDENT + line);
+  while (body.length && body[body.length - 1]?.trim() === '') body.pop();
+  if (turn.status === 'streaming') {
+    if (turn.retry) {
+      const r = turn.retry;
+      lines.push(chalk.yellow(`${INDENT}retrying (${r.attempt}/${r.maxAttempts}) in ${Math.ceil(r.delayMs / 1000)} s: ${sanitize(r.reason)}`));
+    } else if (body.length === 0) {
+      body.push(INDENT + chalk.dim('thinking ') + CURSOR);
+    } else {
+      body[body.length - 1] += CURSOR;
+    }
+  }
+  lines.push(...body);
+  if (turn.status === 'interrupted') lines.push(chalk.yellow(`${INDENT}⏹ interrupted`));
+  if (turn.status === 'failed') lines.push(chalk.red(`${INDENT}✗ failed`));
+  for (const warning of turn.warnings) lines.push(chalk.yellow.dim(`${INDENT}⚠ ${sanitize(warning)}`));
+  lines.push('');
+  return lines;
+}
+
+function customerLines(text: string, width: number): string[] {
+  const bar = chalk[CUSTOMER_COLOR]('▌ ');
+  const body = renderMarkdown(sanitize(text), width - 2).map((line) => bar + line);
+  return [bar + chalk[CUSTOMER_COLOR].bold('Customer'), ...body, ''];
+}
+
+function itemLines(state: RunState, item: TranscriptItem, width: number): string[] {
+  if (item.kind === 'customer') return customerLines(item.text, width);
+  const turn = state.turns.get(item.turnId);
+  if (!turn || turn.discarded) return [];
+  return turnLines(state, turn, width);
+}
+
+function isFinished(state: RunState, item: TranscriptItem): boolean {
+  return item.kind === 'customer' || state.turns.get(item.turnId)?.status !== 'streaming';
+}
+
+interface Cached {
+  width: number;
+  discards: number;
+  items: number;
+  lines: string[];
+}
+
+export class TranscriptLayout {
+  private readonly cache = new Map<string, Cached>();
+
+  /** The lines of one conversation (`null`: the items before the first conversation) at a width. */
+  lines(state: RunState, conversationId: string | null, width: number): LineSource {
+    const items = conversationId ? (state.conversations.get(conversationId)?.items ?? []) : state.preamble;
+    const key = conversationId ?? '';
+    let cached = this.cache.get(key);
+    if (!cached || cached.width !== width || cached.discards !== state.discards) {
+      cached = { width, discards: state.discards, items: 0, lines: [] };
+      this.cache.set(key, cached);
+    }
+    while (cached.items < items.length) {
+      const item = items[cached.items];
+      if (!item || !isFinished(state, item)) break;
+      for (const line of itemLines(state, item, width)) cached.lines.push(line);
+      cached.items++;
+    }
+    const frozen = cached.lines;
+    const tail: string[] = [];
+    for (let i = cached.items; i < items.length; i++) {
+      const item = items[i];
+      if (item) tail.push(...itemLines(state, item, width));
+    }
+    return { length: frozen.length + tail.length, at: (i) => (i < frozen.length ? frozen[i] : tail[i - frozen.length]) ?? '' };
+  }
+}

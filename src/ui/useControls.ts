@@ -1,0 +1,176 @@
+/**
+ * What the keys do. One input handler routes each key press: to the customer's draft while it is open,
+ * to a quit confirmation, or through the keymap to an engine command or a change of view.
+ */
+import { useInput, type Key } from 'ink';
+import { useEffect, useRef, useState } from 'react';
+import type { EngineCommands } from '../engine/events.js';
+import type { RunState } from '../engine/runState.js';
+import { editDraft, PASTE_END, PASTE_START } from './draftInput.js';
+import { Command, commandFor } from './keymap.js';
+import { windowOf } from './LinesView.js';
+
+export const CTRL_C_WINDOW_MS = 2000;
+
+export interface UiState {
+  view: 'transcript' | 'artifacts' | 'help';
+  /** The conversation shown: undefined follows the active one; null is what came before the first. */
+  pinned: string | null | undefined;
+  /** First line shown, or null to follow new text. */
+  top: number | null;
+  artifact: number;
+  /** The customer's message being typed, or null when the input is closed. */
+  draft: string | null;
+  confirmQuit: boolean;
+  ctrlCArmed: boolean;
+  notice: string | null;
+}
+
+const INITIAL: UiState = { view: 'transcript', pinned: undefined, top: null, artifact: 0, draft: null, confirmQuit: false, ctrlCArmed: false, notice: null };
+
+/** Conversations that can be viewed, in timeline order; null stands for the sanity check before them. */
+export function viewable(state: RunState): Array<string | null> {
+  const ids: Array<string | null> = state.preamble.length ? [null] : [];
+  for (const phase of state.workflow?.phases ?? []) {
+    for (const c of phase.conversations) if (state.conversations.get(c.id)?.status !== 'pending') ids.push(c.id);
+  }
+  return ids;
+}
+
+export function viewedConversation(state: RunState, ui: UiState): string | null {
+  return ui.pinned !== undefined ? ui.pinned : state.activeConversationId;
+}
+
+export interface Viewport {
+  length: number;
+  height: number;
+}
+
+export function useControls(options: {
+  state: RunState;
+  engine: EngineCommands;
+  viewport: { current: Viewport };
+  onExit: (code: number) => void;
+}) {
+  const { state, engine, viewport, onExit } = options;
+  const [ui, setUi] = useState<UiState>(INITIAL);
+  const update = (patch: Partial<UiState>) => setUi((u) => ({ ...u, ...patch }));
+  const pasting = useRef(false);
+  const lastCtrlC = useRef(0);
+  const timers = useRef<{ ctrlC?: NodeJS.Timeout; notice?: NodeJS.Timeout }>({});
+  useEffect(() => () => {
+    clearTimeout(timers.current.ctrlC);
+    clearTimeout(timers.current.notice);
+  }, []);
+
+  const notify = (notice: string) => {
+    clearTimeout(timers.current.notice);
+    update({ notice });
+    timers.current.notice = setTimeout(() => update({ notice: null }), 3000);
+  };
+  const generating = () => state.activeTurnId !== null;
+
+  const interrupt = () => {
+    const now = Date.now();
+    if (now - lastCtrlC.current < CTRL_C_WINDOW_MS) return onExit(130);
+    lastCtrlC.current = now;
+    if (generating()) engine.abort();
+    clearTimeout(timers.current.ctrlC);
+    update({ ctrlCArmed: true });
+    timers.current.ctrlC = setTimeout(() => update({ ctrlCArmed: false }), CTRL_C_WINDOW_MS);
+  };
+
+  const scroll = (to: (w: ReturnType<typeof windowOf>) => number) => {
+    const { length, height } = viewport.current;
+    setUi((u) => {
+      const w = windowOf(length, height, u.top);
+      const top = Math.max(0, to(w));
+      return { ...u, top: top >= w.maxTop ? null : top };
+    });
+  };
+
+  const cycle = (step: 1 | -1) => {
+    if (ui.view === 'artifacts') {
+      const n = state.artifacts.size;
+      if (n) update({ artifact: (ui.artifact + step + n) % n, top: null });
+      return;
+    }
+    const ids = viewable(state);
+    if (!ids.length) return;
+    const at = ids.indexOf(viewedConversation(state, ui));
+    const next = ids[(at + step + ids.length) % ids.length] ?? null;
+    const follows = next === state.activeConversationId && !state.finished;
+    update({ pinned: follows ? undefined : next, top: null });
+  };
+
+  const run = (command: Command | undefined, key: Key) => {
+    switch (command) {
+      case Command.step:
+        if (state.waiting) engine.step();
+        else if (state.finished) notify('The run is over: q quits');
+        else if (generating()) notify('A reply is being generated; x stops it');
+        return;
+      case Command.toggleMode:
+        return engine.setMode(state.mode === 'auto' ? 'step' : 'auto');
+      case Command.intervene:
+        if (state.finished) return notify('The run is over: nobody is left to answer');
+        return update({ draft: '' });
+      case Command.skipConversation:
+        return state.finished ? undefined : engine.skipConversation();
+      case Command.skipPhase:
+        return state.finished ? undefined : engine.skipPhase();
+      case Command.abort:
+        if (key.escape && ui.view !== 'transcript') return update({ view: 'transcript', top: null });
+        if (generating()) return engine.abort();
+        return key.escape ? undefined : notify('Nothing is being generated');
+      case Command.regenerate:
+        return state.finished ? notify('The run is over') : engine.regenerate();
+      case Command.scrollUp:
+        return scroll((w) => w.top - 1);
+      case Command.scrollDown:
+        return scroll((w) => w.top + 1);
+      case Command.pageUp:
+        return scroll((w) => w.top - Math.max(1, w.rows - 1));
+      case Command.pageDown:
+        return scroll((w) => w.top + Math.max(1, w.rows - 1));
+      case Command.scrollTop:
+        return scroll(() => 0);
+      case Command.scrollBottom:
+        return update({ top: null });
+      case Command.nextConversation:
+        return cycle(1);
+      case Command.previousConversation:
+        return cycle(-1);
+      case Command.artifacts:
+        return update({ view: ui.view === 'artifacts' ? 'transcript' : 'artifacts', top: null });
+      case Command.help:
+        return update({ view: ui.view === 'help' ? 'transcript' : 'help' });
+      case Command.quit:
+        return generating() ? update({ confirmQuit: true }) : onExit(0);
+      default:
+        return;
+    }
+  };
+
+  useInput((input, key) => {
+    if (input === PASTE_START || input === PASTE_END) {
+      pasting.current = input === PASTE_START;
+      return;
+    }
+    if (key.ctrl && input === 'c') return interrupt();
+    if (ui.draft !== null) {
+      const result = editDraft(ui.draft, input, key, pasting.current);
+      if (result.action === 'submit' && result.draft.trim()) engine.intervene(result.draft);
+      return update({ draft: result.action ? null : result.draft });
+    }
+    // A paste outside the input is text, not a string of commands.
+    if (pasting.current) return;
+    if (ui.confirmQuit) {
+      if (input === 'y' || input === 'q' || key.return) return onExit(0);
+      return update({ confirmQuit: false });
+    }
+    run(commandFor(input, key), key);
+  });
+
+  return ui;
+}

@@ -75,6 +75,8 @@ interface Failure {
   setupFault?: SetupFault | undefined;
 }
 
+const duration = (ms: number) => (ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`);
+
 const estimateTokens = (chars: number) => Math.ceil(chars / 4);
 
 export class Engine implements EngineCommands {
@@ -593,10 +595,10 @@ export class Engine implements EngineCommands {
 
   private classify(error: unknown, cause: AbortCause | null): Failure {
     if (cause === 'first-token-timeout') {
-      return { message: `no reply within ${Math.round(this.config.retry.firstTokenTimeoutMs / 1000)} s`, retryable: true };
+      return { message: `no reply within ${duration(this.config.retry.firstTokenTimeoutMs)}`, retryable: true };
     }
     if (cause === 'idle-timeout') {
-      return { message: `the stream stalled for ${Math.round(this.config.retry.idleTimeoutMs / 1000)} s`, retryable: true };
+      return { message: `the stream stalled for ${duration(this.config.retry.idleTimeoutMs)}`, retryable: true };
     }
     if (error instanceof ProviderError) {
       return { message: error.message, retryable: error.retryable, retryAfterMs: error.retryAfterMs, setupFault: error.setupFault };

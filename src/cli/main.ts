@@ -51,8 +51,11 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
     .option('--max-turns <n>', 'most replies per conversation, for every conversation (config default: 10)', positiveInt('--max-turns'))
     .addOption(new Option('--context <strategy>', 'thread: one growing thread; scoped: each conversation starts from the artifacts so far').choices(['thread', 'scoped']))
     .option('-o, --out <dir>', 'where sessions are written', '.roleplay')
+    .option('--resume <session>', 'continue an interrupted session from its last completed turn: an id, a path, or "latest"')
     .addHelpText('after', HELP_AFTER)
     .showSuggestionAfterError(true)
+    // Options after a subcommand's name are the subcommand's own (`sessions -o dir`, `replay x --json`).
+    .enablePositionalOptions()
     .configureOutput({ writeOut: out, writeErr: err })
     .exitOverride()
     .action(async (task: string[], flags) => {
@@ -76,6 +79,44 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
     .action(async (flags: { force?: boolean }) => {
       const { initCommand } = await import('./initCommand.js');
       process.exitCode = initCommand(flags, (line) => out(`${line}\n`));
+    });
+
+  program
+    .command('sessions')
+    .description('list the recorded sessions, newest first')
+    .option('-o, --out <dir>', 'where sessions are written (default: .roleplay)')
+    .option('--json', 'one JSON object per session')
+    .action(async (flags: { out?: string; json?: boolean }) => {
+      const { sessionsCommand } = await import('./sessionCommands.js');
+      process.exitCode = sessionsCommand({ ...flags, out: flags.out ?? program.opts().out }, out, err);
+    });
+
+  program
+    .command('export')
+    .description('write a session\'s transcript: phases, conversations, customer messages and artifacts')
+    .argument('<session>', 'a session id, a unique prefix of one, a session folder or its events.jsonl, "latest" or "example"')
+    .option('--format <format>', 'md (the transcript) or json (a structured document); default md, or json for an --output ending in .json')
+    .option('--output <file>', 'write to this file (owner-only) instead of stdout')
+    .option('-f, --force', 'overwrite an existing --output file')
+    .option('-o, --out <dir>', 'where sessions are written (default: .roleplay)')
+    .action(async (session: string, flags: { out?: string; format?: string; output?: string; force?: boolean }) => {
+      const { exportCommand } = await import('./sessionCommands.js');
+      process.exitCode = exportCommand(session, { ...flags, out: flags.out ?? program.opts().out }, out, err);
+    });
+
+  program
+    .command('replay')
+    .description('play a recorded session back at its original pace, without calling any model')
+    .argument('<session>', 'a session id, a unique prefix of one, a session folder or its events.jsonl, "latest" or "example"')
+    .option('--speed <x>', 'play x times as fast, e.g. 2 or 0.5 (default 1); a pause in the recording lasts 2 s / x at most')
+    .option('--headless', 'print the transcript as plain text (implied when stdout is not a terminal)')
+    .option('--json', 'headless, one JSON event per line')
+    .option('--auto', 'turns follow each other')
+    .option('--step', 'each turn waits for a key press (TUI only)')
+    .option('-o, --out <dir>', 'where sessions are written (default: .roleplay)')
+    .action(async (session: string, flags: { out?: string; speed?: string; headless?: boolean; json?: boolean; auto?: boolean; step?: boolean }) => {
+      const { replayCommand } = await import('./sessionCommands.js');
+      process.exitCode = await replayCommand(session, { ...flags, out: flags.out ?? program.opts().out });
     });
 
   for (const command of program.commands) command.configureOutput({ writeOut: out, writeErr: err }).exitOverride();

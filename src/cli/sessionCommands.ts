@@ -1,0 +1,186 @@
+/**
+ * `roleplay sessions`, `roleplay export <session>` and `roleplay replay <session>`: recorded sessions,
+ * listed, written out as Markdown or JSON, and played back.
+ */
+import { chmodSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { EngineEvent } from '../engine/events.js';
+import { applyEvent, createRunState } from '../engine/runState.js';
+import { buildExportDocument } from '../session/exportDocument.js';
+import { ReplayPlayer } from '../session/replayPlayer.js';
+import { foldEvents, listSessions, openSession, summarize, type Journal, type SessionSummary } from '../session/sessionStore.js';
+import { renderTranscript } from '../session/transcript.js';
+import { sanitize } from '../text/sanitize.js';
+import { EXIT, UsageError } from './errors.js';
+import { jsonView, plainView } from './headlessView.js';
+
+export type Write = (text: string) => void;
+const DEFAULT_OUT = '.roleplay';
+const TASK_WIDTH = 50;
+
+// ---- sessions -----------------------------------------------------------------------------------------
+
+function localDate(date: Date | null): string {
+  if (!date) return '?';
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${p(date.getMonth() + 1)}-${p(date.getDate())} ${p(date.getHours())}:${p(date.getMinutes())}`;
+}
+
+function oneLine(text: string, width: number): string {
+  const flat = sanitize(text).replace(/\s+/g, ' ').trim();
+  return flat.length > width ? `${flat.slice(0, width - 1)}…` : flat;
+}
+
+function sessionJson(s: SessionSummary): Record<string, unknown> {
+  return {
+    id: s.id,
+    dir: s.dir,
+    startedAt: s.startedAt?.toISOString() ?? null,
+    task: s.task,
+    provider: s.provider,
+    model: s.model,
+    status: s.status,
+    reason: s.reason,
+    turns: s.turns,
+    conversations: s.conversations,
+    tokens: { prompt: s.promptTokens, completion: s.completionTokens, total: s.promptTokens + s.completionTokens, estimated: s.estimated },
+    durationMs: s.durationMs,
+    ...(s.torn ? { torn: true } : {}),
+    ...(s.error ? { error: s.error } : {}),
+  };
+}
+
+export function sessionsCommand(flags: { out?: string; json?: boolean }, write: Write, note: Write): number {
+  const out = flags.out ?? DEFAULT_OUT;
+  const sessions = listSessions(out);
+  if (flags.json) {
+    for (const s of sessions) write(`${JSON.stringify(sessionJson(s))}\n`);
+    return EXIT.ok;
+  }
+  if (sessions.length === 0) {
+    note(`No sessions in ${path.join(out, 'sessions')} yet. Run "roleplay" to record one, or "roleplay replay example".\n`);
+    return EXIT.ok;
+  }
+  const rows = sessions.map((s) => [
+    s.id,
+    localDate(s.startedAt),
+    s.error ? 'unreadable' : s.status,
+    String(s.turns),
+    `${s.estimated ? '~' : ''}${s.promptTokens + s.completionTokens}`,
+    s.error ? oneLine(s.error, TASK_WIDTH) : oneLine(s.task, TASK_WIDTH),
+  ]);
+  const header = ['ID', 'STARTED', 'STATUS', 'TURNS', 'TOKENS', 'TASK'];
+  const right = new Set([3, 4]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
+  for (const row of [header, ...rows]) {
+    const cells = row.map((cell, i) => (i === row.length - 1 ? cell : right.has(i) ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)));
+    write(`${cells.join('  ').trimEnd()}\n`);
+  }
+  return EXIT.ok;
+}
+
+// ---- export -------------------------------------------------------------------------------------------
+
+export interface ExportFlags {
+  out?: string;
+  format?: string;
+  output?: string;
+  force?: boolean;
+}
+
+export function exportCommand(session: string, flags: ExportFlags, write: Write, note: Write): number {
+  const format = flags.format ?? (flags.output && /\.json$/i.test(flags.output) ? 'json' : 'md');
+  if (format !== 'md' && format !== 'json') throw new UsageError(`--format takes md or json, not "${oneLine(format, 20)}"`);
+  if (flags.output !== undefined && !flags.output.trim()) throw new UsageError('--output needs a file name');
+  const journal = openSession(session, { outDir: flags.out ?? DEFAULT_OUT });
+  const state = foldEvents(journal.events);
+  let text: string;
+  if (format === 'md') {
+    text = renderTranscript(state);
+  } else {
+    const summary = summarize(journal);
+    text = `${JSON.stringify(buildExportDocument(state, { startedAt: summary.startedAt, durationMs: summary.durationMs }), null, 2)}\n`;
+  }
+  if (journal.torn) note('roleplay: the journal\'s last line was cut off and was skipped.\n');
+  if (flags.output === undefined) {
+    write(text);
+    return EXIT.ok;
+  }
+  const file = flags.output;
+  try {
+    writeFileSync(file, text, { mode: 0o600, flag: flags.force ? 'w' : 'wx' });
+    if (flags.force) chmodSync(file, 0o600);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw new UsageError(`${file} already exists: pass --force to overwrite it`);
+    if (code === 'ENOENT') throw new UsageError(`cannot write ${file}: its folder does not exist`);
+    if (code === 'EISDIR') throw new UsageError(`cannot write ${file}: it is a folder`);
+    if (code === 'EACCES' || code === 'EPERM') throw new UsageError(`cannot write ${file}: permission denied`);
+    throw error;
+  }
+  note(`Wrote ${file} (${format}, session ${state.sessionId}).\n`);
+  return EXIT.ok;
+}
+
+// ---- replay -------------------------------------------------------------------------------------------
+
+export interface ReplayFlags {
+  out?: string;
+  speed?: string;
+  headless?: boolean;
+  json?: boolean;
+  auto?: boolean;
+  step?: boolean;
+}
+
+export function parseSpeed(value: string | undefined): number {
+  if (value === undefined) return 1;
+  const speed = Number(value.trim());
+  if (!value.trim() || !Number.isFinite(speed) || speed <= 0 || speed > 1_000_000) {
+    throw new UsageError(`--speed takes a number above 0 (2 plays twice as fast, 0.5 half as fast), not "${oneLine(value, 20)}"`);
+  }
+  return speed;
+}
+
+export async function replayCommand(session: string, flags: ReplayFlags): Promise<number> {
+  if (flags.auto && flags.step) throw new UsageError('--auto and --step contradict each other: pass one of them');
+  if (flags.json && flags.headless === false) throw new UsageError('--json needs headless mode');
+  const speed = parseSpeed(flags.speed);
+  const journal = openSession(session, { outDir: flags.out ?? DEFAULT_OUT });
+  const headless = flags.headless === true || flags.json === true || process.stdout.isTTY !== true || process.stdin.isTTY !== true;
+  if (!headless) {
+    // TODO(tui): on a terminal without --headless, hand the player to the TUI in flags.step ? 'step' : 'auto'
+    // mode (runTui takes an Engine today). Until then a terminal gets the plain-text playback too.
+  }
+  return playHeadless(journal, speed, flags.json === true);
+}
+
+/** Plays a recording as plain text or JSON lines, always in auto mode, as headless runs do. */
+async function playHeadless(journal: Journal, speed: number, json: boolean): Promise<number> {
+  const player = new ReplayPlayer(journal.events, { speed, mode: 'auto' });
+  const state = createRunState();
+  const write = (text: string) => void process.stdout.write(text);
+  player.subscribe((event: EngineEvent) => applyEvent(state, event));
+  player.subscribe(json ? jsonView(write) : plainView(write, state));
+
+  const id = journal.events[0]?.type === 'run.started' ? journal.events[0].sessionId : path.basename(journal.dir);
+  process.stderr.write(`Replaying session ${id} at ${speed}x: a recording, no model is called.\n`);
+  if (journal.torn) process.stderr.write('roleplay: the journal\'s last line was cut off and was skipped.\n');
+
+  let interrupted = false;
+  const stop = () => {
+    if (interrupted) process.exit(EXIT.interrupted);
+    interrupted = true;
+    player.quit();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  process.stdout.on('error', () => stop());
+  try {
+    const result = await player.run();
+    return interrupted || !result.playedToEnd ? EXIT.interrupted : EXIT.ok;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}

@@ -3,7 +3,7 @@ import { Box, Text } from 'ink';
 import type { Usage } from '../engine/events.js';
 import type { RunState, TurnView } from '../engine/runState.js';
 import { costOf } from '../session/pricing.js';
-import { KEYMAP } from './keymap.js';
+import { Command, KEYMAP, type Binding } from './keymap.js';
 
 export function formatTokens(n: number): string {
   return n < 1000 ? String(n) : n < 100_000 ? `${(n / 1000).toFixed(1)}k` : `${Math.round(n / 1000)}k`;
@@ -42,6 +42,20 @@ function totalCost(byModel: Map<string, Usage>): number | undefined {
   return sum;
 }
 
+const ALWAYS: readonly Command[] = [Command.help, Command.quit];
+const hintWidth = (b: Binding) => b.label.length + 1 + (b.hint?.length ?? 0) + 3;
+
+/** The hints that fit in a width, in keymap order; help and quit are always among them. */
+export function footerHints(width: number): Binding[] {
+  const hinted = KEYMAP.filter((b) => b.hint);
+  let room = width - hinted.filter((b) => ALWAYS.includes(b.command)).reduce((n, b) => n + hintWidth(b), 0);
+  return hinted.filter((b) => {
+    if (ALWAYS.includes(b.command)) return true;
+    room -= hintWidth(b);
+    return room >= 0;
+  });
+}
+
 export function Footer({ state, width }: { state: RunState; width: number }) {
   const t = state.totals;
   const tilde = t.estimated ? '~' : '';
@@ -50,7 +64,7 @@ export function Footer({ state, width }: { state: RunState; width: number }) {
   return (
     <Box flexDirection="column" width={width}>
       <Text wrap="truncate-end">
-        {KEYMAP.filter((b) => b.hint).map((b, i) => (
+        {footerHints(width).map((b, i) => (
           <Text key={b.command}>
             {i > 0 ? <Text dimColor> · </Text> : null}
             <Text bold>{b.label}</Text>

@@ -19,14 +19,19 @@ const QUIT_GRACE_MS = 2000;
 export async function runTui(engine: Engine, journal: SessionJournal, setup: RunSetup): Promise<number> {
   const stdout = process.stdout;
   let restored = false;
+  let terminalGone = false;
   const restore = () => {
-    if (restored) return;
+    if (restored || terminalGone) return;
     restored = true;
     stdout.write(LEAVE);
   };
   stdout.write(ENTER);
-  // The last resort if something kills the process on a path that skips the normal exit.
-  process.on('exit', restore);
+  // The last resort if something ends the process on a path that skips the normal exit.
+  const lastResort = () => {
+    journal.close();
+    restore();
+  };
+  process.on('exit', lastResort);
 
   const store = new EngineStore(engine);
   const finished = engine.run().then(
@@ -51,9 +56,16 @@ export async function runTui(engine: Engine, journal: SessionJournal, setup: Run
     resolveCode(code);
   };
   const onSignal = () => void exit(130);
+  // The terminal hung up: writes to it now fail (EIO). Write nothing more to it, but still save the session.
+  const onHangup = () => {
+    terminalGone = true;
+    void exit(129);
+  };
+  const onWriteError = () => onHangup();
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
-  process.on('SIGHUP', onSignal);
+  process.on('SIGHUP', onHangup);
+  stdout.on('error', onWriteError);
 
   const workflow = setup.configPath ? path.relative(process.cwd(), setup.configPath) || setup.configPath : 'built-in seed workflow';
   const instance = render(<App store={store} engine={engine} workflow={workflow} onExit={(code) => void exit(code)} />, {
@@ -69,13 +81,13 @@ export async function runTui(engine: Engine, journal: SessionJournal, setup: Run
   try {
     const code = await exited;
     const where = path.relative(process.cwd(), journal.dir) || journal.dir;
-    process.stderr.write(`Session saved in ${where}\n`);
+    if (!terminalGone) process.stderr.write(`Session saved in ${where}\n`);
     return code;
   } finally {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
-    process.off('SIGHUP', onSignal);
-    process.off('exit', restore);
+    process.off('SIGHUP', onHangup);
+    process.off('exit', lastResort);
     journal.close();
     restore();
   }

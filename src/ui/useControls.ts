@@ -53,7 +53,13 @@ export function useControls(options: {
   onExit: (code: number) => void;
 }) {
   const { state, engine, viewport, onExit } = options;
-  const [ui, setUi] = useState<UiState>(INITIAL);
+  const [ui, setRendered] = useState<UiState>(INITIAL);
+  // Keys can arrive faster than React renders (a paste right after `c`): the handler reads the latest state here.
+  const latest = useRef<UiState>(INITIAL);
+  const setUi = (next: (u: UiState) => UiState) => {
+    latest.current = next(latest.current);
+    setRendered(latest.current);
+  };
   const update = (patch: Partial<UiState>) => setUi((u) => ({ ...u, ...patch }));
   const pasting = useRef(false);
   const lastCtrlC = useRef(0);
@@ -90,6 +96,7 @@ export function useControls(options: {
   };
 
   const cycle = (step: 1 | -1) => {
+    const ui = latest.current;
     if (ui.view === 'artifacts') {
       const n = state.artifacts.size;
       if (n) update({ artifact: (ui.artifact + step + n) % n, top: null });
@@ -104,6 +111,7 @@ export function useControls(options: {
   };
 
   const run = (command: Command | undefined, key: Key) => {
+    const ui = latest.current;
     switch (command) {
       case Command.step:
         if (state.waiting) engine.step();
@@ -158,6 +166,7 @@ export function useControls(options: {
       return;
     }
     if (key.ctrl && input === 'c') return interrupt();
+    const ui = latest.current;
     if (ui.draft !== null) {
       const result = editDraft(ui.draft, input, key, pasting.current);
       if (result.action === 'submit' && result.draft.trim()) engine.intervene(result.draft);

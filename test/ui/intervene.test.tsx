@@ -1,0 +1,84 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { KEY, startTui, TestProvider, waitFor } from './harness.js';
+
+let tui: ReturnType<typeof startTui> | undefined;
+afterEach(async () => {
+  await tui?.stop();
+  tui = undefined;
+});
+
+describe('TUI: speaking as the customer', () => {
+  it('c opens the input; enter sends; the message shows as the Customer and the next turn answers it', async () => {
+    const provider = new TestProvider();
+    tui = startTui({ provider });
+    await tui.waitFor((f) => f.includes('waiting for you'));
+    tui.press('c');
+    await tui.waitFor((f) => f.includes('Customer ›') && f.includes('esc cancels'));
+    // Command keys are text while the input is open.
+    tui.press('s', 'q', KEY.backspace, KEY.backspace, 'Keep it small');
+    await tui.waitFor((f) => f.includes('Customer › Keep it small'));
+    tui.press(KEY.enter);
+    await tui.waitFor((f) => f.includes('▌ Customer') && f.includes('▌ Keep it small') && !f.includes('esc cancels'));
+    tui.press(' ');
+    await tui.waitFor((f) => f.includes('Customer said: Keep it small.'));
+    expect(provider.requests[0]?.meta.customer).toEqual(['Keep it small']);
+    expect(provider.requests[0]?.messages.some((m) => m.content.includes('Keep it small'))).toBe(true);
+    expect(tui.exits).toEqual([]);
+  });
+
+  it('esc cancels without sending', async () => {
+    tui = startTui();
+    await tui.waitFor((f) => f.includes('waiting for you'));
+    tui.press('c');
+    await tui.waitFor((f) => f.includes('Customer ›'));
+    tui.press('never mind');
+    await tui.waitFor((f) => f.includes('never mind'));
+    tui.press(KEY.escape);
+    await tui.waitFor((f) => !f.includes('Customer ›'));
+    expect(tui.frame()).not.toContain('never mind');
+    expect(tui.state.conversations.get('design-modalities')?.items).toEqual([]);
+  });
+
+  it('a pasted multi-line text keeps its lines, bracketed or as one chunk', async () => {
+    const provider = new TestProvider();
+    tui = startTui({ provider });
+    await tui.waitFor((f) => f.includes('waiting for you'));
+    tui.press('c', `${KEY.pasteStart}first line\rsecond line${KEY.pasteEnd}`, 'third\rfourth');
+    await tui.waitFor((f) => f.includes('fourth'));
+    tui.press(KEY.enter);
+    await tui.waitFor((f) => f.includes('▌ fourth'));
+    expect(tui.frame()).toContain('▌ first line');
+    expect(tui.frame()).toContain('▌ second linethird');
+    tui.press(' ');
+    await waitFor(() => provider.requests.length === 1);
+    expect(provider.requests[0]?.meta.customer).toEqual(['first line\nsecond linethird\nfourth']);
+  });
+
+  it('a paste outside the input is not taken for commands', async () => {
+    tui = startTui();
+    await tui.waitFor((f) => f.includes('waiting for you'));
+    tui.press(`${KEY.pasteStart}quit skip all${KEY.pasteEnd}`);
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(tui.exits).toEqual([]);
+    expect(tui.state.conversations.get('design-modalities')?.status).toBe('active');
+  });
+
+  it('typing while a reply streams: the message goes in before the next turn', async () => {
+    const provider = new TestProvider();
+    provider.hold = true;
+    tui = startTui({ provider });
+    await tui.waitFor((f) => f.includes('waiting for you'));
+    tui.press(' ');
+    await tui.waitFor((f) => f.includes('generating'));
+    tui.press('c', 'Add dark mode', KEY.enter);
+    await tui.waitFor((f) => !f.includes('Customer ›'));
+    provider.release();
+    await tui.waitFor((f) => f.includes('Reply 1 of Design (Modalities).') && f.includes('▌ Add dark mode'));
+    const items = tui.state.conversations.get('design-modalities')?.items ?? [];
+    expect(items.map((i) => i.kind)).toEqual(['turn', 'customer']);
+    provider.hold = false;
+    tui.press(' ');
+    await tui.waitFor((f) => f.includes('Customer said: Add dark mode.'));
+    expect(provider.requests[1]?.meta.customer).toEqual(['Add dark mode']);
+  });
+});

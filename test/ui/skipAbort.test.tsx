@@ -1,0 +1,95 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { KEY, startTui, TestProvider, waitFor } from './harness.js';
+
+let tui: ReturnType<typeof startTui> | undefined;
+afterEach(async () => {
+  await tui?.stop();
+  tui = undefined;
+});
+
+describe('TUI: skipping', () => {
+  it('s skips the rest of the conversation; the timeline marks it skipped with its turn count', async () => {
+    tui = startTui();
+    await tui.waitFor((f) => f.includes('waiting for you'));
+    tui.press(' ');
+    await tui.waitFor((f) => f.includes('Reply 1 of Design (Modalities).') && f.includes('waiting for you'));
+    tui.press('s');
+    await tui.waitFor((f) => f.includes('next: CEO (lead) -> CTO'));
+    expect(tui.frame()).toMatch(/↷ Design \(Modalities\)\s+1\/10/);
+    expect(tui.frame()).toMatch(/● Design \(Language\)\s+0\/10/);
+  });
+
+  it('S skips the rest of the phase', async () => {
+    tui = startTui();
+    await tui.waitFor((f) => f.includes('waiting for you'));
+    tui.press('S');
+    await tui.waitFor((f) => f.includes('● Coding (Code)'));
+    expect(tui.frame()).toMatch(/↷ Design \(Modalities\)/);
+    expect(tui.frame()).toMatch(/↷ Design \(Language\)/);
+    expect(tui.state.conversations.get('design-language')?.status).toBe('skipped');
+  });
+});
+
+describe('TUI: stopping and regenerating', () => {
+  it('x stops the reply: its partial text stays, marked interrupted, and the run pauses', async () => {
+    const provider = new TestProvider();
+    provider.hold = true;
+    tui = startTui({ provider });
+    await tui.waitFor((f) => f.includes('waiting for you'));
+    tui.press(' ');
+    await tui.waitFor((f) => f.includes('generating') && f.includes('CEO:▍'));
+    tui.press('x');
+    await tui.waitFor((f) => f.includes('⏹ interrupted') && f.includes('paused'));
+    expect(tui.frame()).toContain('Stopped by you');
+    expect(tui.frame()).not.toContain('▍');
+    // Space continues with the next turn.
+    provider.hold = false;
+    tui.press(' ');
+    await tui.waitFor((f) => f.includes('Reply 2 of Design (Modalities).'));
+  });
+
+  it('esc stops the reply too', async () => {
+    const provider = new TestProvider();
+    provider.hold = true;
+    tui = startTui({ provider });
+    await tui.waitFor((f) => f.includes('waiting for you'));
+    tui.press(' ');
+    await tui.waitFor((f) => f.includes('CEO:▍'));
+    tui.press(KEY.escape);
+    await tui.waitFor((f) => f.includes('⏹ interrupted'));
+  });
+
+  it('r drops the last reply and generates it again', async () => {
+    let call = 0;
+    const provider = new TestProvider((request) => `${request.meta.speaker?.name}:\n\nVersion ${++call}.`);
+    tui = startTui({ provider });
+    await tui.waitFor((f) => f.includes('waiting for you'));
+    tui.press(' ');
+    await tui.waitFor((f) => f.includes('Version 1.') && f.includes('waiting for you'));
+    tui.press('r');
+    await tui.waitFor((f) => f.includes('Version 2.') && f.includes('waiting for you'));
+    expect(tui.frame()).not.toContain('Version 1.');
+    expect(tui.frame()).toContain('CEO (lead) · turn 1');
+    expect(tui.frame()).not.toContain('turn 2');
+    await waitFor(() => provider.requests.length === 2);
+    expect(provider.requests[1]?.meta.conversation?.turnIndex).toBe(0);
+  });
+
+  it('a failed turn pauses with the error; r retries it', async () => {
+    let fail = true;
+    const provider = new TestProvider((request) => {
+      if (fail) {
+        fail = false;
+        throw new Error('model exploded');
+      }
+      return `${request.meta.speaker?.name}:\n\nRecovered.`;
+    });
+    tui = startTui({ provider, config: { retry: { attempts: 0 } } });
+    await tui.waitFor((f) => f.includes('waiting for you'));
+    tui.press(' ');
+    await tui.waitFor((f) => f.includes('paused') && f.includes('model exploded'));
+    expect(tui.frame()).toContain('✗ failed');
+    tui.press('r');
+    await tui.waitFor((f) => f.includes('Recovered.'));
+  });
+});

@@ -42,6 +42,13 @@ export function plainView(write: Write, state: RunState): (event: EngineEvent) =
         line(`roleplay: ${sanitize(event.task)}`);
         line(`model: ${sanitize(event.model)} (${sanitize(event.provider)}), context: ${event.context}, session: ${event.sessionId}`);
         break;
+      case 'run.resumed': {
+        const current = state.activeConversationId ? state.conversations.get(state.activeConversationId) : undefined;
+        const at = current && current.status === 'active' ? ` in "${sanitize(current.name)}" after turn ${current.turns}` : '';
+        line(`roleplay: resuming session ${event.sessionId}${at}: ${sanitize(state.task)}`);
+        line(`model: ${sanitize(event.model)} (${sanitize(event.provider)})`);
+        break;
+      }
       case 'phase.started': {
         const phase = state.workflow?.phases[event.index];
         line(`\n=== Phase ${event.index + 1}/${state.workflow?.phases.length ?? '?'}: ${sanitize(phase?.name ?? event.phaseId)} ===`);

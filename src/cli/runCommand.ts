@@ -2,9 +2,10 @@ import path from 'node:path';
 import { Engine } from '../engine/engine.js';
 import type { RunStatus } from '../engine/events.js';
 import { newSessionId, SessionJournal } from '../session/journal.js';
-import { EXIT } from './errors.js';
+import { EXIT, UsageError } from './errors.js';
 import { jsonView, plainView } from './headlessView.js';
-import { prepareRun, type RunFlags, type RunSetup } from './setup.js';
+import { resumePoint, ResumeError, type ResumePoint } from '../engine/resume.js';
+import { prepareResume, prepareRun, type RunFlags, type RunSetup } from './setup.js';
 
 export function exitCodeFor(status: RunStatus, interrupted: boolean): number {
   if (interrupted) return EXIT.interrupted;
@@ -12,22 +13,40 @@ export function exitCodeFor(status: RunStatus, interrupted: boolean): number {
 }
 
 export async function runCommand(taskWords: string[], flags: RunFlags): Promise<number> {
-  const setup = await prepareRun(taskWords, flags, {
+  const io = {
     cwd: process.cwd(),
     env: process.env,
     stdoutIsTTY: process.stdout.isTTY === true,
     stdinIsTTY: process.stdin.isTTY === true,
-  });
-  const sessionId = newSessionId();
-  const journal = new SessionJournal(setup.outDir, sessionId);
+  };
+  let setup: RunSetup;
+  let journal: SessionJournal;
+  let resume: ResumePoint | undefined;
+  if (flags.resume !== undefined) {
+    const { openSession } = await import('../session/sessionStore.js');
+    const recorded = openSession(flags.resume, { outDir: flags.out ?? '.roleplay', cwd: io.cwd });
+    try {
+      resume = resumePoint(recorded.events);
+    } catch (error) {
+      if (error instanceof ResumeError) throw new UsageError(`cannot resume ${recorded.dir}: ${error.message}`);
+      throw error;
+    }
+    setup = await prepareResume(resume, taskWords, flags, io);
+    journal = SessionJournal.resume(recorded.dir, recorded.events);
+  } else {
+    setup = await prepareRun(taskWords, flags, io);
+    journal = SessionJournal.create(setup.outDir, newSessionId());
+  }
   const engine = new Engine({
     config: setup.config,
     provider: setup.provider,
     task: setup.task,
-    sessionId,
+    sessionId: journal.sessionId,
     model: setup.model,
     mode: setup.mode,
     onFailure: setup.headless ? 'stop' : 'pause',
+    endpoint: setup.endpoint,
+    ...(resume ? { resume } : {}),
   });
   engine.subscribe((event) => journal.record(event));
   if (setup.headless) return runHeadless(engine, journal, setup);
@@ -63,9 +82,12 @@ async function runHeadless(engine: Engine, journal: SessionJournal, setup: RunSe
       return EXIT.usage;
     }
     if (result.status === 'failed') {
-      process.stderr.write(`roleplay: the run failed: ${result.reason ?? 'unknown error'}. Session saved in ${where}\n`);
+      process.stderr.write(
+        `roleplay: the run failed: ${result.reason ?? 'unknown error'}. Resume it with: roleplay --resume ${journal.sessionId}\n`,
+      );
     } else {
-      process.stderr.write(`Session saved in ${where}\n`);
+      const hint = result.status === 'completed' ? '' : `. Resume it with: roleplay --resume ${journal.sessionId}`;
+      process.stderr.write(`Session saved in ${where}${hint}\n`);
     }
     return exitCodeFor(result.status, interrupted);
   } finally {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { loadConfig } from '../config/loadConfig.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { Mode } from '../engine/events.js';
+import type { ResumePoint } from '../engine/resume.js';
 import type { Provider } from '../providers/types.js';
 import { loadDotenv } from './environment.js';
 import { UsageError } from './errors.js';
@@ -20,10 +21,13 @@ export interface RunFlags {
   maxTurns?: number;
   context?: 'thread' | 'scoped';
   out?: string;
+  resume?: string;
 }
 
 export interface RunSetup {
   config: ResolvedConfig;
+  /** The server's base URL, when not the demo or OpenAI itself. */
+  endpoint: string | null;
   configPath: string | undefined;
   provider: Provider;
   /** One line for the user about which model runs, e.g. that the demo runs because no key is set. */
@@ -53,16 +57,43 @@ export async function prepareRun(
   }
   if (flags.context) config.context = flags.context;
 
-  const env = io.env;
+  const chosen = await chooseProvider(flags, io.env, { configModel: config.model });
+  const task = taskWords.join(' ').trim() || config.task;
+  const headless = flags.headless === true || flags.json === true || !io.stdoutIsTTY || !io.stdinIsTTY;
+  const mode: Mode = headless || flags.auto ? 'auto' : 'step';
+  return {
+    config,
+    configPath: filepath,
+    ...chosen,
+    task,
+    mode,
+    headless,
+    json: flags.json === true,
+    outDir: path.resolve(io.cwd, flags.out ?? '.roleplay'),
+  };
+}
+
+interface ChosenProvider {
+  provider: Provider;
+  providerNote: string;
+  model: string;
+  endpoint: string | null;
+}
+
+/**
+ * The demo when asked for, or when there is neither a key nor a base URL; otherwise OpenAI or the
+ * OpenAI-compatible server at the base URL. A resumed session passes what it recorded.
+ */
+async function chooseProvider(
+  flags: RunFlags,
+  env: NodeJS.ProcessEnv,
+  recorded: { configModel?: string | undefined; provider?: string; model?: string; endpoint?: string | null },
+): Promise<ChosenProvider> {
   const apiKey = env.OPENAI_API_KEY?.trim() || undefined;
-  const baseURL = flags.baseUrl ?? (env.OPENAI_BASE_URL?.trim() || undefined);
+  const baseURL = flags.baseUrl ?? (env.OPENAI_BASE_URL?.trim() || undefined) ?? (recorded.endpoint ?? undefined);
   if (baseURL !== undefined) checkUrl(baseURL, flags.baseUrl !== undefined ? '--base-url' : 'OPENAI_BASE_URL');
   const envModel = env.OPENAI_MODEL?.trim() || env.OPENAI_API_MODEL?.trim() || undefined;
-
-  let provider: Provider;
-  let model: string;
-  let providerNote: string;
-  const useDemo = flags.demo || (!apiKey && !baseURL);
+  const useDemo = flags.demo || (recorded.provider ? recorded.provider === 'demo' : !apiKey && !baseURL);
   if (useDemo) {
     if (!flags.demo && flags.model) {
       throw new UsageError(
@@ -70,30 +101,55 @@ export async function prepareRun(
       );
     }
     const { DemoProvider } = await import('../providers/demoProvider.js');
-    provider = new DemoProvider(flags.demoInstant ? { tokenDelayMs: 0, firstTokenDelayMs: 0 } : {});
-    model = 'demo';
-    providerNote = flags.demo
-      ? 'Running the offline demo model (--demo).'
-      : 'No OPENAI_API_KEY and no --base-url: running the offline demo model. Set OPENAI_API_KEY to use a real one.';
-  } else {
-    const { OpenAIProvider } = await import('../providers/openaiProvider.js');
-    // Local servers (Ollama, vLLM, LM Studio) take any key; the SDK insists on one.
-    provider = new OpenAIProvider({ apiKey: apiKey ?? 'not-needed', baseURL });
-    model = flags.model ?? envModel ?? config.model ?? DEFAULT_MODEL;
-    providerNote = `Model ${model} at ${baseURL ?? 'api.openai.com'}.`;
+    return {
+      provider: new DemoProvider(flags.demoInstant ? { tokenDelayMs: 0, firstTokenDelayMs: 0 } : {}),
+      model: 'demo',
+      endpoint: null,
+      providerNote:
+        flags.demo || recorded.provider
+          ? 'Running the offline demo model.'
+          : 'No OPENAI_API_KEY and no --base-url: running the offline demo model. Set OPENAI_API_KEY to use a real one.',
+    };
   }
-
-  const task = taskWords.join(' ').trim() || config.task;
-  const headless = flags.headless === true || flags.json === true || !io.stdoutIsTTY || !io.stdinIsTTY;
-  const mode: Mode = headless || flags.auto ? 'auto' : 'step';
+  if (!apiKey && !baseURL) {
+    throw new UsageError('OPENAI_API_KEY is not set: set it, use --base-url for a local server, or --demo for the offline model');
+  }
+  const { OpenAIProvider } = await import('../providers/openaiProvider.js');
+  const model = flags.model ?? recorded.model ?? envModel ?? recorded.configModel ?? DEFAULT_MODEL;
   return {
-    config,
-    configPath: filepath,
-    provider,
-    providerNote,
+    // Local servers (Ollama, vLLM, LM Studio) take any key; the SDK insists on one.
+    provider: new OpenAIProvider({ apiKey: apiKey ?? 'not-needed', baseURL }),
     model,
-    task,
-    mode,
+    endpoint: baseURL ?? null,
+    providerNote: `Model ${model} at ${baseURL ?? 'api.openai.com'}.`,
+  };
+}
+
+/** Continues a journaled session with its own config, task and model; only the provider is chosen anew. */
+export async function prepareResume(
+  point: ResumePoint,
+  taskWords: string[],
+  flags: RunFlags,
+  io: { cwd: string; env: NodeJS.ProcessEnv; stdoutIsTTY: boolean; stdinIsTTY: boolean },
+): Promise<RunSetup> {
+  const conflicting = (['config', 'maxTurns', 'context'] as const).filter((k) => flags[k] !== undefined);
+  if (taskWords.length || conflicting.length) {
+    const names = [...(taskWords.length ? ['a task'] : []), ...conflicting.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`)];
+    throw new UsageError(`--resume continues the session with its own task and config: drop ${names.join(', ')}`);
+  }
+  if (point.finished?.status === 'completed') {
+    throw new UsageError(`session ${point.started.sessionId} already completed: there is nothing to resume`);
+  }
+  loadDotenv(io.cwd, io.env);
+  const { started } = point;
+  const chosen = await chooseProvider(flags, io.env, { provider: started.provider, model: started.model, endpoint: started.endpoint });
+  const headless = flags.headless === true || flags.json === true || !io.stdoutIsTTY || !io.stdinIsTTY;
+  return {
+    config: point.config,
+    configPath: undefined,
+    ...chosen,
+    task: started.task,
+    mode: headless || flags.auto ? 'auto' : 'step',
     headless,
     json: flags.json === true,
     outDir: path.resolve(io.cwd, flags.out ?? '.roleplay'),

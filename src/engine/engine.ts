@@ -18,6 +18,7 @@ import type {
   Usage,
   WorkflowOutline,
 } from './events.js';
+import type { ResumePoint, ResumedReply } from './resume.js';
 import { extractArtifact, hasEndMarker, parseRoleHeader, sameSpeaker } from './protocol.js';
 import {
   buildMessages,
@@ -39,6 +40,10 @@ export interface EngineOptions {
   /** `pause` waits for the user after retries run out (TUI); `stop` ends the run as failed (headless). */
   onFailure?: 'pause' | 'stop';
   now?: () => number;
+  /** The base URL of the server, recorded so a resume can find it again. */
+  endpoint?: string | null;
+  /** Continue a journaled session from where it stood instead of starting afresh. */
+  resume?: ResumePoint;
 }
 
 export interface RunResult {
@@ -112,6 +117,15 @@ export class Engine implements EngineCommands {
     this.now = options.now ?? Date.now;
     this.t0 = this.now();
     this.mode = options.mode ?? 'step';
+    const resume = options.resume;
+    if (resume) {
+      this.seq = resume.lastSeq;
+      this.t0 -= resume.lastT + 1;
+      this.thread = [...resume.thread];
+      for (const [id, artifact] of resume.produced) this.produced.set(id, artifact);
+      this.turnCounter = resume.turnCounter;
+      this.customerSinceReply = [...resume.customerSinceReply];
+    }
     this.roleNames = [...this.config.workflow.roles.map((r) => r.name), 'Customer'];
     this.initial = initialMessage(this.config, options.task);
   }
@@ -119,6 +133,11 @@ export class Engine implements EngineCommands {
   subscribe(listener: (event: EngineEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Events a resumed session already holds; views fold them before the new ones. */
+  get history(): readonly EngineEvent[] {
+    return this.options.resume?.history ?? [];
   }
 
   get currentMode(): Mode {
@@ -185,31 +204,47 @@ export class Engine implements EngineCommands {
     if (this.started) throw new Error('Engine.run() may be called once');
     this.started = true;
     const { workflow } = this.config;
-    this.emit({
-      type: 'run.started',
-      sessionId: this.options.sessionId,
-      task: this.options.task,
-      provider: this.provider.label,
-      model: this.options.model,
-      mode: this.mode,
-      context: this.config.context,
-      workflow: this.outline(),
-    });
+    const resume = this.options.resume;
+    if (resume) {
+      this.emit({
+        type: 'run.resumed',
+        sessionId: this.options.sessionId,
+        fromSeq: resume.lastSeq,
+        provider: this.provider.label,
+        model: this.options.model,
+        mode: this.mode,
+      });
+    } else {
+      this.emit({
+        type: 'run.started',
+        sessionId: this.options.sessionId,
+        task: this.options.task,
+        provider: this.provider.label,
+        model: this.options.model,
+        mode: this.mode,
+        context: this.config.context,
+        workflow: this.outline(),
+        config: this.config,
+        endpoint: this.options.endpoint ?? null,
+      });
+    }
     let status: RunStatus = 'completed';
     let reason: string | null = null;
     try {
-      if (this.config.sanityCheck) {
+      if (this.config.sanityCheck && !resume?.sanityDone) {
         const sanity = await this.sanityCheck();
         if (sanity === 'failed') return this.finish('failed', this.lastFailure);
       }
       for (const [index, phase] of workflow.phases.entries()) {
         if (this.quitRequested) break;
+        if (resume?.endedPhases.has(phase.id)) continue;
         this.skipPhaseRequested = false;
-        this.emit({ type: 'phase.started', phaseId: phase.id, index });
+        if (!resume?.startedPhases.has(phase.id)) this.emit({ type: 'phase.started', phaseId: phase.id, index });
         for (const conversationId of phase.conversations) {
           const conversation = workflow.conversations.find((c) => c.id === conversationId);
-          if (!conversation) continue;
-          const ended = await this.runConversation(conversation, phase.id);
+          if (!conversation || resume?.endedConversations.has(conversationId)) continue;
+          const restored = resume?.current?.conversationId === conversationId ? resume.current.replies : undefined;
+          const ended = await this.runConversation(conversation, phase.id, restored);
           if (ended === 'failed') {
             this.emit({ type: 'phase.ended', phaseId: phase.id, skipped: false });
             return this.finish('failed', this.lastFailure);
@@ -272,17 +307,21 @@ export class Engine implements EngineCommands {
   private async runConversation(
     conversation: Conversation,
     phaseId: string,
+    restored?: ResumedReply[],
   ): Promise<ConversationEndReason> {
     this.currentConversation = conversation;
     this.skipConversationRequested = false;
     this.regenerateRequested = false;
-    this.emit({ type: 'conversation.started', conversationId: conversation.id, phaseId });
-    const replies: Array<TurnOutcome & { side: Side }> = [];
-    let side: Side = 'lead';
-    let reason: ConversationEndReason;
+    if (!restored) this.emit({ type: 'conversation.started', conversationId: conversation.id, phaseId });
+    const replies: Array<TurnOutcome & { side: Side }> = (restored ?? []).map((r) => ({ ...r, customerSeen: 0 }));
+    const lastRestored = replies.at(-1);
+    let side: Side = lastRestored ? (lastRestored.side === 'lead' ? 'assistant' : 'lead') : 'lead';
+    // A crash between the closing reply and the end of its conversation leaves nothing to run: close it.
+    let reason: ConversationEndReason | undefined =
+      lastRestored?.endsConversation && lastRestored.status === 'complete' ? 'end-marker' : undefined;
 
     let failedTurnPending = false;
-    while (true) {
+    while (reason === undefined) {
       if (this.regenerateRequested) {
         this.regenerateRequested = false;
         this.stepRequested = true;

@@ -1,3 +1,4 @@
+import type { ResolvedConfig } from '../config/resolve.js';
 import type { ChatMessage } from '../providers/types.js';
 
 export type Mode = 'auto' | 'step';
@@ -51,7 +52,12 @@ export type EngineEventBody =
       mode: Mode;
       context: 'thread' | 'scoped';
       workflow: WorkflowOutline;
+      /** The whole resolved config, so a session can be resumed from its journal alone. */
+      config: ResolvedConfig;
+      /** The base URL of an OpenAI-compatible server, when one was used. Never a key. */
+      endpoint: string | null;
     }
+  | { type: 'run.resumed'; sessionId: string; fromSeq: number; provider: string; model: string; mode: Mode }
   | { type: 'phase.started'; phaseId: string; index: number }
   | { type: 'phase.ended'; phaseId: string; skipped: boolean }
   | { type: 'conversation.started'; conversationId: string; phaseId: string }

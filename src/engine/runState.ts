@@ -159,6 +159,9 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
       }
       break;
     }
+    case 'run.resumed':
+      Object.assign(state, { provider: event.provider, model: event.model, mode: event.mode, finished: null, activity: 'starting' });
+      break;
     case 'conversation.started': {
       const conv = state.conversations.get(event.conversationId);
       if (conv) conv.status = 'active';

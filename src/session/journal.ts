@@ -2,7 +2,7 @@
  * The session on disk: `events.jsonl` appended as things happen, plus `transcript.md` and
  * `artifacts/<id>.md` rewritten as conversations end. Owner-only permissions; no secrets in any event.
  */
-import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { EngineEvent } from '../engine/events.js';
@@ -24,10 +24,22 @@ export class SessionJournal {
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
 
-  constructor(outDir: string, readonly sessionId: string) {
-    this.dir = path.join(outDir, 'sessions', sessionId);
+  /** A new session in `<outDir>/sessions/<sessionId>`. */
+  static create(outDir: string, sessionId: string): SessionJournal {
+    return new SessionJournal(path.join(outDir, 'sessions', sessionId), sessionId, []);
+  }
+
+  /** Appends to an existing session; `history` is what its journal already holds. */
+  static resume(dir: string, history: readonly EngineEvent[]): SessionJournal {
+    return new SessionJournal(dir, path.basename(dir), history);
+  }
+
+  private constructor(dir: string, readonly sessionId: string, history: readonly EngineEvent[]) {
+    this.dir = dir;
     mkdirSync(path.join(this.dir, 'artifacts'), { recursive: true, mode: 0o700 });
-    this.fd = openSync(path.join(this.dir, 'events.jsonl'), 'a', 0o600);
+    this.fd = openSync(path.join(this.dir, 'events.jsonl'), 'a+', 0o600);
+    dropTornTail(this.fd);
+    for (const event of history) applyEvent(this.state, event);
   }
 
   /** Records one engine event. Tokens of one turn are merged into one line per flush window. */
@@ -83,4 +95,16 @@ export class SessionJournal {
     const note = incomplete ? `> Incomplete: the conversation ${reason === 'turn-limit' ? 'hit its turn limit' : `ended (${reason})`} before END CONVERSATION.\n\n` : '';
     writeFileSync(path.join(this.dir, 'artifacts', `${id}.md`), `${note}${text.trim()}\n`, { mode: 0o600 });
   }
+}
+
+/** A run killed mid-write leaves a partial last line; appending after it would corrupt the next event. */
+function dropTornTail(fd: number): void {
+  const size = fstatSync(fd).size;
+  if (size === 0) return;
+  const window = Math.min(size, 1 << 20);
+  const buffer = Buffer.alloc(window);
+  readSync(fd, buffer, 0, window, size - window);
+  if (buffer[window - 1] === 0x0a) return;
+  const lastNewline = buffer.lastIndexOf(0x0a);
+  ftruncateSync(fd, lastNewline === -1 ? Math.max(0, size - window) : size - window + lastNewline + 1);
 }

@@ -1,0 +1,133 @@
+/**
+ * Rebuilds where a run stood from its journal alone: the thread, the artifacts so far, and the position
+ * (which conversations ended, and the replies of the one in progress). A turn that never ended (a crash,
+ * `kill -9` mid-reply) is left out, so it is generated again; a completed turn is neither lost nor repeated.
+ */
+import type { ResolvedConfig } from '../config/resolve.js';
+import type { EngineEvent, EventOf, Side } from './events.js';
+import { customerMessage, type ThreadEntry } from './requestBuilder.js';
+
+export interface ResumedReply {
+  turnId: string;
+  prompt: string;
+  text: string;
+  side: Side;
+  status: 'complete' | 'interrupted';
+  endsConversation: boolean;
+}
+
+export interface ResumePoint {
+  /** The events already in the journal, for views to fold before new ones arrive. */
+  history: EngineEvent[];
+  started: EventOf<'run.started'>;
+  config: ResolvedConfig;
+  thread: ThreadEntry[];
+  produced: Map<string, { text: string; incomplete: boolean }>;
+  sanityDone: boolean;
+  startedPhases: Set<string>;
+  endedPhases: Set<string>;
+  endedConversations: Set<string>;
+  /** The conversation that was in progress, with its replies so far. */
+  current: { conversationId: string; replies: ResumedReply[] } | undefined;
+  customerSinceReply: string[];
+  lastSeq: number;
+  lastT: number;
+  turnCounter: number;
+  finished: EventOf<'run.finished'> | undefined;
+}
+
+export class ResumeError extends Error {}
+
+export function resumePoint(history: EngineEvent[]): ResumePoint {
+  const started = history.find((e): e is EventOf<'run.started'> => e.type === 'run.started');
+  if (!started) throw new ResumeError('the journal has no run.started event');
+  if (!started.config) throw new ResumeError('the journal was written by an older roleplay and holds no config');
+  const config = started.config;
+  const conversations = new Map(config.workflow.conversations.map((c) => [c.id, c]));
+  const point: ResumePoint = {
+    history,
+    started,
+    config,
+    thread: [],
+    produced: new Map(),
+    sanityDone: false,
+    startedPhases: new Set(),
+    endedPhases: new Set(),
+    endedConversations: new Set(),
+    current: undefined,
+    customerSinceReply: [],
+    lastSeq: 0,
+    lastT: 0,
+    turnCounter: 0,
+    finished: undefined,
+  };
+  const turnStarts = new Map<string, EventOf<'turn.started'>>();
+  for (const event of history) {
+    point.lastSeq = Math.max(point.lastSeq, event.seq);
+    point.lastT = Math.max(point.lastT, event.t);
+    switch (event.type) {
+      case 'phase.started':
+        point.startedPhases.add(event.phaseId);
+        break;
+      case 'phase.ended':
+        point.endedPhases.add(event.phaseId);
+        break;
+      case 'conversation.started':
+        point.current = { conversationId: event.conversationId, replies: [] };
+        break;
+      case 'conversation.ended':
+        point.endedConversations.add(event.conversationId);
+        if (event.artifact) point.produced.set(event.artifact.id, { text: event.artifact.text, incomplete: event.artifact.incomplete });
+        point.current = undefined;
+        break;
+      case 'customer.message':
+        point.thread.push({
+          role: 'user',
+          content: customerMessage(config, event.text, event.conversationId ? conversations.get(event.conversationId) : undefined),
+          conversationId: event.conversationId,
+        });
+        point.customerSinceReply.push(event.text);
+        break;
+      case 'turn.started': {
+        turnStarts.set(event.turnId, event);
+        const n = Number(event.turnId.replace(/^t/, ''));
+        if (Number.isFinite(n)) point.turnCounter = Math.max(point.turnCounter, n);
+        break;
+      }
+      case 'turn.ended': {
+        const start = turnStarts.get(event.turnId);
+        if (!start || !event.text || (event.status !== 'complete' && event.status !== 'interrupted')) break;
+        const prompt = start.request.at(-1)?.content ?? '';
+        point.thread.push(
+          { role: 'user', content: prompt, conversationId: start.conversationId, turnId: event.turnId },
+          { role: 'assistant', content: event.text, conversationId: start.conversationId, turnId: event.turnId },
+        );
+        point.customerSinceReply = [];
+        if (start.kind === 'sanity') point.sanityDone = true;
+        else if (point.current && start.conversationId === point.current.conversationId && start.side) {
+          point.current.replies.push({
+            turnId: event.turnId,
+            prompt,
+            text: event.text,
+            side: start.side,
+            status: event.status,
+            endsConversation: event.endsConversation,
+          });
+        }
+        break;
+      }
+      case 'turn.discarded':
+        point.thread = point.thread.filter((entry) => entry.turnId !== event.turnId);
+        if (point.current) point.current.replies = point.current.replies.filter((r) => r.turnId !== event.turnId);
+        break;
+      case 'run.finished':
+        point.finished = event;
+        break;
+      default:
+        break;
+    }
+  }
+  // Any conversation started counts as past the sanity check, even if the check itself was skipped.
+  if (point.startedPhases.size > 0) point.sanityDone = true;
+  return point;
+}

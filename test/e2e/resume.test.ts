@@ -1,0 +1,96 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CLI, runCli, sessionDir, tempDir } from '../support/cli.js';
+
+const TASK = 'a tool that plans team lunches';
+
+function events(dir: string) {
+  return readFileSync(path.join(dir, 'events.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+}
+
+function artifacts(dir: string): Record<string, string> {
+  const root = path.join(dir, 'artifacts');
+  return Object.fromEntries(readdirSync(root).sort().map((f) => [f, readFileSync(path.join(root, f), 'utf8')]));
+}
+
+/** The completed turns that stand (not discarded), as conversation/index pairs in order. */
+function keptTurns(list: Array<Record<string, unknown>>): string[] {
+  const discarded = new Set(list.filter((e) => e.type === 'turn.discarded').map((e) => e.turnId));
+  const starts = new Map(list.filter((e) => e.type === 'turn.started').map((e) => [e.turnId, e]));
+  return list
+    .filter((e) => e.type === 'turn.ended' && e.status === 'complete' && !discarded.has(e.turnId))
+    .map((e) => {
+      const s = starts.get(e.turnId) as Record<string, unknown>;
+      return `${s.conversationId}#${s.index}`;
+    });
+}
+
+async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > until) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('resume after kill -9', () => {
+  it('finishes the workflow with no completed turn lost or repeated, and the same artifacts as an uninterrupted run', async () => {
+    const clean = tempDir();
+    expect((await runCli(['--demo-instant', TASK], { cwd: clean })).code).toBe(0);
+    const reference = sessionDir(clean);
+
+    const cwd = tempDir();
+    const child = spawn(process.execPath, [CLI, '--demo', '--headless', TASK], { cwd, stdio: 'ignore' });
+    const journalFile = () => {
+      const root = path.join(cwd, '.roleplay', 'sessions');
+      if (!existsSync(root)) return undefined;
+      const [id] = readdirSync(root);
+      return id ? path.join(root, id, 'events.jsonl') : undefined;
+    };
+    // Kill it in the middle of a reply, after a few turns have completed.
+    await waitFor(() => {
+      const file = journalFile();
+      if (!file || !existsSync(file)) return false;
+      const lines = readFileSync(file, 'utf8').trim().split('\n');
+      const ended = lines.filter((l) => l.includes('"type":"turn.ended"')).length;
+      return ended >= 3 && lines.at(-1)?.includes('"type":"token"') === true;
+    }, 20_000);
+    child.kill('SIGKILL');
+    await new Promise((r) => child.on('close', r));
+    const before = events(sessionDir(cwd));
+    expect(before.at(-1)?.type).not.toBe('run.finished');
+    const completedBefore = keptTurns(before);
+
+    const resumed = await runCli(['--resume', 'latest', '--demo-instant'], { cwd });
+    expect(resumed.stderr).not.toContain('error');
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toMatch(/^roleplay: resuming session \d{8}-\d{6}-[0-9a-f]{6}/);
+
+    const dir = sessionDir(cwd);
+    const after = events(dir);
+    expect(after.filter((e) => e.type === 'run.started')).toHaveLength(1);
+    expect(after.filter((e) => e.type === 'run.resumed')).toHaveLength(1);
+    expect(after.at(-1)).toMatchObject({ type: 'run.finished', status: 'completed' });
+    const kept = keptTurns(after);
+    expect(kept.slice(0, completedBefore.length)).toEqual(completedBefore);
+    expect(new Set(kept).size).toBe(kept.length);
+    expect(kept).toEqual(keptTurns(events(reference)));
+    expect(artifacts(dir)).toEqual(artifacts(reference));
+    // Sequence numbers go on from where the journal stopped.
+    const seqs = after.map((e) => e.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+  });
+
+  it('a completed session cannot be resumed; an unknown one is a clear error', async () => {
+    const cwd = tempDir();
+    await runCli(['--demo-instant', '--max-turns', '2'], { cwd });
+    const done = await runCli(['--resume', 'latest'], { cwd });
+    expect(done.code).toBe(2);
+    expect(done.stderr).toMatch(/already completed: there is nothing to resume\n$/);
+    const unknown = await runCli(['--resume', 'nosuch'], { cwd });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe('roleplay: no session "nosuch" in .roleplay/sessions (run "roleplay sessions" to list them)\n');
+  });
+});

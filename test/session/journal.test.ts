@@ -1,0 +1,37 @@
+import { appendFileSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { EngineEvent } from '../../src/engine/events.js';
+import { SessionJournal } from '../../src/session/journal.js';
+import { tempDir } from '../support/cli.js';
+
+const event = (seq: number, body: Record<string, unknown>) => ({ seq, t: seq, ...body }) as unknown as EngineEvent;
+
+describe('the session journal', () => {
+  it('merges the tokens of a turn into one line and writes them before the next event', () => {
+    const journal = SessionJournal.create(tempDir(), 'one');
+    journal.record(event(1, { type: 'token', turnId: 't1', text: 'Hel' }));
+    journal.record(event(2, { type: 'token', turnId: 't1', text: 'lo' }));
+    journal.record(event(3, { type: 'warning', code: 'x', message: 'm' }));
+    const lines = readFileSync(path.join(journal.dir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toEqual([
+      { seq: 2, t: 1, type: 'token', turnId: 't1', text: 'Hello' },
+      { seq: 3, t: 3, type: 'warning', code: 'x', message: 'm' },
+    ]);
+    expect(statSync(path.join(journal.dir, 'events.jsonl')).mode & 0o777).toBe(0o600);
+    journal.close();
+  });
+
+  it('on resume, drops a torn last line so the next event does not fuse with it', () => {
+    const first = SessionJournal.create(tempDir(), 'torn');
+    first.record(event(1, { type: 'warning', code: 'a', message: 'kept' }));
+    first.close();
+    const file = path.join(first.dir, 'events.jsonl');
+    appendFileSync(file, '{"seq":2,"t":2,"type":"tok');
+    const resumed = SessionJournal.resume(first.dir, []);
+    resumed.record(event(2, { type: 'warning', code: 'b', message: 'after' }));
+    resumed.close();
+    const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.message)).toEqual(['kept', 'after']);
+  });
+});

@@ -1,0 +1,75 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { EngineEvent, EngineEventBody, WorkflowOutline } from '../../src/engine/events.js';
+
+export const WORKFLOW: WorkflowOutline = {
+  description: 'A tiny company.',
+  roles: [
+    { id: 'ceo', name: 'CEO' },
+    { id: 'cto', name: 'CTO' },
+  ],
+  artifacts: [
+    { id: 'task', name: 'Task' },
+    { id: 'plan', name: 'Plan' },
+    { id: 'code', name: 'Code' },
+  ],
+  phases: [
+    { id: 'design', name: 'Designing', conversations: [{ id: 'planning', name: 'Planning', lead: 'ceo', assistant: 'cto', input: 'task', output: 'plan', maxTurns: 4 }] },
+    { id: 'build', name: 'Building', conversations: [{ id: 'coding', name: 'Coding', lead: 'cto', assistant: 'ceo', input: 'plan', output: 'code', maxTurns: 4 }] },
+  ],
+};
+
+/** Stamps bodies with seq and t; `at` gives each event's t (default: 100 ms apart). */
+export function stamp(bodies: Array<EngineEventBody | [number, EngineEventBody]>): EngineEvent[] {
+  let t = 0;
+  return bodies.map((entry, i) => {
+    const [at, body] = Array.isArray(entry) ? entry : [i === 0 ? 0 : t + 100, entry];
+    t = at;
+    return { ...body, seq: i + 1, t } as EngineEvent;
+  });
+}
+
+function turn(turnId: string, conversationId: string | null, kind: 'sanity' | 'start' | 'switch', role: string | null, side: 'lead' | 'assistant' | null, index: number, text: string, ends = false): EngineEventBody[] {
+  return [
+    { type: 'turn.started', turnId, conversationId, kind, role, side, index, attempt: 1, model: 'm', temperature: undefined, request: [{ role: 'user', content: 'go' }] },
+    { type: 'token', turnId, text: text.slice(0, 4) },
+    { type: 'token', turnId, text: text.slice(4) },
+    { type: 'usage', turnId, usage: { promptTokens: 10, completionTokens: 5, estimated: false } },
+    { type: 'turn.ended', turnId, status: 'complete', text, speaker: null, endsConversation: ends, durationMs: 200, firstTokenMs: 50 },
+  ];
+}
+
+/** A complete two-conversation run with a sanity check, a customer message and a regenerated (discarded) turn. */
+export function completeRun(sessionId = '20250102-030405-aaaaaa', task = 'build a login'): EngineEventBody[] {
+  return [
+    { type: 'run.started', sessionId, task, provider: 'test', model: 'm', mode: 'step', context: 'thread', workflow: WORKFLOW } as EngineEventBody,
+    ...turn('t1', null, 'sanity', null, null, 0, 'SUCCESS'),
+    { type: 'phase.started', phaseId: 'design', index: 0 },
+    { type: 'conversation.started', conversationId: 'planning', phaseId: 'design' },
+    { type: 'waiting', reason: 'step', message: null, next: { conversationId: 'planning', kind: 'start', role: 'ceo', side: 'lead' } },
+    { type: 'resumed' },
+    ...turn('t2', 'planning', 'start', 'ceo', 'lead', 0, 'CEO: what shall we plan?'),
+    { type: 'customer.message', conversationId: 'planning', text: 'Keep it small, please.' },
+    ...turn('t3', 'planning', 'switch', 'cto', 'assistant', 1, 'CTO: a first draft'),
+    { type: 'turn.discarded', turnId: 't3', reason: 'regenerate' },
+    ...turn('t4', 'planning', 'switch', 'cto', 'assistant', 1, 'CTO: the plan. END CONVERSATION', true),
+    { type: 'conversation.ended', conversationId: 'planning', reason: 'end-marker', turns: 2, artifact: { id: 'plan', text: 'The plan.', incomplete: false } },
+    { type: 'phase.ended', phaseId: 'design', skipped: false },
+    { type: 'mode.changed', mode: 'auto' },
+    { type: 'phase.started', phaseId: 'build', index: 1 },
+    { type: 'conversation.started', conversationId: 'coding', phaseId: 'build' },
+    ...turn('t5', 'coding', 'start', 'cto', 'lead', 0, 'CTO: code it'),
+    ...turn('t6', 'coding', 'switch', 'ceo', 'assistant', 1, 'CEO: done'),
+    { type: 'conversation.ended', conversationId: 'coding', reason: 'turn-limit', turns: 2, artifact: { id: 'code', text: 'CEO: done', incomplete: true } },
+    { type: 'phase.ended', phaseId: 'build', skipped: false },
+    { type: 'run.finished', status: 'completed', reason: null },
+  ];
+}
+
+/** Writes `<out>/sessions/<id>/events.jsonl` from events; `tail` is appended raw (e.g. a torn line). */
+export function writeSession(outDir: string, id: string, events: EngineEvent[], tail = ''): string {
+  const dir = path.join(outDir, 'sessions', id);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'events.jsonl'), events.map((e) => `${JSON.stringify(e)}\n`).join('') + tail);
+  return dir;
+}

@@ -156,22 +156,33 @@ export class ReplayPlayer implements EngineCommands {
     this.base = this.t0;
     let previousT: number | null = null;
     let finished: EventOf<'run.finished'> | null = null;
+    let stopped = false;
 
     for (const event of this.events) {
-      if (this.quitRequested) break;
+      if (this.quitRequested) {
+        stopped = true;
+        break;
+      }
       if (OWNED_BY_PLAYER.has(event.type)) {
         // The time the recording spent waiting is not played.
         previousT = event.t;
         continue;
       }
+      // The gap before an event is played before it, then the gate may hold it (step mode, paused).
       if (previousT !== null) await this.pace(Math.min(Math.max(0, event.t - previousT), this.maxGapMs) / this.speed);
       previousT = event.t;
-      if (this.quitRequested) break;
+      if (this.quitRequested) {
+        stopped = true;
+        break;
+      }
       if (event.type === 'turn.started') {
         this.lastTurn = { conversationId: event.conversationId, kind: event.kind, role: event.role, side: event.side };
       }
       await this.gate(event.type === 'turn.started');
-      if (this.quitRequested) break;
+      if (this.quitRequested) {
+        stopped = true;
+        break;
+      }
 
       const { seq: _seq, t: _t, ...body } = event;
       if (body.type === 'run.started') body.mode = this.mode;
@@ -179,18 +190,16 @@ export class ReplayPlayer implements EngineCommands {
         this.artifacts.set(body.artifact.id, { text: body.artifact.text, incomplete: body.artifact.incomplete });
       }
       const emitted = this.emit(body as EngineEventBody);
-      if (emitted.type === 'run.finished') {
-        finished = emitted;
-        break;
-      }
+      // A resumed session goes on after a run.finished (`run.resumed`): only the last one ends the replay.
+      finished = emitted.type === 'run.finished' ? emitted : null;
     }
 
-    if (finished) return { status: finished.status, reason: finished.reason, playedToEnd: true, artifacts: this.artifacts };
-    if (this.quitRequested) {
+    if (stopped) {
       const reason = 'replay stopped';
       this.emit({ type: 'run.finished', status: 'quit', reason });
       return { status: 'quit', reason, playedToEnd: false, artifacts: this.artifacts };
     }
+    if (finished) return { status: finished.status, reason: finished.reason, playedToEnd: true, artifacts: this.artifacts };
     // The recording ends before the run did: the run was killed.
     const reason = 'the recording ends here: the run was interrupted';
     this.emit({ type: 'warning', code: 'replay-truncated', message: `The recording ends before the run finished: ${reason.split(': ')[1]}.` });

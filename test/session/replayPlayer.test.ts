@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EngineEvent } from '../../src/engine/events.js';
+import type { EngineEvent, EngineEventBody } from '../../src/engine/events.js';
 import { applyEvent, createRunState } from '../../src/engine/runState.js';
 import { ReplayPlayer, type ReplayClock } from '../../src/session/replayPlayer.js';
 import { completeRun, stamp, WORKFLOW } from './fixtures.js';
@@ -30,7 +30,7 @@ async function until(done: () => boolean): Promise<void> {
   expect(done()).toBe(true);
 }
 
-const started = { type: 'run.started', sessionId: 's', task: 'x', provider: 'p', model: 'm', mode: 'step', context: 'thread', workflow: WORKFLOW } as const;
+const started = { type: 'run.started', sessionId: 's', task: 'x', provider: 'p', model: 'm', mode: 'step', context: 'thread', workflow: WORKFLOW } as EngineEventBody;
 
 describe('ReplayPlayer', () => {
   it('keeps the recorded pacing, scaled by speed, with long gaps capped at 2 s / speed', async () => {
@@ -173,5 +173,29 @@ describe('ReplayPlayer', () => {
   it('rejects a speed that is not above 0', () => {
     expect(() => new ReplayPlayer([], { speed: 0 })).toThrow(RangeError);
     expect(() => new ReplayPlayer([], { speed: Number.NaN })).toThrow(RangeError);
+  });
+});
+
+describe('ReplayPlayer with a resumed session', () => {
+  it('plays on past a run.finished that a run.resumed follows, and ends with the last one', async () => {
+    const events = stamp([
+      [0, started],
+      [100, { type: 'run.finished', status: 'quit', reason: 'quit by the user' }],
+      [200, { type: 'run.resumed', sessionId: 's', fromSeq: 2, provider: 'p', model: 'm', mode: 'auto' }],
+      [300, { type: 'phase.started', phaseId: 'design', index: 0 }],
+      [400, { type: 'run.finished', status: 'completed', reason: null }],
+    ] as never);
+    const player = new ReplayPlayer(events, { clock: fakeClock() });
+    const seen = record(player);
+    await expect(player.run()).resolves.toMatchObject({ status: 'completed', playedToEnd: true });
+    expect(seen.map((e) => e.type)).toEqual(['run.started', 'run.finished', 'run.resumed', 'phase.started', 'run.finished']);
+  });
+
+  it('a quit after the recording has played out adds no second run.finished', async () => {
+    const player = new ReplayPlayer(stamp(completeRun()), { clock: fakeClock() });
+    const seen = record(player);
+    await player.run();
+    player.quit();
+    expect(seen.filter((e) => e.type === 'run.finished')).toHaveLength(1);
   });
 });

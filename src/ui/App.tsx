@@ -35,9 +35,10 @@ function ViewTitle({ state, conversationId, live }: { state: RunState; conversat
   const role = (id: string) => sanitize(nameOf(state, 'roles', id));
   return (
     <Text wrap="truncate-end">
+      {live ? null : <Text color="black" backgroundColor="yellow">{' viewing an earlier conversation, tab moves on '}</Text>}
+      {live ? null : ' '}
       <Text bold>{sanitize(c.name)}</Text>
       <Text dimColor>{` · ${role(c.lead)} with ${role(c.assistant)} · ${sanitize(nameOf(state, 'artifacts', c.input))} -> ${sanitize(nameOf(state, 'artifacts', c.output))} · ${c.turns}/${c.maxTurns} turns · ${STATUS_WORD[c.status]}`}</Text>
-      {live ? null : <Text color="yellow">{'  viewing an earlier conversation (tab moves on)'}</Text>}
     </Text>
   );
 }

@@ -15,7 +15,7 @@ export function formatCost(usd: number | undefined, estimated: boolean): string 
   return usd < 0.01 ? `${tilde}$${usd.toFixed(4)}` : `${tilde}$${usd.toFixed(2)}`;
 }
 
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 
 function turnStats(turn: TurnView | undefined): string {
   if (!turn) return 'no turn yet';
@@ -24,11 +24,12 @@ function turnStats(turn: TurnView | undefined): string {
   if (!usage) return turn.status;
   const tilde = usage.estimated ? '~' : '';
   const parts = [
-    `${tilde}${formatTokens(usage.promptTokens)} in / ${tilde}${formatTokens(usage.completionTokens)} out`,
+    `${tilde}${formatTokens(usage.promptTokens)} in, ${tilde}${formatTokens(usage.completionTokens)} out`,
     formatCost(costOf(turn.model, usage), usage.estimated),
   ];
   if (turn.durationMs !== null) {
-    parts.push(turn.firstTokenMs !== null ? `${seconds(turn.firstTokenMs)} to first token, ${seconds(turn.durationMs)}` : seconds(turn.durationMs));
+    // Latency: to the first token / for the whole reply.
+    parts.push(turn.firstTokenMs !== null ? `${seconds(turn.firstTokenMs)}/${seconds(turn.durationMs)}` : seconds(turn.durationMs));
   }
   return parts.join(' · ');
 }
@@ -60,7 +61,7 @@ export function Footer({ state, width }: { state: RunState; width: number }) {
   const t = state.totals;
   const tilde = t.estimated ? '~' : '';
   const turn = state.lastTurnId ? state.turns.get(state.lastTurnId) : undefined;
-  const total = `${tilde}${formatTokens(t.promptTokens + t.completionTokens)} tok · ${formatCost(totalCost(t.byModel), t.estimated)} · ${seconds(t.durationMs)} · ${t.turns} turns`;
+  const total = `${tilde}${formatTokens(t.promptTokens + t.completionTokens)} tok · ${formatCost(totalCost(t.byModel), t.estimated)} · ${seconds(t.durationMs)} · ${t.turns} turn${t.turns === 1 ? '' : 's'}`;
   return (
     <Box flexDirection="column" width={width}>
       <Text wrap="truncate-end">
@@ -73,9 +74,9 @@ export function Footer({ state, width }: { state: RunState; width: number }) {
         ))}
       </Text>
       <Text wrap="truncate-end">
-        <Text dimColor>turn </Text>
+        <Text dimColor>turn: </Text>
         {turnStats(turn)}
-        <Text dimColor> │ total </Text>
+        <Text dimColor> │ run: </Text>
         {total}
       </Text>
     </Box>

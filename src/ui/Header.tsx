@@ -64,6 +64,9 @@ export function ActiveRoleLine({ state, notice }: { state: RunState; notice: str
   const partner = who ? partnerOf(state, who.conversationId, who.role) : null;
   return (
     <Text wrap="truncate-end">
+      {/* Transient notices (Ctrl+C, quit?) come first so a narrow screen never cuts them off. */}
+      {notice ? <Text color="black" backgroundColor="yellow" bold>{` ${notice} `}</Text> : null}
+      {notice ? ' ' : null}
       {who ? (
         <Text>
           <Text dimColor>{`${who.prefix}: `}</Text>
@@ -82,7 +85,6 @@ export function ActiveRoleLine({ state, notice }: { state: RunState; notice: str
       )}
       {state.activity === 'paused' && state.waiting?.message ? <Text color="yellow">{`  ⏸ ${sanitize(state.waiting.message)}`}</Text> : null}
       {state.activity === 'paused' && !state.waiting?.message && state.lastError ? <Text color="red">{`  ✗ ${sanitize(state.lastError)}`}</Text> : null}
-      {notice ? <Text color="yellow" bold>{`  ${notice}`}</Text> : null}
     </Text>
   );
 }

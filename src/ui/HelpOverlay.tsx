@@ -15,6 +15,7 @@ export function HelpOverlay({ height }: { height: number }) {
         </Text>
       ))}
       <Text> </Text>
+      <Text dimColor wrap="truncate-end">Footer: tokens in and out, cost (~ when estimated), latency to the first token / for the whole reply.</Text>
       <Text wrap="truncate-end">
         {(Object.keys(STATUS_ICON) as Array<keyof typeof STATUS_ICON>).map((status) => (
           <Text key={status}>

@@ -1,0 +1,62 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { KEY, startTui, TestProvider, waitFor } from './harness.js';
+
+let tui: ReturnType<typeof startTui> | undefined;
+afterEach(async () => {
+  await tui?.stop();
+  tui = undefined;
+});
+
+describe('TUI: quitting', () => {
+  it('q quits at once with code 0 when nothing is generated', async () => {
+    tui = startTui();
+    await tui.waitFor((f) => f.includes('waiting for you'));
+    tui.press('q');
+    expect(tui.exits).toEqual([0]);
+  });
+
+  it('q asks first while a reply is generated; another key stays, y quits', async () => {
+    const provider = new TestProvider();
+    provider.hold = true;
+    tui = startTui({ provider });
+    await tui.waitFor((f) => f.includes('waiting for you'));
+    tui.press(' ');
+    await tui.waitFor((f) => f.includes('generating'));
+    tui.press('q');
+    await tui.waitFor((f) => f.includes('Quit anyway?'));
+    expect(tui.exits).toEqual([]);
+    tui.press('n');
+    await tui.waitFor((f) => !f.includes('Quit anyway?'));
+    expect(tui.exits).toEqual([]);
+    expect(tui.state.activeTurnId).not.toBeNull();
+    tui.press('q');
+    await tui.waitFor((f) => f.includes('Quit anyway?'));
+    tui.press('y');
+    expect(tui.exits).toEqual([0]);
+  });
+
+  it('Ctrl+C first stops the reply and shows a hint; a second one within 2 s quits with 130', async () => {
+    const provider = new TestProvider();
+    provider.hold = true;
+    tui = startTui({ provider });
+    await tui.waitFor((f) => f.includes('waiting for you'));
+    tui.press(' ');
+    await tui.waitFor((f) => f.includes('generating'));
+    tui.press(KEY.ctrlC);
+    await tui.waitFor((f) => f.includes('Press Ctrl+C again within 2 s to quit') && f.includes('⏹ interrupted'));
+    expect(tui.exits).toEqual([]);
+    tui.press(KEY.ctrlC);
+    expect(tui.exits).toEqual([130]);
+  });
+
+  it('the Ctrl+C hint goes away after 2 s, and then one Ctrl+C does not quit', async () => {
+    tui = startTui();
+    await tui.waitFor((f) => f.includes('waiting for you'));
+    tui.press(KEY.ctrlC);
+    await tui.waitFor((f) => f.includes('Press Ctrl+C again'));
+    await waitFor(() => !tui!.frame().includes('Press Ctrl+C again'), () => 'the hint to go', 3500);
+    tui.press(KEY.ctrlC);
+    await tui.waitFor((f) => f.includes('Press Ctrl+C again'));
+    expect(tui.exits).toEqual([]);
+  });
+});

@@ -1,0 +1,112 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { KEYMAP } from '../../src/ui/keymap.js';
+import { KEY, startTui, TestProvider, waitFor } from './harness.js';
+
+let tui: ReturnType<typeof startTui> | undefined;
+afterEach(async () => {
+  await tui?.stop();
+  tui = undefined;
+});
+
+/** A reply of `n` numbered lines, so positions on screen are easy to check. */
+const long = (n: number) => (request: { meta: { speaker?: { name: string } | undefined } }) =>
+  `${request.meta.speaker?.name}:\n\n${Array.from({ length: n }, (_, i) => `line ${i + 1}`).join('\n')}`;
+
+describe('TUI: scrolling', () => {
+  it('follows the end; scrolling up holds the view, shows a marker, and End follows again', async () => {
+    const provider = new TestProvider(long(60));
+    tui = startTui({ provider });
+    await tui.waitFor((f) => f.includes('waiting for you'));
+    tui.press(' ');
+    await tui.waitFor((f) => f.includes('line 60') && f.includes('waiting for you'));
+    expect(tui.frame()).not.toContain('line 1\n');
+    tui.press(KEY.pageUp);
+    await tui.waitFor((f) => f.includes('new text below') && !f.includes('line 60'));
+    const afterPage = Number(/line (\d+)/.exec(tui.frame())?.[1]);
+    tui.press('k', KEY.up);
+    const firstShown = String(afterPage - 2);
+    await tui.waitFor((f) => /line (\d+)/.exec(f)?.[1] === firstShown);
+    // New text arrives below; the view stays where it is.
+    provider.hold = true;
+    tui.press(' ');
+    await waitFor(() => tui!.state.activeTurnId !== null);
+    provider.release();
+    await tui.waitFor((f) => f.includes('waiting for you') && /new text below: \d+ more lines/.test(f));
+    expect(/line (\d+)/.exec(tui.frame())?.[1]).toBe(firstShown);
+    tui.press('j', KEY.down);
+    await tui.waitFor((f) => /line (\d+)/.exec(f)?.[1] === String(Number(firstShown) + 2));
+    tui.press(KEY.home);
+    await tui.waitFor((f) => f.includes('CEO (lead) · turn 1') && f.includes('line 1\n'));
+    tui.press(KEY.pageDown);
+    await tui.waitFor((f) => !f.includes('CEO (lead) · turn 1'));
+    tui.press(KEY.end);
+    await tui.waitFor((f) => !f.includes('new text below') && f.includes('CPO (assistant) · turn 2'));
+  });
+
+  it('tab views a finished conversation, and back to the live one', async () => {
+    tui = startTui();
+    await tui.waitFor((f) => f.includes('waiting for you'));
+    tui.press(' ');
+    await tui.waitFor((f) => f.includes('Reply 1 of Design (Modalities).') && f.includes('waiting for you'));
+    tui.press('s');
+    await tui.waitFor((f) => f.includes('next: CEO (lead) -> CTO'));
+    expect(tui.frame()).not.toContain('Reply 1 of Design (Modalities).');
+    tui.press(KEY.tab);
+    await tui.waitFor((f) => f.includes('Reply 1 of Design (Modalities).') && f.includes('viewing an earlier conversation'));
+    tui.press(KEY.tab);
+    await tui.waitFor((f) => !f.includes('viewing an earlier conversation') && f.includes('Design (Language) · CEO with CTO'));
+    tui.press(KEY.shiftTab);
+    await tui.waitFor((f) => f.includes('viewing an earlier conversation'));
+  });
+
+  it('o shows the artifacts produced so far', async () => {
+    tui = startTui({ mode: 'auto' });
+    await waitFor(() => tui!.state.artifacts.size >= 2);
+    tui.press('o');
+    await tui.waitFor((f) => f.includes('Artifacts') && f.includes('The Modalities of Design (Modalities).'));
+    tui.press(KEY.tab);
+    await tui.waitFor((f) => f.includes('The Language of Design (Language).'));
+    tui.press('o');
+    await tui.waitFor((f) => !f.includes('tab: next · o: back'));
+  });
+});
+
+describe('TUI: layout and help', () => {
+  it('under 90 columns the timeline is a one-line strip, and the layout follows resizes', async () => {
+    tui = startTui({ columns: 80 });
+    await tui.waitFor((f) => f.includes('waiting for you') && f.includes('1/4 Designing › Design (Modalities) 0/10'));
+    expect(tui.frame()).not.toContain('Timeline');
+    expect(tui.frame()).toContain('●○│○○│○○│○○');
+    for (const line of tui.frame().split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+    tui.resize(120);
+    await tui.waitFor((f) => f.includes('Timeline'));
+    tui.resize(70);
+    await tui.waitFor((f) => !f.includes('Timeline') && f.includes('●○│'));
+  });
+
+  it('? shows every key of the keymap; ? or esc closes it', async () => {
+    tui = startTui();
+    await tui.waitFor((f) => f.includes('waiting for you'));
+    tui.press('?');
+    await tui.waitFor((f) => f.includes('Keys (? or esc closes)'));
+    for (const binding of KEYMAP) {
+      expect(tui.frame()).toContain(binding.label);
+      expect(tui.frame()).toContain(binding.description);
+    }
+    expect(tui.frame()).toContain('ended at the turn limit');
+    tui.press('?');
+    await tui.waitFor((f) => !f.includes('Keys (? or esc closes)'));
+    tui.press('?');
+    await tui.waitFor((f) => f.includes('Keys (? or esc closes)'));
+    tui.press(KEY.escape);
+    await tui.waitFor((f) => !f.includes('Keys (? or esc closes)'));
+  });
+
+  it('the footer hints come from the keymap', async () => {
+    tui = startTui();
+    await tui.waitFor((f) => f.includes('waiting for you'));
+    for (const binding of KEYMAP.filter((b) => b.hint && ['help', 'quit', 'step'].includes(b.command))) {
+      expect(tui.frame()).toContain(`${binding.label} ${binding.hint}`);
+    }
+  });
+});

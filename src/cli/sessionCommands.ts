@@ -18,6 +18,11 @@ export type Write = (text: string) => void;
 const DEFAULT_OUT = '.roleplay';
 const TASK_WIDTH = 50;
 
+/** `roleplay export latest | head`: a reader that leaves early is not an error. */
+function quietClosedPipe(): void {
+  if (process.stdout.listenerCount('error') === 0) process.stdout.on('error', () => undefined);
+}
+
 // ---- sessions -----------------------------------------------------------------------------------------
 
 function localDate(date: Date | null): string {
@@ -53,6 +58,7 @@ function sessionJson(s: SessionSummary): Record<string, unknown> {
 export function sessionsCommand(flags: { out?: string; json?: boolean }, write: Write, note: Write): number {
   const out = flags.out ?? DEFAULT_OUT;
   const sessions = listSessions(out);
+  quietClosedPipe();
   if (flags.json) {
     for (const s of sessions) write(`${JSON.stringify(sessionJson(s))}\n`);
     return EXIT.ok;
@@ -103,6 +109,7 @@ export function exportCommand(session: string, flags: ExportFlags, write: Write,
   }
   if (journal.torn) note('roleplay: the journal\'s last line was cut off and was skipped.\n');
   if (flags.output === undefined) {
+    quietClosedPipe();
     write(text);
     return EXIT.ok;
   }

@@ -10,6 +10,8 @@ export const PASTE_END = '[201~';
 export type DraftResult = { draft: string; action?: 'submit' | 'cancel' };
 
 export function editDraft(draft: string, input: string, key: Key, pasting: boolean): DraftResult {
+  // Typed text and Enter can reach us as one chunk ("hello\r"): that is a submit, not a paste.
+  if (!pasting && /^[^\r\n]+\r$/.test(input)) return { draft: draft + input.slice(0, -1), action: 'submit' };
   if (pasting || (input.length > 1 && /[\r\n]/.test(input))) {
     return { draft: draft + (key.return ? '\n' : input.replace(/\r\n?/g, '\n')) };
   }

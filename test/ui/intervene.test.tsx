@@ -82,3 +82,16 @@ describe('TUI: speaking as the customer', () => {
     expect(provider.requests[1]?.meta.customer).toEqual(['Add dark mode']);
   });
 });
+
+describe('TUI: the customer input takes typed text and Enter in one chunk as a submit', () => {
+  it('sends "text\\r"', async () => {
+    const t = startTui();
+    try {
+      await t.waitFor((f) => f.includes('waiting for you'));
+      t.press('c', 'All at once\r');
+      await t.waitFor((f) => f.includes('▌ All at once') && !f.includes('esc cancels'));
+    } finally {
+      await t.stop();
+    }
+  });
+});

@@ -1,0 +1,106 @@
+/**
+ * The built CLI in a real pseudo-terminal (tmux): start the TUI on the demo model, step twice, speak as the
+ * customer, skip, quit; then check the screen and the session on disk.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+const SOCKET = `roleplay-e2e-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+const hasTmux = (() => {
+  try {
+    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
+const screen = (target: string) => tmux('capture-pane', '-p', '-t', target);
+const keys = (target: string, ...k: string[]) => tmux('send-keys', '-t', target, ...k);
+const type = (target: string, text: string) => tmux('send-keys', '-t', target, '-l', text);
+
+async function until(what: string, check: () => boolean, timeoutMs = 15_000, last: () => string = () => ''): Promise<void> {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}\n${last()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Starts the CLI in a new tmux session; the shell writes its exit code to a file, then stays so the screen can be read. */
+function start(name: string, columns: number, rows: number, cwd: string): void {
+  const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  // CI=true makes Ink print only the last frame; this test is about the interactive screen.
+  const command = `cd ${shellQuote(cwd)} && env -u CI -u OPENAI_API_KEY -u OPENAI_BASE_URL ${shellQuote(process.execPath)} ${shellQuote(CLI)} --demo --demo-instant "a todo app"; echo $? > exit-code; sleep 600`;
+  tmux('new-session', '-d', '-s', name, '-x', String(columns), '-y', String(rows), command);
+}
+
+describe.skipIf(!hasTmux)('the TUI in a real terminal', () => {
+  afterAll(() => {
+    try {
+      tmux('kill-server');
+    } catch {
+      // The server is already gone.
+    }
+  });
+
+  it('steps, takes a customer message, skips and quits cleanly; the session is on disk', async () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), 'roleplay-tui-'));
+    const t = 'main';
+    start(t, 120, 40, cwd);
+    const see = (text: string, timeoutMs?: number) => until(JSON.stringify(text), () => screen(t).includes(text), timeoutMs, () => screen(t));
+
+    await see('waiting for you');
+    expect(screen(t)).toContain('Timeline');
+    expect(screen(t)).toContain('STEP');
+    expect(screen(t)).toContain('demo');
+    // The first step runs the sanity check, the second the CEO's opening.
+    keys(t, 'Space');
+    await see('next: CEO (lead) -> CPO');
+    keys(t, 'Space');
+    await see('CEO (lead) · turn 1');
+    await see('next: CPO (assistant) -> CEO');
+
+    keys(t, 'c');
+    await see('Customer ›');
+    type(t, 'Please add a dark mode');
+    keys(t, 'Enter');
+    await see('▌ Please add a dark mode');
+    keys(t, 'Space');
+    await see('You said: "Please add a dark mode"');
+    expect(screen(t)).toContain('CPO (assistant) · turn 2');
+
+    keys(t, 's');
+    await until('the next conversation', () => /●\s*Design \(Language\)/.test(screen(t)), 15_000, () => screen(t));
+    expect(screen(t)).toMatch(/↷ Design \(Modalities\)\s+2\/10/);
+
+    keys(t, 'q');
+    await until('the exit code', () => existsSync(path.join(cwd, 'exit-code')), 15_000, () => screen(t));
+    expect(readFileSync(path.join(cwd, 'exit-code'), 'utf8').trim()).toBe('0');
+    // Back on the main screen: the TUI is gone and the shell's line is there.
+    const after = screen(t);
+    expect(after).toContain('Session saved in .roleplay/sessions/');
+    expect(after).not.toContain('Timeline');
+
+    const sessions = path.join(cwd, '.roleplay', 'sessions');
+    const [id] = readdirSync(sessions);
+    const dir = path.join(sessions, id ?? '');
+    const events = readFileSync(path.join(dir, 'events.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; [key: string]: unknown });
+    expect(events.filter((e) => e.type === 'customer.message').map((e) => e.text)).toEqual(['Please add a dark mode']);
+    expect(events.find((e) => e.type === 'conversation.ended' && e.conversationId === 'design-modalities')).toMatchObject({ reason: 'skipped', turns: 2 });
+    expect(events.at(-1)).toMatchObject({ type: 'run.finished', status: 'quit' });
+    const transcript = readFileSync(path.join(dir, 'transcript.md'), 'utf8');
+    expect(transcript).toContain('**Customer:** Please add a dark mode');
+    expect(transcript).toContain('You said: "Please add a dark mode"');
+  });
+});

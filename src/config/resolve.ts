@@ -9,6 +9,7 @@ import {
 } from './schema.js';
 import { DEFAULT_PROMPTS, type Prompts } from './prompts.js';
 import { softwareCompany } from './presets/softwareCompany.js';
+import { parseBreakpoint } from '../engine/breakpoints.js';
 
 type WithId<T> = Omit<T, 'id'> & { id: string };
 export type Role = WithId<z.output<typeof RoleSchema>>;
@@ -44,6 +45,8 @@ export interface ResolvedConfig {
   context: ContextStrategy;
   retry: RetryPolicy;
   preset: string | undefined;
+  breakpoints: string[];
+  prices: Record<string, { input: number; output: number }>;
 }
 
 export interface ConfigIssue {
@@ -97,6 +100,11 @@ export function resolveConfig(raw: unknown): { config: ResolvedConfig } | { issu
   const issues: ConfigIssue[] = [];
   const workflow = resolveWorkflow(workflowInput, input.maxTurns ?? 10, issues);
   if (issues.length) return { issues };
+  for (const [i, spec] of (input.breakpoints ?? []).entries()) {
+    const parsed = parseBreakpoint(spec, workflow);
+    if ('error' in parsed) issues.push({ path: `breakpoints[${i}]`, message: parsed.error });
+  }
+  if (issues.length) return { issues };
 
   return {
     config: {
@@ -110,6 +118,8 @@ export function resolveConfig(raw: unknown): { config: ResolvedConfig } | { issu
       context: input.context ?? 'thread',
       retry: { ...DEFAULT_RETRY, ...stripUndefined(input.retry ?? {}) },
       preset,
+      breakpoints: input.breakpoints ?? [],
+      prices: input.prices ?? {},
     },
   };
 }

@@ -99,6 +99,12 @@ export const ConfigSchema = z.strictObject({
   sanityCheck: z.boolean().optional(),
   context: z.enum(['thread', 'scoped']).optional(),
   retry: RetrySchema.optional(),
+  /** `conversation:<name>`, `phase:<name>`, `role:<name>` or `match:<text or /regex/flags>`. */
+  breakpoints: z.array(nonEmpty).optional(),
+  /** USD per 1M tokens, by model id; adds to and overrides the built-in price table. */
+  prices: z
+    .record(nonEmpty, z.strictObject({ input: z.number().min(0), output: z.number().min(0) }))
+    .optional(),
 });
 
 /** What a user writes: every field optional, a preset or a workflow. */

@@ -3,9 +3,11 @@
  * stream. No React in here; the TUI and the headless view are both subscribers.
  */
 import type { Conversation, ResolvedConfig } from '../config/resolve.js';
-import { ProviderError, type Provider, type SetupFault, type TurnMeta } from '../providers/types.js';
+import type { Provider, SetupFault } from '../providers/types.js';
+import { breakpointAfterReply, breakpointBefore, parseBreakpoints, type Breakpoint } from './breakpoints.js';
 import type {
   ConversationEndReason,
+  DebugCommands,
   EngineCommands,
   EngineEvent,
   EngineEventBody,
@@ -16,18 +18,12 @@ import type {
   TurnKind,
   TurnStatus,
   Usage,
-  WorkflowOutline,
 } from './events.js';
-import type { ResumePoint, ResumedReply } from './resume.js';
+import { changedParts, structuralChange, turnMeta, workflowOutline } from './outline.js';
 import { extractArtifact, hasEndMarker, parseRoleHeader, sameSpeaker } from './protocol.js';
-import {
-  buildMessages,
-  customerMessage,
-  initialMessage,
-  roleName,
-  turnPrompt,
-  type ThreadEntry,
-} from './requestBuilder.js';
+import { buildMessages, customerMessage, initialMessage, turnPrompt, type ThreadEntry } from './requestBuilder.js';
+import type { ResumedReply, ResumePoint } from './resume.js';
+import { Flights, streamReply, type AbortCause } from './turnStream.js';
 
 export interface EngineOptions {
   config: ResolvedConfig;
@@ -44,6 +40,13 @@ export interface EngineOptions {
   endpoint?: string | null;
   /** Continue a journaled session from where it stood instead of starting afresh. */
   resume?: ResumePoint;
+  /** More breakpoint specs, e.g. from `--break`; the config's own come with it. */
+  breakpoints?: readonly string[];
+  /** `pause` stops at a breakpoint (TUI); `log` only reports it (headless, where nobody could resume). */
+  onBreakpoint?: 'pause' | 'log';
+  /** A budget in USD, and how to price a turn; undefined prices are not counted. */
+  maxCostUsd?: number;
+  costOf?: (model: string, usage: Usage) => number | undefined;
 }
 
 export interface RunResult {
@@ -59,57 +62,58 @@ export interface ProducedArtifact {
   incomplete: boolean;
 }
 
-interface TurnOutcome {
+interface Reply {
   turnId: string;
   /** The START, SWITCH or sanity message that asked for this reply. */
   prompt: string;
-  /** How many customer messages this reply was the first to see. */
-  customerSeen: number;
-  status: TurnStatus;
   text: string;
+  side: Side;
+  status: 'complete' | 'interrupted';
   endsConversation: boolean;
 }
 
-/** Why a turn's controller was aborted. The turn reads it to tell a user's stop from a stall. */
-type AbortCause = 'user' | 'skip' | 'quit' | 'regenerate' | 'first-token-timeout' | 'idle-timeout';
-
-interface Failure {
-  message: string;
-  retryable: boolean;
-  retryAfterMs?: number | undefined;
-  setupFault?: SetupFault | undefined;
-}
-
-const duration = (ms: number) => (ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`);
+type TurnOutcome = { status: 'failed' } | { status: 'dropped'; turnId: string } | (Reply & { customerSeen: number });
 
 const estimateTokens = (chars: number) => Math.ceil(chars / 4);
+const other = (side: Side): Side => (side === 'lead' ? 'assistant' : 'lead');
 
-export class Engine implements EngineCommands {
-  private readonly config: ResolvedConfig;
+export class Engine implements EngineCommands, DebugCommands {
+  private config: ResolvedConfig;
   private readonly provider: Provider;
   private readonly now: () => number;
   private readonly t0: number;
   private readonly listeners = new Set<(event: EngineEvent) => void>();
-  private readonly roleNames: string[];
-  private readonly initial: string;
+  private readonly flights = new Flights();
+  private roleNames: string[] = [];
+  private initial = '';
+  private breakpoints: Breakpoint[] = [];
   private seq = 0;
   private mode: Mode;
   private paused: string | null = null;
   private stepRequested = false;
   private skipConversationRequested = false;
   private skipPhaseRequested = false;
-  private regenerateRequested = false;
+  /** A reply to take back before the next turn: the last one (regenerate) or a given one (rewind). */
+  private rewindRequest: { turnId: string | null } | null = null;
   private quitRequested = false;
   private pendingCustomer: string[] = [];
   private customerSinceReply: string[] = [];
+  private pendingConfig: ResolvedConfig | null = null;
+  private recheck = false;
   private wake: (() => void) | null = null;
-  private generation = 0;
-  private inFlight: { generation: number; controller: AbortController; cause: AbortCause | null } | null = null;
   private thread: ThreadEntry[] = [];
   private readonly produced = new Map<string, ProducedArtifact>();
   private currentConversation: Conversation | undefined;
+  private replies: Reply[] = [];
   private turnCounter = 0;
   private started = false;
+  private lastFailure: string | null = null;
+  private lastSetupFault: SetupFault | undefined;
+  private breakpointSeen: string | null = null;
+  private pendingMatch: { spec: string; message: string } | undefined;
+  private spentUsd = 0;
+  private budgetHit = false;
+  private stopReason: string | null = null;
 
   constructor(private readonly options: EngineOptions) {
     this.config = options.config;
@@ -125,9 +129,9 @@ export class Engine implements EngineCommands {
       for (const [id, artifact] of resume.produced) this.produced.set(id, artifact);
       this.turnCounter = resume.turnCounter;
       this.customerSinceReply = [...resume.customerSinceReply];
+      this.spentUsd = resume.spent(options.costOf);
     }
-    this.roleNames = [...this.config.workflow.roles.map((r) => r.name), 'Customer'];
-    this.initial = initialMessage(this.config, options.task);
+    this.applyConfig(this.config);
   }
 
   subscribe(listener: (event: EngineEvent) => void): () => void {
@@ -142,6 +146,11 @@ export class Engine implements EngineCommands {
 
   get currentMode(): Mode {
     return this.mode;
+  }
+
+  /** The config the next turn will use. */
+  get currentConfig(): ResolvedConfig {
+    return this.pendingConfig ?? this.config;
   }
 
   // ---- commands -------------------------------------------------------------------------------------
@@ -165,36 +174,82 @@ export class Engine implements EngineCommands {
     const message = text.replace(/\r\n?/g, '\n').trim();
     if (!message) return;
     this.pendingCustomer.push(message);
-    if (!this.inFlight) this.flushCustomer();
+    if (!this.flights.busy) this.flushCustomer();
     this.poke();
   }
 
   skipConversation(): void {
     this.skipConversationRequested = true;
-    this.stopInFlight('skip');
+    this.flights.stop('skip');
     this.poke();
   }
 
   skipPhase(): void {
     this.skipPhaseRequested = true;
-    this.stopInFlight('skip');
+    this.flights.stop('skip');
     this.poke();
   }
 
   abort(): void {
-    this.stopInFlight('user');
+    this.flights.stop('user');
   }
 
   regenerate(): void {
-    this.regenerateRequested = true;
+    this.rewind(null);
+  }
+
+  /** Takes back the replies of the current conversation from `turnId` on (the last one when null), then asks again. */
+  rewind(turnId: string | null): void {
+    if (turnId !== null && !this.replies.some((r) => r.turnId === turnId)) {
+      this.emit({ type: 'warning', code: 'rewind', message: 'Only a reply of the current conversation can be rewound to' });
+      return;
+    }
+    this.rewindRequest = { turnId };
     this.paused = null;
-    this.stopInFlight('regenerate');
+    this.flights.stop('regenerate');
     this.poke();
+  }
+
+  /** Replaces the text of the last reply before the run goes on; the journal keeps both versions. */
+  edit(text: string): void {
+    const last = this.replies.at(-1);
+    if (this.flights.busy || !last) {
+      this.emit({ type: 'warning', code: 'edit', message: 'Only the last reply of this conversation can be edited, between turns' });
+      return;
+    }
+    const previous = last.text;
+    last.text = text;
+    last.endsConversation = last.status === 'complete' && hasEndMarker(text);
+    for (const entry of this.thread) {
+      if (entry.turnId === last.turnId && entry.role === 'assistant') entry.content = text;
+    }
+    this.emit({ type: 'turn.edited', turnId: last.turnId, text, previous });
+    // The edit may have closed the conversation: the loop looks again before the next turn.
+    this.recheck = true;
+    this.poke();
+  }
+
+  /**
+   * Takes a reloaded config from the next turn on. Prompts, descriptions, models and limits may change; a
+   * workflow of another shape may not, and is refused with the reason.
+   */
+  reloadConfig(next: ResolvedConfig): { ok: true; changed: string[] } | { ok: false; reason: string } {
+    const structural = structuralChange(this.config.workflow, next.workflow);
+    if (structural) return { ok: false, reason: `${structural}: restart the run to use it` };
+    try {
+      parseBreakpoints(next.breakpoints, next.workflow);
+    } catch (error) {
+      return { ok: false, reason: error instanceof Error ? error.message : String(error) };
+    }
+    const changed = changedParts(this.currentConfig, next);
+    this.pendingConfig = next;
+    if (!this.flights.busy) this.applyPendingConfig();
+    return { ok: true, changed };
   }
 
   quit(): void {
     this.quitRequested = true;
-    this.stopInFlight('quit');
+    this.flights.stop('quit');
     this.poke();
   }
 
@@ -203,59 +258,35 @@ export class Engine implements EngineCommands {
   async run(): Promise<RunResult> {
     if (this.started) throw new Error('Engine.run() may be called once');
     this.started = true;
-    const { workflow } = this.config;
     const resume = this.options.resume;
-    if (resume) {
-      this.emit({
-        type: 'run.resumed',
-        sessionId: this.options.sessionId,
-        fromSeq: resume.lastSeq,
-        provider: this.provider.label,
-        model: this.options.model,
-        mode: this.mode,
-      });
-    } else {
-      this.emit({
-        type: 'run.started',
-        sessionId: this.options.sessionId,
-        task: this.options.task,
-        provider: this.provider.label,
-        model: this.options.model,
-        mode: this.mode,
-        context: this.config.context,
-        workflow: this.outline(),
-        config: this.config,
-        endpoint: this.options.endpoint ?? null,
-      });
-    }
+    this.announceStart(resume);
     let status: RunStatus = 'completed';
     let reason: string | null = null;
     try {
       if (this.config.sanityCheck && !resume?.sanityDone) {
-        const sanity = await this.sanityCheck();
-        if (sanity === 'failed') return this.finish('failed', this.lastFailure);
+        if ((await this.sanityCheck()) === 'failed') return this.finish('failed', this.lastFailure);
       }
-      for (const [index, phase] of workflow.phases.entries()) {
+      for (const [index, phase] of this.config.workflow.phases.entries()) {
         if (this.quitRequested) break;
         if (resume?.endedPhases.has(phase.id)) continue;
         this.skipPhaseRequested = false;
         if (!resume?.startedPhases.has(phase.id)) this.emit({ type: 'phase.started', phaseId: phase.id, index });
         for (const conversationId of phase.conversations) {
-          const conversation = workflow.conversations.find((c) => c.id === conversationId);
-          if (!conversation || resume?.endedConversations.has(conversationId)) continue;
+          if (resume?.endedConversations.has(conversationId)) continue;
           const restored = resume?.current?.conversationId === conversationId ? resume.current.replies : undefined;
-          const ended = await this.runConversation(conversation, phase.id, restored);
+          const ended = await this.runConversation(conversationId, phase.id, restored);
           if (ended === 'failed') {
             this.emit({ type: 'phase.ended', phaseId: phase.id, skipped: false });
             return this.finish('failed', this.lastFailure);
           }
           if (ended === 'quit') break;
         }
+        if (this.quitRequested) break;
         this.emit({ type: 'phase.ended', phaseId: phase.id, skipped: this.skipPhaseRequested });
       }
       if (this.quitRequested) {
         status = 'quit';
-        reason = 'quit by the user';
+        reason = this.stopReason ?? 'quit by the user';
       }
     } catch (error) {
       status = 'failed';
@@ -265,8 +296,22 @@ export class Engine implements EngineCommands {
     return this.finish(status, reason);
   }
 
-  private lastFailure: string | null = null;
-  private lastSetupFault: SetupFault | undefined;
+  private announceStart(resume: ResumePoint | undefined): void {
+    const common = { sessionId: this.options.sessionId, provider: this.provider.label, model: this.options.model, mode: this.mode };
+    if (resume) {
+      this.emit({ type: 'run.resumed', ...common, fromSeq: resume.lastSeq });
+      return;
+    }
+    this.emit({
+      type: 'run.started',
+      ...common,
+      task: this.options.task,
+      context: this.config.context,
+      workflow: workflowOutline(this.config.workflow),
+      config: this.config,
+      endpoint: this.options.endpoint ?? null,
+    });
+  }
 
   private finish(status: RunStatus, reason: string | null): RunResult {
     this.emit({ type: 'run.finished', status, reason });
@@ -276,22 +321,17 @@ export class Engine implements EngineCommands {
   private async sanityCheck(): Promise<'ok' | 'failed' | 'quit'> {
     while (true) {
       const gate = await this.gate({ conversationId: null, kind: 'sanity', role: null, side: null });
-      if (gate === 'quit') return 'quit';
-      if (gate === 'skip') return 'ok';
-      const outcome = await this.runTurn('sanity', undefined, undefined, 0);
-      if (this.regenerateRequested) {
-        this.regenerateRequested = false;
-        continue;
-      }
+      if (gate === 'recheck') continue;
+      if (gate !== 'go') return gate === 'quit' ? 'quit' : 'ok';
+      this.rewindRequest = null;
+      const outcome = await this.runTurn('sanity', undefined, 'lead', 0);
       if (outcome.status === 'failed') {
         if (this.options.onFailure === 'stop') return 'failed';
         this.paused = `${this.lastFailure ?? 'the sanity check failed'} (r: retry, s: skip)`;
         continue;
       }
-      if (outcome.status === 'interrupted') {
-        if (this.userStopped()) this.paused = 'Stopped by you: space continues';
-        if (!outcome.text) continue;
-      }
+      if (outcome.status === 'dropped' || this.rewindRequest) continue;
+      if (outcome.status === 'interrupted' && this.userStopped()) this.paused = 'Stopped by you: space continues';
       if (outcome.status === 'complete' && !/SUCCESS/i.test(outcome.text)) {
         this.emit({
           type: 'warning',
@@ -304,62 +344,48 @@ export class Engine implements EngineCommands {
     }
   }
 
-  private async runConversation(
-    conversation: Conversation,
-    phaseId: string,
-    restored?: ResumedReply[],
-  ): Promise<ConversationEndReason> {
-    this.currentConversation = conversation;
+  private conversationById(id: string): Conversation {
+    const conversation = this.config.workflow.conversations.find((c) => c.id === id);
+    if (!conversation) throw new Error(`unknown conversation ${id}`);
+    return conversation;
+  }
+
+  private async runConversation(id: string, phaseId: string, restored?: ResumedReply[]): Promise<ConversationEndReason> {
+    this.currentConversation = this.conversationById(id);
     this.skipConversationRequested = false;
-    this.regenerateRequested = false;
-    if (!restored) this.emit({ type: 'conversation.started', conversationId: conversation.id, phaseId });
-    const replies: Array<TurnOutcome & { side: Side }> = (restored ?? []).map((r) => ({ ...r, customerSeen: 0 }));
-    const lastRestored = replies.at(-1);
-    let side: Side = lastRestored ? (lastRestored.side === 'lead' ? 'assistant' : 'lead') : 'lead';
-    // A crash between the closing reply and the end of its conversation leaves nothing to run: close it.
-    let reason: ConversationEndReason | undefined =
-      lastRestored?.endsConversation && lastRestored.status === 'complete' ? 'end-marker' : undefined;
-
+    this.rewindRequest = null;
+    if (!restored) this.emit({ type: 'conversation.started', conversationId: id, phaseId });
+    this.replies = (restored ?? []).map((r) => ({ ...r }));
     let failedTurnPending = false;
-    while (reason === undefined) {
-      if (this.regenerateRequested) {
-        this.regenerateRequested = false;
-        this.stepRequested = true;
-        // After a failure, "regenerate" retries the failed turn; otherwise it takes back the last reply.
-        const last = failedTurnPending ? undefined : replies.pop();
-        failedTurnPending = false;
-        if (last) {
-          this.thread = this.thread.filter((entry) => entry.turnId !== last.turnId);
-          this.emit({ type: 'turn.discarded', turnId: last.turnId, reason: 'regenerate' });
-          side = last.side;
-        }
-      }
-      if (this.skipPhaseRequested || this.skipConversationRequested) {
-        reason = this.skipPhaseRequested ? 'phase-skipped' : 'skipped';
-        break;
-      }
-      if (this.quitRequested) {
-        reason = 'quit';
-        break;
-      }
-      if (replies.length >= conversation.maxTurns) {
-        reason = 'turn-limit';
-        break;
-      }
-      const kind: TurnKind = replies.length === 0 ? 'start' : 'switch';
-      const role = side === 'lead' ? conversation.lead : conversation.assistant;
-      const gate = await this.gate({ conversationId: conversation.id, kind, role, side });
-      if (gate !== 'go' || this.regenerateRequested) continue;
+    let reason: ConversationEndReason | undefined;
 
-      const outcome = await this.runTurn(kind, conversation, side, replies.length);
-      if (this.regenerateRequested) {
-        // The reply in flight is dropped and the same turn is generated again.
-        this.regenerateRequested = false;
+    while (reason === undefined) {
+      if (this.rewindRequest) {
+        const { turnId } = this.rewindRequest;
+        this.rewindRequest = null;
         this.stepRequested = true;
-        this.thread = this.thread.filter((entry) => entry.turnId !== outcome.turnId);
-        this.emit({ type: 'turn.discarded', turnId: outcome.turnId, reason: 'regenerate' });
-        continue;
+        // After a failure, "regenerate" retries the failed turn; otherwise it takes back replies.
+        if (turnId !== null) this.takeBack(turnId, 'rewind');
+        else if (!failedTurnPending) this.takeBack(this.replies.at(-1)?.turnId ?? null, 'regenerate');
+        failedTurnPending = false;
       }
+      const conversation = this.conversationById(id);
+      this.currentConversation = conversation;
+      const last = this.replies.at(-1);
+      if (last?.endsConversation) reason = 'end-marker';
+      else if (this.skipPhaseRequested || this.skipConversationRequested) reason = this.skipPhaseRequested ? 'phase-skipped' : 'skipped';
+      else if (this.quitRequested) reason = 'quit';
+      else if (this.replies.length >= conversation.maxTurns) reason = 'turn-limit';
+      if (reason) break;
+
+      const side: Side = last ? other(last.side) : 'lead';
+      const kind: TurnKind = this.replies.length === 0 ? 'start' : 'switch';
+      const role = side === 'lead' ? conversation.lead : conversation.assistant;
+      const gate = await this.gate({ conversationId: id, kind, role, side });
+      if (gate !== 'go' || this.rewindRequest) continue;
+
+      const outcome = await this.runTurn(kind, conversation, side, this.replies.length);
+      if (outcome.status === 'dropped') continue;
       if (outcome.status === 'failed') {
         if (this.options.onFailure === 'stop') {
           reason = 'failed';
@@ -370,45 +396,56 @@ export class Engine implements EngineCommands {
         continue;
       }
       failedTurnPending = false;
-      if (outcome.status === 'interrupted') {
-        if (this.userStopped()) this.paused = 'Stopped by you: space continues, r regenerates';
-        if (!outcome.text) continue;
-        replies.push({ ...outcome, side });
-        side = side === 'lead' ? 'assistant' : 'lead';
-        continue;
+      if (outcome.status === 'interrupted' && this.userStopped() && !this.rewindRequest) {
+        this.paused = 'Stopped by you: space continues, r regenerates';
       }
-      replies.push({ ...outcome, side });
-      if (outcome.endsConversation) {
-        reason = 'end-marker';
-        break;
-      }
-      side = side === 'lead' ? 'assistant' : 'lead';
+      if (outcome.text) this.replies.push(outcome);
     }
 
-    const last = replies.at(-1);
-    const artifact = last
-      ? { text: extractArtifact(last.text, this.roleNames), incomplete: reason !== 'end-marker' }
-      : null;
-    if (artifact) this.produced.set(conversation.output, artifact);
+    const last = this.replies.at(-1);
+    const artifact = last ? { text: extractArtifact(last.text, this.roleNames), incomplete: reason !== 'end-marker' } : null;
+    const output = this.conversationById(id).output;
+    if (artifact) this.produced.set(output, artifact);
     this.emit({
       type: 'conversation.ended',
-      conversationId: conversation.id,
+      conversationId: id,
       reason,
-      turns: replies.length,
-      artifact: artifact ? { id: conversation.output, ...artifact } : null,
+      turns: this.replies.length,
+      artifact: artifact ? { id: output, ...artifact } : null,
     });
     this.currentConversation = undefined;
+    this.replies = [];
     return reason;
   }
 
-  /** Waits until the user lets the next turn go, in step mode or while paused. */
-  private async gate(next: NextTurn): Promise<'go' | 'skip' | 'quit'> {
+  /** Drops the replies from `turnId` on, and whatever the customer said after the first of them. */
+  private takeBack(turnId: string | null, reason: 'rewind' | 'regenerate'): void {
+    const at = this.replies.findIndex((r) => r.turnId === turnId);
+    if (at < 0) return;
+    const dropped = this.replies.splice(at);
+    const first = this.thread.findIndex((entry) => entry.turnId === dropped[0]?.turnId);
+    if (first >= 0) this.thread.length = first;
+    for (const reply of dropped) this.emit({ type: 'turn.discarded', turnId: reply.turnId, reason });
+    if (reason === 'rewind' && this.currentConversation) {
+      this.emit({ type: 'conversation.rewound', conversationId: this.currentConversation.id, toIndex: at, discarded: dropped.map((r) => r.turnId) });
+    }
+  }
+
+  /** Waits until the user lets the next turn go: in step mode, while paused, or at a breakpoint. */
+  private async gate(next: NextTurn): Promise<'go' | 'skip' | 'quit' | 'recheck'> {
     let announced = false;
     while (true) {
       this.flushCustomer();
+      this.applyPendingConfig();
       if (this.quitRequested) return 'quit';
       if (this.skipConversationRequested || this.skipPhaseRequested) return 'skip';
-      const needsUser = !this.regenerateRequested && (this.paused !== null || (this.mode === 'step' && !this.stepRequested));
+      if (this.rewindRequest) return 'go';
+      if (this.recheck) {
+        this.recheck = false;
+        return 'recheck';
+      }
+      this.checkBreakpoints(next);
+      const needsUser = this.paused !== null || (this.mode === 'step' && !this.stepRequested);
       if (!needsUser) {
         this.stepRequested = false;
         if (announced) this.emit({ type: 'resumed' });
@@ -416,15 +453,21 @@ export class Engine implements EngineCommands {
       }
       if (!announced) {
         announced = true;
-        this.emit({
-          type: 'waiting',
-          reason: this.paused !== null ? 'paused' : 'step',
-          message: this.paused,
-          next,
-        });
+        this.emit({ type: 'waiting', reason: this.paused !== null ? 'paused' : 'step', message: this.paused, next });
       }
       await new Promise<void>((resolve) => (this.wake = resolve));
     }
+  }
+
+  private checkBreakpoints(next: NextTurn): void {
+    const key = `${next.conversationId}#${this.replies.length}#${next.kind}`;
+    if (this.breakpointSeen === key) return;
+    this.breakpointSeen = key;
+    const hit = this.pendingMatch ?? breakpointBefore(this.breakpoints, this.config.workflow, next);
+    this.pendingMatch = undefined;
+    if (!hit) return;
+    this.emit({ type: 'breakpoint', spec: hit.spec, message: hit.message });
+    if (this.options.onBreakpoint !== 'log') this.paused = `Breakpoint ${hit.spec}: ${hit.message}`;
   }
 
   private poke(): void {
@@ -433,36 +476,32 @@ export class Engine implements EngineCommands {
     wake?.();
   }
 
-  private stopInFlight(cause: AbortCause): void {
-    const flight = this.inFlight;
-    if (!flight) return;
-    flight.cause = cause;
-    // Bumping the generation first makes every late chunk of this turn stale before the abort lands.
-    this.generation++;
-    flight.controller.abort(cause);
+  private applyConfig(config: ResolvedConfig): void {
+    this.config = config;
+    this.roleNames = [...config.workflow.roles.map((r) => r.name), 'Customer'];
+    this.initial = initialMessage(config, this.options.task);
+    this.breakpoints = parseBreakpoints([...config.breakpoints, ...(this.options.breakpoints ?? [])], config.workflow);
+  }
+
+  private applyPendingConfig(): void {
+    const next = this.pendingConfig;
+    if (!next) return;
+    const changed = changedParts(this.config, next);
+    this.pendingConfig = null;
+    this.applyConfig(next);
+    this.emit({ type: 'config.reloaded', config: next, changed });
   }
 
   private flushCustomer(): void {
     if (this.pendingCustomer.length === 0) return;
     const messages = this.pendingCustomer;
     this.pendingCustomer = [];
+    const conversationId = this.currentConversation?.id ?? null;
     for (const text of messages) {
-      this.thread.push({
-        role: 'user',
-        content: customerMessage(this.config, text, this.currentConversation),
-        conversationId: this.currentConversation?.id ?? null,
-      });
+      this.thread.push({ role: 'user', content: customerMessage(this.config, text, this.currentConversation), conversationId });
       this.customerSinceReply.push(text);
-      this.emit({ type: 'customer.message', conversationId: this.currentConversation?.id ?? null, text });
+      this.emit({ type: 'customer.message', conversationId, text });
     }
-  }
-
-  /** A finished (or stopped) reply joins the thread together with the prompt that asked for it. */
-  private commitTurn(outcome: TurnOutcome, conversation: Conversation | undefined): void {
-    const conversationId = conversation?.id ?? null;
-    this.thread.push({ role: 'user', content: outcome.prompt, conversationId, turnId: outcome.turnId });
-    this.thread.push({ role: 'assistant', content: outcome.text, conversationId, turnId: outcome.turnId });
-    this.customerSinceReply = this.customerSinceReply.slice(outcome.customerSeen);
   }
 
   /** Whether the run is stopped for the user rather than for a skip or quit. */
@@ -470,238 +509,115 @@ export class Engine implements EngineCommands {
     return !this.skipConversationRequested && !this.skipPhaseRequested && !this.quitRequested;
   }
 
-  private async runTurn(
-    kind: TurnKind,
-    conversation: Conversation | undefined,
-    side: Side | undefined,
-    index: number,
-  ): Promise<TurnOutcome> {
+  private async runTurn(kind: TurnKind, conversation: Conversation | undefined, side: Side, index: number): Promise<TurnOutcome> {
     this.flushCustomer();
+    this.applyPendingConfig();
     this.stepRequested = false;
-    const roleId = conversation && side ? (side === 'lead' ? conversation.lead : conversation.assistant) : undefined;
-    const role = roleId ? this.config.workflow.roles.find((r) => r.id === roleId) : undefined;
-    const prompt = turnPrompt(this.config, kind, conversation, roleId);
-    const messages = buildMessages({
-      config: this.config,
-      initial: this.initial,
-      thread: this.thread,
-      conversationId: conversation?.id ?? null,
-      produced: this.produced,
-      prompt,
-    });
+    const config = this.config;
+    const roleId = conversation ? (side === 'lead' ? conversation.lead : conversation.assistant) : undefined;
+    const role = roleId ? config.workflow.roles.find((r) => r.id === roleId) : undefined;
+    const prompt = turnPrompt(config, kind, conversation, roleId);
+    const conversationId = conversation?.id ?? null;
+    const messages = buildMessages({ config, initial: this.initial, thread: this.thread, conversationId, produced: this.produced, prompt });
     const model = role?.model ?? this.options.model;
-    const temperature = role?.temperature ?? this.config.temperature;
-    const meta = this.meta(kind, conversation, side, index);
+    const temperature = role?.temperature ?? config.temperature;
+    const meta = turnMeta({ config, task: this.options.task, produced: this.produced, customer: this.customerSinceReply, kind, conversation, side, index });
     const customerSeen = meta.customer.length;
-    const request = { model, temperature, messages, meta };
     const turnId = `t${++this.turnCounter}`;
-    const { retry } = this.config;
     const started = this.now();
     this.emit({
       type: 'turn.started',
       turnId,
-      conversationId: conversation?.id ?? null,
+      conversationId,
       kind,
       role: roleId ?? null,
-      side: side ?? null,
+      side: conversation ? side : null,
       index,
       attempt: 1,
       model,
       temperature,
       request: messages,
     });
-
-    for (let attempt = 1; ; attempt++) {
-      const generation = ++this.generation;
-      const controller = new AbortController();
-      const flight = { generation, controller, cause: null as AbortCause | null };
-      this.inFlight = flight;
-      let text = '';
-      let usage: Usage | undefined;
-      let firstTokenAt: number | null = null;
-      let timer: NodeJS.Timeout | undefined;
-      const arm = (cause: AbortCause, ms: number) => {
-        clearTimeout(timer);
-        timer = setTimeout(() => {
-          if (flight.cause === null) flight.cause = cause;
-          controller.abort(cause);
-        }, ms);
-      };
-      arm('first-token-timeout', retry.firstTokenTimeoutMs);
-      let failure: Failure | undefined;
-      try {
-        for await (const chunk of this.provider.stream(request, controller.signal)) {
-          if (generation !== this.generation) break;
-          if (chunk.type === 'delta') {
-            if (!chunk.text) continue;
-            firstTokenAt ??= this.now();
-            text += chunk.text;
-            arm('idle-timeout', retry.idleTimeoutMs);
-            this.emit({ type: 'token', turnId, text: chunk.text });
-          } else {
-            usage = { promptTokens: chunk.promptTokens, completionTokens: chunk.completionTokens, estimated: false };
-          }
-        }
-        if (controller.signal.aborted) throw controller.signal.reason;
-        if (generation === this.generation && !text.trim()) {
-          failure = { message: 'the model sent an empty reply', retryable: true };
-        }
-      } catch (error) {
-        failure = this.classify(error, flight.cause);
-      } finally {
-        clearTimeout(timer);
-        if (this.inFlight === flight) this.inFlight = null;
-      }
-
-      const userStopped = flight.cause === 'user' || flight.cause === 'skip' || flight.cause === 'quit' || flight.cause === 'regenerate';
-      if (!failure || userStopped) {
-        const status: TurnStatus = userStopped ? 'interrupted' : 'complete';
-        usage ??= {
-          promptTokens: estimateTokens(messages.reduce((n, m) => n + m.content.length, 0)),
-          completionTokens: estimateTokens(text.length),
-          estimated: true,
-        };
-        this.emit({ type: 'usage', turnId, usage });
-        const header = kind === 'sanity' ? undefined : parseRoleHeader(text, this.roleNames);
-        if (status === 'complete' && role) this.checkSpeaker(turnId, header?.speaker, role);
-        const endsConversation = status === 'complete' && kind !== 'sanity' && hasEndMarker(text);
-        const outcome = { turnId, prompt, customerSeen, status, text, endsConversation };
-        // Into the thread before anyone hears the turn ended, so a customer message sent now comes after it.
-        if (text && flight.cause !== 'regenerate') this.commitTurn(outcome, conversation);
-        this.emit({
-          type: 'turn.ended',
-          turnId,
-          status,
-          text,
-          speaker: header?.speaker ?? null,
-          endsConversation,
-          durationMs: this.now() - started,
-          firstTokenMs: firstTokenAt === null ? null : firstTokenAt - started,
-        });
-        return outcome;
-      }
-
-      if (failure.retryable && attempt <= retry.attempts) {
-        const delayMs = Math.min(
-          failure.retryAfterMs ?? Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1)),
-          300_000,
-        );
-        this.emit({ type: 'retrying', turnId, attempt, maxAttempts: retry.attempts, delayMs, reason: failure.message });
-        const waited = await this.backoff(delayMs);
-        if (waited !== 'done') {
-          return this.endFailedTurn(turnId, prompt, customerSeen, 'interrupted', '', started);
-        }
-        continue;
-      }
-      this.lastFailure = failure.message;
-      this.lastSetupFault = failure.setupFault;
-      this.emit({ type: 'error', message: failure.message, fatal: this.options.onFailure === 'stop', turnId });
-      return this.endFailedTurn(turnId, prompt, customerSeen, 'failed', text, started);
-    }
-  }
-
-  private endFailedTurn(turnId: string, prompt: string, customerSeen: number, status: TurnStatus, text: string, started: number): TurnOutcome {
-    this.emit({
-      type: 'turn.ended',
+    const result = await streamReply({
+      provider: this.provider,
+      request: { model, temperature, messages, meta },
+      retry: config.retry,
       turnId,
-      status,
-      text,
-      speaker: null,
-      endsConversation: false,
-      durationMs: this.now() - started,
-      firstTokenMs: null,
+      flights: this.flights,
+      emit: (body) => this.emit(body),
+      now: this.now,
     });
-    return { turnId, prompt, customerSeen, status, text, endsConversation: false };
-  }
-
-  /** Sleeps between retries; a skip, quit or stop by the user cuts it short. */
-  private backoff(ms: number): Promise<'done' | 'cancelled'> {
-    const controller = new AbortController();
-    const flight = { generation: ++this.generation, controller, cause: null as AbortCause | null };
-    this.inFlight = flight;
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        if (this.inFlight === flight) this.inFlight = null;
-        resolve('done');
-      }, ms);
-      controller.signal.addEventListener('abort', () => {
-        clearTimeout(timer);
-        if (this.inFlight === flight) this.inFlight = null;
-        resolve('cancelled');
+    const ended = (status: TurnStatus, text: string, extra: { speaker?: string | null; endsConversation?: boolean; firstTokenAt?: number | null } = {}) =>
+      this.emit({
+        type: 'turn.ended',
+        turnId,
+        status,
+        text,
+        speaker: extra.speaker ?? null,
+        endsConversation: extra.endsConversation ?? false,
+        durationMs: this.now() - started,
+        firstTokenMs: extra.firstTokenAt == null ? null : extra.firstTokenAt - started,
       });
-    });
+
+    if (result.kind === 'stopped-while-waiting') {
+      ended('interrupted', '');
+      return { status: 'dropped', turnId };
+    }
+    if (result.kind === 'failed') {
+      this.lastFailure = result.failure.message;
+      this.lastSetupFault = result.failure.setupFault;
+      this.emit({ type: 'error', message: result.failure.message, fatal: this.options.onFailure === 'stop', turnId });
+      ended('failed', result.text);
+      return { status: 'failed' };
+    }
+
+    const { text, firstTokenAt, stoppedBy } = result;
+    const status: 'complete' | 'interrupted' = stoppedBy ? 'interrupted' : 'complete';
+    const usage = result.usage ?? {
+      promptTokens: estimateTokens(messages.reduce((n, m) => n + m.content.length, 0)),
+      completionTokens: estimateTokens(text.length),
+      estimated: true,
+    };
+    this.emit({ type: 'usage', turnId, usage });
+    this.countCost(model, usage);
+    const header = kind === 'sanity' ? undefined : parseRoleHeader(text, this.roleNames);
+    if (status === 'complete' && role) this.checkSpeaker(turnId, header?.speaker, role);
+    const endsConversation = status === 'complete' && kind !== 'sanity' && hasEndMarker(text);
+    const dropped = stoppedBy === 'regenerate' || !text;
+    // Into the thread before anyone hears the turn ended, so a customer message sent now comes after it.
+    if (!dropped) {
+      this.thread.push({ role: 'user', content: prompt, conversationId, turnId }, { role: 'assistant', content: text, conversationId, turnId });
+      this.customerSinceReply = this.customerSinceReply.slice(customerSeen);
+      if (status === 'complete') this.pendingMatch = breakpointAfterReply(this.breakpoints, text);
+    }
+    ended(status, text, { speaker: header?.speaker ?? null, endsConversation, firstTokenAt });
+    if (stoppedBy === 'regenerate') this.emit({ type: 'turn.discarded', turnId, reason: 'regenerate' });
+    if (dropped) return { status: 'dropped', turnId };
+    return { turnId, prompt, text, side, status, endsConversation, customerSeen };
   }
 
-  private classify(error: unknown, cause: AbortCause | null): Failure {
-    if (cause === 'first-token-timeout') {
-      return { message: `no reply within ${duration(this.config.retry.firstTokenTimeoutMs)}`, retryable: true };
+  private countCost(model: string, usage: Usage): void {
+    const max = this.options.maxCostUsd;
+    const cost = this.options.costOf?.(model, usage);
+    if (cost === undefined) return;
+    this.spentUsd += cost;
+    if (max === undefined || this.budgetHit || this.spentUsd < max) return;
+    this.budgetHit = true;
+    this.emit({ type: 'budget.reached', spentUsd: this.spentUsd, maxUsd: max });
+    if (this.options.onFailure === 'stop') {
+      this.stopReason = `the budget of $${max.toFixed(2)} was reached ($${this.spentUsd.toFixed(4)} spent)`;
+      this.quitRequested = true;
+    } else {
+      this.paused = `Budget of $${max.toFixed(2)} reached ($${this.spentUsd.toFixed(4)} spent): space goes on anyway`;
     }
-    if (cause === 'idle-timeout') {
-      return { message: `the stream stalled for ${duration(this.config.retry.idleTimeoutMs)}`, retryable: true };
-    }
-    if (error instanceof ProviderError) {
-      return { message: error.message, retryable: error.retryable, retryAfterMs: error.retryAfterMs, setupFault: error.setupFault };
-    }
-    return { message: error instanceof Error ? error.message : String(error), retryable: false };
   }
 
   private checkSpeaker(turnId: string, speaker: string | undefined, expected: { name: string; id: string }): void {
     if (speaker === undefined) {
       this.emit({ type: 'warning', code: 'no-header', message: `The reply has no role header; expected "${expected.name}:"`, turnId });
     } else if (!sameSpeaker(speaker, expected)) {
-      this.emit({
-        type: 'warning',
-        code: 'wrong-speaker',
-        message: `The reply speaks as "${speaker}" but it is ${expected.name}'s turn`,
-        turnId,
-      });
+      this.emit({ type: 'warning', code: 'wrong-speaker', message: `The reply speaks as "${speaker}" but it is ${expected.name}'s turn`, turnId });
     }
-  }
-
-  private meta(kind: TurnKind, conversation: Conversation | undefined, side: Side | undefined, index: number): TurnMeta {
-    const { workflow } = this.config;
-    const meta: TurnMeta = {
-      kind,
-      task: this.options.task,
-      workflowDescription: workflow.description,
-      customer: [...this.customerSinceReply],
-    };
-    if (!conversation || !side) return meta;
-    const speakerId = side === 'lead' ? conversation.lead : conversation.assistant;
-    const partnerId = side === 'lead' ? conversation.assistant : conversation.lead;
-    const speaker = workflow.roles.find((r) => r.id === speakerId);
-    const input = workflow.artifacts.find((a) => a.id === conversation.input);
-    const output = workflow.artifacts.find((a) => a.id === conversation.output);
-    const producedByConversation = workflow.conversations.some((c) => c.output === conversation.input);
-    meta.speaker = { name: speaker?.name ?? speakerId, description: speaker?.description ?? '', side };
-    meta.partner = { name: roleName(workflow, partnerId), side: side === 'lead' ? 'assistant' : 'lead' };
-    meta.conversation = { name: conversation.name, description: conversation.description, turnIndex: index };
-    meta.input = {
-      name: input?.name ?? conversation.input,
-      description: input?.description ?? '',
-      text: this.produced.get(conversation.input)?.text ?? (producedByConversation ? undefined : this.options.task),
-    };
-    meta.output = { name: output?.name ?? conversation.output, description: output?.description ?? '' };
-    return meta;
-  }
-
-  private outline(): WorkflowOutline {
-    const { workflow } = this.config;
-    return {
-      description: workflow.description,
-      roles: workflow.roles.map(({ id, name }) => ({ id, name })),
-      artifacts: workflow.artifacts.map(({ id, name }) => ({ id, name })),
-      phases: workflow.phases.map((phase) => ({
-        id: phase.id,
-        name: phase.name,
-        conversations: phase.conversations.flatMap((id) => {
-          const c = workflow.conversations.find((x) => x.id === id);
-          return c
-            ? [{ id, name: c.name, lead: c.lead, assistant: c.assistant, input: c.input, output: c.output, maxTurns: c.maxTurns }]
-            : [];
-        }),
-      })),
-    };
   }
 
   private emit(body: EngineEventBody): void {
@@ -709,3 +625,5 @@ export class Engine implements EngineCommands {
     for (const listener of this.listeners) listener(event);
   }
 }
+
+export type { AbortCause };

@@ -95,7 +95,12 @@ export type EngineEventBody =
       durationMs: number;
       firstTokenMs: number | null;
     }
-  | { type: 'turn.discarded'; turnId: string; reason: 'regenerate' }
+  | { type: 'turn.discarded'; turnId: string; reason: 'regenerate' | 'rewind' }
+  | { type: 'turn.edited'; turnId: string; text: string; previous: string }
+  | { type: 'conversation.rewound'; conversationId: string; toIndex: number; discarded: string[] }
+  | { type: 'config.reloaded'; config: ResolvedConfig; changed: string[] }
+  | { type: 'breakpoint'; spec: string; message: string }
+  | { type: 'budget.reached'; spentUsd: number; maxUsd: number }
   | { type: 'customer.message'; conversationId: string | null; text: string }
   | { type: 'mode.changed'; mode: Mode }
   | { type: 'waiting'; reason: 'step' | 'paused'; message: string | null; next: NextTurn }
@@ -122,4 +127,13 @@ export interface EngineCommands {
   /** Drop the last reply of the current conversation and generate it again. */
   regenerate(): void;
   quit(): void;
+}
+
+/** What a live run offers beyond a replay: taking turns back, editing, and reloading the config. */
+export interface DebugCommands {
+  /** Take back the replies of the current conversation from this turn on, and generate it again. */
+  rewind(turnId: string | null): void;
+  /** Replace the last reply's text before the run goes on. */
+  edit(text: string): void;
+  reloadConfig(config: ResolvedConfig): { ok: true; changed: string[] } | { ok: false; reason: string };
 }

@@ -5,6 +5,7 @@
  */
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { EngineEvent, EventOf, Side } from './events.js';
+import { hasEndMarker } from './protocol.js';
 import { customerMessage, type ThreadEntry } from './requestBuilder.js';
 
 export interface ResumedReply {
@@ -34,6 +35,8 @@ export interface ResumePoint {
   lastT: number;
   turnCounter: number;
   finished: EventOf<'run.finished'> | undefined;
+  /** USD spent so far, priced the way the new run prices turns. */
+  spent(costOf?: (model: string, usage: EventOf<'usage'>['usage']) => number | undefined): number;
 }
 
 export class ResumeError extends Error {}
@@ -42,7 +45,8 @@ export function resumePoint(history: EngineEvent[]): ResumePoint {
   const started = history.find((e): e is EventOf<'run.started'> => e.type === 'run.started');
   if (!started) throw new ResumeError('the journal has no run.started event');
   if (!started.config) throw new ResumeError('the journal was written by an older roleplay and holds no config');
-  const config = started.config;
+  // Journals written before a field existed lack it: fill in its default.
+  let config: ResolvedConfig = { ...started.config, breakpoints: started.config.breakpoints ?? [], prices: started.config.prices ?? {} };
   const conversations = new Map(config.workflow.conversations.map((c) => [c.id, c]));
   const point: ResumePoint = {
     history,
@@ -60,6 +64,14 @@ export function resumePoint(history: EngineEvent[]): ResumePoint {
     lastT: 0,
     turnCounter: 0,
     finished: undefined,
+    spent: (costOf) =>
+      costOf
+        ? history.reduce((sum, e) => {
+            if (e.type !== 'usage') return sum;
+            const model = turnStarts.get(e.turnId)?.model;
+            return sum + ((model && costOf(model, e.usage)) || 0);
+          }, 0)
+        : 0,
   };
   const turnStarts = new Map<string, EventOf<'turn.started'>>();
   for (const event of history) {
@@ -122,6 +134,21 @@ export function resumePoint(history: EngineEvent[]): ResumePoint {
         break;
       case 'run.finished':
         point.finished = event;
+        break;
+      case 'config.reloaded':
+        config = { ...event.config, breakpoints: event.config.breakpoints ?? [], prices: event.config.prices ?? {} };
+        point.config = config;
+        break;
+      case 'turn.edited':
+        for (const entry of point.thread) {
+          if (entry.turnId === event.turnId && entry.role === 'assistant') entry.content = event.text;
+        }
+        for (const reply of point.current?.replies ?? []) {
+          if (reply.turnId === event.turnId) {
+            reply.text = event.text;
+            reply.endsConversation = reply.status === 'complete' && hasEndMarker(event.text);
+          }
+        }
         break;
       default:
         break;

@@ -20,7 +20,8 @@ afterEach(async () => {
 /** A one-conversation workflow keeps each scenario small. */
 const ONE: RoleplayConfig = {
   sanityCheck: false,
-  retry: { baseDelayMs: 5, maxDelayMs: 50, firstTokenTimeoutMs: 300, idleTimeoutMs: 300 },
+  // Generous timeouts: the machine is shared; the timeout scenarios set their own.
+  retry: { baseDelayMs: 5, maxDelayMs: 50, firstTokenTimeoutMs: 10_000, idleTimeoutMs: 10_000 },
   workflow: {
     description: 'two people',
     roles: [
@@ -36,6 +37,7 @@ const ONE: RoleplayConfig = {
   },
 };
 
+const FAST_TIMEOUTS: RoleplayConfig = { retry: { firstTokenTimeoutMs: 800, idleTimeoutMs: 800 } };
 const GOOD_LEAD = 'Boss:\n\nWhat do we need?';
 const GOOD_END = 'Helper:\n\nThe plan: do it well.\n\nEND CONVERSATION';
 
@@ -91,13 +93,13 @@ describe('network faults are retried with backoff', () => {
   });
 
   it('no first byte within the timeout', async () => {
-    const { result, events } = await run(withFaults((i) => (i === 0 ? { text: GOOD_LEAD, firstByteDelayMs: 2000 } : undefined)));
+    const { result, events } = await run(withFaults((i) => (i === 0 ? { text: GOOD_LEAD, firstByteDelayMs: 5000 } : undefined)), FAST_TIMEOUTS);
     expectCompletedWithPlan(result);
-    expect(of(events, 'retrying')[0]?.reason).toBe('no reply within 300 ms');
+    expect(of(events, 'retrying')[0]?.reason).toBe('no reply within 800 ms');
   });
 
   it('a stream that stalls in the middle', async () => {
-    const { result, events } = await run(withFaults((i) => (i === 0 ? { text: GOOD_LEAD, chunkSize: 3, stallAfterChunks: 2 } : undefined)));
+    const { result, events } = await run(withFaults((i) => (i === 0 ? { text: GOOD_LEAD, chunkSize: 3, stallAfterChunks: 2 } : undefined)), FAST_TIMEOUTS);
     expectCompletedWithPlan(result);
     expect(of(events, 'retrying')[0]?.reason).toMatch(/^the stream stalled/);
     // The retried turn starts afresh: its final text is the whole reply, once.

@@ -1,0 +1,146 @@
+/**
+ * Streaming one reply: the provider's chunks, stall watchdogs, retries with exponential backoff, and
+ * stale-proof cancellation. Each attempt is a "flight" with its own AbortController and generation number;
+ * stopping a flight bumps the generation first, so no late chunk of it is ever passed on.
+ */
+import type { RetryPolicy } from '../config/resolve.js';
+import { ProviderError, type ModelRequest, type Provider, type SetupFault } from '../providers/types.js';
+import type { EngineEventBody, Usage } from './events.js';
+
+/** Why a flight was stopped. The first four are the user's doing; the timeouts are the network's. */
+export type AbortCause = 'user' | 'skip' | 'quit' | 'regenerate' | 'first-token-timeout' | 'idle-timeout';
+
+interface Flight {
+  generation: number;
+  controller: AbortController;
+  cause: AbortCause | null;
+}
+
+export class Flights {
+  private generation = 0;
+  private current: Flight | null = null;
+
+  get busy(): boolean {
+    return this.current !== null;
+  }
+
+  begin(): Flight {
+    const flight = { generation: ++this.generation, controller: new AbortController(), cause: null };
+    this.current = flight;
+    return flight;
+  }
+
+  isStale(flight: Flight): boolean {
+    return flight.generation !== this.generation;
+  }
+
+  end(flight: Flight): void {
+    if (this.current === flight) this.current = null;
+  }
+
+  stop(cause: AbortCause): void {
+    const flight = this.current;
+    if (!flight) return;
+    flight.cause ??= cause;
+    this.generation++;
+    flight.controller.abort(cause);
+  }
+}
+
+export interface Failure {
+  message: string;
+  retryable: boolean;
+  retryAfterMs?: number | undefined;
+  setupFault?: SetupFault | undefined;
+}
+
+export type StreamResult =
+  | { kind: 'reply'; text: string; usage: Usage | undefined; firstTokenAt: number | null; stoppedBy: AbortCause | null }
+  | { kind: 'stopped-while-waiting' }
+  | { kind: 'failed'; failure: Failure; text: string };
+
+const USER_CAUSES: ReadonlySet<AbortCause | null> = new Set(['user', 'skip', 'quit', 'regenerate']);
+const duration = (ms: number) => (ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`);
+
+function classify(error: unknown, cause: AbortCause | null, retry: RetryPolicy): Failure {
+  if (cause === 'first-token-timeout') return { message: `no reply within ${duration(retry.firstTokenTimeoutMs)}`, retryable: true };
+  if (cause === 'idle-timeout') return { message: `the stream stalled for ${duration(retry.idleTimeoutMs)}`, retryable: true };
+  if (error instanceof ProviderError) {
+    return { message: error.message, retryable: error.retryable, retryAfterMs: error.retryAfterMs, setupFault: error.setupFault };
+  }
+  return { message: error instanceof Error ? error.message : String(error), retryable: false };
+}
+
+/** Sleeps between retries; stopping the flight (skip, quit, stop) cuts it short. */
+function backoff(flights: Flights, ms: number): Promise<boolean> {
+  const flight = flights.begin();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      flights.end(flight);
+      resolve(true);
+    }, ms);
+    flight.controller.signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      flights.end(flight);
+      resolve(false);
+    });
+  });
+}
+
+/** Streams one reply, retrying what can be retried. Emits token and retrying events for `turnId`. */
+export async function streamReply(args: {
+  provider: Provider;
+  request: ModelRequest;
+  retry: RetryPolicy;
+  turnId: string;
+  flights: Flights;
+  emit: (body: EngineEventBody) => void;
+  now: () => number;
+}): Promise<StreamResult> {
+  const { provider, request, retry, turnId, flights, emit, now } = args;
+  for (let attempt = 1; ; attempt++) {
+    const flight = flights.begin();
+    const { controller } = flight;
+    let text = '';
+    let usage: Usage | undefined;
+    let firstTokenAt: number | null = null;
+    let timer: NodeJS.Timeout | undefined;
+    const arm = (cause: AbortCause, ms: number) => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        flight.cause ??= cause;
+        controller.abort(cause);
+      }, ms);
+    };
+    arm('first-token-timeout', retry.firstTokenTimeoutMs);
+    let failure: Failure | undefined;
+    try {
+      for await (const chunk of provider.stream(request, controller.signal)) {
+        if (flights.isStale(flight)) break;
+        if (chunk.type === 'delta') {
+          if (!chunk.text) continue;
+          firstTokenAt ??= now();
+          text += chunk.text;
+          arm('idle-timeout', retry.idleTimeoutMs);
+          emit({ type: 'token', turnId, text: chunk.text });
+        } else {
+          usage = { promptTokens: chunk.promptTokens, completionTokens: chunk.completionTokens, estimated: false };
+        }
+      }
+      if (controller.signal.aborted) throw controller.signal.reason;
+      if (!text.trim()) failure = { message: 'the model sent an empty reply', retryable: true };
+    } catch (error) {
+      failure = classify(error, flight.cause, retry);
+    } finally {
+      clearTimeout(timer);
+      flights.end(flight);
+    }
+
+    if (USER_CAUSES.has(flight.cause)) return { kind: 'reply', text, usage, firstTokenAt, stoppedBy: flight.cause };
+    if (!failure) return { kind: 'reply', text, usage, firstTokenAt, stoppedBy: null };
+    if (!failure.retryable || attempt > retry.attempts) return { kind: 'failed', failure, text };
+    const delayMs = Math.min(failure.retryAfterMs ?? Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1)), 300_000);
+    emit({ type: 'retrying', turnId, attempt, maxAttempts: retry.attempts, delayMs, reason: failure.message });
+    if (!(await backoff(flights, delayMs))) return { kind: 'stopped-while-waiting' };
+  }
+}

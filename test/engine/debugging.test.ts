@@ -1,0 +1,153 @@
+import { describe, expect, it } from 'vitest';
+import type { EngineEvent, EventOf } from '../../src/engine/events.js';
+import { config, cooperative, makeEngine, ScriptedProvider, waitForEvent } from '../support/scripted.js';
+
+const of = <T extends EngineEvent['type']>(events: EngineEvent[], type: T) => events.filter((e): e is EventOf<T> => e.type === type);
+const talk = () => new ScriptedProvider((req, call) => `${req.meta.speaker?.name}: reply ${call}`);
+
+async function stepTurns(engine: ReturnType<typeof makeEngine>['engine'], events: EngineEvent[], n: number) {
+  for (let i = 0; i < n; i++) {
+    const before = of(events, 'turn.ended').length;
+    engine.step();
+    await waitForEvent(events, engine, () => of(events, 'turn.ended').length > before);
+  }
+  await waitForEvent(events, engine, (e) => e.type === 'waiting' && e.seq > (of(events, 'turn.ended').at(-1)?.seq ?? 0));
+}
+
+describe('rewind and edit', () => {
+  it('rewinds to an earlier turn of the conversation: later replies and customer messages are taken back', async () => {
+    const provider = talk();
+    const { engine, events } = makeEngine(provider, { mode: 'step', config: config({ maxTurns: 6 }) });
+    const done = engine.run();
+    await stepTurns(engine, events, 2);
+    engine.intervene('a remark that goes too');
+    await stepTurns(engine, events, 1);
+    const [first, second] = of(events, 'turn.ended');
+    engine.rewind(second!.turnId);
+    await waitForEvent(events, engine, (e) => e.type === 'conversation.rewound');
+    await waitForEvent(events, engine, () => of(events, 'turn.ended').length === 4);
+    expect(of(events, 'conversation.rewound')[0]).toMatchObject({ conversationId: 'design-modalities', toIndex: 1 });
+    expect(of(events, 'turn.discarded').map((d) => d.reason)).toEqual(['rewind', 'rewind']);
+    const request = provider.requests.at(-1)!;
+    const contents = request.messages.map((m) => m.content).join('\n');
+    expect(contents).toContain(first!.text);
+    expect(contents).not.toContain(second!.text);
+    expect(contents).not.toContain('a remark that goes too');
+    expect(of(events, 'turn.started').at(-1)).toMatchObject({ index: 1, side: 'assistant' });
+    engine.quit();
+    await done;
+  });
+
+  it('edit replaces the last reply in the thread; the journal sees both', async () => {
+    const provider = talk();
+    const { engine, events } = makeEngine(provider, { mode: 'step', config: config({ maxTurns: 4 }) });
+    const done = engine.run();
+    await stepTurns(engine, events, 1);
+    engine.edit('CEO: corrected words');
+    expect(of(events, 'turn.edited')[0]).toMatchObject({ text: 'CEO: corrected words', previous: 'CEO: reply 0' });
+    await stepTurns(engine, events, 1);
+    const contents = provider.requests.at(-1)!.messages.map((m) => m.content);
+    expect(contents).toContain('CEO: corrected words');
+    expect(contents).not.toContain('CEO: reply 0');
+    engine.quit();
+    await done;
+  });
+
+  it('an edit that adds END CONVERSATION closes the conversation with the edited artifact', async () => {
+    const { engine, events } = makeEngine(talk(), { mode: 'step' });
+    const done = engine.run();
+    await stepTurns(engine, events, 1);
+    engine.edit('CEO: final plan\n\nEND CONVERSATION');
+    await waitForEvent(events, engine, (e) => e.type === 'conversation.ended');
+    expect(of(events, 'conversation.ended')[0]).toMatchObject({ reason: 'end-marker', artifact: { text: 'final plan', incomplete: false } });
+    engine.quit();
+    await done;
+  });
+});
+
+describe('live config reload', () => {
+  it('takes new prompts and role descriptions from the next turn on', async () => {
+    const provider = new ScriptedProvider(cooperative(3));
+    const { engine, events } = makeEngine(provider, { mode: 'step' });
+    const done = engine.run();
+    await stepTurns(engine, events, 1);
+    const next = config({ prompts: { switch: 'YOUR TURN, {{speaker}}' } });
+    next.workflow.roles[1]!.description = 'A brand-new CPO.';
+    const result = engine.reloadConfig(next);
+    expect(result).toEqual({ ok: true, changed: ['prompts.switch', 'role CPO'] });
+    expect(of(events, 'config.reloaded')[0]?.changed).toEqual(['prompts.switch', 'role CPO']);
+    await stepTurns(engine, events, 1);
+    const last = provider.requests.at(-1)!;
+    expect(last.messages.at(-1)?.content).toBe('YOUR TURN, CPO');
+    expect(last.messages[1]?.content).toContain('A brand-new CPO.');
+    engine.quit();
+    await done;
+  });
+
+  it('refuses a workflow of another shape and keeps the old config', async () => {
+    const { engine } = makeEngine(talk());
+    const next = config();
+    next.workflow.phases.pop();
+    expect(engine.reloadConfig(next)).toEqual({ ok: false, reason: 'the phases changed: restart the run to use it' });
+  });
+});
+
+describe('breakpoints', () => {
+  it('in auto mode the run pauses before a role speaks, before a conversation, and after a matching reply', async () => {
+    const provider = new ScriptedProvider((req) => {
+      const i = req.meta.conversation?.turnIndex ?? 0;
+      if (req.meta.conversation?.name === 'Design (Language)' && i === 0) return 'CEO: needs a TODO here';
+      return i >= 1 ? `${req.meta.speaker?.name}: done END CONVERSATION` : `${req.meta.speaker?.name}: start`;
+    });
+    const { engine, events } = makeEngine(provider, {
+      config: config({ breakpoints: ['role:cpo'] }),
+      breakpoints: ['conversation:Coding (Code)', 'match:/todo/i'],
+    });
+    const done = engine.run();
+    const waitPause = async (n: number) => {
+      await waitForEvent(events, engine, () => of(events, 'waiting').filter((w) => w.reason === 'paused').length >= n);
+      return of(events, 'waiting').filter((w) => w.reason === 'paused')[n - 1]!;
+    };
+    expect((await waitPause(1)).message).toBe('Breakpoint role:cpo: CPO is about to speak');
+    engine.step();
+    expect((await waitPause(2)).message).toBe('Breakpoint match:/todo/i: the reply matched /todo/i');
+    engine.step();
+    expect((await waitPause(3)).message).toBe('Breakpoint conversation:Coding (Code): before conversation "Coding (Code)"');
+    expect(of(events, 'breakpoint').map((b) => b.spec)).toEqual(['role:cpo', 'match:/todo/i', 'conversation:Coding (Code)']);
+    engine.step();
+    // The last CPO turn (Documenting (Manual)) pauses once more; then the run completes.
+    await waitPause(4);
+    engine.step();
+    expect((await done).status).toBe('completed');
+  });
+
+  it('headless only reports breakpoints', async () => {
+    const { engine, events } = makeEngine(new ScriptedProvider(cooperative(2)), { breakpoints: ['phase:testing'], onBreakpoint: 'log' });
+    expect((await engine.run()).status).toBe('completed');
+    expect(of(events, 'breakpoint')).toEqual([expect.objectContaining({ spec: 'phase:testing', message: 'before phase "Testing"' })]);
+    expect(of(events, 'waiting')).toHaveLength(0);
+  });
+});
+
+describe('budget', () => {
+  const costOf = (_model: string, usage: { promptTokens: number; completionTokens: number }) => (usage.promptTokens + usage.completionTokens) / 10_000;
+
+  it('headless: the run stops once the budget is reached', async () => {
+    const { engine, events } = makeEngine(new ScriptedProvider(cooperative(3)), { maxCostUsd: 0.5, costOf });
+    const result = await engine.run();
+    expect(result.status).toBe('quit');
+    expect(result.reason).toMatch(/^the budget of \$0\.50 was reached/);
+    const reached = of(events, 'budget.reached')[0]!;
+    expect(reached.spentUsd).toBeGreaterThanOrEqual(0.5);
+    expect(of(events, 'conversation.ended').length).toBeLessThan(8);
+  });
+
+  it('TUI: the run pauses once, and goes on when the user says so', async () => {
+    const { engine, events } = makeEngine(new ScriptedProvider(cooperative(2)), { maxCostUsd: 0.5, costOf, onFailure: 'pause' });
+    const done = engine.run();
+    const waiting = (await waitForEvent(events, engine, (e) => e.type === 'waiting')) as EventOf<'waiting'>;
+    expect(waiting.message).toMatch(/^Budget of \$0\.50 reached/);
+    engine.step();
+    expect((await done).status).toBe('completed');
+  });
+});

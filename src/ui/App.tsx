@@ -9,7 +9,7 @@ import { CustomerInput, inputHeight } from './CustomerInput.js';
 import type { EngineStore } from './engineStore.js';
 import { Footer } from './Footer.js';
 import { ActiveRoleLine, Header } from './Header.js';
-import { HelpOverlay } from './HelpOverlay.js';
+import { HelpOverlay, helpLines } from './HelpOverlay.js';
 import { LinesView } from './LinesView.js';
 import { STATUS_WORD } from './theme.js';
 import { Timeline, TimelineStrip } from './Timeline.js';
@@ -62,7 +62,8 @@ export function App({ store, engine, workflow, onExit }: AppProps) {
 
   let main;
   if (ui.view === 'help') {
-    main = <HelpOverlay height={bodyHeight} />;
+    viewport.current = { length: helpLines().length, height: bodyHeight - 1 };
+    main = <HelpOverlay height={bodyHeight} top={ui.top} />;
   } else if (ui.view === 'artifacts') {
     viewport.current = { length: artifactLines(state, ui.artifact, textWidth).source.length, height: bodyHeight - 1 };
     main = <ArtifactsView state={state} index={ui.artifact} width={textWidth} height={bodyHeight} top={ui.top} />;
@@ -72,7 +73,7 @@ export function App({ store, engine, workflow, onExit }: AppProps) {
     main = (
       <Box flexDirection="column" height={bodyHeight}>
         <ViewTitle state={state} conversationId={conversationId} live={live} />
-        <LinesView source={source} height={bodyHeight - 1} top={ui.top} empty="Nothing here yet: space sends the first turn." />
+        <LinesView source={source} height={bodyHeight - 1} top={ui.top} empty="Nothing here yet: space sends the first turn." below="new text below" />
       </Box>
     );
   }

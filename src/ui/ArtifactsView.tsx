@@ -24,14 +24,14 @@ export function ArtifactsView({ state, index, width, height, top }: { state: Run
   return (
     <Box flexDirection="column" height={height}>
       <Text wrap="truncate-end">
-        <Text bold>Artifacts </Text>
+        <Text bold>Artifacts</Text>
+        <Text dimColor> (tab: next · o: back) </Text>
         {entries.length === 0 ? <Text dimColor>none yet: each conversation writes one when it ends</Text> : null}
         {entries.map(([id, a], i) => (
           <Text key={id} inverse={i === selected} color={a.incomplete ? 'yellow' : undefined}>
             {` ${sanitize(nameOf(state, 'artifacts', id))}${a.incomplete ? ' (incomplete)' : ''} `}
           </Text>
         ))}
-        <Text dimColor>  tab: next · o: back</Text>
       </Text>
       <LinesView source={source} height={height - 1} top={top} />
     </Box>

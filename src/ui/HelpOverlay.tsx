@@ -1,29 +1,32 @@
-/** Every key, generated from the keymap, and what the timeline's symbols mean. */
+/** Every key, generated from the keymap, and what the timeline's symbols mean; it scrolls when the screen is short. */
+import chalk from 'chalk';
 import { Box, Text } from 'ink';
 import { KEYMAP } from './keymap.js';
+import { LinesView } from './LinesView.js';
 import { STATUS_COLOR, STATUS_ICON, STATUS_WORD } from './theme.js';
+import type { LineSource } from './transcriptLayout.js';
 
-export function HelpOverlay({ height }: { height: number }) {
+export function helpLines(): LineSource {
   const labelWidth = Math.max(...KEYMAP.map((b) => b.label.length)) + 2;
+  const lines = [
+    ...KEYMAP.map((b) => chalk.bold.cyan(b.label.padEnd(labelWidth)) + b.description),
+    '',
+    chalk.dim('Footer: tokens in and out, cost (~ when estimated), latency to the first token / for the whole reply.'),
+  ];
+  const legend = (Object.keys(STATUS_ICON) as Array<keyof typeof STATUS_ICON>).map(
+    (status) => `${chalk[STATUS_COLOR[status]](STATUS_ICON[status])} ${STATUS_WORD[status]}`,
+  );
+  lines.push(legend.slice(0, 4).join('   '), legend.slice(4).join('   '));
+  return { length: lines.length, at: (i) => lines[i] ?? '' };
+}
+
+export function HelpOverlay({ height, top }: { height: number; top: number | null }) {
   return (
-    <Box flexDirection="column" height={height} overflow="hidden" paddingX={1}>
-      <Text bold>Keys <Text dimColor>(? or esc closes)</Text></Text>
-      {KEYMAP.map((b) => (
-        <Text key={b.command} wrap="truncate-end">
-          <Text bold color="cyan">{b.label.padEnd(labelWidth)}</Text>
-          {b.description}
-        </Text>
-      ))}
-      <Text> </Text>
-      <Text dimColor wrap="truncate-end">Footer: tokens in and out, cost (~ when estimated), latency to the first token / for the whole reply.</Text>
-      <Text wrap="truncate-end">
-        {(Object.keys(STATUS_ICON) as Array<keyof typeof STATUS_ICON>).map((status) => (
-          <Text key={status}>
-            <Text color={STATUS_COLOR[status]}>{STATUS_ICON[status]}</Text>
-            {` ${STATUS_WORD[status]}   `}
-          </Text>
-        ))}
+    <Box flexDirection="column" height={height} paddingX={1}>
+      <Text bold>
+        Keys <Text dimColor>(? or esc closes, ↑↓ scroll)</Text>
       </Text>
+      <LinesView source={helpLines()} height={height - 1} top={top} />
     </Box>
   );
 }

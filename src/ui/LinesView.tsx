@@ -18,7 +18,8 @@ export function windowOf(length: number, height: number, top: number | null): Wi
   return { top: start, maxTop, rows: start < maxTop ? height - 1 : height };
 }
 
-export function LinesView({ source, height, top, empty }: { source: LineSource; height: number; top: number | null; empty?: string }) {
+export function LinesView(props: { source: LineSource; height: number; top: number | null; empty?: string; below?: string }) {
+  const { source, height, top, empty, below: belowLabel = 'more below' } = props;
   const view = windowOf(source.length, height, top);
   const rows: string[] = [];
   for (let i = view.top; i < Math.min(source.length, view.top + view.rows); i++) rows.push(source.at(i));
@@ -33,7 +34,7 @@ export function LinesView({ source, height, top, empty }: { source: LineSource; 
       ))}
       {below > 0 ? (
         <Text color="black" backgroundColor="yellow" wrap="truncate-end">
-          {` ▼ new text below: ${below} more line${below === 1 ? '' : 's'} · End follows `}
+          {` ▼ ${belowLabel}: ${below} more line${below === 1 ? '' : 's'} · End goes there `}
         </Text>
       ) : null}
     </Box>

@@ -14,8 +14,9 @@ export function Timeline({ state, viewed, width, height }: { state: RunState; vi
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden" paddingRight={1}>
       <Text bold>Timeline</Text>
+      {/* No shrinking: a timeline taller than the pane is cut at the bottom, not squeezed line by line. */}
       {phases.map((phase, p) => (
-        <Box key={phase.id} flexDirection="column">
+        <Box key={phase.id} flexDirection="column" flexShrink={0}>
           <Text bold dimColor={!phase.conversations.some((c) => state.conversations.get(c.id)?.status !== 'pending')} wrap="truncate-end">
             {`${p + 1}. ${sanitize(phase.name)}`}
           </Text>

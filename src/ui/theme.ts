@@ -33,7 +33,7 @@ export const STATUS_WORD: Record<ConversationStatus, string> = {
   failed: 'failed',
 };
 
-export const STATUS_COLOR: Record<ConversationStatus, string> = {
+export const STATUS_COLOR: Record<ConversationStatus, 'gray' | 'green' | 'yellow' | 'red'> = {
   pending: 'gray',
   active: 'green',
   done: 'green',

@@ -99,7 +99,7 @@ export function useControls(options: {
     const ui = latest.current;
     if (ui.view === 'artifacts') {
       const n = state.artifacts.size;
-      if (n) update({ artifact: (ui.artifact + step + n) % n, top: null });
+      if (n) update({ artifact: (ui.artifact + step + n) % n, top: 0 });
       return;
     }
     const ids = viewable(state);
@@ -150,9 +150,10 @@ export function useControls(options: {
       case Command.previousConversation:
         return cycle(-1);
       case Command.artifacts:
-        return update({ view: ui.view === 'artifacts' ? 'transcript' : 'artifacts', top: null });
+        // Documents open at their top; the transcript follows its end.
+        return update({ view: ui.view === 'artifacts' ? 'transcript' : 'artifacts', top: ui.view === 'artifacts' ? null : 0 });
       case Command.help:
-        return update({ view: ui.view === 'help' ? 'transcript' : 'help' });
+        return update({ view: ui.view === 'help' ? 'transcript' : 'help', top: ui.view === 'help' ? null : 0 });
       case Command.quit:
         return generating() ? update({ confirmQuit: true }) : onExit(0);
       default:

@@ -87,6 +87,15 @@ export function plainView(write: Write, state: RunState): (event: EngineEvent) =
         line(`--- ${ENDINGS[event.reason] ?? event.reason} after ${event.turns} turns${a} ---`);
         break;
       }
+      case 'breakpoint':
+        line(`breakpoint ${sanitize(event.spec)}: ${sanitize(event.message)}`);
+        break;
+      case 'budget.reached':
+        line(`budget reached: $${event.spentUsd.toFixed(4)} of $${event.maxUsd.toFixed(2)}`);
+        break;
+      case 'config.reloaded':
+        line(`config reloaded: ${event.changed.length ? sanitize(event.changed.join(', ')) : 'no changes'}`);
+        break;
       case 'warning':
         line(`warning: ${sanitize(event.message)}`);
         break;

@@ -18,6 +18,12 @@ function positiveInt(flag: string) {
   };
 }
 
+function positiveUsd(value: string): number {
+  const n = Number(value);
+  if (!/^\d*\.?\d+$/.test(value.trim()) || !(n > 0)) throw new InvalidArgumentError('--max-cost takes an amount in USD above 0, e.g. 0.50');
+  return n;
+}
+
 const HELP_AFTER = `
 Examples:
   roleplay                                  the seed's task, offline demo model if no key is set
@@ -52,6 +58,13 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
     .addOption(new Option('--context <strategy>', 'thread: one growing thread; scoped: each conversation starts from the artifacts so far').choices(['thread', 'scoped']))
     .option('-o, --out <dir>', 'where sessions are written', '.roleplay')
     .option('--resume <session>', 'continue an interrupted session from its last completed turn: an id, a path, or "latest"')
+    .option(
+      '--break <spec>',
+      'pause at a breakpoint (repeatable): conversation:<name>, phase:<name>, role:<name>, match:<text or /regex/>',
+      (value: string, list: string[]) => [...list, value],
+      [] as string[],
+    )
+    .option('--max-cost <usd>', 'pause (TUI) or stop (headless, resumable) when the run has cost this much', positiveUsd)
     .addHelpText('after', HELP_AFTER)
     .showSuggestionAfterError(true)
     // Options after a subcommand's name are the subcommand's own (`sessions -o dir`, `replay x --json`).

@@ -5,7 +5,9 @@ import { newSessionId, SessionJournal } from '../session/journal.js';
 import { EXIT, UsageError } from './errors.js';
 import { jsonView, plainView } from './headlessView.js';
 import { resumePoint, ResumeError, type ResumePoint } from '../engine/resume.js';
-import { prepareResume, prepareRun, type RunFlags, type RunSetup } from './setup.js';
+import { pricer } from '../session/pricing.js';
+import { ConfigReloader } from './configReloader.js';
+import { applyOverrides, prepareResume, prepareRun, type RunFlags, type RunSetup } from './setup.js';
 
 export function exitCodeFor(status: RunStatus, interrupted: boolean): number {
   if (interrupted) return EXIT.interrupted;
@@ -47,11 +49,25 @@ export async function runCommand(taskWords: string[], flags: RunFlags): Promise<
     onFailure: setup.headless ? 'stop' : 'pause',
     endpoint: setup.endpoint,
     ...(resume ? { resume } : {}),
+    breakpoints: flags.break ?? [],
+    onBreakpoint: setup.headless ? 'log' : 'pause',
+    costOf: pricer(setup.config.prices),
+    ...(flags.maxCost !== undefined ? { maxCostUsd: flags.maxCost } : {}),
+    notices:
+      flags.maxCost !== undefined && pricer(setup.config.prices)(setup.model, { promptTokens: 1, completionTokens: 1 }) === undefined
+        ? [{ code: 'max-cost', message: `No price is known for model "${setup.model}": --max-cost is not enforced. Add it under "prices" in the config.` }]
+        : [],
   });
   engine.subscribe((event) => journal.record(event));
-  if (setup.headless) return runHeadless(engine, journal, setup);
-  const { runTui } = await import('../ui/runTui.js');
-  return runTui(engine, journal, setup);
+  const reloader = setup.configPath ? new ConfigReloader(engine, setup.configPath, (config) => applyOverrides(config, flags)) : undefined;
+  reloader?.start();
+  try {
+    if (setup.headless) return await runHeadless(engine, journal, setup);
+    const { runTui } = await import('../ui/runTui.js');
+    return await runTui(engine, journal, setup);
+  } finally {
+    reloader?.stop();
+  }
 }
 
 async function runHeadless(engine: Engine, journal: SessionJournal, setup: RunSetup): Promise<number> {

@@ -4,6 +4,7 @@ import { loadConfig } from '../config/loadConfig.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { Mode } from '../engine/events.js';
 import type { ResumePoint } from '../engine/resume.js';
+import { parseBreakpoint } from '../engine/breakpoints.js';
 import type { Provider } from '../providers/types.js';
 import { loadDotenv } from './environment.js';
 import { UsageError } from './errors.js';
@@ -22,6 +23,8 @@ export interface RunFlags {
   context?: 'thread' | 'scoped';
   out?: string;
   resume?: string;
+  break?: string[];
+  maxCost?: number;
 }
 
 export interface RunSetup {
@@ -42,6 +45,15 @@ export interface RunSetup {
 
 export const DEFAULT_MODEL = 'gpt-4o-mini';
 
+/** Applies the command line's overrides to a config, at start and again on every reload. */
+export function applyOverrides(config: ResolvedConfig, flags: RunFlags): void {
+  if (flags.maxTurns !== undefined) {
+    config.maxTurns = flags.maxTurns;
+    for (const conversation of config.workflow.conversations) conversation.maxTurns = flags.maxTurns;
+  }
+  if (flags.context) config.context = flags.context;
+}
+
 export async function prepareRun(
   taskWords: string[],
   flags: RunFlags,
@@ -51,13 +63,13 @@ export async function prepareRun(
   if (flags.json && flags.headless === false) throw new UsageError('--json needs headless mode');
   loadDotenv(io.cwd, io.env);
   const { config, filepath } = await loadConfig({ configPath: flags.config, cwd: io.cwd });
-  if (flags.maxTurns !== undefined) {
-    config.maxTurns = flags.maxTurns;
-    for (const conversation of config.workflow.conversations) conversation.maxTurns = flags.maxTurns;
-  }
-  if (flags.context) config.context = flags.context;
+  applyOverrides(config, flags);
 
   const chosen = await chooseProvider(flags, io.env, { configModel: config.model });
+  for (const spec of flags.break ?? []) {
+    const parsed = parseBreakpoint(spec, config.workflow);
+    if ('error' in parsed) throw new UsageError(`--break ${parsed.error}`);
+  }
   const task = taskWords.join(' ').trim() || config.task;
   const headless = flags.headless === true || flags.json === true || !io.stdoutIsTTY || !io.stdinIsTTY;
   const mode: Mode = headless || flags.auto ? 'auto' : 'step';

@@ -47,6 +47,8 @@ export interface EngineOptions {
   /** A budget in USD, and how to price a turn; undefined prices are not counted. */
   maxCostUsd?: number;
   costOf?: (model: string, usage: Usage) => number | undefined;
+  /** Warnings to tell right after the run starts, e.g. about the options it was given. */
+  notices?: ReadonlyArray<{ code: string; message: string }>;
 }
 
 export interface RunResult {
@@ -247,6 +249,11 @@ export class Engine implements EngineCommands, DebugCommands {
     return { ok: true, changed };
   }
 
+  /** Reports a problem found outside the engine (a config that failed to reload) through its events. */
+  warn(code: string, message: string): void {
+    this.emit({ type: 'warning', code, message });
+  }
+
   quit(): void {
     this.quitRequested = true;
     this.flights.stop('quit');
@@ -260,6 +267,7 @@ export class Engine implements EngineCommands, DebugCommands {
     this.started = true;
     const resume = this.options.resume;
     this.announceStart(resume);
+    for (const notice of this.options.notices ?? []) this.warn(notice.code, notice.message);
     let status: RunStatus = 'completed';
     let reason: string | null = null;
     try {

@@ -41,3 +41,12 @@ export function costOf(model: string, usage: Pick<Usage, 'promptTokens' | 'compl
   if (!price) return undefined;
   return (usage.promptTokens * price.input + usage.completionTokens * price.output) / 1_000_000;
 }
+
+/** A pricer that looks in `overrides` (the config's `prices`) before the built-in table. */
+export function pricer(overrides: Readonly<Record<string, Price>> = {}) {
+  return (model: string, usage: Pick<Usage, 'promptTokens' | 'completionTokens'>): number | undefined => {
+    const price = overrides[model] ?? priceOf(model);
+    if (!price) return undefined;
+    return (usage.promptTokens * price.input + usage.completionTokens * price.output) / 1_000_000;
+  };
+}

@@ -526,7 +526,8 @@ export class Engine implements EngineCommands, DebugCommands {
     const role = roleId ? config.workflow.roles.find((r) => r.id === roleId) : undefined;
     const prompt = turnPrompt(config, kind, conversation, roleId);
     const conversationId = conversation?.id ?? null;
-    const messages = buildMessages({ config, initial: this.initial, thread: this.thread, conversationId, produced: this.produced, prompt });
+    const initial = config.context === 'scoped' && conversation ? initialMessage(config, this.options.task, conversation) : this.initial;
+    const messages = buildMessages({ config, initial, thread: this.thread, conversationId, produced: this.produced, prompt });
     const model = role?.model ?? this.options.model;
     const temperature = role?.temperature ?? config.temperature;
     const meta = turnMeta({ config, task: this.options.task, produced: this.produced, customer: this.customerSinceReply, kind, conversation, side, index });

@@ -18,8 +18,13 @@ export interface ThreadEntry {
 const describe = (kind: string, fields: Array<[string, string]>) =>
   `('${kind}' ${fields.map(([k, v]) => `${k}:[${v}]`).join(', ')})`;
 
-export function initialMessage(config: ResolvedConfig, task: string): string {
-  const { workflow } = config;
+/**
+ * The message that introduces the company and the task. With `scope`, a conversation of the `scoped` context,
+ * it lists only what that conversation needs: its two roles, its input and output, itself and its phase. The
+ * whole workflow in every request would cost as many tokens as a long thread.
+ */
+export function initialMessage(config: ResolvedConfig, task: string, scope?: Conversation): string {
+  const workflow = scope ? scopedWorkflow(config.workflow, scope) : config.workflow;
   const byId = <T extends { id: string; name: string }>(list: T[], id: string) =>
     list.find((item) => item.id === id)?.name ?? id;
   return renderTemplate(config.prompts.initial, {
@@ -51,6 +56,16 @@ export function initialMessage(config: ResolvedConfig, task: string): string {
     description: workflow.description,
     task,
   });
+}
+
+function scopedWorkflow(workflow: Workflow, c: Conversation): Workflow {
+  return {
+    ...workflow,
+    roles: workflow.roles.filter((r) => r.id === c.lead || r.id === c.assistant),
+    artifacts: workflow.artifacts.filter((a) => a.id === c.input || a.id === c.output),
+    conversations: [c],
+    phases: workflow.phases.filter((p) => p.conversations.includes(c.id)).map((p) => ({ ...p, conversations: [c.id] })),
+  };
 }
 
 export function artifactsMessage(
@@ -94,7 +109,8 @@ export function customerMessage(config: ResolvedConfig, text: string, conversati
 
 /**
  * The messages for one turn. `thread` keeps the seed's single growing thread. `scoped` starts every
- * conversation afresh from the initial message plus the artifacts produced so far.
+ * conversation afresh from the initial message plus the artifacts produced so far; pass the conversation's
+ * own initial message (`initialMessage(config, task, conversation)`) as `initial` then.
  */
 export function buildMessages(args: {
   config: ResolvedConfig;

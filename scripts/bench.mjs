@@ -1,0 +1,559 @@
+// `npm run bench`: measures start-up, streaming cost, render cost, memory and prompt size of the built CLI,
+// each against an anchor measured in the same run, and prints one table. Medians of several repetitions;
+// compare the ratios, not the absolute figures, on a shared machine. Needs `script` (util-linux) for the
+// pseudo-terminal figures. Loopback only; everything it starts it stops, and its temp dir is removed.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const cli = path.join(root, 'dist', 'cli.js');
+if (!existsSync(cli)) {
+  console.error('bench: dist/cli.js is missing: run `npm run build` first (npm run bench does)');
+  process.exit(2);
+}
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'roleplay-bench-'));
+const quick = process.argv.includes('--quick');
+const reps = (n) => (quick ? Math.max(1, Math.ceil(n / 3)) : n);
+const children = new Set();
+const servers = new Set();
+
+function cleanup() {
+  for (const child of children) {
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {}
+  }
+  for (const server of servers) {
+    server.closeAllConnections?.();
+    server.close();
+  }
+  rmSync(tmp, { recursive: true, force: true });
+}
+process.on('exit', cleanup);
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+const log = (text) => process.stderr.write(`bench: ${text}\n`);
+
+// A preload that reports the process's own CPU time and peak RSS when it exits, into $BENCH_REPORT.
+const reporter = path.join(tmp, 'report.mjs');
+writeFileSync(
+  reporter,
+  `import { appendFileSync } from 'node:fs';
+process.on('exit', () => {
+  const file = process.env.BENCH_REPORT;
+  if (!file) return;
+  const cpu = process.cpuUsage();
+  appendFileSync(file, JSON.stringify({ cpuMs: (cpu.user + cpu.system) / 1000, maxRssKb: process.resourceUsage().maxRSS }) + '\\n');
+});
+`,
+);
+
+/** Runs a command to its end; resolves with wall time, exit code, stdout and what the reporter wrote. */
+function run(command, args, { env = {}, cwd = tmp, stdin = 'ignore', timeoutMs = 120_000, report = false } = {}) {
+  return new Promise((resolve, reject) => {
+    const reportFile = path.join(tmp, `report-${Math.random().toString(36).slice(2)}.jsonl`);
+    const started = process.hrtime.bigint();
+    const child = spawn(command, report ? ['--import', reporter, ...args] : args, {
+      cwd,
+      env: { ...process.env, OPENAI_API_KEY: '', OPENAI_BASE_URL: '', ...env, ...(report ? { BENCH_REPORT: reportFile } : {}) },
+      stdio: [stdin, 'pipe', 'pipe'],
+      detached: true,
+    });
+    children.add(child);
+    // The first and the last 256 KB of stdout are kept, and its size.
+    const head = [];
+    let tail = [];
+    let tailBytes = 0;
+    let outBytes = 0;
+    let err = '';
+    child.stdout.on('data', (c) => {
+      if (outBytes < 262_144) head.push(c);
+      outBytes += c.length;
+      tail.push(c);
+      tailBytes += c.length;
+      while (tail.length > 1 && tailBytes - tail[0].length > 262_144) tailBytes -= tail.shift().length;
+    });
+    child.stderr.on('data', (c) => (err += c));
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {}
+      reject(new Error(`${command} ${args.join(' ')} took longer than ${timeoutMs} ms`));
+    }, timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      children.delete(child);
+      const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+      let stats = null;
+      if (report && existsSync(reportFile)) stats = JSON.parse(readFileSync(reportFile, 'utf8').trim().split('\n').at(-1));
+      resolve({ code, wallMs, stdout: Buffer.concat(head).toString('utf8'), tail: Buffer.concat(tail).toString('utf8'), outBytes, stderr: err, stats });
+    });
+  });
+}
+
+// ---- 1. `roleplay --version` against `node -e 0` ------------------------------------------------------------
+
+async function benchVersion() {
+  const mine = [];
+  const anchor = [];
+  for (let i = 0; i < 2; i++) {
+    await run(process.execPath, [cli, '--version']);
+    await run(process.execPath, ['-e', '0']);
+  }
+  for (let i = 0; i < reps(15); i++) {
+    const a = await run(process.execPath, ['-e', '0']);
+    const b = await run(process.execPath, [cli, '--version']);
+    if (b.code !== 0) throw new Error(`--version exited ${b.code}: ${b.stderr}`);
+    anchor.push(a.wallMs);
+    mine.push(b.wallMs);
+  }
+  return { mine: median(mine), anchor: median(anchor) };
+}
+
+// ---- 2. the TUI's first frame against a bundled Ink hello-world ---------------------------------------------
+
+async function bundleInkHello() {
+  const entry = path.join(tmp, 'hello-entry.mjs');
+  writeFileSync(
+    entry,
+    `import React from 'react';
+import { render, Text } from 'ink';
+process.stdout.write('\\x1b[?1049h');
+render(React.createElement(Text, null, 'hello from ink'));
+`,
+  );
+  const outfile = path.join(tmp, 'hello.mjs');
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    minifySyntax: true,
+    nodePaths: [path.join(root, 'node_modules')],
+    alias: { 'react-devtools-core': path.join(root, 'scripts', 'empty-module.mjs') },
+    define: { 'process.env.NODE_ENV': '"production"' },
+    banner: { js: "import { createRequire as __r } from 'node:module'; const require = __r(import.meta.url);" },
+    logLevel: 'error',
+  });
+  return outfile;
+}
+
+const shellQuote = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
+const stripAnsi = (s) => s.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07|\x1b[()][A-Z0-9]|\x1b[=>78]/g, '');
+
+/** Milliseconds from spawning `args` in a 120x40 pseudo-terminal until `marker` is on screen. */
+function timeToText(args, marker, cwd) {
+  return new Promise((resolve, reject) => {
+    const command = `stty cols 120 rows 40 2>/dev/null; exec ${args.map(shellQuote).join(' ')}`;
+    const started = process.hrtime.bigint();
+    const child = spawn('script', ['-qfec', command, '/dev/null'], {
+      cwd,
+      env: { ...process.env, TERM: 'xterm-256color', OPENAI_API_KEY: '', OPENAI_BASE_URL: '', COLUMNS: '120', LINES: '40' },
+      stdio: ['pipe', 'pipe', 'ignore'],
+      detached: true,
+    });
+    children.add(child);
+    let seen = '';
+    let done = false;
+    const finish = (error, ms) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {}
+      if (error) reject(error);
+      else resolve(ms);
+    };
+    const timer = setTimeout(() => finish(new Error(`"${marker}" did not appear in 20 s; screen: ${stripAnsi(seen).slice(-400)}`)), 20_000);
+    child.stdout.on('data', (chunk) => {
+      seen += chunk.toString('utf8');
+      if (stripAnsi(seen).includes(marker)) finish(null, Number(process.hrtime.bigint() - started) / 1e6);
+    });
+    child.on('close', () => {
+      children.delete(child);
+      finish(new Error(`the terminal closed before "${marker}" appeared: ${stripAnsi(seen).slice(-400)}`));
+    });
+  });
+}
+
+async function benchFirstFrame() {
+  const hello = await bundleInkHello();
+  const cwd = mkdtempSync(path.join(tmp, 'tui-'));
+  const roleplay = [process.execPath, cli, '--demo', '-o', path.join(cwd, 'out')];
+  const anchor = [process.execPath, hello];
+  // Warm the file cache first.
+  await timeToText(anchor, 'hello from ink', cwd);
+  await timeToText(roleplay, 'Timeline', cwd);
+  const mine = [];
+  const base = [];
+  for (let i = 0; i < reps(7); i++) {
+    base.push(await timeToText(anchor, 'hello from ink', cwd));
+    mine.push(await timeToText(roleplay, 'Timeline', cwd));
+  }
+  return { mine: median(mine), anchor: median(base) };
+}
+
+// ---- 3. headless CPU time streaming ~1 MB against the bare openai package ------------------------------------
+
+const REPLY_CHARS = 42_000;
+const CHUNK_CHARS = 8;
+const filler = (seed) => {
+  const words = ['the', 'user', 'service', 'stores', 'a', 'name', 'and', 'an', 'email,', 'checks', 'it', 'then', 'returns', 'ok.'];
+  let text = '';
+  for (let i = 0; text.length < REPLY_CHARS; i++) text += `${words[(i * 7 + seed) % words.length]}${i % 16 === 15 ? '\n' : ' '}`;
+  return text.slice(0, REPLY_CHARS);
+};
+
+/** A zero-delay OpenAI-compatible server: SUCCESS for the sanity check, then lead, assistant, lead + END. */
+async function startServer() {
+  const bodies = [];
+  let streamedChars = 0;
+  const server = http.createServer(async (req, res) => {
+    const chunks = [];
+    for await (const c of req) chunks.push(c);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    const body = JSON.parse(raw);
+    bodies.push(raw);
+    const messages = body.messages;
+    const last = messages.at(-1)?.content ?? '';
+    let text;
+    if (/SUCCESS/.test(last) && messages.length <= 3) text = 'SUCCESS';
+    else {
+      const start = messages.findLastIndex((m) => m.role === 'user' && m.content.startsWith('START CONVERSATION '));
+      const turn = messages.slice(start).filter((m) => m.role === 'assistant').length;
+      const name = turn % 2 === 0 ? 'Lead' : 'Assistant';
+      text = `${name}:\n\n${filler(bodies.length)}${turn >= 2 ? '\n\nEND CONVERSATION' : ''}`;
+    }
+    streamedChars += text.length;
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    const base = { id: `c${bodies.length}`, object: 'chat.completion.chunk', created: 1, model: body.model };
+    let out = `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] })}\n\n`;
+    for (let i = 0; i < text.length; i += CHUNK_CHARS) {
+      out += `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: { content: text.slice(i, i + CHUNK_CHARS) }, finish_reason: null }] })}\n\n`;
+      if (out.length > 65536) {
+        if (!res.write(out)) await new Promise((r) => res.once('drain', r));
+        out = '';
+      }
+    }
+    out += `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`;
+    if (body.stream_options?.include_usage) {
+      out += `data: ${JSON.stringify({ ...base, choices: [], usage: { prompt_tokens: raw.length >> 2, completion_tokens: text.length >> 2, total_tokens: 0 } })}\n\n`;
+    }
+    res.end(`${out}data: [DONE]\n\n`);
+  });
+  servers.add(server);
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}/v1`,
+    bodies,
+    take() {
+      const taken = { bodies: bodies.splice(0), chars: streamedChars };
+      streamedChars = 0;
+      return taken;
+    },
+    close: () => {
+      servers.delete(server);
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/** The anchor: the same requests, sent one after another with the bare openai package, every delta written out. */
+function writeAnchorScript(bodiesFile) {
+  const file = path.join(tmp, 'anchor.mjs');
+  writeFileSync(
+    file,
+    `import OpenAI from ${JSON.stringify(import.meta.resolve('openai'))};
+import { readFileSync } from 'node:fs';
+const bodies = JSON.parse(readFileSync(${JSON.stringify(bodiesFile)}, 'utf8'));
+const client = new OpenAI({ apiKey: 'x', baseURL: process.env.BENCH_URL, maxRetries: 0 });
+for (const raw of bodies) {
+  const stream = await client.chat.completions.create(JSON.parse(raw));
+  for await (const chunk of stream) {
+    const text = chunk.choices?.[0]?.delta?.content;
+    if (text) process.stdout.write(text);
+  }
+}
+`,
+  );
+  return file;
+}
+
+async function benchHeadless() {
+  const server = await startServer();
+  const cwd = mkdtempSync(path.join(tmp, 'headless-'));
+  const args = [cli, '--headless', '--base-url', server.url, '-o', path.join(cwd, 'out')];
+  const env = { OPENAI_API_KEY: 'x' };
+  // One run to record the requests the anchor will replay.
+  const first = await run(process.execPath, args, { env, cwd, report: true });
+  if (first.code !== 0) throw new Error(`headless run exited ${first.code}: ${first.stderr}`);
+  const { bodies, chars } = server.take();
+  const bodiesFile = path.join(tmp, 'bodies.json');
+  writeFileSync(bodiesFile, JSON.stringify(bodies));
+  const anchorScript = writeAnchorScript(bodiesFile);
+  const mine = [];
+  const base = [];
+  try {
+    await run(process.execPath, [anchorScript], { env: { BENCH_URL: server.url }, report: true });
+    for (let i = 0; i < reps(5); i++) {
+      const a = await run(process.execPath, [anchorScript], { env: { BENCH_URL: server.url }, report: true });
+      if (a.code !== 0) throw new Error(`the openai anchor exited ${a.code}: ${a.stderr}`);
+      base.push(a.stats.cpuMs);
+      const b = await run(process.execPath, args, { env, cwd, report: true });
+      if (b.code !== 0) throw new Error(`headless run exited ${b.code}: ${b.stderr}`);
+      mine.push(b.stats.cpuMs);
+      server.take();
+    }
+  } finally {
+    await server.close();
+  }
+  return { mine: median(mine), anchor: median(base), chars, requests: bodies.length };
+}
+
+// ---- 4. TUI render cost per 1,000 streamed tokens: 1,000 messages in the transcript against 10 --------------
+
+async function buildRenderHarness() {
+  const entry = path.join(root, 'scripts', `.bench-render-${process.pid}.tsx`);
+  writeFileSync(
+    entry,
+    `import React from 'react';
+import { render } from 'ink-testing-library';
+import { App } from '../src/ui/App.js';
+import { EngineStore } from '../src/ui/engineStore.js';
+
+const messages = Number(process.argv[2]);
+const tokens = 1000;
+const perFlush = 30; // ~1,000 tokens a second at ~30 redraws a second
+let emit = () => {};
+const source = { subscribe(listener) { emit = listener; return () => {}; } };
+const store = new EngineStore(source, 1e9);
+let seq = 0;
+const send = (body) => emit({ ...body, seq: ++seq, t: seq });
+const roles = [{ id: 'cto', name: 'CTO' }, { id: 'programmer', name: 'Programmer' }];
+send({ type: 'run.started', sessionId: 'bench', task: 'bench', provider: 'bench', model: 'bench', mode: 'auto', context: 'thread', endpoint: null, config: {},
+  workflow: { description: '', roles, artifacts: [{ id: 'task', name: 'Task' }, { id: 'code', name: 'Code' }],
+    phases: [{ id: 'coding', name: 'Coding', conversations: [{ id: 'code', name: 'Code', lead: 'cto', assistant: 'programmer', input: 'task', output: 'code', maxTurns: 2000 }] }] } });
+send({ type: 'phase.started', phaseId: 'coding', index: 0 });
+send({ type: 'conversation.started', conversationId: 'code', phaseId: 'coding' });
+const paragraph = 'The service stores a **name** and an email, checks the address and returns the new user. '.repeat(3);
+let turn = 0;
+const startTurn = () => {
+  const side = turn % 2 ? 'assistant' : 'lead';
+  send({ type: 'turn.started', turnId: 't' + ++turn, conversationId: 'code', kind: turn === 1 ? 'start' : 'switch', role: side === 'lead' ? 'cto' : 'programmer', side, index: turn - 1, attempt: 1, model: 'bench', temperature: undefined, request: [] });
+  return 't' + turn;
+};
+for (let i = 0; i < messages; i++) {
+  const id = startTurn();
+  const text = (i % 2 ? 'Programmer' : 'CTO') + ':\\n\\n' + paragraph + '\\n\\n- one point\\n- another point';
+  send({ type: 'token', turnId: id, text });
+  send({ type: 'turn.ended', turnId: id, status: 'complete', text, speaker: null, endsConversation: false, durationMs: 1, firstTokenMs: 1 });
+}
+const engine = { step() {}, setMode() {}, intervene() {}, skipConversation() {}, skipPhase() {}, abort() {}, regenerate() {}, quit() {} };
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+const app = render(React.createElement(App, { store, engine, workflow: 'bench', onExit() {} }));
+store.flush();
+await tick();
+const results = [];
+for (let round = 0; round < 6; round++) {
+  const id = startTurn();
+  store.flush();
+  await tick();
+  const before = process.cpuUsage();
+  for (let i = 0; i < tokens; i++) {
+    send({ type: 'token', turnId: id, text: i % 12 === 11 ? 'word\\n\\n' : 'word ' });
+    if ((i + 1) % perFlush === 0) {
+      store.flush();
+      await tick();
+    }
+  }
+  store.flush();
+  await tick();
+  const used = process.cpuUsage(before);
+  send({ type: 'turn.ended', turnId: id, status: 'complete', text: '', speaker: null, endsConversation: false, durationMs: 1, firstTokenMs: 1 });
+  const frame = app.lastFrame() ?? '';
+  if (!frame.includes('word')) throw new Error('the streamed words are not on screen');
+  if (round > 0) results.push((used.user + used.system) / 1000);
+}
+app.unmount();
+process.stdout.write(JSON.stringify(results) + '\\n');
+process.exit(0);
+`,
+  );
+  const outfile = path.join(tmp, 'render-harness.mjs');
+  try {
+    await build({
+      entryPoints: [entry],
+      outfile,
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      jsx: 'automatic',
+      alias: { 'react-devtools-core': path.join(root, 'scripts', 'empty-module.mjs') },
+      external: ['jiti', 'typescript'],
+      define: { 'process.env.NODE_ENV': '"production"' },
+      banner: { js: "import { createRequire as __r } from 'node:module'; const require = __r(import.meta.url);" },
+      logLevel: 'error',
+    });
+  } finally {
+    rmSync(entry, { force: true });
+  }
+  return outfile;
+}
+
+async function benchRender() {
+  const harness = await buildRenderHarness();
+  const few = [];
+  const many = [];
+  for (let i = 0; i < reps(3); i++) {
+    for (const [count, into] of [[10, few], [1000, many]]) {
+      const r = await run(process.execPath, [harness, String(count)], { env: { COLUMNS: '120', LINES: '40' } });
+      if (r.code !== 0) throw new Error(`render harness exited ${r.code}: ${r.stderr}`);
+      into.push(...JSON.parse(r.tail.trim().split('\n').at(-1)));
+    }
+  }
+  return { mine: median(many), anchor: median(few) };
+}
+
+// ---- 5. peak RSS of a 1,000-turn demo session ----------------------------------------------------------------
+
+function longWorkflowConfig(conversations) {
+  const convs = Array.from({ length: conversations }, (_, i) => ({
+    name: `Step ${i + 1}`,
+    description: `Work on part ${i + 1} of the task.`,
+    lead: 'Lead',
+    assistant: 'Helper',
+    input: i === 0 ? 'Task' : `Part ${i}`,
+    output: `Part ${i + 1}`,
+  }));
+  return {
+    sanityCheck: false,
+    workflow: {
+      description: 'A long workflow for the benchmark.',
+      roles: [
+        { name: 'Lead', description: 'You are the lead. You plan the work.' },
+        { name: 'Helper', description: 'You are the helper. You do the work.' },
+      ],
+      artifacts: [{ name: 'Task', description: 'The task.' }, ...convs.map((c) => ({ name: c.output, description: `Part of the result.` }))],
+      conversations: convs,
+      phases: [{ name: 'Everything', description: 'All of it.', conversations: convs.map((c) => c.name) }],
+    },
+  };
+}
+
+async function benchMemory() {
+  const cwd = mkdtempSync(path.join(tmp, 'memory-'));
+  // The demo ends a conversation after 2 to 4 turns: 340 conversations are a little over 1,000 turns.
+  writeFileSync(path.join(cwd, '.roleplayrc.json'), JSON.stringify(longWorkflowConfig(340)));
+  const r = await run(process.execPath, [cli, '--demo-instant', '--headless', '--context', 'scoped', '-o', path.join(cwd, 'out'), 'a tool that renames photos'], {
+    cwd,
+    report: true,
+    timeoutMs: 300_000,
+  });
+  if (r.code !== 0) throw new Error(`the long demo run exited ${r.code}: ${r.stderr}`);
+  const turns = Number(/Run completed: (\d+) turns/.exec(r.tail)?.[1] ?? NaN);
+  return { rssMb: r.stats.maxRssKb / 1024, turns };
+}
+
+// ---- 6. prompt tokens for the software-company workflow: thread against scoped -------------------------------
+
+async function benchTokens() {
+  const totals = {};
+  for (const context of ['thread', 'scoped']) {
+    const cwd = mkdtempSync(path.join(tmp, `tokens-${context}-`));
+    const out = path.join(tmp, `${context}.jsonl`);
+    const r = spawnSync(process.execPath, [cli, '--json', '--demo-instant', '--context', context, '-o', path.join(cwd, 'out')], {
+      cwd,
+      env: { ...process.env, OPENAI_API_KEY: '', OPENAI_BASE_URL: '' },
+      maxBuffer: 256 << 20,
+      timeout: 120_000,
+    });
+    if (r.status !== 0) throw new Error(`--json run exited ${r.status}: ${r.stderr}`);
+    writeFileSync(out, r.stdout);
+    let sum = 0;
+    for (const line of r.stdout.toString('utf8').split('\n')) {
+      if (!line.includes('"usage"')) continue;
+      const event = JSON.parse(line);
+      if (event.type === 'usage') sum += event.usage.promptTokens;
+    }
+    totals[context] = sum;
+  }
+  return totals;
+}
+// ---- the table ----------------------------------------------------------------------------------------------
+
+const fmtMs = (ms) => (ms >= 100 ? `${Math.round(ms)} ms` : `${ms.toFixed(1)} ms`);
+const rows = [];
+const add = (figure, value, anchor, anchorValue, ratio, target, ok) =>
+  rows.push({ figure, value, anchor, anchorValue, ratio: ratio === null ? '—' : `${ratio.toFixed(2)}x`, target, ok: ok ? 'yes' : 'NO' });
+
+async function main() {
+  const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+  const want = (name) => !only || only.includes(name);
+  const began = Date.now();
+  if (want('version')) {
+    log('--version against node -e 0 ...');
+    const v = await benchVersion();
+    const ratio = v.mine / v.anchor;
+    add('`roleplay --version` wall time', fmtMs(v.mine), '`node -e 0`', fmtMs(v.anchor), ratio, 'at most 2x', ratio <= 2);
+  }
+  if (want('frame')) {
+    log('first TUI frame against a bundled Ink hello-world ...');
+    const f = await benchFirstFrame();
+    const ratio = f.mine / f.anchor;
+    add('time to the TUI\'s first frame (`--demo`, 120x40 pty)', fmtMs(f.mine), 'bundled Ink hello-world', fmtMs(f.anchor), ratio, 'at most 300 ms and at most 1x', f.mine <= 300 && ratio <= 1);
+  }
+  if (want('headless')) {
+    log('headless CPU time streaming ~1 MB against the bare openai package ...');
+    const h = await benchHeadless();
+    const ratio = h.mine / h.anchor;
+    add(`CPU time (user+sys), \`--headless\` run streaming ${(h.chars / 1e6).toFixed(2)} MB in ${h.requests} replies of ${CHUNK_CHARS}-char chunks`, fmtMs(h.mine), 'same streams with the bare `openai` package', fmtMs(h.anchor), ratio, 'at most 1.5x', ratio <= 1.5);
+  }
+  if (want('render')) {
+    log('TUI render cost per 1,000 tokens, 1,000 against 10 messages ...');
+    const r = await benchRender();
+    const ratio = r.mine / r.anchor;
+    add('TUI CPU per 1,000 streamed tokens, 1,000 messages in the transcript', fmtMs(r.mine), 'the same with 10 messages', fmtMs(r.anchor), ratio, 'at most 1.2x', ratio <= 1.2);
+  }
+  if (want('memory')) {
+    log('peak RSS of a 1,000-turn demo session ...');
+    const m = await benchMemory();
+    add(`peak RSS, headless demo session of ${m.turns} turns`, `${Math.round(m.rssMb)} MB`, '—', '—', null, 'at most 200 MB', m.rssMb <= 200 && m.turns >= 1000);
+  }
+  if (want('tokens')) {
+    log('prompt tokens, thread against scoped ...');
+    const t = await benchTokens();
+    const ratio = t.thread / t.scoped;
+    add('prompt tokens, software-company workflow, `context: thread` (demo, estimated)', `${t.thread}`, '`context: scoped`', `${t.scoped}`, ratio, 'scoped at least 2x fewer', ratio >= 2);
+  }
+  const cpu = os.cpus();
+  const lines = [
+    `roleplay bench, ${new Date().toISOString().slice(0, 10)}: node ${process.version}, ${os.type()} ${os.release()}, ${cpu.length} x ${cpu[0]?.model.trim() ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GB; ${Math.round((Date.now() - began) / 1000)} s`,
+    '',
+    '| figure | value | anchor | anchor value | ratio | target | holds |',
+    '| --- | ---: | --- | ---: | ---: | --- | --- |',
+    ...rows.map((r) => `| ${r.figure} | ${r.value} | ${r.anchor} | ${r.anchorValue} | ${r.ratio} | ${r.target} | ${r.ok} |`),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  process.exitCode = rows.every((r) => r.ok === 'yes') ? 0 : 1;
+}
+
+main().catch((error) => {
+  console.error(`bench: ${error instanceof Error ? error.stack : error}`);
+  process.exitCode = 2;
+});

@@ -85,8 +85,8 @@ export interface RunState {
     /** Usage per model, so a view can price it without walking every turn. */
     byModel: Map<string, Usage>;
   };
-  /** Bumped when a turn is discarded, so views caching laid-out transcripts know to rebuild them. */
-  discards: number;
+  /** Bumped when a finished turn changes (discarded or edited), so views caching laid-out transcripts rebuild them. */
+  revision: number;
   artifacts: Map<string, { text: string; incomplete: boolean }>;
   warnings: Array<{ code: string; message: string; turnId?: string | undefined }>;
   lastError: string | null;
@@ -112,7 +112,7 @@ export function createRunState(): RunState {
     waiting: null,
     finished: null,
     totals: { promptTokens: 0, completionTokens: 0, estimated: false, turns: 0, durationMs: 0, byModel: new Map() },
-    discards: 0,
+    revision: 0,
     artifacts: new Map(),
     warnings: [],
     lastError: null,
@@ -272,9 +272,17 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
       const turn = state.turns.get(event.turnId);
       if (turn) {
         turn.discarded = true;
-        state.discards++;
+        state.revision++;
         const conv = turn.conversationId ? state.conversations.get(turn.conversationId) : undefined;
         if (conv) conv.turns = turn.index;
+      }
+      break;
+    }
+    case 'turn.edited': {
+      const turn = state.turns.get(event.turnId);
+      if (turn) {
+        turn.text = event.text;
+        state.revision++;
       }
       break;
     }

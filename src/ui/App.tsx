@@ -7,7 +7,7 @@ import { sanitize } from '../text/sanitize.js';
 import { ArtifactsView, artifactLines } from './ArtifactsView.js';
 import { CustomerInput, inputHeight } from './CustomerInput.js';
 import type { EngineStore } from './engineStore.js';
-import { Footer } from './Footer.js';
+import { Footer, type CostOf } from './Footer.js';
 import { ActiveRoleLine, Header } from './Header.js';
 import { HelpOverlay, helpLines } from './HelpOverlay.js';
 import { LinesView } from './LinesView.js';
@@ -27,6 +27,8 @@ export interface AppProps {
   /** What the header calls the workflow: the config file, or the built-in seed. */
   workflow: string;
   onExit: (code: number) => void;
+  /** Prices usage; the config's prices first, then the built-in table. */
+  costOf?: CostOf;
 }
 
 function ViewTitle({ state, conversationId, live }: { state: RunState; conversationId: string | null; live: boolean }) {
@@ -43,7 +45,7 @@ function ViewTitle({ state, conversationId, live }: { state: RunState; conversat
   );
 }
 
-export function App({ store, engine, workflow, onExit }: AppProps) {
+export function App({ store, engine, workflow, onExit, costOf }: AppProps) {
   const state = useEngineState(store);
   const { columns, rows } = useTerminalSize();
   const layout = useRef(new TranscriptLayout()).current;
@@ -101,7 +103,7 @@ export function App({ store, engine, workflow, onExit }: AppProps) {
         </Box>
       </Box>
       {ui.draft !== null ? <CustomerInput draft={ui.draft} width={columns} busy={state.activeTurnId !== null} /> : null}
-      <Footer state={state} width={columns} />
+      <Footer state={state} width={columns} costOf={costOf} />
     </Box>
   );
 }

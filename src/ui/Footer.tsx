@@ -2,7 +2,7 @@
 import { Box, Text } from 'ink';
 import type { Usage } from '../engine/events.js';
 import type { RunState, TurnView } from '../engine/runState.js';
-import { costOf } from '../session/pricing.js';
+import { costOf as builtInCost } from '../session/pricing.js';
 import { Command, KEYMAP, type Binding } from './keymap.js';
 
 export function formatTokens(n: number): string {
@@ -17,7 +17,9 @@ export function formatCost(usd: number | undefined, estimated: boolean): string 
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 
-function turnStats(turn: TurnView | undefined): string {
+export type CostOf = (model: string, usage: Pick<Usage, 'promptTokens' | 'completionTokens'>) => number | undefined;
+
+function turnStats(turn: TurnView | undefined, costOf: CostOf): string {
   if (!turn) return 'no turn yet';
   if (turn.status === 'streaming') return `~${formatTokens(Math.ceil(turn.text.length / 4))} tok so far`;
   const usage = turn.usage;
@@ -34,7 +36,7 @@ function turnStats(turn: TurnView | undefined): string {
   return parts.join(' · ');
 }
 
-function totalCost(byModel: Map<string, Usage>): number | undefined {
+function totalCost(byModel: Map<string, Usage>, costOf: CostOf): number | undefined {
   let sum: number | undefined;
   for (const [model, usage] of byModel) {
     const cost = costOf(model, usage);
@@ -57,11 +59,11 @@ export function footerHints(width: number): Binding[] {
   });
 }
 
-export function Footer({ state, width }: { state: RunState; width: number }) {
+export function Footer({ state, width, costOf = builtInCost }: { state: RunState; width: number; costOf?: CostOf | undefined }) {
   const t = state.totals;
   const tilde = t.estimated ? '~' : '';
   const turn = state.lastTurnId ? state.turns.get(state.lastTurnId) : undefined;
-  const total = `${tilde}${formatTokens(t.promptTokens + t.completionTokens)} tok · ${formatCost(totalCost(t.byModel), t.estimated)} · ${seconds(t.durationMs)} · ${t.turns} turn${t.turns === 1 ? '' : 's'}`;
+  const total = `${tilde}${formatTokens(t.promptTokens + t.completionTokens)} tok · ${formatCost(totalCost(t.byModel, costOf), t.estimated)} · ${seconds(t.durationMs)} · ${t.turns} turn${t.turns === 1 ? '' : 's'}`;
   return (
     <Box flexDirection="column" width={width}>
       <Text wrap="truncate-end">
@@ -75,7 +77,7 @@ export function Footer({ state, width }: { state: RunState; width: number }) {
       </Text>
       <Text wrap="truncate-end">
         <Text dimColor>turn: </Text>
-        {turnStats(turn)}
+        {turnStats(turn, costOf)}
         <Text dimColor> │ run: </Text>
         {total}
       </Text>

@@ -7,6 +7,7 @@ import { render } from 'ink';
 import type { RunSetup } from '../cli/setup.js';
 import type { Engine } from '../engine/engine.js';
 import type { SessionJournal } from '../session/journal.js';
+import { pricer } from '../session/pricing.js';
 import { App } from './App.js';
 import { EngineStore } from './engineStore.js';
 
@@ -68,7 +69,7 @@ export async function runTui(engine: Engine, journal: SessionJournal, setup: Run
   stdout.on('error', onWriteError);
 
   const workflow = setup.configPath ? path.relative(process.cwd(), setup.configPath) || setup.configPath : 'built-in seed workflow';
-  const instance = render(<App store={store} engine={engine} workflow={workflow} onExit={(code) => void exit(code)} />, {
+  const instance = render(<App store={store} engine={engine} workflow={workflow} costOf={pricer(setup.config.prices)} onExit={(code) => void exit(code)} />, {
     exitOnCtrlC: false,
     patchConsole: true,
   });

@@ -62,21 +62,23 @@ function isFinished(state: RunState, item: TranscriptItem): boolean {
 
 interface Cached {
   width: number;
-  discards: number;
+  revision: number;
   items: number;
   lines: string[];
 }
 
 export class TranscriptLayout {
   private readonly cache = new Map<string, Cached>();
+  /** How many items were laid out so far; tests use it to check that finished ones are laid out once. */
+  laidOut = 0;
 
   /** The lines of one conversation (`null`: the items before the first conversation) at a width. */
   lines(state: RunState, conversationId: string | null, width: number): LineSource {
     const items = conversationId ? (state.conversations.get(conversationId)?.items ?? []) : state.preamble;
     const key = conversationId ?? '';
     let cached = this.cache.get(key);
-    if (!cached || cached.width !== width || cached.discards !== state.discards) {
-      cached = { width, discards: state.discards, items: 0, lines: [] };
+    if (!cached || cached.width !== width || cached.revision !== state.revision) {
+      cached = { width, revision: state.revision, items: 0, lines: [] };
       this.cache.set(key, cached);
     }
     while (cached.items < items.length) {
@@ -84,12 +86,14 @@ export class TranscriptLayout {
       if (!item || !isFinished(state, item)) break;
       for (const line of itemLines(state, item, width)) cached.lines.push(line);
       cached.items++;
+      this.laidOut++;
     }
     const frozen = cached.lines;
     const tail: string[] = [];
     for (let i = cached.items; i < items.length; i++) {
       const item = items[i];
       if (item) tail.push(...itemLines(state, item, width));
+      this.laidOut++;
     }
     return { length: frozen.length + tail.length, at: (i) => (i < frozen.length ? frozen[i] : tail[i - frozen.length]) ?? '' };
   }

@@ -93,3 +93,16 @@ describe('TUI: stopping and regenerating', () => {
     await tui.waitFor((f) => f.includes('Recovered.'));
   });
 });
+
+describe('TUI: the turn limit', () => {
+  it('marks a conversation that ended at its turn limit', async () => {
+    const t = startTui({ mode: 'auto', config: { maxTurns: 1 } });
+    try {
+      await t.waitFor((f) => f.includes('done'));
+      expect(t.frame()).toMatch(/⚑ Design \(Modalities\)\s+1\/1/);
+      expect(t.state.conversations.get('design-modalities')?.status).toBe('turn-limit');
+    } finally {
+      await t.stop();
+    }
+  });
+});

@@ -62,6 +62,8 @@ export function ActiveRoleLine({ state, notice }: { state: RunState; notice: str
   const next = state.waiting?.next;
   const who = turn ? { ...turn, prefix: 'speaking' } : next ? { ...next, prefix: 'next' } : null;
   const partner = who ? partnerOf(state, who.conversationId, who.role) : null;
+  const last = state.warnings.at(-1);
+  const lastRunWarning = last && !last.turnId ? last.message : null;
   return (
     <Text wrap="truncate-end">
       {/* Transient notices (Ctrl+C, quit?) come first so a narrow screen never cuts them off. */}
@@ -85,6 +87,8 @@ export function ActiveRoleLine({ state, notice }: { state: RunState; notice: str
       )}
       {state.activity === 'paused' && state.waiting?.message ? <Text color="yellow">{`  ⏸ ${sanitize(state.waiting.message)}`}</Text> : null}
       {state.activity === 'paused' && !state.waiting?.message && state.lastError ? <Text color="red">{`  ✗ ${sanitize(state.lastError)}`}</Text> : null}
+      {/* Warnings about the run as a whole (a turn's own show under it in the transcript). */}
+      {lastRunWarning ? <Text color="yellow" dimColor>{`  ⚠ ${sanitize(lastRunWarning)}`}</Text> : null}
     </Text>
   );
 }

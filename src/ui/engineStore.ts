@@ -8,6 +8,8 @@ import { applyEvent, createRunState, type RunState } from '../engine/runState.js
 
 export interface EventSource {
   subscribe(listener: (event: EngineEvent) => void): () => void;
+  /** Events that happened before this view (a resumed session's journal), folded first. */
+  readonly history?: readonly EngineEvent[];
 }
 
 export const FLUSH_MS = 33;
@@ -22,6 +24,7 @@ export class EngineStore {
   private readonly unsubscribe: () => void;
 
   constructor(source: EventSource, private readonly flushMs = FLUSH_MS) {
+    for (const event of source.history ?? []) applyEvent(this.state, event);
     this.unsubscribe = source.subscribe((event) => this.receive(event));
   }
 

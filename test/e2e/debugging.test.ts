@@ -50,7 +50,7 @@ describe('breakpoints and budget from the command line', () => {
 
 describe('live config reload', () => {
   function engineStub() {
-    return { reloadConfig: vi.fn(() => ({ ok: true as const, changed: ['prompts.switch'] })), warn: vi.fn() };
+    return { reloadConfig: vi.fn((_config: unknown) => ({ ok: true as const, changed: ['prompts.switch'] })), warn: vi.fn() };
   }
 
   it('hands a changed config to the engine, with the command line overrides applied', async () => {

@@ -298,6 +298,8 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
       break;
     case 'resumed':
       state.waiting = null;
+      // A replay paused mid-reply goes on with that reply.
+      state.activity = state.activeTurnId ? 'generating' : 'waiting';
       break;
     case 'warning': {
       state.warnings.push({ code: event.code, message: event.message, turnId: event.turnId });

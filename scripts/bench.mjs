@@ -3,7 +3,7 @@
 // compare the ratios, not the absolute figures, on a shared machine. Needs `script` (util-linux) for the
 // pseudo-terminal figures. Loopback only; everything it starts it stops, and its temp dir is removed.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,12 +11,16 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const cli = path.join(root, 'dist', 'cli.js');
-if (!existsSync(cli)) {
+if (!existsSync(path.join(root, 'dist', 'cli.js'))) {
   console.error('bench: dist/cli.js is missing: run `npm run build` first (npm run bench does)');
   process.exit(2);
 }
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'roleplay-bench-'));
+// The bench runs a copy of the build, so a rebuild during the run cannot pull it away. The copy sits under
+// node_modules so that its few external packages (jiti) still resolve.
+const copy = path.join(root, 'node_modules', '.cache', `roleplay-bench-${process.pid}`);
+cpSync(path.join(root, 'dist'), path.join(copy, 'dist'), { recursive: true });
+const cli = path.join(copy, 'dist', 'cli.js');
 const quick = process.argv.includes('--quick');
 const reps = (n) => (quick ? Math.max(1, Math.ceil(n / 3)) : n);
 const children = new Set();
@@ -33,6 +37,7 @@ function cleanup() {
     server.close();
   }
   rmSync(tmp, { recursive: true, force: true });
+  rmSync(copy, { recursive: true, force: true });
 }
 process.on('exit', cleanup);
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));

@@ -11,7 +11,8 @@ import { applyOverrides, prepareResume, prepareRun, type RunFlags, type RunSetup
 
 export function exitCodeFor(status: RunStatus, interrupted: boolean): number {
   if (interrupted) return EXIT.interrupted;
-  return status === 'completed' ? EXIT.ok : status === 'quit' ? EXIT.interrupted : EXIT.failed;
+  // A headless run quits without a signal only when it stops itself, e.g. at its budget: that is a failure.
+  return status === 'completed' ? EXIT.ok : EXIT.failed;
 }
 
 export async function runCommand(taskWords: string[], flags: RunFlags): Promise<number> {
@@ -101,6 +102,8 @@ async function runHeadless(engine: Engine, journal: SessionJournal, setup: RunSe
       process.stderr.write(
         `roleplay: the run failed: ${result.reason ?? 'unknown error'}. Resume it with: roleplay --resume ${journal.sessionId}\n`,
       );
+    } else if (result.status === 'quit' && !interrupted) {
+      process.stderr.write(`roleplay: stopped: ${result.reason ?? 'quit'}. Resume it with: roleplay --resume ${journal.sessionId}\n`);
     } else {
       const hint = result.status === 'completed' ? '' : `. Resume it with: roleplay --resume ${journal.sessionId}`;
       process.stderr.write(`Session saved in ${where}${hint}\n`);

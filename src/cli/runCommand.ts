@@ -65,7 +65,7 @@ export async function runCommand(taskWords: string[], flags: RunFlags): Promise<
   try {
     if (setup.headless) return await runHeadless(engine, journal, setup);
     const { runTui } = await import('../ui/runTui.js');
-    return await runTui(engine, journal, setup);
+    return await runTui(engine, journal, setup, reloader);
   } finally {
     reloader?.stop();
   }

@@ -33,6 +33,8 @@ export interface TurnView {
   retry: { attempt: number; maxAttempts: number; delayMs: number; reason: string; at: number } | null;
   warnings: string[];
   discarded: boolean;
+  /** True once the user replaced the reply's text (`turn.edited`). */
+  edited: boolean;
   startedAt: number;
 }
 
@@ -51,6 +53,8 @@ export interface ConversationView {
   turns: number;
   items: TranscriptItem[];
   endReason: ConversationEndReason | null;
+  /** How many times the conversation was rewound (`conversation.rewound`). */
+  rewinds: number;
 }
 
 export type Activity = 'starting' | 'generating' | 'waiting' | 'paused' | 'retrying' | 'done';
@@ -154,6 +158,7 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
             turns: 0,
             items: [],
             endReason: null,
+            rewinds: 0,
           });
         }
       }
@@ -206,6 +211,7 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
         retry: null,
         warnings: [],
         discarded: false,
+        edited: false,
         startedAt: event.t,
       });
       itemsFor(state, event.conversationId).push({ kind: 'turn', turnId: event.turnId });
@@ -282,10 +288,20 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
       const turn = state.turns.get(event.turnId);
       if (turn) {
         turn.text = event.text;
+        turn.edited = true;
         state.revision++;
       }
       break;
     }
+    case 'conversation.rewound': {
+      const conv = state.conversations.get(event.conversationId);
+      if (conv) conv.rewinds++;
+      break;
+    }
+    case 'config.reloaded':
+      // Shown on the role line like a run-wide warning, but as news, not a problem.
+      state.warnings.push({ code: 'config-reloaded', message: `config reloaded: ${event.changed.join(', ') || 'nothing changed'}` });
+      break;
     case 'customer.message':
       itemsFor(state, event.conversationId).push({ kind: 'customer', text: event.text });
       break;

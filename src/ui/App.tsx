@@ -1,7 +1,6 @@
 /** The full-screen layout: header, timeline, transcript (or artifacts, or help), input and footer. */
 import { Box, Text } from 'ink';
 import { useRef } from 'react';
-import type { EngineCommands } from '../engine/events.js';
 import { nameOf, type RunState } from '../engine/runState.js';
 import { sanitize } from '../text/sanitize.js';
 import { ArtifactsView, artifactLines } from './ArtifactsView.js';
@@ -10,11 +9,12 @@ import type { EngineStore } from './engineStore.js';
 import { Footer, type CostOf } from './Footer.js';
 import { ActiveRoleLine, Header } from './Header.js';
 import { HelpOverlay, helpLines } from './HelpOverlay.js';
+import { InspectorView, inspectorLines } from './InspectorView.js';
 import { LinesView } from './LinesView.js';
 import { STATUS_WORD } from './theme.js';
 import { Timeline, TimelineStrip } from './Timeline.js';
 import { TranscriptLayout } from './transcriptLayout.js';
-import { CTRL_C_WINDOW_MS, useControls, viewedConversation, type Viewport } from './useControls.js';
+import { CTRL_C_WINDOW_MS, useControls, viewedConversation, type Reloader, type ViewCommands, type Viewport } from './useControls.js';
 import { useEngineState } from './useEngineState.js';
 import { useTerminalSize } from './useTerminalSize.js';
 
@@ -23,7 +23,10 @@ const TIMELINE_WIDTH = 30;
 
 export interface AppProps {
   store: EngineStore;
-  engine: EngineCommands;
+  /** A live engine also takes the debug commands (rewind, edit, reload); a replay does not. */
+  engine: ViewCommands;
+  /** Reloads the run's config file (key R); absent when the run has none. */
+  reloader?: Reloader | undefined;
   /** What the header calls the workflow: the config file, or the built-in seed. */
   workflow: string;
   onExit: (code: number) => void;
@@ -45,12 +48,12 @@ function ViewTitle({ state, conversationId, live }: { state: RunState; conversat
   );
 }
 
-export function App({ store, engine, workflow, onExit, costOf }: AppProps) {
+export function App({ store, engine, workflow, onExit, costOf, reloader }: AppProps) {
   const state = useEngineState(store);
   const { columns, rows } = useTerminalSize();
   const layout = useRef(new TranscriptLayout()).current;
   const viewport = useRef<Viewport>({ length: 0, height: 0 });
-  const ui = useControls({ state, engine, viewport, onExit });
+  const ui = useControls({ state, engine, viewport, onExit, reloader });
 
   const narrow = columns < NARROW_COLUMNS;
   // One row fewer than the terminal: a frame as tall as the screen makes Ink clear it on every redraw.
@@ -66,6 +69,21 @@ export function App({ store, engine, workflow, onExit, costOf }: AppProps) {
   if (ui.view === 'help') {
     viewport.current = { length: helpLines().length, height: bodyHeight - 1 };
     main = <HelpOverlay height={bodyHeight} top={ui.top} />;
+  } else if (ui.view === 'inspector') {
+    const source = inspectorLines(state, store.requests, ui.inspected, textWidth);
+    viewport.current = { length: source.length, height: bodyHeight - 1 };
+    main = (
+      <InspectorView
+        state={state}
+        requests={store.requests}
+        turnId={ui.inspected}
+        conversationId={conversationId}
+        width={textWidth}
+        height={bodyHeight}
+        top={ui.top}
+        source={source}
+      />
+    );
   } else if (ui.view === 'artifacts') {
     viewport.current = { length: artifactLines(state, ui.artifact, textWidth).source.length, height: bodyHeight - 1 };
     main = <ArtifactsView state={state} index={ui.artifact} width={textWidth} height={bodyHeight} top={ui.top} />;
@@ -102,7 +120,7 @@ export function App({ store, engine, workflow, onExit, costOf }: AppProps) {
           {main}
         </Box>
       </Box>
-      {ui.draft !== null ? <CustomerInput draft={ui.draft} width={columns} busy={state.activeTurnId !== null} /> : null}
+      {ui.draft !== null ? <CustomerInput draft={ui.draft} width={columns} busy={state.activeTurnId !== null} kind={ui.draftKind} /> : null}
       <Footer state={state} width={columns} costOf={costOf} />
     </Box>
   );

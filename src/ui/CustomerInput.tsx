@@ -10,22 +10,25 @@ export function inputHeight(draft: string): number {
   return Math.min(draft.split('\n').length, INPUT_MAX_LINES) + 3;
 }
 
-export function CustomerInput({ draft, width, busy }: { draft: string; width: number; busy: boolean }) {
+/** The input for a customer message, or (kind `edit`) for the new text of the last reply. */
+export function CustomerInput({ draft, width, busy, kind = 'customer' }: { draft: string; width: number; busy: boolean; kind?: 'customer' | 'edit' }) {
+  const edit = kind === 'edit';
+  const color = edit ? 'magenta' : CUSTOMER_COLOR;
   const lines = sanitize(draft).split('\n');
   const shown = lines.slice(-INPUT_MAX_LINES);
   return (
     <Box flexDirection="column" width={width}>
-      <Box borderStyle="round" borderColor={CUSTOMER_COLOR} flexDirection="column" paddingX={1}>
+      <Box borderStyle="round" borderColor={color} flexDirection="column" paddingX={1}>
         {shown.map((line, i) => (
           <Text key={i} wrap="truncate-start">
-            {i === 0 && lines.length <= INPUT_MAX_LINES ? <Text color={CUSTOMER_COLOR} bold>{'Customer › '}</Text> : null}
+            {i === 0 && lines.length <= INPUT_MAX_LINES ? <Text color={color} bold>{edit ? 'Edit reply › ' : 'Customer › '}</Text> : null}
             {line}
             {i === shown.length - 1 ? <Text inverse> </Text> : null}
           </Text>
         ))}
       </Box>
       <Text dimColor wrap="truncate-end">
-        {`enter sends · esc cancels · alt+enter new line · paste keeps lines${busy ? ' · goes in before the next turn' : ''}${lines.length > INPUT_MAX_LINES ? ` · ${lines.length} lines` : ''}`}
+        {`${edit ? 'enter saves the edit' : 'enter sends'} · esc cancels · alt+enter new line · paste keeps lines${busy ? ' · goes in before the next turn' : ''}${lines.length > INPUT_MAX_LINES ? ` · ${lines.length} lines` : ''}`}
       </Text>
     </Box>
   );

@@ -63,7 +63,8 @@ export function ActiveRoleLine({ state, notice }: { state: RunState; notice: str
   const who = turn ? { ...turn, prefix: 'speaking' } : next ? { ...next, prefix: 'next' } : null;
   const partner = who ? partnerOf(state, who.conversationId, who.role) : null;
   const last = state.warnings.at(-1);
-  const lastRunWarning = last && !last.turnId ? last.message : null;
+  const lastRunWarning = last && !last.turnId && last.code !== 'config-reloaded' ? last.message : null;
+  const reloaded = last && last.code === 'config-reloaded' ? last.message : null;
   return (
     <Text wrap="truncate-end">
       {/* Transient notices (Ctrl+C, quit?) come first so a narrow screen never cuts them off. */}
@@ -89,6 +90,7 @@ export function ActiveRoleLine({ state, notice }: { state: RunState; notice: str
       {state.activity === 'paused' && !state.waiting?.message && state.lastError ? <Text color="red">{`  ✗ ${sanitize(state.lastError)}`}</Text> : null}
       {/* Warnings about the run as a whole (a turn's own show under it in the transcript). */}
       {lastRunWarning ? <Text color="yellow" dimColor>{`  ⚠ ${sanitize(lastRunWarning)}`}</Text> : null}
+      {reloaded ? <Text color="green">{`  ↻ ${sanitize(reloaded)}`}</Text> : null}
     </Text>
   );
 }

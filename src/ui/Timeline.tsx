@@ -8,9 +8,15 @@ function turnCount(c: ConversationView): string {
   return `${c.turns}/${c.maxTurns}`;
 }
 
+/** `↺2` when the conversation was rewound twice. */
+export function rewindMark(c: ConversationView): string {
+  return c.rewinds ? `↺${c.rewinds}` : '';
+}
+
 export function Timeline({ state, viewed, width, height }: { state: RunState; viewed: string | null; width: number; height: number }) {
   const phases = state.workflow?.phases ?? [];
   const nameWidth = Math.max(4, width - 10);
+  const markWidth = (c: ConversationView | undefined) => (c?.rewinds ? rewindMark(c).length + 1 : 0);
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden" paddingRight={1}>
       <Text bold>Timeline</Text>
@@ -25,11 +31,13 @@ export function Timeline({ state, viewed, width, height }: { state: RunState; vi
             if (!c) return null;
             const active = c.status === 'active';
             const name = sanitize(c.name);
-            const shown = name.length > nameWidth ? `${name.slice(0, nameWidth - 1)}…` : name.padEnd(nameWidth);
+            const room = Math.max(4, nameWidth - markWidth(c));
+            const shown = name.length > room ? `${name.slice(0, room - 1)}…` : name.padEnd(room);
             return (
               <Text key={id} wrap="truncate-end" inverse={active} bold={active} underline={viewed === id && !active}>
                 <Text color={active ? undefined : STATUS_COLOR[c.status]}>{viewed === id ? '›' : ' '}{STATUS_ICON[c.status]} </Text>
                 <Text dimColor={c.status === 'pending' || c.status === 'skipped'}>{shown}</Text>
+                {c.rewinds ? <Text color="magenta">{` ${rewindMark(c)}`}</Text> : null}
                 <Text dimColor>{turnCount(c).padStart(6)}</Text>
               </Text>
             );
@@ -66,6 +74,7 @@ export function TimelineStrip({ state, viewed }: { state: RunState; viewed: stri
           {`  ${phaseIndex + 1}/${phases.length} ${sanitize(phases[phaseIndex]?.name ?? '')} › `}
           <Text bold>{sanitize(shown.name)}</Text>
           <Text dimColor>{` ${shown.turns}/${shown.maxTurns}`}</Text>
+          {shown.rewinds ? <Text color="magenta">{` ${rewindMark(shown)}`}</Text> : null}
         </Text>
       ) : null}
     </Text>

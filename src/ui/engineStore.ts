@@ -5,6 +5,7 @@
  */
 import type { EngineEvent } from '../engine/events.js';
 import { applyEvent, createRunState, type RunState } from '../engine/runState.js';
+import type { ChatMessage } from '../providers/types.js';
 
 export interface EventSource {
   subscribe(listener: (event: EngineEvent) => void): () => void;
@@ -16,6 +17,8 @@ export const FLUSH_MS = 33;
 
 export class EngineStore {
   readonly state: RunState = createRunState();
+  /** The exact messages sent for each turn, for the prompt inspector; kept out of RunState's hot path. */
+  readonly requests = new Map<string, ChatMessage[]>();
   /** How many times React was told about changes; tests use it to check the batching. */
   flushes = 0;
   private snapshot = 0;
@@ -24,7 +27,7 @@ export class EngineStore {
   private readonly unsubscribe: () => void;
 
   constructor(source: EventSource, private readonly flushMs = FLUSH_MS) {
-    for (const event of source.history ?? []) applyEvent(this.state, event);
+    for (const event of source.history ?? []) this.fold(event);
     this.unsubscribe = source.subscribe((event) => this.receive(event));
   }
 
@@ -52,8 +55,13 @@ export class EngineStore {
     this.unsubscribe();
   }
 
-  private receive(event: EngineEvent): void {
+  private fold(event: EngineEvent): void {
+    if (event.type === 'turn.started') this.requests.set(event.turnId, event.request);
     applyEvent(this.state, event);
+  }
+
+  private receive(event: EngineEvent): void {
+    this.fold(event);
     this.timer ??= setTimeout(() => this.flush(), this.flushMs);
   }
 }

@@ -17,7 +17,7 @@ const LEAVE = '\x1b[?2004l\x1b[?25h\x1b[?1049l';
 /** How long quitting waits for the engine to stop the reply in flight and record the end of the run. */
 const QUIT_GRACE_MS = 2000;
 
-export async function runTui(engine: Engine, journal: SessionJournal, setup: RunSetup): Promise<number> {
+export async function runTui(engine: Engine, journal: SessionJournal, setup: RunSetup, reloader?: { reload(): Promise<void> }): Promise<number> {
   const stdout = process.stdout;
   let restored = false;
   let terminalGone = false;
@@ -69,7 +69,7 @@ export async function runTui(engine: Engine, journal: SessionJournal, setup: Run
   stdout.on('error', onWriteError);
 
   const workflow = setup.configPath ? path.relative(process.cwd(), setup.configPath) || setup.configPath : 'built-in seed workflow';
-  const instance = render(<App store={store} engine={engine} workflow={workflow} costOf={pricer(setup.config.prices)} onExit={(code) => void exit(code)} />, {
+  const instance = render(<App store={store} engine={engine} reloader={reloader} workflow={workflow} costOf={pricer(setup.config.prices)} onExit={(code) => void exit(code)} />, {
     exitOnCtrlC: false,
     patchConsole: true,
   });

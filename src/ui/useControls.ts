@@ -4,16 +4,21 @@
  */
 import { useInput, type Key } from 'ink';
 import { useEffect, useRef, useState } from 'react';
-import type { EngineCommands } from '../engine/events.js';
+import type { DebugCommands, EngineCommands } from '../engine/events.js';
 import type { RunState } from '../engine/runState.js';
 import { editDraft, PASTE_END, PASTE_START } from './draftInput.js';
+import { turnsOf } from './InspectorView.js';
 import { Command, commandFor } from './keymap.js';
 import { windowOf } from './LinesView.js';
 
 export const CTRL_C_WINDOW_MS = 2000;
 
 export interface UiState {
-  view: 'transcript' | 'artifacts' | 'help';
+  view: 'transcript' | 'artifacts' | 'help' | 'inspector';
+  /** The turn the prompt inspector shows. */
+  inspected: string | null;
+  /** What the open input writes: a customer message, or the new text of the last reply. */
+  draftKind: 'customer' | 'edit';
   /** The conversation shown: undefined follows the active one; null is what came before the first. */
   pinned: string | null | undefined;
   /** First line shown, or null to follow new text. */
@@ -26,7 +31,7 @@ export interface UiState {
   notice: string | null;
 }
 
-const INITIAL: UiState = { view: 'transcript', pinned: undefined, top: null, artifact: 0, draft: null, confirmQuit: false, ctrlCArmed: false, notice: null };
+const INITIAL: UiState = { view: 'transcript', inspected: null, draftKind: 'customer', pinned: undefined, top: null, artifact: 0, draft: null, confirmQuit: false, ctrlCArmed: false, notice: null };
 
 /** Conversations that can be viewed, in timeline order; null stands for the sanity check before them. */
 export function viewable(state: RunState): Array<string | null> {
@@ -46,13 +51,29 @@ export interface Viewport {
   height: number;
 }
 
+/** A live engine offers the debug commands; a replay only the plain ones. */
+export type ViewCommands = EngineCommands & Partial<DebugCommands>;
+
+export interface Reloader {
+  reload(): Promise<void>;
+}
+
+/** The last reply of the current conversation that can be edited, if any. */
+export function editableTurn(state: RunState): string | null {
+  const ids = turnsOf(state, state.activeConversationId);
+  const last = ids.at(-1);
+  const turn = last ? state.turns.get(last) : undefined;
+  return turn && turn.status !== 'failed' && turn.status !== 'streaming' ? turn.turnId : null;
+}
+
 export function useControls(options: {
   state: RunState;
-  engine: EngineCommands;
+  engine: ViewCommands;
   viewport: { current: Viewport };
   onExit: (code: number) => void;
+  reloader?: Reloader | undefined;
 }) {
-  const { state, engine, viewport, onExit } = options;
+  const { state, engine, viewport, onExit, reloader } = options;
   const [ui, setRendered] = useState<UiState>(INITIAL);
   // Keys can arrive faster than React renders (a paste right after `c`): the handler reads the latest state here.
   const latest = useRef<UiState>(INITIAL);
@@ -97,6 +118,16 @@ export function useControls(options: {
 
   const cycle = (step: 1 | -1) => {
     const ui = latest.current;
+    if (ui.view === 'inspector') {
+      // Tab moves to another conversation and shows its last turn.
+      const ids = viewable(state);
+      if (!ids.length) return;
+      const at = ids.indexOf(viewedConversation(state, ui));
+      const next = ids[(at + step + ids.length) % ids.length] ?? null;
+      const follows = next === state.activeConversationId && !state.finished;
+      update({ pinned: follows ? undefined : next, inspected: turnsOf(state, next).at(-1) ?? null, top: 0 });
+      return;
+    }
     if (ui.view === 'artifacts') {
       const n = state.artifacts.size;
       if (n) update({ artifact: (ui.artifact + step + n) % n, top: 0 });
@@ -122,7 +153,7 @@ export function useControls(options: {
         return engine.setMode(state.mode === 'auto' ? 'step' : 'auto');
       case Command.intervene:
         if (state.finished) return notify('The run is over: nobody is left to answer');
-        return update({ draft: '' });
+        return update({ draft: '', draftKind: 'customer' });
       case Command.skipConversation:
         return state.finished ? undefined : engine.skipConversation();
       case Command.skipPhase:
@@ -152,6 +183,47 @@ export function useControls(options: {
       case Command.artifacts:
         // Documents open at their top; the transcript follows its end.
         return update({ view: ui.view === 'artifacts' ? 'transcript' : 'artifacts', top: ui.view === 'artifacts' ? null : 0 });
+      case Command.inspect: {
+        if (ui.view === 'inspector') return update({ view: 'transcript', top: null });
+        const inspected = turnsOf(state, viewedConversation(state, ui)).at(-1) ?? null;
+        return update({ view: 'inspector', inspected, top: 0 });
+      }
+      case Command.previousTurn:
+      case Command.nextTurn: {
+        if (ui.view !== 'inspector') return notify('[ and ] move between turns in the prompt inspector (p)');
+        const ids = turnsOf(state, viewedConversation(state, ui));
+        if (!ids.length) return;
+        const at = ui.inspected ? ids.indexOf(ui.inspected) : -1;
+        const to = at < 0 ? ids.length - 1 : Math.max(0, Math.min(ids.length - 1, at + (command === Command.nextTurn ? 1 : -1)));
+        return update({ inspected: ids[to] ?? null, top: 0 });
+      }
+      case Command.rewind: {
+        if (ui.view !== 'inspector') return notify('w rewinds to the turn shown in the prompt inspector: p opens it');
+        if (!engine.rewind) return notify('a replay cannot be rewound');
+        const turn = ui.inspected ? state.turns.get(ui.inspected) : undefined;
+        if (!turn) return notify('No turn to rewind to');
+        if (state.finished) return notify('The run is over: nothing to rewind');
+        if (turn.conversationId === null || turn.conversationId !== state.activeConversationId) {
+          return notify('Only a turn of the current conversation can be rewound to');
+        }
+        engine.rewind(turn.turnId);
+        notify(`Rewound to turn ${turn.index + 1}: it is generated again`);
+        return update({ view: 'transcript', top: null, pinned: undefined });
+      }
+      case Command.edit: {
+        if (!engine.edit) return notify('a replay cannot be edited');
+        if (state.finished) return notify('The run is over: nothing to edit');
+        if (generating()) return notify('A reply is being generated: edit it once it ends');
+        const turnId = editableTurn(state);
+        if (!turnId) return notify('No reply of this conversation to edit yet');
+        return update({ draft: state.turns.get(turnId)?.text ?? '', draftKind: 'edit', view: 'transcript', pinned: undefined, top: null });
+      }
+      case Command.reloadConfig:
+        if (!engine.reloadConfig) return notify('a replay cannot reload its config');
+        if (!reloader) return notify('no config file to reload');
+        notify('Reloading the config…');
+        void reloader.reload().catch((error: unknown) => notify(`Reload failed: ${error instanceof Error ? error.message : String(error)}`));
+        return;
       case Command.help:
         return update({ view: ui.view === 'help' ? 'transcript' : 'help', top: ui.view === 'help' ? null : 0 });
       case Command.quit:
@@ -170,7 +242,12 @@ export function useControls(options: {
     const ui = latest.current;
     if (ui.draft !== null) {
       const result = editDraft(ui.draft, input, key, pasting.current);
-      if (result.action === 'submit' && result.draft.trim()) engine.intervene(result.draft);
+      if (result.action === 'submit' && result.draft.trim()) {
+        if (ui.draftKind === 'edit') {
+          if (engine.edit && !generating()) engine.edit(result.draft);
+          else notify('Not edited: a reply is being generated');
+        } else engine.intervene(result.draft);
+      }
       return update({ draft: result.action ? null : result.draft });
     }
     // A paste outside the input is text, not a string of commands.

@@ -66,6 +66,8 @@ export interface StartOptions {
   columns?: number;
   model?: string;
   config?: RoleplayConfig;
+  /** Stands for the config reloader of a run with a config file (key R). */
+  reloader?: { reload(): Promise<void> };
 }
 
 export function startTui(options: StartOptions = {}) {
@@ -81,7 +83,7 @@ export function startTui(options: StartOptions = {}) {
   });
   const store = new EngineStore(engine);
   const exits: number[] = [];
-  const app = render(<App store={store} engine={engine} workflow="test workflow" onExit={(code) => exits.push(code)} />);
+  const app = render(<App store={store} engine={engine} reloader={options.reloader} workflow="test workflow" onExit={(code) => exits.push(code)} />);
   if (options.columns) resize(app.stdout, options.columns);
   const finished = engine.run();
   const frame = () => stripAnsi(app.lastFrame() ?? '');

@@ -1,0 +1,139 @@
+/**
+ * The prompt inspector: the exact messages sent for one turn, each with its role and an estimated token count,
+ * and what changed against the request of the turn before it. `[` and `]` move between the turns of a
+ * conversation; the scroll keys move in one.
+ */
+import chalk from 'chalk';
+import { Box, Text } from 'ink';
+import wrapAnsi from 'wrap-ansi';
+import { nameOf, type RunState, type TranscriptItem } from '../engine/runState.js';
+import type { ChatMessage } from '../providers/types.js';
+import { sanitize } from '../text/sanitize.js';
+import { LinesView } from './LinesView.js';
+import type { LineSource } from './transcriptLayout.js';
+
+export type Requests = ReadonlyMap<string, readonly ChatMessage[]>;
+
+/** A rough token count: four characters a token. */
+export function estimateTokens(text: string): number {
+  return Math.ceil(text.length / 4);
+}
+
+/** The turns of a conversation (null: the ones before the first) that were not taken back, in order. */
+export function turnsOf(state: RunState, conversationId: string | null): string[] {
+  const items: TranscriptItem[] = conversationId ? (state.conversations.get(conversationId)?.items ?? []) : state.preamble;
+  const ids: string[] = [];
+  for (const item of items) {
+    if (item.kind === 'turn' && !state.turns.get(item.turnId)?.discarded) ids.push(item.turnId);
+  }
+  return ids;
+}
+
+/** The turn whose request came before this one's, across conversations, skipping turns taken back. */
+function previousTurnOf(state: RunState, turnId: string): string | null {
+  let previous: string | null = null;
+  for (const [id, turn] of state.turns) {
+    if (id === turnId) return previous;
+    if (!turn.discarded) previous = id;
+  }
+  return null;
+}
+
+const same = (a: ChatMessage, b: ChatMessage) => a.role === b.role && a.content === b.content;
+
+export interface RequestDiff {
+  previousTurnId: string | null;
+  /** Index of the first message that is new or differs. */
+  from: number;
+  /** Earlier messages that differ from the previous request (0 when this request only adds to it). */
+  changed: number;
+}
+
+export function diffRequests(state: RunState, requests: Requests, turnId: string): RequestDiff | null {
+  const previousTurnId = previousTurnOf(state, turnId);
+  const current = requests.get(turnId);
+  const previous = previousTurnId ? requests.get(previousTurnId) : undefined;
+  if (!current || !previous) return null;
+  let from = 0;
+  while (from < current.length && from < previous.length && same(current[from]!, previous[from]!)) from++;
+  return { previousTurnId, from, changed: Math.max(0, previous.length - from) };
+}
+
+function turnTitle(state: RunState, turnId: string | null): string {
+  const turn = turnId ? state.turns.get(turnId) : undefined;
+  if (!turn) return 'no turn';
+  if (turn.kind === 'sanity') return 'the sanity check';
+  const where = turn.conversationId ? ` of ${sanitize(state.conversations.get(turn.conversationId)?.name ?? turn.conversationId)}` : '';
+  return `turn ${turn.index + 1}${where} (${sanitize(nameOf(state, 'roles', turn.role))}, ${turn.kind.toUpperCase()})`;
+}
+
+const ROLE_COLOR = { system: 'yellow', user: 'green', assistant: 'blue' } as const;
+
+export function inspectorLines(state: RunState, requests: Requests, turnId: string | null, width: number): LineSource {
+  const lines: string[] = [];
+  const request = turnId ? requests.get(turnId) : undefined;
+  const turn = turnId ? state.turns.get(turnId) : undefined;
+  if (!turnId || !turn) {
+    lines.push(chalk.dim('No turn here yet: the inspector shows a turn once its request was sent.'));
+  } else if (!request) {
+    lines.push(chalk.dim('The request of this turn was not recorded.'));
+  } else {
+    const estimate = request.reduce((n, m) => n + estimateTokens(m.content), 0);
+    const usage = turn.usage
+      ? ` · usage: ${turn.usage.promptTokens} in, ${turn.usage.completionTokens} out${turn.usage.estimated ? ' (estimated)' : ''}`
+      : '';
+    lines.push(`${request.length} message${request.length === 1 ? '' : 's'} · ~${estimate} tokens (chars/4)${usage} · model ${sanitize(turn.model)}`);
+    const diff = diffRequests(state, requests, turnId);
+    if (!diff) {
+      lines.push(chalk.dim('Changed: the first request, nothing to compare with.'));
+    } else {
+      const added = request.slice(diff.from);
+      const against = `against the request of ${turnTitle(state, diff.previousTurnId)}`;
+      if (diff.changed > 0) {
+        const why = diff.from === 0 ? 'a new context (or a changed system prompt)' : `message #${diff.from + 1} on`;
+        lines.push(chalk.yellow(`Changed ${against}: ${diff.changed} earlier message${diff.changed === 1 ? '' : 's'} differ from ${why}; ${added.length} here are new or changed (marked +)`));
+      } else {
+        lines.push(chalk.green(`Changed ${against}: +${added.length} message${added.length === 1 ? '' : 's'} added (marked +)`));
+      }
+      for (const [i, m] of added.entries()) {
+        const first = sanitize(m.content).replace(/\s+/g, ' ').trim();
+        lines.push(chalk.green(`  + #${diff.from + i + 1} ${m.role} ~${estimateTokens(m.content)} tok: `) + chalk.dim(first.length > 80 ? `${first.slice(0, 79)}…` : first));
+      }
+    }
+    const from = diff?.from ?? request.length;
+    for (const [i, m] of request.entries()) {
+      lines.push('');
+      const mark = diff && i >= from ? chalk.green('+ ') : '  ';
+      const color = ROLE_COLOR[m.role as keyof typeof ROLE_COLOR] ?? 'white';
+      lines.push(mark + chalk[color].bold(`#${i + 1} ${m.role}`) + chalk.dim(` · ~${estimateTokens(m.content)} tok · ${m.content.length} chars`));
+      const body = wrapAnsi(sanitize(m.content), Math.max(10, width - 4), { hard: true, trim: false });
+      for (const line of body.split('\n')) lines.push(`    ${line}`);
+    }
+  }
+  return { length: lines.length, at: (i) => lines[i] ?? '' };
+}
+
+export function InspectorView(props: {
+  state: RunState;
+  requests: Requests;
+  turnId: string | null;
+  conversationId: string | null;
+  width: number;
+  height: number;
+  top: number | null;
+  source: LineSource;
+}) {
+  const { state, turnId, conversationId, height, top, source } = props;
+  const ids = turnsOf(state, conversationId);
+  const at = turnId ? ids.indexOf(turnId) : -1;
+  const current = turnId ? state.turns.get(turnId)?.conversationId === state.activeConversationId && !state.finished : false;
+  return (
+    <Box flexDirection="column" height={height}>
+      <Text wrap="truncate-end">
+        <Text bold>{`Prompt · ${turnTitle(state, turnId)}`}</Text>
+        <Text dimColor>{` · ${at + 1}/${ids.length} · [ ] turns · ↑↓ scroll${current ? ' · w rewinds to here' : ''} · p/esc closes`}</Text>
+      </Text>
+      <LinesView source={source} height={height - 1} top={top} />
+    </Box>
+  );
+}

@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { KEY, startTui, TestProvider, waitFor } from './harness.js';
+import { render } from 'ink-testing-library';
+import stripAnsi from 'strip-ansi';
+import { Engine } from '../../src/engine/engine.js';
+import type { EngineCommands } from '../../src/engine/events.js';
+import { App } from '../../src/ui/App.js';
+import { EngineStore } from '../../src/ui/engineStore.js';
+import { KEY, startTui, TestProvider, testConfig, waitFor } from './harness.js';
 
 let tui: ReturnType<typeof startTui> | undefined;
 afterEach(async () => {
@@ -124,5 +130,43 @@ describe('TUI: prompt debugging', () => {
     await tui.waitFor((f) => f.includes('waiting for you'));
     tui.press('R');
     await tui.waitFor((f) => f.includes('no config file to reload'));
+  });
+});
+
+describe('TUI: a view without debug commands (a replay)', () => {
+  it('e, w and R say what a replay cannot do', async () => {
+    const engine = new Engine({ config: testConfig(), provider: new TestProvider(), task: 'build a thing', sessionId: 'test', model: 'gpt-4o-mini', mode: 'step' });
+    const store = new EngineStore(engine);
+    const plain: EngineCommands = {
+      step: () => engine.step(),
+      setMode: (mode) => engine.setMode(mode),
+      intervene: (text) => engine.intervene(text),
+      skipConversation: () => engine.skipConversation(),
+      skipPhase: () => engine.skipPhase(),
+      abort: () => engine.abort(),
+      regenerate: () => engine.regenerate(),
+      quit: () => engine.quit(),
+    };
+    const app = render(<App store={store} engine={plain} workflow="replay" onExit={() => undefined} />);
+    const finished = engine.run();
+    const frame = () => stripAnsi(app.lastFrame() ?? '');
+    try {
+      await waitFor(() => frame().includes('waiting for you'));
+      app.stdin.write(' ');
+      await waitFor(() => frame().includes('Reply 1 of') && frame().includes('waiting for you'));
+      app.stdin.write('e');
+      await waitFor(() => frame().includes('a replay cannot be edited'), () => frame());
+      app.stdin.write('R');
+      await waitFor(() => frame().includes('a replay cannot reload its config'), () => frame());
+      app.stdin.write('p');
+      await waitFor(() => frame().includes('Prompt · turn 1 of'), () => frame());
+      app.stdin.write('w');
+      await waitFor(() => frame().includes('a replay cannot be rewound'), () => frame());
+    } finally {
+      engine.quit();
+      await finished;
+      app.unmount();
+      store.dispose();
+    }
   });
 });

@@ -9,7 +9,7 @@ import type { EngineStore } from './engineStore.js';
 import { Footer, type CostOf } from './Footer.js';
 import { ActiveRoleLine, Header } from './Header.js';
 import { HelpOverlay, helpLines } from './HelpOverlay.js';
-import { InspectorView, inspectorLines } from './InspectorView.js';
+import { InspectorView, inspectorLines, turnsOf } from './InspectorView.js';
 import { LinesView } from './LinesView.js';
 import { STATUS_WORD } from './theme.js';
 import { Timeline, TimelineStrip } from './Timeline.js';
@@ -70,13 +70,15 @@ export function App({ store, engine, workflow, onExit, costOf, reloader }: AppPr
     viewport.current = { length: helpLines().length, height: bodyHeight - 1 };
     main = <HelpOverlay height={bodyHeight} top={ui.top} />;
   } else if (ui.view === 'inspector') {
-    const source = inspectorLines(state, store.requests, ui.inspected, textWidth);
+    // Opened before any turn: show the first one as soon as it starts.
+    const inspected = ui.inspected ?? turnsOf(state, conversationId).at(-1) ?? null;
+    const source = inspectorLines(state, store.requests, inspected, textWidth);
     viewport.current = { length: source.length, height: bodyHeight - 1 };
     main = (
       <InspectorView
         state={state}
         requests={store.requests}
-        turnId={ui.inspected}
+        turnId={inspected}
         conversationId={conversationId}
         width={textWidth}
         height={bodyHeight}

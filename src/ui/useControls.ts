@@ -200,7 +200,8 @@ export function useControls(options: {
       case Command.rewind: {
         if (ui.view !== 'inspector') return notify('w rewinds to the turn shown in the prompt inspector: p opens it');
         if (!engine.rewind) return notify('a replay cannot be rewound');
-        const turn = ui.inspected ? state.turns.get(ui.inspected) : undefined;
+        const shown = ui.inspected ?? turnsOf(state, viewedConversation(state, ui)).at(-1);
+        const turn = shown ? state.turns.get(shown) : undefined;
         if (!turn) return notify('No turn to rewind to');
         if (state.finished) return notify('The run is over: nothing to rewind');
         if (turn.conversationId === null || turn.conversationId !== state.activeConversationId) {

@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { cosmiconfig, type Loader } from 'cosmiconfig';
-import { resolveConfig, type ConfigIssue, type ResolvedConfig } from './resolve.js';
+import { MODULE, SEARCH_PLACES } from './searchPlaces.js';
+import { resolveParsed, type ConfigIssue, type ResolvedConfig } from './resolve.js';
 
 /** A mistake in the user's config. Its message is one line that names the file and the field. */
 export class ConfigError extends Error {
@@ -22,50 +21,20 @@ export interface LoadedConfig {
   filepath: string | undefined;
 }
 
-/**
- * `import { defineConfig } from 'roleplay'` must work in a config anywhere on disk, also with a global
- * install and no local node_modules, so the loader aliases the package name to this very build.
- */
-function selfModule(): string | undefined {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  return ['../index.ts', './index.js', '../index.js'].map((p) => path.resolve(here, p)).find((p) => existsSync(p));
+/** Whether `cwd` may hold a config; most runs have none, and then nothing needs to parse one. */
+function mayHoldConfig(cwd: string): boolean {
+  return SEARCH_PLACES.some((place) => {
+    const file = path.join(cwd, place);
+    if (!existsSync(file)) return false;
+    if (place !== 'package.json') return true;
+    try {
+      const pkg: unknown = JSON.parse(readFileSync(file, 'utf8'));
+      return typeof pkg === 'object' && pkg !== null && MODULE in pkg;
+    } catch {
+      return true; // cosmiconfig says what is wrong with it
+    }
+  });
 }
-
-const loadTypeScript: Loader = async (filepath) => {
-  const { createJiti } = await import('jiti');
-  const self = selfModule();
-  const jiti = createJiti(import.meta.url, {
-    moduleCache: false,
-    fsCache: false,
-    interopDefault: true,
-    alias: self ? { roleplay: self } : {},
-  });
-  return jiti.import(filepath, { default: true });
-};
-
-const MODULE = 'roleplay';
-const SEARCH_PLACES = [
-  'package.json',
-  `.${MODULE}rc`,
-  `.${MODULE}rc.json`,
-  `.${MODULE}rc.yaml`,
-  `.${MODULE}rc.yml`,
-  `${MODULE}.config.ts`,
-  `${MODULE}.config.mts`,
-  `${MODULE}.config.js`,
-  `${MODULE}.config.mjs`,
-  `${MODULE}.config.cjs`,
-  `${MODULE}.config.json`,
-  `${MODULE}.config.yaml`,
-  `${MODULE}.config.yml`,
-];
-const explorer = () =>
-  cosmiconfig(MODULE, {
-    cache: false,
-    searchStrategy: 'none',
-    searchPlaces: SEARCH_PLACES,
-    loaders: { '.ts': loadTypeScript, '.mts': loadTypeScript, '.cts': loadTypeScript, '.js': loadTypeScript, '.mjs': loadTypeScript },
-  });
 
 function firstLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
@@ -82,7 +51,13 @@ export async function loadConfig(options: { configPath?: string | undefined; cwd
   const wanted = options.configPath ? path.resolve(cwd, options.configPath) : undefined;
   if (wanted && !existsSync(wanted)) throw new ConfigError(`${options.configPath}: config file not found`);
   try {
-    found = wanted ? await explorer().load(wanted) : await explorer().search(cwd);
+    if (wanted || mayHoldConfig(cwd)) {
+      // cosmiconfig, its YAML parser and jiti load only when there is a file to read.
+      const { explorer } = await import('./configFile.js');
+      found = wanted ? await explorer().load(wanted) : await explorer().search(cwd);
+    } else {
+      found = null;
+    }
   } catch (error) {
     // cosmiconfig does not say which file failed while searching: it is the first place that exists.
     const file = wanted ?? SEARCH_PLACES.map((p) => path.join(cwd, p)).find((p) => !p.endsWith('package.json') && existsSync(p)) ?? path.join(cwd, 'package.json');
@@ -90,7 +65,8 @@ export async function loadConfig(options: { configPath?: string | undefined; cwd
   }
   const filepath = found?.filepath;
   const shown = filepath ? path.relative(cwd, filepath) || filepath : 'built-in preset';
-  const result = resolveConfig(found?.config);
+  // The built-in preset is known to be valid; only a user's file goes through the schema (and loads zod).
+  const result = found ? (await import('./validate.js')).resolveConfig(found.config) : resolveParsed({});
   if ('issues' in result) {
     const [first, ...rest] = result.issues;
     const more = rest.length ? ` (+${rest.length} more: run "roleplay validate" to list them)` : '';

@@ -1,11 +1,11 @@
 import type { z } from 'zod';
-import {
+import type {
   ConfigSchema,
-  type ArtifactSchema,
-  type ContextStrategy,
-  type ConversationSchema,
-  type PhaseSchema,
-  type RoleSchema,
+  ArtifactSchema,
+  ContextStrategy,
+  ConversationSchema,
+  PhaseSchema,
+  RoleSchema,
 } from './schema.js';
 import { DEFAULT_PROMPTS, type Prompts } from './prompts.js';
 import { softwareCompany } from './presets/softwareCompany.js';
@@ -83,16 +83,13 @@ export function slugify(name: string): string {
   );
 }
 
-/** Validates raw config data and resolves presets, defaults and references. */
-export function resolveConfig(raw: unknown): { config: ResolvedConfig } | { issues: ConfigIssue[] } {
-  const parsed = ConfigSchema.safeParse(raw ?? {});
-  if (!parsed.success) {
-    return {
-      issues: parsed.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message })),
-    };
-  }
-  const input = parsed.data;
-  const preset = input.preset ?? (input.workflow ? undefined : 'software-company');
+export type ParsedConfig = z.output<typeof ConfigSchema>;
+
+/**
+ * Resolves presets, defaults and references of config data the schema has already accepted. It needs no zod:
+ * a run without a config file resolves the built-in preset without loading the schema at all.
+ */
+export function resolveParsed(input: ParsedConfig): { config: ResolvedConfig } | { issues: ConfigIssue[] } {  const preset = input.preset ?? (input.workflow ? undefined : 'software-company');
   const base = preset ? PRESETS[preset] : undefined;
   const workflowInput = input.workflow ?? base?.workflow;
   if (!workflowInput) return { issues: [{ path: 'workflow', message: 'is missing: set "workflow" or "preset"' }] };

@@ -1,4 +1,5 @@
-import { resolveConfig, type ResolvedConfig } from '../../src/config/resolve.js';
+import type { ResolvedConfig } from '../../src/config/resolve.js';
+import { resolveConfig } from '../../src/config/validate.js';
 import type { RoleplayConfig } from '../../src/config/schema.js';
 import { Engine, type EngineOptions } from '../../src/engine/engine.js';
 import type { EngineEvent } from '../../src/engine/events.js';

@@ -1,7 +1,7 @@
 /** Renders the TUI over a real Engine driven by an in-memory provider, and waits on what the screen shows. */
 import { render } from 'ink-testing-library';
 import stripAnsi from 'strip-ansi';
-import { resolveConfig } from '../../src/config/resolve.js';
+import { resolveConfig } from '../../src/config/validate.js';
 import type { RoleplayConfig } from '../../src/config/schema.js';
 import { Engine } from '../../src/engine/engine.js';
 import type { Mode } from '../../src/engine/events.js';

@@ -1,0 +1,35 @@
+/** Finding and reading a config file with cosmiconfig; TypeScript and JavaScript configs go through jiti. */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cosmiconfig, type Loader } from 'cosmiconfig';
+import { MODULE, SEARCH_PLACES } from './searchPlaces.js';
+
+/**
+ * `import { defineConfig } from 'roleplay'` must work in a config anywhere on disk, also with a global
+ * install and no local node_modules, so the loader aliases the package name to this very build.
+ */
+function selfModule(): string | undefined {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  return ['../index.ts', './index.js', '../index.js'].map((p) => path.resolve(here, p)).find((p) => existsSync(p));
+}
+
+const loadTypeScript: Loader = async (filepath) => {
+  const { createJiti } = await import('jiti');
+  const self = selfModule();
+  const jiti = createJiti(import.meta.url, {
+    moduleCache: false,
+    fsCache: false,
+    interopDefault: true,
+    alias: self ? { roleplay: self } : {},
+  });
+  return jiti.import(filepath, { default: true });
+};
+
+export const explorer = () =>
+  cosmiconfig(MODULE, {
+    cache: false,
+    searchStrategy: 'none',
+    searchPlaces: SEARCH_PLACES,
+    loaders: { '.ts': loadTypeScript, '.mts': loadTypeScript, '.cts': loadTypeScript, '.js': loadTypeScript, '.mjs': loadTypeScript },
+  });

@@ -65,7 +65,8 @@ export async function runCommand(taskWords: string[], flags: RunFlags): Promise<
   try {
     if (setup.headless) return await runHeadless(engine, journal, setup);
     const { runTui } = await import('../ui/runTui.js');
-    return await runTui(engine, journal, setup, reloader);
+    const workflow = setup.configPath ? path.relative(process.cwd(), setup.configPath) || setup.configPath : 'built-in seed workflow';
+    return await runTui(engine, { workflow, journal, costOf: pricer(setup.config.prices), ...(reloader ? { reloader } : {}) });
   } finally {
     reloader?.stop();
   }

@@ -155,11 +155,19 @@ export async function replayCommand(session: string, flags: ReplayFlags): Promis
   const speed = parseSpeed(flags.speed);
   const journal = openSession(session, { outDir: flags.out ?? DEFAULT_OUT });
   const headless = flags.headless === true || flags.json === true || process.stdout.isTTY !== true || process.stdin.isTTY !== true;
-  if (!headless) {
-    // TODO(tui): on a terminal without --headless, hand the player to the TUI in flags.step ? 'step' : 'auto'
-    // mode (runTui takes an Engine today). Until then a terminal gets the plain-text playback too.
-  }
+  if (!headless) return playInTui(journal, speed, flags.step ? 'step' : 'auto');
   return playHeadless(journal, speed, flags.json === true);
+}
+
+/** Plays a recording in the TUI: space steps, a toggles auto, x pauses, q quits; nothing can change it. */
+async function playInTui(journal: Journal, speed: number, mode: 'auto' | 'step'): Promise<number> {
+  const player = new ReplayPlayer(journal.events, { speed, mode });
+  const id = journal.events[0]?.type === 'run.started' ? journal.events[0].sessionId : path.basename(journal.dir);
+  const { runTui } = await import('../ui/runTui.js');
+  const { pricer } = await import('../session/pricing.js');
+  const started = journal.events[0];
+  const prices = started?.type === 'run.started' ? started.config?.prices : undefined;
+  return runTui(player, { workflow: `replay of ${id} at ${speed}x`, costOf: pricer(prices ?? {}) });
 }
 
 /** Plays a recording as plain text or JSON lines, always in auto mode, as headless runs do. */

@@ -4,12 +4,23 @@
  */
 import path from 'node:path';
 import { render } from 'ink';
-import type { RunSetup } from '../cli/setup.js';
-import type { Engine } from '../engine/engine.js';
-import type { SessionJournal } from '../session/journal.js';
-import { pricer } from '../session/pricing.js';
+import type { DebugCommands, EngineCommands, Usage } from '../engine/events.js';
 import { App } from './App.js';
-import { EngineStore } from './engineStore.js';
+import { EngineStore, type EventSource } from './engineStore.js';
+
+/** What the TUI drives: a live engine, or a replay of a recorded session (which has no debug commands). */
+export interface TuiRun extends EngineCommands, Partial<DebugCommands>, EventSource {
+  run(): Promise<unknown>;
+}
+
+export interface TuiOptions {
+  /** What the header calls the workflow: the config file, the built-in seed, or the replayed session. */
+  workflow: string;
+  costOf?: (model: string, usage: Pick<Usage, 'promptTokens' | 'completionTokens'>) => number | undefined;
+  reloader?: { reload(): Promise<void> };
+  /** The live session's journal, closed on every way out; a replay writes none. */
+  journal?: { close(): void; readonly dir: string };
+}
 
 const ENTER = '\x1b[?1049h\x1b[?2004h\x1b[H';
 // Bracketed paste off, cursor shown, main screen back.
@@ -17,7 +28,8 @@ const LEAVE = '\x1b[?2004l\x1b[?25h\x1b[?1049l';
 /** How long quitting waits for the engine to stop the reply in flight and record the end of the run. */
 const QUIT_GRACE_MS = 2000;
 
-export async function runTui(engine: Engine, journal: SessionJournal, setup: RunSetup, reloader?: { reload(): Promise<void> }): Promise<number> {
+export async function runTui(engine: TuiRun, options: TuiOptions): Promise<number> {
+  const { journal, reloader } = options;
   const stdout = process.stdout;
   let restored = false;
   let terminalGone = false;
@@ -29,7 +41,7 @@ export async function runTui(engine: Engine, journal: SessionJournal, setup: Run
   stdout.write(ENTER);
   // The last resort if something ends the process on a path that skips the normal exit.
   const lastResort = () => {
-    journal.close();
+    journal?.close();
     restore();
   };
   process.on('exit', lastResort);
@@ -48,7 +60,7 @@ export async function runTui(engine: Engine, journal: SessionJournal, setup: Run
     exiting = true;
     engine.quit();
     await Promise.race([finished, new Promise((resolve) => setTimeout(resolve, QUIT_GRACE_MS))]);
-    journal.close();
+    journal?.close();
     store.flush();
     instance.unmount();
     await instance.waitUntilExit().catch(() => undefined);
@@ -68,8 +80,7 @@ export async function runTui(engine: Engine, journal: SessionJournal, setup: Run
   process.on('SIGHUP', onHangup);
   stdout.on('error', onWriteError);
 
-  const workflow = setup.configPath ? path.relative(process.cwd(), setup.configPath) || setup.configPath : 'built-in seed workflow';
-  const instance = render(<App store={store} engine={engine} reloader={reloader} workflow={workflow} costOf={pricer(setup.config.prices)} onExit={(code) => void exit(code)} />, {
+  const instance = render(<App store={store} engine={engine} reloader={reloader} workflow={options.workflow} costOf={options.costOf} onExit={(code) => void exit(code)} />, {
     exitOnCtrlC: false,
     patchConsole: true,
   });
@@ -81,15 +92,14 @@ export async function runTui(engine: Engine, journal: SessionJournal, setup: Run
 
   try {
     const code = await exited;
-    const where = path.relative(process.cwd(), journal.dir) || journal.dir;
-    if (!terminalGone) process.stderr.write(`Session saved in ${where}\n`);
+    if (journal && !terminalGone) process.stderr.write(`Session saved in ${path.relative(process.cwd(), journal.dir) || journal.dir}\n`);
     return code;
   } finally {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
     process.off('SIGHUP', onHangup);
     process.off('exit', lastResort);
-    journal.close();
+    journal?.close();
     restore();
   }
 }

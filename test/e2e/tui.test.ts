@@ -35,10 +35,10 @@ async function until(what: string, check: () => boolean, timeoutMs = 15_000, las
 }
 
 /** Starts the CLI in a new tmux session; the shell writes its exit code to a file, then stays so the screen can be read. */
-function start(name: string, columns: number, rows: number, cwd: string): void {
+function start(name: string, columns: number, rows: number, cwd: string, args = ['--demo', '--demo-instant', 'a todo app']): void {
   const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   // CI=true makes Ink print only the last frame; this test is about the interactive screen.
-  const command = `cd ${shellQuote(cwd)} && env -u CI -u OPENAI_API_KEY -u OPENAI_BASE_URL ${shellQuote(process.execPath)} ${shellQuote(CLI)} --demo --demo-instant "a todo app"; echo $? > exit-code; sleep 600`;
+  const command = `cd ${shellQuote(cwd)} && env -u CI -u OPENAI_API_KEY -u OPENAI_BASE_URL ${shellQuote(process.execPath)} ${shellQuote(CLI)} ${args.map(shellQuote).join(' ')}; echo $? > exit-code; sleep 600`;
   tmux('new-session', '-d', '-s', name, '-x', String(columns), '-y', String(rows), command);
 }
 
@@ -102,5 +102,28 @@ describe.skipIf(!hasTmux)('the TUI in a real terminal', () => {
     const transcript = readFileSync(path.join(dir, 'transcript.md'), 'utf8');
     expect(transcript).toContain('**Customer:** Please add a dark mode');
     expect(transcript).toContain('You said: "Please add a dark mode"');
+  });
+
+  it('plays the shipped example in the TUI: step mode, one turn per space, offline', async () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), 'roleplay-replay-'));
+    const t = 'replay';
+    start(t, 120, 40, cwd, ['replay', 'example', '--step', '--speed', '50']);
+    const see = (text: string) => until(JSON.stringify(text), () => screen(t).includes(text), 15_000, () => screen(t));
+    await see('replay of');
+    await see('waiting for you');
+    expect(screen(t)).toContain('STEP');
+    // The first step plays the sanity check, the second the conversation's first turn.
+    keys(t, 'Space');
+    await see('next: CEO (lead) -> CPO');
+    keys(t, 'Space');
+    await see('1/10');
+    expect(screen(t)).toContain('waiting for you');
+    keys(t, 's');
+    await see('This is a replay');
+    keys(t, 'q');
+    await until('exit code', () => existsSync(path.join(cwd, 'exit-code')), 10_000, () => screen(t));
+    expect(readFileSync(path.join(cwd, 'exit-code'), 'utf8').trim()).toBe('0');
+    // A replay writes no session.
+    expect(existsSync(path.join(cwd, '.roleplay'))).toBe(false);
   });
 });

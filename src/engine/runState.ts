@@ -93,6 +93,8 @@ export interface RunState {
   revision: number;
   artifacts: Map<string, { text: string; incomplete: boolean }>;
   warnings: Array<{ code: string; message: string; turnId?: string | undefined }>;
+  /** The config's own prices (USD per 1M tokens by model), on top of the built-in table. */
+  prices: Record<string, { input: number; output: number }>;
   lastError: string | null;
 }
 
@@ -119,6 +121,7 @@ export function createRunState(): RunState {
     revision: 0,
     artifacts: new Map(),
     warnings: [],
+    prices: {},
     lastError: null,
   };
 }
@@ -148,6 +151,7 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
         mode: event.mode,
         context: event.context,
         workflow: event.workflow,
+        prices: event.config?.prices ?? {},
       });
       for (const phase of event.workflow.phases) {
         for (const c of phase.conversations) {
@@ -301,6 +305,7 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
     case 'config.reloaded':
       // Shown on the role line like a run-wide warning, but as news, not a problem.
       state.warnings.push({ code: 'config-reloaded', message: `config reloaded: ${event.changed.join(', ') || 'nothing changed'}` });
+      state.prices = event.config.prices ?? {};
       break;
     case 'customer.message':
       itemsFor(state, event.conversationId).push({ kind: 'customer', text: event.text });

@@ -1,4 +1,6 @@
 import { nameOf, type RunState, type TurnView } from '../engine/runState.js';
+import { costMarkdown, costReport } from './costReport.js';
+import { pricer } from './pricing.js';
 
 const REASONS: Record<string, string> = {
   'end-marker': 'ended with END CONVERSATION',
@@ -52,6 +54,7 @@ export function renderTranscript(state: RunState): string {
       if (conv.endReason) out.push(`_Conversation ${REASONS[conv.endReason] ?? conv.endReason}, ${conv.turns} turns._`, '');
     }
   }
+  if (state.totals.turns > 0) out.push('## Cost', '', costMarkdown(costReport(state, pricer(state.prices))).trimEnd(), '');
   if (state.artifacts.size) {
     out.push('## Artifacts', '');
     for (const [id, artifact] of state.artifacts) {

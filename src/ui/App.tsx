@@ -8,6 +8,7 @@ import { CustomerInput, inputHeight } from './CustomerInput.js';
 import type { EngineStore } from './engineStore.js';
 import { Footer, type CostOf } from './Footer.js';
 import { ActiveRoleLine, Header } from './Header.js';
+import { CostView, costLines } from './CostView.js';
 import { HelpOverlay, helpLines } from './HelpOverlay.js';
 import { InspectorView, inspectorLines, turnsOf } from './InspectorView.js';
 import { LinesView } from './LinesView.js';
@@ -66,7 +67,11 @@ export function App({ store, engine, workflow, onExit, costOf, reloader }: AppPr
   const live = ui.pinned === undefined || state.finished !== null;
 
   let main;
-  if (ui.view === 'help') {
+  if (ui.view === 'costs') {
+    const source = costLines(state, costOf ?? (() => undefined), textWidth);
+    viewport.current = { length: source.length, height: bodyHeight - 1 };
+    main = <CostView source={source} height={bodyHeight} top={ui.top} />;
+  } else if (ui.view === 'help') {
     viewport.current = { length: helpLines().length, height: bodyHeight - 1 };
     main = <HelpOverlay height={bodyHeight} top={ui.top} />;
   } else if (ui.view === 'inspector') {

@@ -14,7 +14,7 @@ import { windowOf } from './LinesView.js';
 export const CTRL_C_WINDOW_MS = 2000;
 
 export interface UiState {
-  view: 'transcript' | 'artifacts' | 'help' | 'inspector';
+  view: 'transcript' | 'artifacts' | 'help' | 'inspector' | 'costs';
   /** The turn the prompt inspector shows. */
   inspected: string | null;
   /** What the open input writes: a customer message, or the new text of the last reply. */
@@ -227,6 +227,8 @@ export function useControls(options: {
         return;
       case Command.help:
         return update({ view: ui.view === 'help' ? 'transcript' : 'help', top: ui.view === 'help' ? null : 0 });
+      case Command.costs:
+        return update({ view: ui.view === 'costs' ? 'transcript' : 'costs', top: ui.view === 'costs' ? null : 0 });
       case Command.quit:
         return generating() ? update({ confirmQuit: true }) : onExit(0);
       default:

@@ -8,6 +8,7 @@ import type { Mode } from '../../src/engine/events.js';
 import type { ModelRequest, Provider, StreamChunk } from '../../src/providers/types.js';
 import { App } from '../../src/ui/App.js';
 import { EngineStore } from '../../src/ui/engineStore.js';
+import { pricer } from '../../src/session/pricing.js';
 
 export type Reply = (request: ModelRequest, call: number) => string;
 
@@ -83,7 +84,9 @@ export function startTui(options: StartOptions = {}) {
   });
   const store = new EngineStore(engine);
   const exits: number[] = [];
-  const app = render(<App store={store} engine={engine} reloader={options.reloader} workflow="test workflow" onExit={(code) => exits.push(code)} />);
+  const app = render(
+    <App store={store} engine={engine} reloader={options.reloader} workflow="test workflow" costOf={pricer()} onExit={(code) => exits.push(code)} />,
+  );
   if (options.columns) resize(app.stdout, options.columns);
   const finished = engine.run();
   const frame = () => stripAnsi(app.lastFrame() ?? '');

@@ -1,0 +1,45 @@
+/** Tokens and cost of the run so far, per phase, conversation and role; it scrolls like the help. */
+import chalk from 'chalk';
+import { Box, Text } from 'ink';
+import type { RunState } from '../engine/runState.js';
+import { costReport, formatUsd, type CostLine, type CostOf } from '../session/costReport.js';
+import { sanitize } from '../text/sanitize.js';
+import { LinesView } from './LinesView.js';
+import type { LineSource } from './transcriptLayout.js';
+
+export function costLines(state: RunState, costOf: CostOf, width: number): LineSource {
+  const report = costReport(state, costOf);
+  const nameWidth = Math.max(12, Math.min(32, width - 44));
+  const row = (l: CostLine) => {
+    const name = sanitize(l.name);
+    const shown = name.length > nameWidth ? `${name.slice(0, nameWidth - 1)}…` : name.padEnd(nameWidth);
+    const tokens = `${l.estimated ? '~' : ''}${l.promptTokens + l.completionTokens}`;
+    return `${shown} ${String(l.turns).padStart(5)} ${tokens.padStart(10)} ${formatUsd(l).padStart(11)}`;
+  };
+  const header = (title: string) => chalk.bold(`${title.padEnd(nameWidth)} ${'turns'.padStart(5)} ${'tokens'.padStart(10)} ${'cost'.padStart(11)}`);
+  const lines = [
+    row(report.total),
+    chalk.dim('~ marks usage estimated from the text; n/a: no price is known for a model (add it under "prices").'),
+    '',
+    header('Phase'),
+    ...report.phases.map(row),
+    '',
+    header('Conversation'),
+    ...report.conversations.map(row),
+    '',
+    header('Role'),
+    ...report.roles.map(row),
+  ];
+  return { length: lines.length, at: (i) => lines[i] ?? '' };
+}
+
+export function CostView({ source, height, top }: { source: LineSource; height: number; top: number | null }) {
+  return (
+    <Box flexDirection="column" height={height} paddingX={1}>
+      <Text bold>
+        Tokens and cost <Text dimColor>($ or esc closes, ↑↓ scroll)</Text>
+      </Text>
+      <LinesView source={source} height={height - 1} top={top} />
+    </Box>
+  );
+}

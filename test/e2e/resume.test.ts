@@ -94,3 +94,24 @@ describe('resume after kill -9', () => {
     expect(unknown.stderr).toBe('roleplay: no session "nosuch" in .roleplay/sessions (run "roleplay sessions" to list them)\n');
   });
 });
+
+describe('Ctrl+C on a headless run', () => {
+  it('exits 130, saves the session and says how to resume it; the resume finishes the run', async () => {
+    const cwd = tempDir();
+    const child = spawn(process.execPath, [CLI, '--demo', '--headless', TASK], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    await waitFor(() => stdout.includes('[CEO (lead, turn 1)]'), 20_000);
+    child.kill('SIGINT');
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/Session saved in \.roleplay\/sessions\/\S+\. Resume it with: roleplay --resume \d{8}-\d{6}-[0-9a-f]{6}\n$/);
+    const before = events(sessionDir(cwd));
+    expect(before.at(-1)).toMatchObject({ type: 'run.finished', status: 'quit' });
+    const resumed = await runCli(['--resume', 'latest', '--demo-instant'], { cwd });
+    expect(resumed.code).toBe(0);
+    expect(events(sessionDir(cwd)).filter((e) => e.type === 'conversation.ended')).toHaveLength(8);
+  });
+});

@@ -64,15 +64,8 @@ export interface ProducedArtifact {
   incomplete: boolean;
 }
 
-interface Reply {
-  turnId: string;
-  /** The START, SWITCH or sanity message that asked for this reply. */
-  prompt: string;
-  text: string;
-  side: Side;
-  status: 'complete' | 'interrupted';
-  endsConversation: boolean;
-}
+/** A reply of the conversation in progress, as the engine keeps it and a resume restores it. */
+type Reply = ResumedReply;
 
 type TurnOutcome = { status: 'failed' } | { status: 'dropped'; turnId: string } | (Reply & { customerSeen: number });
 

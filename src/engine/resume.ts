@@ -10,6 +10,7 @@ import { customerMessage, type ThreadEntry } from './requestBuilder.js';
 
 export interface ResumedReply {
   turnId: string;
+  /** The START, SWITCH or sanity message that asked for this reply. */
   prompt: string;
   text: string;
   side: Side;

@@ -276,10 +276,8 @@ export class Engine implements EngineCommands, DebugCommands {
           if (resume?.endedConversations.has(conversationId)) continue;
           const restored = resume?.current?.conversationId === conversationId ? resume.current.replies : undefined;
           const ended = await this.runConversation(conversationId, phase.id, restored);
-          if (ended === 'failed') {
-            this.emit({ type: 'phase.ended', phaseId: phase.id, skipped: false });
-            return this.finish('failed', this.lastFailure);
-          }
+          // The phase has not ended: a resume goes on inside it.
+          if (ended === 'failed') return this.finish('failed', this.lastFailure);
           if (ended === 'quit') break;
         }
         if (this.quitRequested) break;
@@ -585,7 +583,8 @@ export class Engine implements EngineCommands, DebugCommands {
     const header = kind === 'sanity' ? undefined : parseRoleHeader(text, this.roleNames);
     if (status === 'complete' && role) this.checkSpeaker(turnId, header?.speaker, role);
     const endsConversation = status === 'complete' && kind !== 'sanity' && hasEndMarker(text);
-    const dropped = stoppedBy === 'regenerate' || !text;
+    // A reply cut short to regenerate it, or by quitting, is not kept: a resume generates it again.
+    const dropped = stoppedBy === 'regenerate' || stoppedBy === 'quit' || !text;
     // Into the thread before anyone hears the turn ended, so a customer message sent now comes after it.
     if (!dropped) {
       this.thread.push({ role: 'user', content: prompt, conversationId, turnId }, { role: 'assistant', content: text, conversationId, turnId });
@@ -593,7 +592,7 @@ export class Engine implements EngineCommands, DebugCommands {
       if (status === 'complete') this.pendingMatch = breakpointAfterReply(this.breakpoints, text);
     }
     ended(status, text, { speaker: header?.speaker ?? null, endsConversation, firstTokenAt });
-    if (stoppedBy === 'regenerate') this.emit({ type: 'turn.discarded', turnId, reason: 'regenerate' });
+    if (stoppedBy === 'regenerate' || stoppedBy === 'quit') this.emit({ type: 'turn.discarded', turnId, reason: stoppedBy });
     if (dropped) return { status: 'dropped', turnId };
     return { turnId, prompt, text, side, status, endsConversation, customerSeen };
   }

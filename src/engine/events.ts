@@ -95,7 +95,7 @@ export type EngineEventBody =
       durationMs: number;
       firstTokenMs: number | null;
     }
-  | { type: 'turn.discarded'; turnId: string; reason: 'regenerate' | 'rewind' }
+  | { type: 'turn.discarded'; turnId: string; reason: 'regenerate' | 'rewind' | 'quit' }
   | { type: 'turn.edited'; turnId: string; text: string; previous: string }
   | { type: 'conversation.rewound'; conversationId: string; toIndex: number; discarded: string[] }
   | { type: 'config.reloaded'; config: ResolvedConfig; changed: string[] }

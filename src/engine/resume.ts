@@ -89,6 +89,8 @@ export function resumePoint(history: EngineEvent[]): ResumePoint {
         point.current = { conversationId: event.conversationId, replies: [] };
         break;
       case 'conversation.ended':
+        // A conversation cut short by a quit (Ctrl+C, a budget) or a failure is where the resume picks up.
+        if (event.reason === 'quit' || event.reason === 'failed') break;
         point.endedConversations.add(event.conversationId);
         if (event.artifact) point.produced.set(event.artifact.id, { text: event.artifact.text, incomplete: event.artifact.incomplete });
         point.current = undefined;

@@ -38,7 +38,9 @@ describe('breakpoints and budget from the command line', () => {
     const resumed = await runCli(['--resume', 'latest', '--max-cost', '1000000'], { cwd, env });
     expect(resumed.code).toBe(0);
     const events = readFileSync(path.join(sessionDir(cwd), 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(events.filter((e) => e.type === 'conversation.ended')).toHaveLength(8);
+    const properly = events.filter((e) => e.type === 'conversation.ended' && e.reason === 'end-marker').map((e) => e.conversationId);
+    expect(new Set(properly).size).toBe(8);
+    expect(properly).toHaveLength(8);
   });
 
   it('--max-cost with no known price says it is not enforced', async () => {

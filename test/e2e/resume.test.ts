@@ -110,8 +110,16 @@ describe('Ctrl+C on a headless run', () => {
     expect(stderr).toMatch(/Session saved in \.roleplay\/sessions\/\S+\. Resume it with: roleplay --resume \d{8}-\d{6}-[0-9a-f]{6}\n$/);
     const before = events(sessionDir(cwd));
     expect(before.at(-1)).toMatchObject({ type: 'run.finished', status: 'quit' });
+    const interruptedIn = before.findLast((e) => e.type === 'conversation.ended')?.conversationId;
+    expect(before.findLast((e) => e.type === 'conversation.ended')).toMatchObject({ reason: 'quit' });
     const resumed = await runCli(['--resume', 'latest', '--demo-instant'], { cwd });
     expect(resumed.code).toBe(0);
-    expect(events(sessionDir(cwd)).filter((e) => e.type === 'conversation.ended')).toHaveLength(8);
+    const after = events(sessionDir(cwd));
+    // Every conversation, the interrupted one too, ends properly once; the reply cut short was taken back.
+    const properly = after.filter((e) => e.type === 'conversation.ended' && e.reason === 'end-marker').map((e) => e.conversationId);
+    expect(new Set(properly).size).toBe(8);
+    expect(properly).toHaveLength(8);
+    expect(properly).toContain(interruptedIn);
+    expect(after.some((e) => e.type === 'turn.discarded' && e.reason === 'quit')).toBe(true);
   });
 });

@@ -67,7 +67,10 @@ export interface ProducedArtifact {
 /** A reply of the conversation in progress, as the engine keeps it and a resume restores it. */
 type Reply = ResumedReply;
 
-type TurnOutcome = { status: 'failed' } | { status: 'dropped'; turnId: string } | (Reply & { customerSeen: number });
+type TurnOutcome =
+  | { status: 'failed' }
+  | { status: 'dropped'; turnId: string; stoppedBy: AbortCause | null }
+  | (Reply & { customerSeen: number });
 
 const estimateTokens = (chars: number) => Math.ceil(chars / 4);
 const other = (side: Side): Side => (side === 'lead' ? 'assistant' : 'lead');
@@ -329,7 +332,11 @@ export class Engine implements EngineCommands, DebugCommands {
         this.paused = `${this.lastFailure ?? 'the sanity check failed'} (r: retry, s: skip)`;
         continue;
       }
-      if (outcome.status === 'dropped' || this.rewindRequest) continue;
+      if (outcome.status === 'dropped') {
+        this.afterDropped(outcome.stoppedBy);
+        continue;
+      }
+      if (this.rewindRequest) continue;
       if (outcome.status === 'interrupted' && this.userStopped()) this.paused = 'Stopped by you: space continues';
       if (outcome.status === 'complete' && !/SUCCESS/i.test(outcome.text)) {
         this.emit({
@@ -384,7 +391,10 @@ export class Engine implements EngineCommands, DebugCommands {
       if (gate !== 'go' || this.rewindRequest) continue;
 
       const outcome = await this.runTurn(kind, conversation, side, this.replies.length);
-      if (outcome.status === 'dropped') continue;
+      if (outcome.status === 'dropped') {
+        this.afterDropped(outcome.stoppedBy);
+        continue;
+      }
       if (outcome.status === 'failed') {
         if (this.options.onFailure === 'stop') {
           reason = 'failed';
@@ -415,6 +425,19 @@ export class Engine implements EngineCommands, DebugCommands {
     this.currentConversation = undefined;
     this.replies = [];
     return reason;
+  }
+
+  /**
+   * A turn that left nothing behind. `r` while it streamed (or waited to retry) asks for this very turn again,
+   * not the reply before it; `x` while it waited to retry stops the run, as it would have stopped the reply.
+   */
+  private afterDropped(stoppedBy: AbortCause | null): void {
+    if (stoppedBy === 'regenerate' && this.rewindRequest?.turnId === null) {
+      this.rewindRequest = null;
+      this.stepRequested = true;
+    } else if (stoppedBy === 'user') {
+      this.paused = 'Stopped by you: space continues, r regenerates';
+    }
   }
 
   /** Drops the replies from `turnId` on, and whatever the customer said after the first of them. */
@@ -561,7 +584,7 @@ export class Engine implements EngineCommands, DebugCommands {
 
     if (result.kind === 'stopped-while-waiting') {
       ended('interrupted', '');
-      return { status: 'dropped', turnId };
+      return { status: 'dropped', turnId, stoppedBy: result.stoppedBy };
     }
     if (result.kind === 'failed') {
       this.lastFailure = result.failure.message;
@@ -593,7 +616,7 @@ export class Engine implements EngineCommands, DebugCommands {
     }
     ended(status, text, { speaker: header?.speaker ?? null, endsConversation, firstTokenAt });
     if (stoppedBy === 'regenerate' || stoppedBy === 'quit') this.emit({ type: 'turn.discarded', turnId, reason: stoppedBy });
-    if (dropped) return { status: 'dropped', turnId };
+    if (dropped) return { status: 'dropped', turnId, stoppedBy };
     return { turnId, prompt, text, side, status, endsConversation, customerSeen };
   }
 

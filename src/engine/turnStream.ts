@@ -56,7 +56,7 @@ export interface Failure {
 
 export type StreamResult =
   | { kind: 'reply'; text: string; usage: Usage | undefined; firstTokenAt: number | null; stoppedBy: AbortCause | null }
-  | { kind: 'stopped-while-waiting' }
+  | { kind: 'stopped-while-waiting'; stoppedBy: AbortCause | null }
   | { kind: 'failed'; failure: Failure; text: string };
 
 const USER_CAUSES: ReadonlySet<AbortCause | null> = new Set(['user', 'skip', 'quit', 'regenerate']);
@@ -71,18 +71,18 @@ function classify(error: unknown, cause: AbortCause | null, retry: RetryPolicy):
   return { message: error instanceof Error ? error.message : String(error), retryable: false };
 }
 
-/** Sleeps between retries; stopping the flight (skip, quit, stop) cuts it short. */
-function backoff(flights: Flights, ms: number): Promise<boolean> {
+/** Sleeps between retries; stopping the flight (skip, quit, stop) cuts it short and says why. */
+function backoff(flights: Flights, ms: number): Promise<{ stopped: false } | { stopped: true; by: AbortCause | null }> {
   const flight = flights.begin();
   return new Promise((resolve) => {
     const timer = setTimeout(() => {
       flights.end(flight);
-      resolve(true);
+      resolve({ stopped: false });
     }, ms);
     flight.controller.signal.addEventListener('abort', () => {
       clearTimeout(timer);
       flights.end(flight);
-      resolve(false);
+      resolve({ stopped: true, by: flight.cause });
     });
   });
 }
@@ -141,6 +141,7 @@ export async function streamReply(args: {
     if (!failure.retryable || attempt > retry.attempts) return { kind: 'failed', failure, text };
     const delayMs = Math.min(failure.retryAfterMs ?? Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1)), 300_000);
     emit({ type: 'retrying', turnId, attempt, maxAttempts: retry.attempts, delayMs, reason: failure.message });
-    if (!(await backoff(flights, delayMs))) return { kind: 'stopped-while-waiting' };
+    const waited = await backoff(flights, delayMs);
+    if (waited.stopped) return { kind: 'stopped-while-waiting', stoppedBy: waited.by };
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineEvent, EventOf } from '../../src/engine/events.js';
-import { config, cooperative, makeEngine, ScriptedProvider, waitForEvent } from '../support/scripted.js';
+import { config, cooperative, makeEngine, retryable, ScriptedProvider, waitForEvent } from '../support/scripted.js';
 
 const of = <T extends EngineEvent['type']>(events: EngineEvent[], type: T) => events.filter((e): e is EventOf<T> => e.type === type);
 const talk = () => new ScriptedProvider((req, call) => `${req.meta.speaker?.name}: reply ${call}`);
@@ -149,5 +149,48 @@ describe('budget', () => {
     expect(waiting.message).toMatch(/^Budget of \$0\.50 reached/);
     engine.step();
     expect((await done).status).toBe('completed');
+  });
+});
+
+describe('stopping and regenerating in flight', () => {
+  it('r while a reply streams regenerates that reply, not the one before it', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const provider = new ScriptedProvider((req, call) => {
+      if (call === 1) {
+        return (async function* () {
+          yield { type: 'delta' as const, text: 'CPO: half' };
+          await gate;
+        })();
+      }
+      return `${req.meta.speaker?.name}: reply ${call}`;
+    });
+    const { engine, events } = makeEngine(provider, { mode: 'step', config: config({ maxTurns: 4 }) });
+    const done = engine.run();
+    await stepTurns(engine, events, 1);
+    engine.step();
+    await waitForEvent(events, engine, (e) => e.type === 'token' && e.text === 'CPO: half');
+    engine.regenerate();
+    release();
+    await waitForEvent(events, engine, () => of(events, 'turn.ended').length === 3);
+    const first = of(events, 'turn.ended')[0]!;
+    expect(of(events, 'turn.discarded').map((d) => d.turnId)).toEqual([of(events, 'turn.started')[1]!.turnId]);
+    expect(of(events, 'turn.started')[2]).toMatchObject({ role: 'cpo', index: 1 });
+    expect(provider.requests[2]!.messages.map((m) => m.content)).toContain(first.text);
+    engine.quit();
+    await done;
+  });
+
+  it('x while waiting to retry stops the run instead of retrying at once', async () => {
+    const provider = new ScriptedProvider((req, call) => (call === 0 ? retryable('HTTP 503: busy') : `${req.meta.speaker?.name}: ok`));
+    const { engine, events } = makeEngine(provider, { config: config({ retry: { baseDelayMs: 60_000 } }) });
+    const done = engine.run();
+    await waitForEvent(events, engine, (e) => e.type === 'retrying');
+    engine.abort();
+    const waiting = (await waitForEvent(events, engine, (e) => e.type === 'waiting')) as EventOf<'waiting'>;
+    expect(waiting).toMatchObject({ reason: 'paused' });
+    expect(provider.requests).toHaveLength(1);
+    engine.quit();
+    await done;
   });
 });

@@ -4,7 +4,7 @@
  */
 import type { EngineEvent } from '../engine/events.js';
 import { nameOf, type RunState } from '../engine/runState.js';
-import { sanitize, StreamSanitizer } from '../text/sanitize.js';
+import { sanitize, StreamSanitizer, terminalSafeJson } from '../text/sanitize.js';
 
 export type Write = (text: string) => void;
 
@@ -17,13 +17,9 @@ const ENDINGS: Record<string, string> = {
   failed: 'failed',
 };
 
-// JSON.stringify leaves DEL, C1 controls and BiDi overrides raw; a terminal showing the stream may act on them.
-const UNSAFE_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-
 /** One event per line; the text stays exact, with every character a terminal could act on escaped. */
 export function jsonView(write: Write): (event: EngineEvent) => void {
-  return (event) =>
-    write(`${JSON.stringify(event).replace(UNSAFE_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`);
+  return (event) => write(`${terminalSafeJson(event)}\n`);
 }
 
 /** Plain text. `state` is the journal's state, already updated with the event when this runs. */

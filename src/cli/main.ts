@@ -3,6 +3,7 @@
  * `--help` and `--version` load neither Ink, React nor openai.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { sanitize } from '../text/sanitize.js';
 import { EXIT, UsageError } from './errors.js';
 
 declare const __ROLEPLAY_VERSION__: string | undefined;
@@ -153,10 +154,11 @@ export async function main(argv: string[]): Promise<number> {
     }
     const { ConfigError } = await import('../config/loadConfig.js');
     if (error instanceof UsageError || error instanceof ConfigError) {
-      err(`roleplay: ${error.message}\n`);
+      // Config errors quote the config's own strings: they go through the sanitiser like model text.
+      err(`roleplay: ${sanitize(error.message)}\n`);
       return EXIT.usage;
     }
-    err(`roleplay: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    err(`roleplay: unexpected error: ${sanitize(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`);
     return EXIT.failed;
   }
 }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Engine } from '../engine/engine.js';
 import type { RunStatus } from '../engine/events.js';
 import { newSessionId, SessionJournal } from '../session/journal.js';
+import { sanitize } from '../text/sanitize.js';
 import { EXIT, UsageError } from './errors.js';
 import { jsonView, plainView } from './headlessView.js';
 import { resumePoint, ResumeError, type ResumePoint } from '../engine/resume.js';
@@ -96,15 +97,15 @@ async function runHeadless(engine: Engine, journal: SessionJournal, setup: RunSe
     journal.close();
     const where = path.relative(process.cwd(), journal.dir) || journal.dir;
     if (result.setupFault) {
-      process.stderr.write(`roleplay: ${result.reason ?? 'the model could not be used'}\n`);
+      process.stderr.write(`roleplay: ${sanitize(result.reason ?? 'the model could not be used')}\n`);
       return EXIT.usage;
     }
     if (result.status === 'failed') {
       process.stderr.write(
-        `roleplay: the run failed: ${result.reason ?? 'unknown error'}. Resume it with: roleplay --resume ${journal.sessionId}\n`,
+        `roleplay: the run failed: ${sanitize(result.reason ?? 'unknown error')}. Resume it with: roleplay --resume ${journal.sessionId}\n`,
       );
     } else if (result.status === 'quit' && !interrupted) {
-      process.stderr.write(`roleplay: stopped: ${result.reason ?? 'quit'}. Resume it with: roleplay --resume ${journal.sessionId}\n`);
+      process.stderr.write(`roleplay: stopped: ${sanitize(result.reason ?? 'quit')}. Resume it with: roleplay --resume ${journal.sessionId}\n`);
     } else {
       const hint = result.status === 'completed' ? '' : `. Resume it with: roleplay --resume ${journal.sessionId}`;
       process.stderr.write(`Session saved in ${where}${hint}\n`);

@@ -10,7 +10,7 @@ import { buildExportDocument } from '../session/exportDocument.js';
 import { ReplayPlayer } from '../session/replayPlayer.js';
 import { foldEvents, listSessions, openSession, summarize, type Journal, type SessionSummary } from '../session/sessionStore.js';
 import { renderTranscript } from '../session/transcript.js';
-import { sanitize } from '../text/sanitize.js';
+import { sanitize, terminalSafeJson } from '../text/sanitize.js';
 import { EXIT, UsageError } from './errors.js';
 import { jsonView, plainView } from './headlessView.js';
 
@@ -60,7 +60,7 @@ export function sessionsCommand(flags: { out?: string; json?: boolean }, write: 
   const sessions = listSessions(out);
   quietClosedPipe();
   if (flags.json) {
-    for (const s of sessions) write(`${JSON.stringify(sessionJson(s))}\n`);
+    for (const s of sessions) write(`${terminalSafeJson(sessionJson(s))}\n`);
     return EXIT.ok;
   }
   if (sessions.length === 0) {
@@ -105,7 +105,7 @@ export function exportCommand(session: string, flags: ExportFlags, write: Write,
     text = renderTranscript(state);
   } else {
     const summary = summarize(journal);
-    text = `${JSON.stringify(buildExportDocument(state, { startedAt: summary.startedAt, durationMs: summary.durationMs }), null, 2)}\n`;
+    text = `${terminalSafeJson(buildExportDocument(state, { startedAt: summary.startedAt, durationMs: summary.durationMs }), 2)}\n`;
   }
   if (journal.torn) note('roleplay: the journal\'s last line was cut off and was skipped.\n');
   if (flags.output === undefined) {

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { EngineEvent } from '../engine/events.js';
 import { applyEvent, createRunState, type RunState } from '../engine/runState.js';
 import { renderTranscript } from './transcript.js';
+import { sanitize } from '../text/sanitize.js';
 
 export function newSessionId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
@@ -93,7 +94,7 @@ export class SessionJournal {
 
   private writeArtifact(id: string, text: string, incomplete: boolean, reason: string): void {
     const note = incomplete ? `> Incomplete: the conversation ${reason === 'turn-limit' ? 'hit its turn limit' : `ended (${reason})`} before END CONVERSATION.\n\n` : '';
-    writeFileSync(path.join(this.dir, 'artifacts', `${id}.md`), `${note}${text.trim()}\n`, { mode: 0o600 });
+    writeFileSync(path.join(this.dir, 'artifacts', `${id}.md`), `${note}${sanitize(text).trim()}\n`, { mode: 0o600 });
   }
 }
 

@@ -1,6 +1,7 @@
 import { nameOf, type RunState, type TurnView } from '../engine/runState.js';
 import { costMarkdown, costReport } from './costReport.js';
 import { pricer } from './pricing.js';
+import { sanitize } from '../text/sanitize.js';
 
 const REASONS: Record<string, string> = {
   'end-marker': 'ended with END CONVERSATION',
@@ -61,5 +62,6 @@ export function renderTranscript(state: RunState): string {
       out.push(`### ${nameOf(state, 'artifacts', id)}${artifact.incomplete ? ' (incomplete)' : ''}`, '', artifact.text, '');
     }
   }
-  return `${out.join('\n').trimEnd()}\n`;
+  // A file people `cat`: model text in it goes through the sanitiser too (the journal keeps it raw).
+  return `${sanitize(out.join('\n')).trimEnd()}\n`;
 }

@@ -53,3 +53,12 @@ export class StreamSanitizer {
     return rest;
   }
 }
+
+// JSON.stringify escapes C0 controls but leaves DEL, C1 controls and BiDi overrides raw; a terminal showing
+// the JSON may act on them. Escaped, the JSON stays valid and means the same.
+const UNSAFE_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** JSON.stringify, with every character a terminal could act on written as a \\u escape. */
+export function terminalSafeJson(value: unknown, space?: number): string {
+  return JSON.stringify(value, null, space).replace(UNSAFE_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

@@ -48,4 +48,32 @@ describe('terminal safety and setup faults, end to end', () => {
     expect(lines.at(-1)).toMatch(/^roleplay: cannot reach http:\/\/127\.0\.0\.1:\d+\/v1 \(connection refused\): check --base-url or OPENAI_BASE_URL/);
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
+
+  it('exports, transcripts, artifacts and the last error line carry no escape sequence either', async () => {
+    const cwd = tempDir();
+    const run = await runCli(['--headless', '--base-url', server.url, '--model', 'm'], { cwd, env: { OPENAI_API_KEY: KEY } });
+    expect(run.code).toBe(0);
+    const dir = sessionDir(cwd);
+    const unsafe = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]/;
+    for (const file of ['transcript.md', 'artifacts/modalities.md']) {
+      const text = readFileSync(path.join(dir, file), 'utf8');
+      expect(unsafe.test(text), file).toBe(false);
+      expect(text).toContain('Hello red evil');
+    }
+    const md = await runCli(['export', 'latest'], { cwd });
+    expect(unsafe.test(md.stdout), 'export md').toBe(false);
+    const json = await runCli(['export', 'latest', '--format', 'json'], { cwd });
+    expect(unsafe.test(json.stdout), 'export json').toBe(false);
+    expect(JSON.stringify(JSON.parse(json.stdout))).toContain('\\u001b]0;owned');
+
+    const evilError = await startFakeOpenAI(() => ({ status: 400, errorBody: { error: { message: 'bad \x1b]0;PWNED\x07\x1b[2J model' } } }));
+    try {
+      const failed = await runCli(['--headless', '--base-url', evilError.url, '--model', 'm'], { cwd: tempDir(), env: { OPENAI_API_KEY: KEY } });
+      expect(failed.code).toBe(1);
+      expect(failed.stderr).toContain('HTTP 400: bad');
+      expect(unsafe.test(failed.stderr), 'stderr').toBe(false);
+    } finally {
+      await evilError.close();
+    }
+  });
 });

@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { sanitize } from '../text/sanitize.js';
-import { EXIT, UsageError } from './errors.js';
+import { EXIT, UsageError } from '../errors.js';
 
 declare const __ROLEPLAY_VERSION__: string | undefined;
 const VERSION = typeof __ROLEPLAY_VERSION__ === 'string' ? __ROLEPLAY_VERSION__ : '0.0.0-dev';

@@ -3,7 +3,7 @@ import { Engine } from '../engine/engine.js';
 import type { RunStatus } from '../engine/events.js';
 import { newSessionId, SessionJournal } from '../session/journal.js';
 import { sanitize } from '../text/sanitize.js';
-import { EXIT, UsageError } from './errors.js';
+import { EXIT, UsageError } from '../errors.js';
 import { jsonView, plainView } from './headlessView.js';
 import { resumePoint, ResumeError, type ResumePoint } from '../engine/resume.js';
 import { pricer } from '../session/pricing.js';

@@ -11,7 +11,7 @@ import { ReplayPlayer } from '../session/replayPlayer.js';
 import { foldEvents, listSessions, openSession, summarize, type Journal, type SessionSummary } from '../session/sessionStore.js';
 import { renderTranscript } from '../session/transcript.js';
 import { sanitize, terminalSafeJson } from '../text/sanitize.js';
-import { EXIT, UsageError } from './errors.js';
+import { EXIT, UsageError } from '../errors.js';
 import { jsonView, plainView } from './headlessView.js';
 
 export type Write = (text: string) => void;

@@ -7,7 +7,7 @@ import type { ResumePoint } from '../engine/resume.js';
 import { parseBreakpoint } from '../engine/breakpoints.js';
 import type { Provider } from '../providers/types.js';
 import { loadDotenv } from './environment.js';
-import { UsageError } from './errors.js';
+import { UsageError } from '../errors.js';
 
 export interface RunFlags {
   config?: string;

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EngineEvent, RunStatus } from '../engine/events.js';
 import { applyEvent, createRunState, type RunState } from '../engine/runState.js';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 
 export const EVENTS_FILE = 'events.jsonl';
 /** The reserved `<session>` names. */
@@ -74,9 +74,11 @@ export function readJournal(file: string, cwd = process.cwd()): Journal {
   // A file that ends with "\n" yields a last empty string; a torn write leaves a partial line there instead.
   const events: EngineEvent[] = [];
   let torn = false;
+  let lastLine = lines.length - 1;
+  while (lastLine >= 0 && !lines[lastLine]?.trim()) lastLine--;
   for (const [index, line] of lines.entries()) {
     if (!line.trim()) continue;
-    const isLast = index === lines.length - 1 || lines.slice(index + 1).every((l) => !l.trim());
+    const isLast = index === lastLine;
     let event: unknown;
     try {
       event = JSON.parse(line);

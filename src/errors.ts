@@ -1,4 +1,7 @@
-/** A mistake the user can fix: printed as one line, exit code 2, no stack trace. */
+/**
+ * A mistake the user can fix: printed as one line, exit code 2, no stack trace. Any layer may throw it (a session
+ * store that finds no such session); only the CLI turns it into output and an exit code.
+ */
 export class UsageError extends Error {
   readonly exitCode = 2;
   constructor(message: string) {

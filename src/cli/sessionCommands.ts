@@ -13,6 +13,7 @@ import { renderTranscript } from '../session/transcript.js';
 import { sanitize, terminalSafeJson } from '../text/sanitize.js';
 import { EXIT, UsageError } from '../errors.js';
 import { jsonView, plainView } from './headlessView.js';
+import { chooseView } from './setup.js';
 
 export type Write = (text: string) => void;
 const DEFAULT_OUT = '.roleplay';
@@ -150,11 +151,10 @@ export function parseSpeed(value: string | undefined): number {
 }
 
 export async function replayCommand(session: string, flags: ReplayFlags): Promise<number> {
-  if (flags.auto && flags.step) throw new UsageError('--auto and --step contradict each other: pass one of them');
-  if (flags.json && flags.headless === false) throw new UsageError('--json needs headless mode');
+  // A replay plays in auto mode unless --step says otherwise: nobody is steering a recording.
+  const { headless } = chooseView(flags, { stdoutIsTTY: process.stdout.isTTY === true, stdinIsTTY: process.stdin.isTTY === true });
   const speed = parseSpeed(flags.speed);
   const journal = openSession(session, { outDir: flags.out ?? DEFAULT_OUT });
-  const headless = flags.headless === true || flags.json === true || process.stdout.isTTY !== true || process.stdin.isTTY !== true;
   if (!headless) return playInTui(journal, speed, flags.step ? 'step' : 'auto');
   return playHeadless(journal, speed, flags.json === true);
 }

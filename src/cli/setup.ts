@@ -59,30 +59,44 @@ export async function prepareRun(
   flags: RunFlags,
   io: { cwd: string; env: NodeJS.ProcessEnv; stdoutIsTTY: boolean; stdinIsTTY: boolean },
 ): Promise<RunSetup> {
-  if (flags.auto && flags.step) throw new UsageError('--auto and --step contradict each other: pass one of them');
-  if (flags.json && flags.headless === false) throw new UsageError('--json needs headless mode');
+  const view = chooseView(flags, io);
   loadDotenv(io.cwd, io.env);
   const { config, filepath } = await loadConfig({ configPath: flags.config, cwd: io.cwd });
   applyOverrides(config, flags);
-
+  checkBreakpoints(flags, config);
   const chosen = await chooseProvider(flags, io.env, { configModel: config.model });
-  for (const spec of flags.break ?? []) {
-    const parsed = parseBreakpoint(spec, config.workflow);
-    if ('error' in parsed) throw new UsageError(`--break ${parsed.error}`);
-  }
-  const task = taskWords.join(' ').trim() || config.task;
-  const headless = flags.headless === true || flags.json === true || !io.stdoutIsTTY || !io.stdinIsTTY;
-  const mode: Mode = headless || flags.auto ? 'auto' : 'step';
   return {
     config,
     configPath: filepath,
     ...chosen,
-    task,
-    mode,
-    headless,
-    json: flags.json === true,
+    ...view,
+    task: taskWords.join(' ').trim() || config.task,
     outDir: path.resolve(io.cwd, flags.out ?? '.roleplay'),
   };
+}
+
+export interface ViewFlags {
+  headless?: boolean | undefined;
+  json?: boolean | undefined;
+  auto?: boolean | undefined;
+  step?: boolean | undefined;
+}
+
+/**
+ * TUI or headless, auto or step, for runs, resumes and replays alike. Headless when asked, for --json, or when
+ * stdout or stdin is not a terminal; headless always runs in auto mode; the TUI starts in step mode.
+ */
+export function chooseView(flags: ViewFlags, io: { stdoutIsTTY: boolean; stdinIsTTY: boolean }): { headless: boolean; json: boolean; mode: Mode } {
+  if (flags.auto && flags.step) throw new UsageError('--auto and --step contradict each other: pass one of them');
+  const headless = flags.headless === true || flags.json === true || !io.stdoutIsTTY || !io.stdinIsTTY;
+  return { headless, json: flags.json === true, mode: headless || flags.auto ? 'auto' : 'step' };
+}
+
+function checkBreakpoints(flags: RunFlags, config: ResolvedConfig): void {
+  for (const spec of flags.break ?? []) {
+    const parsed = parseBreakpoint(spec, config.workflow);
+    if ('error' in parsed) throw new UsageError(`--break ${parsed.error}`);
+  }
 }
 
 interface ChosenProvider {
@@ -152,18 +166,20 @@ export async function prepareResume(
   if (point.finished?.status === 'completed') {
     throw new UsageError(`session ${point.started.sessionId} already completed: there is nothing to resume`);
   }
+  const view = chooseView(flags, io);
+  checkBreakpoints(flags, point.config);
   loadDotenv(io.cwd, io.env);
   const { started } = point;
+  if (started.provider === 'demo' && flags.model && !flags.demo) {
+    throw new UsageError(`session ${started.sessionId} ran on the demo model: --model cannot change that on a resume`);
+  }
   const chosen = await chooseProvider(flags, io.env, { provider: started.provider, model: started.model, endpoint: started.endpoint });
-  const headless = flags.headless === true || flags.json === true || !io.stdoutIsTTY || !io.stdinIsTTY;
   return {
     config: point.config,
     configPath: undefined,
     ...chosen,
+    ...view,
     task: started.task,
-    mode: headless || flags.auto ? 'auto' : 'step',
-    headless,
-    json: flags.json === true,
     outDir: path.resolve(io.cwd, flags.out ?? '.roleplay'),
   };
 }

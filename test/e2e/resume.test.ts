@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI, runCli, sessionDir, tempDir } from '../support/cli.js';
@@ -89,6 +89,20 @@ describe('resume after kill -9', () => {
     const done = await runCli(['--resume', 'latest'], { cwd });
     expect(done.code).toBe(2);
     expect(done.stderr).toMatch(/already completed: there is nothing to resume\n$/);
+    // A session stopped by its budget can be resumed; flags are checked as for a new run.
+    const stopped = tempDir();
+    writeFileSync(path.join(stopped, 'roleplay.config.json'), JSON.stringify({ prices: { demo: { input: 1000, output: 1000 } } }));
+    expect((await runCli(['--demo-instant', '--max-cost', '0.5'], { cwd: stopped })).code).toBe(1);
+    for (const [args, message] of [
+      [['--break', 'role:Nobody'], /^roleplay: --break "role:Nobody": unknown role "Nobody"/],
+      [['--auto', '--step'], /^roleplay: --auto and --step contradict each other/],
+      [['a', 'new', 'task'], /^roleplay: --resume continues the session with its own task and config: drop a task\n$/],
+    ] as const) {
+      const result = await runCli(['--resume', 'latest', ...args], { cwd: stopped });
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    }
     const unknown = await runCli(['--resume', 'nosuch'], { cwd });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toBe('roleplay: no session "nosuch" in .roleplay/sessions (run "roleplay sessions" to list them)\n');

@@ -2,13 +2,14 @@
  * The session on disk: `events.jsonl` appended as things happen, plus `transcript.md` and
  * `artifacts/<id>.md` rewritten as conversations end. Owner-only permissions; no secrets in any event.
  */
-import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { EngineEvent } from '../engine/events.js';
 import { applyEvent, createRunState, type RunState } from '../engine/runState.js';
 import { renderTranscript } from './transcript.js';
 import { sanitize } from '../text/sanitize.js';
+import { UsageError } from '../errors.js';
 
 export function newSessionId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
@@ -37,8 +38,15 @@ export class SessionJournal {
 
   private constructor(dir: string, readonly sessionId: string, history: readonly EngineEvent[]) {
     this.dir = dir;
-    mkdirSync(path.join(this.dir, 'artifacts'), { recursive: true, mode: 0o700 });
-    this.fd = openSync(path.join(this.dir, 'events.jsonl'), 'a+', 0o600);
+    try {
+      mkdirSync(path.join(this.dir, 'artifacts'), { recursive: true, mode: 0o700 });
+      takeLock(path.join(this.dir, LOCK_FILE), sessionId);
+      this.fd = openSync(path.join(this.dir, 'events.jsonl'), 'a+', 0o600);
+    } catch (error) {
+      if (error instanceof UsageError) throw error;
+      const code = (error as NodeJS.ErrnoException).code ?? String(error);
+      throw new UsageError(`cannot write the session to ${path.relative(process.cwd(), dir) || dir}: ${code} (choose another folder with --out)`);
+    }
     dropTornTail(this.fd);
     for (const event of history) applyEvent(this.state, event);
   }
@@ -82,6 +90,7 @@ export class SessionJournal {
     this.writeTranscript();
     this.closed = true;
     closeSync(this.fd);
+    rmSync(path.join(this.dir, LOCK_FILE), { force: true });
   }
 
   private write(event: EngineEvent): void {
@@ -98,14 +107,50 @@ export class SessionJournal {
   }
 }
 
+const LOCK_FILE = 'lock';
+
+/**
+ * One writer per session: the lock holds the writer's pid. A lock whose process is gone (a crash, kill -9) is
+ * stale and taken over; a live one means the session is still running, and resuming it would interleave two runs.
+ */
+function takeLock(file: string, sessionId: string): void {
+  try {
+    writeFileSync(file, String(process.pid), { flag: 'wx', mode: 0o600 });
+    return;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  const pid = Number(readFileSync(file, 'utf8').trim());
+  if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
+    throw new UsageError(`session ${sessionId} is still running (process ${pid}): stop it first, or wait for it to end`);
+  }
+  writeFileSync(file, String(process.pid), { mode: 0o600 });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** A run killed mid-write leaves a partial last line; appending after it would corrupt the next event. */
 function dropTornTail(fd: number): void {
   const size = fstatSync(fd).size;
-  if (size === 0) return;
-  const window = Math.min(size, 1 << 20);
-  const buffer = Buffer.alloc(window);
-  readSync(fd, buffer, 0, window, size - window);
-  if (buffer[window - 1] === 0x0a) return;
-  const lastNewline = buffer.lastIndexOf(0x0a);
-  ftruncateSync(fd, lastNewline === -1 ? Math.max(0, size - window) : size - window + lastNewline + 1);
+  const chunk = Buffer.alloc(64 * 1024);
+  // Read backwards until the last newline: a line (a turn's whole request) can be megabytes long.
+  for (let end = size; end > 0; ) {
+    const start = Math.max(0, end - chunk.length);
+    readSync(fd, chunk, 0, end - start, start);
+    if (end === size && chunk[end - start - 1] === 0x0a) return;
+    const newline = chunk.subarray(0, end - start).lastIndexOf(0x0a);
+    if (newline !== -1) {
+      ftruncateSync(fd, start + newline + 1);
+      return;
+    }
+    end = start;
+  }
+  if (size > 0) ftruncateSync(fd, 0);
 }

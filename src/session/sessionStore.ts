@@ -23,7 +23,8 @@ export interface Journal {
   torn: boolean;
 }
 
-export type SessionStatus = RunStatus | 'interrupted';
+/** `running` while another process writes the session (its lock names a live pid); `interrupted` when it died. */
+export type SessionStatus = RunStatus | 'interrupted' | 'running';
 
 export interface SessionSummary {
   id: string;
@@ -141,7 +142,7 @@ export function summarize(journal: Journal, id = path.basename(journal.dir)): Se
     task: state.task,
     provider: state.provider,
     model: state.model,
-    status: state.finished?.status ?? 'interrupted',
+    status: state.finished?.status ?? (isRunning(journal.dir) ? 'running' : 'interrupted'),
     reason: state.finished?.reason ?? null,
     turns: state.totals.turns,
     conversations: { ended: conversations.filter((c) => c.endReason !== null).length, total: conversations.length },
@@ -277,4 +278,16 @@ export function openSession(arg: string, options: ResolveOptions): Journal {
     throw new UsageError(`${display(journal.file, options.cwd ?? process.cwd())} holds no events`);
   }
   return journal;
+}
+
+/** Whether a live process holds the session's lock (see SessionJournal). */
+function isRunning(dir: string): boolean {
+  try {
+    const pid = Number(readFileSync(path.join(dir, 'lock'), 'utf8').trim());
+    if (!Number.isInteger(pid) || pid <= 0) return false;
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

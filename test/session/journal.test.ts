@@ -1,4 +1,4 @@
-import { appendFileSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../src/engine/events.js';
@@ -33,5 +33,35 @@ describe('the session journal', () => {
     resumed.close();
     const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(lines.map((l) => l.message)).toEqual(['kept', 'after']);
+  });
+});
+
+describe('one writer per session', () => {
+  it('a session still being written cannot be resumed; a stale lock is taken over', () => {
+    const live = SessionJournal.create(tempDir(), 'live');
+    expect(() => SessionJournal.resume(live.dir, [])).toThrow(/^session live is still running \(process \d+\)/);
+    live.close();
+    // A crashed writer leaves its lock behind, with a pid that is gone.
+    writeFileSync(path.join(live.dir, 'lock'), '2147483646');
+    const again = SessionJournal.resume(live.dir, []);
+    expect(readFileSync(path.join(live.dir, 'lock'), 'utf8')).toBe(String(process.pid));
+    again.close();
+    expect(existsSync(path.join(live.dir, 'lock'))).toBe(false);
+  });
+
+  it('a folder that cannot hold sessions is one clear error', () => {
+    const file = path.join(tempDir(), 'not-a-folder');
+    writeFileSync(file, 'x');
+    expect(() => SessionJournal.create(file, 'x')).toThrow(/^cannot write the session to .*: ENOTDIR \(choose another folder with --out\)$/);
+  });
+
+  it('drops a torn last line longer than the read-back window', () => {
+    const first = SessionJournal.create(tempDir(), 'long');
+    first.record(event(1, { type: 'warning', code: 'a', message: 'kept' }));
+    first.close();
+    const file = path.join(first.dir, 'events.jsonl');
+    appendFileSync(file, `{"seq":2,"t":2,"type":"warning","message":"${'x'.repeat(200_000)}`);
+    SessionJournal.resume(first.dir, []).close();
+    expect(readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l).message)).toEqual(['kept']);
   });
 });

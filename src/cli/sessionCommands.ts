@@ -124,7 +124,7 @@ export function exportCommand(session: string, flags: ExportFlags, write: Write,
     if (code === 'ENOENT') throw new UsageError(`cannot write ${file}: its folder does not exist`);
     if (code === 'EISDIR') throw new UsageError(`cannot write ${file}: it is a folder`);
     if (code === 'EACCES' || code === 'EPERM') throw new UsageError(`cannot write ${file}: permission denied`);
-    throw error;
+    throw new UsageError(`cannot write ${file}: ${code ?? (error instanceof Error ? error.message : String(error))}`);
   }
   note(`Wrote ${file} (${format}, session ${state.sessionId}).\n`);
   return EXIT.ok;

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { MODULE, SEARCH_PLACES } from './searchPlaces.js';
 import { resolveParsed, type ConfigIssue, type ResolvedConfig } from './resolve.js';
@@ -36,9 +36,18 @@ function mayHoldConfig(cwd: string): boolean {
   });
 }
 
+/**
+ * The gist of a loader's error on one line. cosmiconfig's "JSON Error in <file>:" header comes with a code
+ * frame ("> 1 | ...", "| ^"); the reason is the first line that is neither.
+ */
 function firstLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  return (text.split('\n').find((line) => line.trim()) ?? 'unknown error').trim();
+  const lines = text.split('\n').map((line) => line.trim()).filter(Boolean);
+  const [head = 'unknown error'] = lines;
+  if (!head.endsWith(':')) return head;
+  const reason = lines.slice(1).find((line) => !/^(>?\s*\d+\s*\||\|)/.test(line));
+  const shortReason = reason?.replace(/ while parsing .*$/, '');
+  return `${head.replace(/ in \S+:$/, ':')} ${shortReason ?? ''}`.trim();
 }
 
 /**
@@ -50,6 +59,7 @@ export async function loadConfig(options: { configPath?: string | undefined; cwd
   let found: { config: unknown; filepath: string } | null;
   const wanted = options.configPath ? path.resolve(cwd, options.configPath) : undefined;
   if (wanted && !existsSync(wanted)) throw new ConfigError(`${options.configPath}: config file not found`);
+  if (wanted && statSync(wanted).isDirectory()) throw new ConfigError(`${options.configPath}: is a folder; name a config file`);
   try {
     if (wanted || mayHoldConfig(cwd)) {
       // cosmiconfig, its YAML parser and jiti load only when there is a file to read.

@@ -124,6 +124,18 @@ describe('config errors name the file and the field path', () => {
     expect(error.message).not.toContain('\n');
   });
 
+  it('a JSON or YAML syntax error says why, on one line', async () => {
+    const json = await configError({ '.roleplayrc.json': '{"maxTurns": 3,,}' });
+    expect(json.message).toBe('.roleplayrc.json: cannot load the config: JSON Error: Expected double-quoted property name in JSON at position 15');
+    const yaml = await configError({ 'roleplay.config.yaml': 'maxTurns: [\n' });
+    expect(yaml.message).toMatch(/^roleplay\.config\.yaml: cannot load the config: YAML Error: unexpected end of the stream/);
+  });
+
+  it('a --config path that is a folder', async () => {
+    const error = await configError({}, '.');
+    expect(error.message).toBe('.: is a folder; name a config file');
+  });
+
   it('a --config path that does not exist', async () => {
     const error = await configError({}, 'missing.config.ts');
     expect(error.message).toBe('missing.config.ts: config file not found');

@@ -36,23 +36,20 @@ function causeCode(error: unknown): string | undefined {
   return undefined;
 }
 
+/** What went wrong underneath: a known socket error code in words, else the innermost cause's message. */
 function describeCause(error: unknown): string {
-  let cause: unknown = error;
-  for (let depth = 0; depth < 5 && cause; depth++) {
-    const code = (cause as { code?: unknown }).code;
-    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) {
-      const words: Record<string, string> = {
-        ECONNREFUSED: 'connection refused',
-        ECONNRESET: 'connection reset',
-        ENOTFOUND: 'host not found',
-        ETIMEDOUT: 'connection timed out',
-        EAI_AGAIN: 'host lookup failed',
-      };
-      return words[code] ?? code;
-    }
-    cause = (cause as { cause?: unknown }).cause;
-  }
-  return error instanceof Error ? error.message : String(error);
+  const words: Record<string, string> = {
+    ECONNREFUSED: 'connection refused',
+    ECONNRESET: 'connection reset',
+    ENOTFOUND: 'host not found',
+    ETIMEDOUT: 'connection timed out',
+    EAI_AGAIN: 'host lookup failed',
+  };
+  const code = causeCode(error);
+  if (code) return words[code] ?? code;
+  let inner: unknown = error;
+  for (let depth = 0; depth < 5 && (inner as { cause?: unknown })?.cause; depth++) inner = (inner as { cause?: unknown }).cause;
+  return inner instanceof Error ? inner.message : String(inner);
 }
 
 /** Chat Completions streaming against OpenAI or any OpenAI-compatible server. */
@@ -141,7 +138,9 @@ export class OpenAIProvider implements Provider {
       const where = this.options.baseURL ?? 'api.openai.com';
       const reason = redactSecrets(describeCause(error), key);
       const code = causeCode(error);
-      if (!this.answeredOnce && (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')) {
+      // fetch refuses some ports outright ("bad port") with no error code: no retry can help there either.
+      const badPort = /\bbad port\b/i.test(reason);
+      if (badPort || (!this.answeredOnce && (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN'))) {
         throw new ProviderError(
           `cannot reach ${where} (${reason}): check --base-url or OPENAI_BASE_URL, and that the server is running`,
           false,

@@ -39,6 +39,16 @@ S skip phase, x stop the reply, r regenerate, q quit, ? all keys.
 Environment: OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL (or OPENAI_API_MODEL); .env and .env.local
 in the working directory are read. Exit codes: 0 done, 1 run failed, 2 usage or config error, 130 interrupted.`;
 
+/** Commander's output, with its errors folded into one line that says where to look. */
+function output(out: (text: string) => void, err: (text: string) => void) {
+  return {
+    writeOut: out,
+    writeErr: err,
+    outputError: (message: string, write: (text: string) => void) =>
+      write(`roleplay: ${message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').trim()} (see roleplay --help)\n`),
+  };
+}
+
 export function buildProgram(out: (text: string) => void, err: (text: string) => void): Command {
   const program = new Command('roleplay');
   program
@@ -70,7 +80,7 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
     .showSuggestionAfterError(true)
     // Options after a subcommand's name are the subcommand's own (`sessions -o dir`, `replay x --json`).
     .enablePositionalOptions()
-    .configureOutput({ writeOut: out, writeErr: err })
+    .configureOutput(output(out, err))
     .exitOverride()
     .action(async (task: string[], flags) => {
       const { runCommand } = await import('./runCommand.js');
@@ -133,7 +143,7 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
       process.exitCode = await replayCommand(session, { ...flags, out: flags.out ?? program.opts().out });
     });
 
-  for (const command of program.commands) command.configureOutput({ writeOut: out, writeErr: err }).exitOverride();
+  for (const command of program.commands) command.configureOutput(output(out, err)).exitOverride();
   return program;
 }
 
@@ -148,8 +158,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) return EXIT.ok;
-      // Commander has already printed its one-line message.
-      err('Run "roleplay --help" for the options.\n');
+      // Commander has already printed its message, as one line (see output()).
       return EXIT.usage;
     }
     const { ConfigError } = await import('../config/loadConfig.js');

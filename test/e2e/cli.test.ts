@@ -128,7 +128,8 @@ export default defineConfig({ workflow });
     for (const args of [['--bogus'], ['--max-turns', 'x'], ['--context', 'global'], ['--base-url', 'not a url']]) {
       const result = await runCli(args, { cwd });
       expect(result.code, args.join(' ')).toBe(2);
-      expect(result.stderr).not.toMatch(/\n\s+at /);
+      expect(result.stderr).toMatch(/^roleplay: .*\n$/);
+      expect(result.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
     }
   });
 

@@ -55,10 +55,7 @@ export async function runCommand(taskWords: string[], flags: RunFlags): Promise<
     onBreakpoint: setup.headless ? 'log' : 'pause',
     costOf: pricer(setup.config.prices),
     ...(flags.maxCost !== undefined ? { maxCostUsd: flags.maxCost } : {}),
-    notices:
-      flags.maxCost !== undefined && pricer(setup.config.prices)(setup.model, { promptTokens: 1, completionTokens: 1 }) === undefined
-        ? [{ code: 'max-cost', message: `No price is known for model "${setup.model}": --max-cost is not enforced. Add it under "prices" in the config.` }]
-        : [],
+    notices: flags.maxCost !== undefined ? unpricedNotices(setup) : [],
   });
   engine.subscribe((event) => journal.record(event));
   const reloader = setup.configPath ? new ConfigReloader(engine, setup.configPath, (config) => applyOverrides(config, flags)) : undefined;
@@ -115,4 +112,14 @@ async function runHeadless(engine: Engine, journal: SessionJournal, setup: RunSe
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
   }
+}
+
+/** --max-cost counts only turns it can price: say which models it cannot, the roles' own included. */
+function unpricedNotices(setup: RunSetup): Array<{ code: string; message: string }> {
+  const price = pricer(setup.config.prices);
+  const models = new Set([setup.model, ...setup.config.workflow.roles.flatMap((role) => (role.model && setup.model !== 'demo' ? [role.model] : []))]);
+  const unpriced = [...models].filter((model) => price(model, { promptTokens: 1, completionTokens: 1 }) === undefined);
+  if (!unpriced.length) return [];
+  const names = unpriced.map((m) => `"${m}"`).join(', ');
+  return [{ code: 'max-cost', message: `No price is known for model ${names}: --max-cost does not count its turns. Add it under "prices" in the config.` }];
 }

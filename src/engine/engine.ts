@@ -24,6 +24,7 @@ import { extractArtifact, hasEndMarker, parseRoleHeader, sameSpeaker } from './p
 import { buildMessages, customerMessage, initialMessage, turnPrompt, type ThreadEntry } from './requestBuilder.js';
 import type { ResumedReply, ResumePoint } from './resume.js';
 import { Flights, streamReply, type AbortCause } from './turnStream.js';
+import { estimateTokens } from '../text/estimateTokens.js';
 
 export interface EngineOptions {
   config: ResolvedConfig;
@@ -72,7 +73,6 @@ type TurnOutcome =
   | { status: 'dropped'; turnId: string; stoppedBy: AbortCause | null }
   | (Reply & { customerSeen: number });
 
-const estimateTokens = (chars: number) => Math.ceil(chars / 4);
 const other = (side: Side): Side => (side === 'lead' ? 'assistant' : 'lead');
 
 export class Engine implements EngineCommands, DebugCommands {

@@ -4,6 +4,7 @@ import type { Usage } from '../engine/events.js';
 import type { RunState, TurnView } from '../engine/runState.js';
 import { costOf as builtInCost } from '../session/pricing.js';
 import { Command, KEYMAP, type Binding } from './keymap.js';
+import { estimateTokens } from '../text/estimateTokens.js';
 
 export function formatTokens(n: number): string {
   return n < 1000 ? String(n) : n < 100_000 ? `${(n / 1000).toFixed(1)}k` : `${Math.round(n / 1000)}k`;
@@ -21,7 +22,7 @@ export type CostOf = (model: string, usage: Pick<Usage, 'promptTokens' | 'comple
 
 function turnStats(turn: TurnView | undefined, costOf: CostOf): string {
   if (!turn) return 'no turn yet';
-  if (turn.status === 'streaming') return `~${formatTokens(Math.ceil(turn.text.length / 4))} tok so far`;
+  if (turn.status === 'streaming') return `~${formatTokens(estimateTokens(turn.text))} tok so far`;
   const usage = turn.usage;
   if (!usage) return turn.status;
   const tilde = usage.estimated ? '~' : '';

@@ -11,13 +11,11 @@ import type { ChatMessage } from '../providers/types.js';
 import { sanitize } from '../text/sanitize.js';
 import { LinesView } from './LinesView.js';
 import type { LineSource } from './transcriptLayout.js';
+import { estimateTokens } from '../text/estimateTokens.js';
 
 export type Requests = ReadonlyMap<string, readonly ChatMessage[]>;
 
 /** A rough token count: four characters a token. */
-export function estimateTokens(text: string): number {
-  return Math.ceil(text.length / 4);
-}
 
 /** The turns of a conversation (null: the ones before the first) that were not taken back, in order. */
 export function turnsOf(state: RunState, conversationId: string | null): string[] {

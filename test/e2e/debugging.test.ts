@@ -46,7 +46,7 @@ describe('breakpoints and budget from the command line', () => {
   it('--max-cost with no known price says it is not enforced', async () => {
     const result = await runCli(['--demo-instant', '--max-turns', '2', '--max-cost', '1'], { cwd: tempDir() });
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('warning: No price is known for model "demo": --max-cost is not enforced.');
+    expect(result.stdout).toContain('warning: No price is known for model "demo": --max-cost does not count its turns.');
   });
 });
 

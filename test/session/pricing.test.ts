@@ -23,7 +23,7 @@ describe('pricing', () => {
     expect(formatCost(undefined, false)).toBe('cost n/a');
   });
 
-  it('the config's prices add to and override the table', () => {
+  it("the config's prices add to and override the table", () => {
     const price = pricer({ 'llama3.1': { input: 1, output: 2 }, 'gpt-4o': { input: 0, output: 0 } });
     expect(price('llama3.1', { promptTokens: 1_000_000, completionTokens: 500_000 })).toBe(2);
     expect(price('gpt-4o', { promptTokens: 10, completionTokens: 10 })).toBe(0);

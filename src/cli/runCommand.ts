@@ -8,6 +8,7 @@ import { jsonView, plainView } from './headlessView.js';
 import { resumePoint, ResumeError, type ResumePoint } from '../engine/resume.js';
 import { pricer } from '../session/pricing.js';
 import { ConfigReloader } from './configReloader.js';
+import { onInterrupt } from './interrupt.js';
 import { applyOverrides, prepareResume, prepareRun, type RunFlags, type RunSetup } from './setup.js';
 
 export function exitCodeFor(status: RunStatus, interrupted: boolean): number {
@@ -76,19 +77,7 @@ async function runHeadless(engine: Engine, journal: SessionJournal, setup: RunSe
   };
   engine.subscribe(setup.json ? jsonView(write) : plainView(write, journal.state));
   process.stderr.write(`${setup.providerNote}\n`);
-  let interrupted = false;
-  const stop = () => {
-    if (interrupted) {
-      journal.close();
-      process.exit(EXIT.interrupted);
-    }
-    interrupted = true;
-    engine.quit();
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-  // A closed pipe (`| head`) ends the run quietly; the session is still saved.
-  process.stdout.on('error', () => stop());
+  const interrupt = onInterrupt(() => engine.quit(), () => journal.close());
   try {
     const result = await engine.run();
     journal.close();
@@ -101,16 +90,15 @@ async function runHeadless(engine: Engine, journal: SessionJournal, setup: RunSe
       process.stderr.write(
         `roleplay: the run failed: ${sanitize(result.reason ?? 'unknown error')}. Resume it with: roleplay --resume ${journal.sessionId}\n`,
       );
-    } else if (result.status === 'quit' && !interrupted) {
+    } else if (result.status === 'quit' && !interrupt.interrupted) {
       process.stderr.write(`roleplay: stopped: ${sanitize(result.reason ?? 'quit')}. Resume it with: roleplay --resume ${journal.sessionId}\n`);
     } else {
       const hint = result.status === 'completed' ? '' : `. Resume it with: roleplay --resume ${journal.sessionId}`;
       process.stderr.write(`Session saved in ${where}${hint}\n`);
     }
-    return exitCodeFor(result.status, interrupted);
+    return exitCodeFor(result.status, interrupt.interrupted);
   } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
+    interrupt.dispose();
   }
 }
 

@@ -14,6 +14,7 @@ import { sanitize, terminalSafeJson } from '../text/sanitize.js';
 import { EXIT, UsageError } from '../errors.js';
 import { jsonView, plainView } from './headlessView.js';
 import { chooseView } from './setup.js';
+import { onInterrupt } from './interrupt.js';
 
 export type Write = (text: string) => void;
 const DEFAULT_OUT = '.roleplay';
@@ -182,20 +183,11 @@ async function playHeadless(journal: Journal, speed: number, json: boolean): Pro
   process.stderr.write(`Replaying session ${id} at ${speed}x: a recording, no model is called.\n`);
   if (journal.torn) process.stderr.write('roleplay: the journal\'s last line was cut off and was skipped.\n');
 
-  let interrupted = false;
-  const stop = () => {
-    if (interrupted) process.exit(EXIT.interrupted);
-    interrupted = true;
-    player.quit();
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-  process.stdout.on('error', () => stop());
+  const interrupt = onInterrupt(() => player.quit());
   try {
     const result = await player.run();
-    return interrupted || !result.playedToEnd ? EXIT.interrupted : EXIT.ok;
+    return interrupt.interrupted || !result.playedToEnd ? EXIT.interrupted : EXIT.ok;
   } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
+    interrupt.dispose();
   }
 }

@@ -16,15 +16,14 @@ import type {
   RunStatus,
   Side,
   TurnKind,
-  TurnStatus,
   Usage,
 } from './events.js';
-import { changedParts, structuralChange, turnMeta, workflowOutline } from './outline.js';
-import { extractArtifact, hasEndMarker, parseRoleHeader, sameSpeaker } from './protocol.js';
-import { buildMessages, customerMessage, initialMessage, turnPrompt, type ThreadEntry } from './requestBuilder.js';
+import { changedParts, structuralChange, workflowOutline } from './outline.js';
+import { extractArtifact, hasEndMarker } from './protocol.js';
+import { customerMessage, initialMessage, type ThreadEntry } from './requestBuilder.js';
 import type { ResumedReply, ResumePoint } from './resume.js';
-import { Flights, streamReply, type AbortCause } from './turnStream.js';
-import { estimateTokens } from '../text/estimateTokens.js';
+import { runTurn, type TurnOutcome } from './turnRunner.js';
+import { Flights, type AbortCause } from './turnStream.js';
 
 export interface EngineOptions {
   config: ResolvedConfig;
@@ -68,10 +67,6 @@ export interface ProducedArtifact {
 /** A reply of the conversation in progress, as the engine keeps it and a resume restores it. */
 type Reply = ResumedReply;
 
-type TurnOutcome =
-  | { status: 'failed' }
-  | { status: 'dropped'; turnId: string; stoppedBy: AbortCause | null }
-  | (Reply & { customerSeen: number });
 
 const other = (side: Side): Side => (side === 'lead' ? 'assistant' : 'lead');
 
@@ -536,88 +531,41 @@ export class Engine implements EngineCommands, DebugCommands {
     this.applyPendingConfig();
     this.stepRequested = false;
     const config = this.config;
-    const roleId = conversation ? (side === 'lead' ? conversation.lead : conversation.assistant) : undefined;
-    const role = roleId ? config.workflow.roles.find((r) => r.id === roleId) : undefined;
-    const prompt = turnPrompt(config, kind, conversation, roleId);
-    const conversationId = conversation?.id ?? null;
-    const initial = config.context === 'scoped' && conversation ? initialMessage(config, this.options.task, conversation) : this.initial;
-    const messages = buildMessages({ config, initial, thread: this.thread, conversationId, produced: this.produced, prompt });
-    const model = role?.model ?? this.options.model;
-    const temperature = role?.temperature ?? config.temperature;
-    const meta = turnMeta({ config, task: this.options.task, produced: this.produced, customer: this.customerSinceReply, kind, conversation, side, index });
-    const customerSeen = meta.customer.length;
-    const turnId = `t${++this.turnCounter}`;
-    const started = this.now();
-    this.emit({
-      type: 'turn.started',
-      turnId,
-      conversationId,
-      kind,
-      role: roleId ?? null,
-      side: conversation ? side : null,
-      index,
-      attempt: 1,
-      model,
-      temperature,
-      request: messages,
-    });
-    const result = await streamReply({
-      provider: this.provider,
-      request: { model, temperature, messages, meta },
-      retry: config.retry,
-      turnId,
-      flights: this.flights,
-      emit: (body) => this.emit(body),
-      now: this.now,
-    });
-    const ended = (status: TurnStatus, text: string, extra: { speaker?: string | null; endsConversation?: boolean; firstTokenAt?: number | null } = {}) =>
-      this.emit({
-        type: 'turn.ended',
-        turnId,
-        status,
-        text,
-        speaker: extra.speaker ?? null,
-        endsConversation: extra.endsConversation ?? false,
-        durationMs: this.now() - started,
-        firstTokenMs: extra.firstTokenAt == null ? null : extra.firstTokenAt - started,
-      });
-
-    if (result.kind === 'stopped-while-waiting') {
-      ended('interrupted', '');
-      return { status: 'dropped', turnId, stoppedBy: result.stoppedBy };
+    const outcome = await runTurn(
+      {
+        turnId: `t${++this.turnCounter}`,
+        kind,
+        conversation,
+        side,
+        index,
+        config,
+        task: this.options.task,
+        model: this.options.model,
+        initial: config.context === 'scoped' && conversation ? initialMessage(config, this.options.task, conversation) : this.initial,
+        thread: this.thread,
+        produced: this.produced,
+        customer: this.customerSinceReply,
+        roleNames: this.roleNames,
+      },
+      {
+        provider: this.provider,
+        flights: this.flights,
+        emit: (body) => this.emit(body),
+        now: this.now,
+        failureIsFatal: this.options.onFailure === 'stop',
+        onUsage: (model, usage) => this.countCost(model, usage),
+        commit: (entries, reply) => {
+          this.thread.push(...entries);
+          this.customerSinceReply = this.customerSinceReply.slice(reply.customerSeen);
+          if (reply.complete) this.pendingMatch = breakpointAfterReply(this.breakpoints, reply.text);
+        },
+      },
+    );
+    if (outcome.status === 'failed') {
+      this.lastFailure = outcome.failure.message;
+      this.lastSetupFault = outcome.failure.setupFault;
     }
-    if (result.kind === 'failed') {
-      this.lastFailure = result.failure.message;
-      this.lastSetupFault = result.failure.setupFault;
-      this.emit({ type: 'error', message: result.failure.message, fatal: this.options.onFailure === 'stop', turnId });
-      ended('failed', result.text);
-      return { status: 'failed' };
-    }
-
-    const { text, firstTokenAt, stoppedBy } = result;
-    const status: 'complete' | 'interrupted' = stoppedBy ? 'interrupted' : 'complete';
-    const usage = result.usage ?? {
-      promptTokens: estimateTokens(messages.reduce((n, m) => n + m.content.length, 0)),
-      completionTokens: estimateTokens(text.length),
-      estimated: true,
-    };
-    this.emit({ type: 'usage', turnId, usage });
-    this.countCost(model, usage);
-    const header = kind === 'sanity' ? undefined : parseRoleHeader(text, this.roleNames);
-    if (status === 'complete' && role) this.checkSpeaker(turnId, header?.speaker, role);
-    const endsConversation = status === 'complete' && kind !== 'sanity' && hasEndMarker(text);
-    // A reply cut short to regenerate it, or by quitting, is not kept: a resume generates it again.
-    const dropped = stoppedBy === 'regenerate' || stoppedBy === 'quit' || !text;
-    // Into the thread before anyone hears the turn ended, so a customer message sent now comes after it.
-    if (!dropped) {
-      this.thread.push({ role: 'user', content: prompt, conversationId, turnId }, { role: 'assistant', content: text, conversationId, turnId });
-      this.customerSinceReply = this.customerSinceReply.slice(customerSeen);
-      if (status === 'complete') this.pendingMatch = breakpointAfterReply(this.breakpoints, text);
-    }
-    ended(status, text, { speaker: header?.speaker ?? null, endsConversation, firstTokenAt });
-    if (stoppedBy === 'regenerate' || stoppedBy === 'quit') this.emit({ type: 'turn.discarded', turnId, reason: stoppedBy });
-    if (dropped) return { status: 'dropped', turnId, stoppedBy };
-    return { turnId, prompt, text, side, status, endsConversation, customerSeen };
+    return outcome;
   }
 
   private countCost(model: string, usage: Usage): void {
@@ -636,13 +584,7 @@ export class Engine implements EngineCommands, DebugCommands {
     }
   }
 
-  private checkSpeaker(turnId: string, speaker: string | undefined, expected: { name: string; id: string }): void {
-    if (speaker === undefined) {
-      this.emit({ type: 'warning', code: 'no-header', message: `The reply has no role header; expected "${expected.name}:"`, turnId });
-    } else if (!sameSpeaker(speaker, expected)) {
-      this.emit({ type: 'warning', code: 'wrong-speaker', message: `The reply speaks as "${speaker}" but it is ${expected.name}'s turn`, turnId });
-    }
-  }
+
 
   private emit(body: EngineEventBody): void {
     const event = { ...body, seq: ++this.seq, t: this.now() - this.t0 } as EngineEvent;

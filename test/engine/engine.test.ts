@@ -141,7 +141,7 @@ describe('engine: commands', () => {
     expect(ofType(events, 'turn.started')).toHaveLength(0);
     engine.step();
     await waitForEvent(events, engine, (e) => e.type === 'turn.ended');
-    await waitForEvent(events, engine, (e) => e.type === 'waiting' && e.seq > 3);
+    await waitForEvent(events, engine, (e) => e.type === 'waiting' && e.next.kind === 'switch');
     expect(ofType(events, 'turn.started')).toHaveLength(1);
     expect(ofType(events, 'waiting').at(-1)?.next).toMatchObject({ kind: 'switch', role: 'cpo', side: 'assistant' });
     engine.setMode('auto');

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { MODULE, SEARCH_PLACES } from './searchPlaces.js';
+import { sanitize } from '../text/sanitize.js';
 import { resolveParsed, type ConfigIssue, type ResolvedConfig } from './resolve.js';
 
 /** A mistake in the user's config. Its message is one line that names the file and the field. */
@@ -41,7 +42,8 @@ function mayHoldConfig(cwd: string): boolean {
  * frame ("> 1 | ...", "| ^"); the reason is the first line that is neither.
  */
 function firstLine(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
+  // The code frame is coloured when the terminal (or CI) supports it: read it without the colours.
+  const text = sanitize(error instanceof Error ? error.message : String(error));
   const lines = text.split('\n').map((line) => line.trim()).filter(Boolean);
   const [head = 'unknown error'] = lines;
   if (!head.endsWith(':')) return head;

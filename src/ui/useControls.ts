@@ -153,6 +153,8 @@ export function useControls(options: {
         return engine.setMode(state.mode === 'auto' ? 'step' : 'auto');
       case Command.intervene:
         if (state.finished) return notify('The run is over: nobody is left to answer');
+        // Only a live run has the debug commands; a replay's recording has no room for a new message.
+        if (!engine.edit) return notify('a replay cannot take customer messages');
         return update({ draft: '', draftKind: 'customer' });
       case Command.skipConversation:
         return state.finished ? undefined : engine.skipConversation();

@@ -134,7 +134,7 @@ describe('TUI: prompt debugging', () => {
 });
 
 describe('TUI: a view without debug commands (a replay)', () => {
-  it('e, w and R say what a replay cannot do', async () => {
+  it('c, e, w and R say what a replay cannot do', async () => {
     const engine = new Engine({ config: testConfig(), provider: new TestProvider(), task: 'build a thing', sessionId: 'test', model: 'gpt-4o-mini', mode: 'step' });
     const store = new EngineStore(engine);
     const plain: EngineCommands = {
@@ -158,6 +158,9 @@ describe('TUI: a view without debug commands (a replay)', () => {
       await waitFor(() => frame().includes('a replay cannot be edited'), () => frame());
       app.stdin.write('R');
       await waitFor(() => frame().includes('a replay cannot reload its config'), () => frame());
+      app.stdin.write('c');
+      await waitFor(() => frame().includes('a replay cannot take customer messages'), () => frame());
+      expect(frame()).not.toContain('Customer ›');
       app.stdin.write('p');
       await waitFor(() => frame().includes('Prompt · turn 1 of'), () => frame());
       app.stdin.write('w');

@@ -103,7 +103,6 @@ export class Engine implements EngineCommands, DebugCommands {
   private lastFailure: string | null = null;
   private lastSetupFault: SetupFault | undefined;
   private breakpointSeen: string | null = null;
-  private pendingMatch: { spec: string; message: string } | undefined;
   private spentUsd = 0;
   private budgetHit = false;
   private stopReason: string | null = null;
@@ -480,11 +479,16 @@ export class Engine implements EngineCommands, DebugCommands {
     const key = `${next.conversationId}#${this.replies.length}#${next.kind}`;
     if (this.breakpointSeen === key) return;
     this.breakpointSeen = key;
-    const hit = this.pendingMatch ?? breakpointBefore(this.breakpoints, this.config.workflow, next);
-    this.pendingMatch = undefined;
-    if (!hit) return;
+    const hit = breakpointBefore(this.breakpoints, this.config.workflow, next);
+    if (hit) this.hitBreakpoint(hit);
+  }
+
+  /** Reports a breakpoint and, in the TUI, pauses before the next turn; two at one stop are both shown. */
+  private hitBreakpoint(hit: { spec: string; message: string }): void {
     this.emit({ type: 'breakpoint', spec: hit.spec, message: hit.message });
-    if (this.options.onBreakpoint !== 'log') this.paused = `Breakpoint ${hit.spec}: ${hit.message}`;
+    if (this.options.onBreakpoint === 'log') return;
+    const text = `Breakpoint ${hit.spec}: ${hit.message}`;
+    this.paused = this.paused?.startsWith('Breakpoint ') ? `${this.paused}; ${text}` : text;
   }
 
   private poke(): void {
@@ -557,13 +561,16 @@ export class Engine implements EngineCommands, DebugCommands {
         commit: (entries, reply) => {
           this.thread.push(...entries);
           this.customerSinceReply = this.customerSinceReply.slice(reply.customerSeen);
-          if (reply.complete) this.pendingMatch = breakpointAfterReply(this.breakpoints, reply.text);
         },
       },
     );
     if (outcome.status === 'failed') {
       this.lastFailure = outcome.failure.message;
       this.lastSetupFault = outcome.failure.setupFault;
+    } else if (outcome.status === 'complete') {
+      // Told as soon as the reply has ended, also for the last reply of the run.
+      const match = breakpointAfterReply(this.breakpoints, outcome.text);
+      if (match) this.hitBreakpoint(match);
     }
     return outcome;
   }

@@ -170,6 +170,12 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
     }
     case 'run.resumed':
       Object.assign(state, { provider: event.provider, model: event.model, mode: event.mode, finished: null, activity: 'starting' });
+      // A reply the run was killed in the middle of never ended: the resume generates it again.
+      for (const turn of state.turns.values()) {
+        if (turn.status === 'streaming') Object.assign(turn, { status: 'interrupted', discarded: true });
+      }
+      state.activeTurnId = null;
+      state.revision++;
       break;
     case 'conversation.started': {
       const conv = state.conversations.get(event.conversationId);
@@ -306,6 +312,10 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
       // Shown on the role line like a run-wide warning, but as news, not a problem.
       state.warnings.push({ code: 'config-reloaded', message: `config reloaded: ${event.changed.join(', ') || 'nothing changed'}` });
       state.prices = event.config.prices ?? {};
+      for (const c of event.config.workflow.conversations) {
+        const view = state.conversations.get(c.id);
+        if (view) view.maxTurns = c.maxTurns;
+      }
       break;
     case 'customer.message':
       itemsFor(state, event.conversationId).push({ kind: 'customer', text: event.text });

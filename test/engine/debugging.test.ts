@@ -121,6 +121,21 @@ describe('breakpoints', () => {
     expect((await done).status).toBe('completed');
   });
 
+  it("a match on the run's last reply is reported, and a match and a role breakpoint at one stop are both shown", async () => {
+    const provider = new ScriptedProvider(cooperative(2));
+    const log = makeEngine(provider, { breakpoints: ['match:END CONVERSATION'], onBreakpoint: 'log' });
+    await log.engine.run();
+    expect(of(log.events, 'breakpoint')).toHaveLength(8);
+    const { engine, events } = makeEngine(new ScriptedProvider(cooperative(2)), { breakpoints: ['match:/Turn 1 of Design \\(Modalities\\)/', 'role:cpo'] });
+    const done = engine.run();
+    const waiting = (await waitForEvent(events, engine, (e) => e.type === 'waiting')) as EventOf<'waiting'>;
+    expect(waiting.message).toBe(
+      'Breakpoint match:/Turn 1 of Design \\(Modalities\\)/: the reply matched /Turn 1 of Design \\(Modalities\\)/; Breakpoint role:cpo: CPO is about to speak',
+    );
+    engine.quit();
+    await done;
+  });
+
   it('headless only reports breakpoints', async () => {
     const { engine, events } = makeEngine(new ScriptedProvider(cooperative(2)), { breakpoints: ['phase:testing'], onBreakpoint: 'log' });
     expect((await engine.run()).status).toBe('completed');

@@ -5,6 +5,7 @@
 import type { EngineEvent } from '../engine/events.js';
 import { nameOf, type RunState } from '../engine/runState.js';
 import { sanitize, StreamSanitizer, terminalSafeJson } from '../text/sanitize.js';
+import { formatDelay, formatUsdAmount } from '../text/formatDuration.js';
 
 export type Write = (text: string) => void;
 
@@ -73,7 +74,7 @@ export function plainView(write: Write, state: RunState): (event: EngineEvent) =
         break;
       case 'retrying':
         stream = new StreamSanitizer();
-        line(`retrying ${event.attempt}/${event.maxAttempts} in ${Math.ceil(event.delayMs / 1000)} s: ${sanitize(event.reason)}`);
+        line(`retrying ${event.attempt}/${event.maxAttempts} in ${formatDelay(event.delayMs)}: ${sanitize(event.reason)}`);
         break;
       case 'turn.ended':
         emitText(stream.end());
@@ -92,7 +93,7 @@ export function plainView(write: Write, state: RunState): (event: EngineEvent) =
         line(`breakpoint ${sanitize(event.spec)}: ${sanitize(event.message)}`);
         break;
       case 'budget.reached':
-        line(`budget reached: $${event.spentUsd.toFixed(4)} of $${event.maxUsd.toFixed(2)}`);
+        line(`budget reached: ${formatUsdAmount(event.spentUsd)} of ${formatUsdAmount(event.maxUsd)}`);
         break;
       case 'config.reloaded':
         line(`config reloaded: ${event.changed.length ? sanitize(event.changed.join(', ')) : 'no changes'}`);

@@ -24,6 +24,7 @@ import { customerMessage, initialMessage, type ThreadEntry } from './requestBuil
 import type { ResumedReply, ResumePoint } from './resume.js';
 import { runTurn, type TurnOutcome } from './turnRunner.js';
 import { Flights, type AbortCause } from './turnStream.js';
+import { formatUsdAmount } from '../text/formatDuration.js';
 
 export interface EngineOptions {
   config: ResolvedConfig;
@@ -584,10 +585,10 @@ export class Engine implements EngineCommands, DebugCommands {
     this.budgetHit = true;
     this.emit({ type: 'budget.reached', spentUsd: this.spentUsd, maxUsd: max });
     if (this.options.onFailure === 'stop') {
-      this.stopReason = `the budget of $${max.toFixed(2)} was reached ($${this.spentUsd.toFixed(4)} spent)`;
+      this.stopReason = `the budget of ${formatUsdAmount(max)} was reached (${formatUsdAmount(this.spentUsd)} spent)`;
       this.quitRequested = true;
     } else {
-      this.paused = `Budget of $${max.toFixed(2)} reached ($${this.spentUsd.toFixed(4)} spent): space goes on anyway`;
+      this.paused = `Budget of ${formatUsdAmount(max)} reached (${formatUsdAmount(this.spentUsd)} spent): space goes on anyway`;
     }
   }
 

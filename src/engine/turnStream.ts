@@ -6,6 +6,7 @@
 import type { RetryPolicy } from '../config/resolve.js';
 import { ProviderError, type ModelRequest, type Provider, type SetupFault } from '../providers/types.js';
 import type { EngineEventBody, Usage } from './events.js';
+import { formatDelay } from '../text/formatDuration.js';
 
 /** Why a flight was stopped. The first four are the user's doing; the timeouts are the network's. */
 export type AbortCause = 'user' | 'skip' | 'quit' | 'regenerate' | 'first-token-timeout' | 'idle-timeout';
@@ -60,11 +61,10 @@ export type StreamResult =
   | { kind: 'failed'; failure: Failure; text: string };
 
 const USER_CAUSES: ReadonlySet<AbortCause | null> = new Set(['user', 'skip', 'quit', 'regenerate']);
-const duration = (ms: number) => (ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`);
 
 function classify(error: unknown, cause: AbortCause | null, retry: RetryPolicy): Failure {
-  if (cause === 'first-token-timeout') return { message: `no reply within ${duration(retry.firstTokenTimeoutMs)}`, retryable: true };
-  if (cause === 'idle-timeout') return { message: `the stream stalled for ${duration(retry.idleTimeoutMs)}`, retryable: true };
+  if (cause === 'first-token-timeout') return { message: `no reply within ${formatDelay(retry.firstTokenTimeoutMs)}`, retryable: true };
+  if (cause === 'idle-timeout') return { message: `the stream stalled for ${formatDelay(retry.idleTimeoutMs)}`, retryable: true };
   if (error instanceof ProviderError) {
     return { message: error.message, retryable: error.retryable, retryAfterMs: error.retryAfterMs, setupFault: error.setupFault };
   }

@@ -4,6 +4,7 @@
  */
 import { nameOf, type RunState } from '../engine/runState.js';
 import type { Usage } from '../engine/events.js';
+import { formatUsdAmount } from '../text/formatDuration.js';
 
 export type CostOf = (model: string, usage: Pick<Usage, 'promptTokens' | 'completionTokens'>) => number | undefined;
 
@@ -60,8 +61,7 @@ export function costReport(state: RunState, costOf: CostOf): CostReport {
 
 export function formatUsd(line: Pick<CostLine, 'usd' | 'estimated'>): string {
   if (line.usd === undefined) return 'n/a';
-  const value = line.usd < 0.01 ? line.usd.toFixed(4) : line.usd.toFixed(2);
-  return `${line.estimated ? '~' : ''}$${value}`;
+  return `${line.estimated ? '~' : ''}${formatUsdAmount(line.usd)}`;
 }
 
 const tokens = (line: CostLine) => `${line.estimated ? '~' : ''}${line.promptTokens + line.completionTokens}`;

@@ -8,6 +8,7 @@ import { nameOf, type RunState, type TranscriptItem, type TurnView } from '../en
 import { sanitize } from '../text/sanitize.js';
 import { renderMarkdown } from './markdown.js';
 import { CUSTOMER_COLOR, roleColor } from './theme.js';
+import { formatDelay } from '../text/formatDuration.js';
 
 /** Lines read by index, so a view can take a window without copying the whole list. */
 export interface LineSource {
@@ -28,7 +29,7 @@ function turnLines(state: RunState, turn: TurnView, width: number): string[] {
   if (turn.status === 'streaming') {
     if (turn.retry) {
       const r = turn.retry;
-      lines.push(chalk.yellow(`${INDENT}retrying (${r.attempt}/${r.maxAttempts}) in ${Math.ceil(r.delayMs / 1000)} s: ${sanitize(r.reason)}`));
+      lines.push(chalk.yellow(`${INDENT}retrying ${r.attempt}/${r.maxAttempts} in ${formatDelay(r.delayMs)}: ${sanitize(r.reason)}`));
     } else if (body.length === 0) {
       body.push(INDENT + chalk.dim('thinking ') + CURSOR);
     } else {

@@ -33,7 +33,7 @@ describe('breakpoints and budget from the command line', () => {
     const env = { OPENAI_API_KEY: 'sk-test-key-123456' };
     const result = await runCli(['--base-url', server.url, '--model', 'm', '--max-cost', '2'], { cwd, env });
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/budget reached: \$\d+\.\d{4} of \$2\.00/);
+    expect(result.stdout).toMatch(/budget reached: \$\d+\.\d{2,4} of \$2\.00/);
     expect(result.stderr).toMatch(/Resume it with: roleplay --resume \d{8}-\d{6}-[0-9a-f]{6}\n$/);
     const resumed = await runCli(['--resume', 'latest', '--max-cost', '1000000'], { cwd, env });
     expect(resumed.code).toBe(0);

@@ -71,7 +71,7 @@ describe('TUI: the work per redraw does not grow with the session', () => {
     try {
       await tui.waitFor((f) => f.includes('waiting for you'));
       tui.press(' ');
-      await tui.waitFor((f) => f.includes('retrying') && f.includes('retrying (1/2) in 1 s: server busy'));
+      await tui.waitFor((f) => f.includes('retrying') && f.includes('retrying 1/2 in 300 ms: server busy'));
       await tui.waitFor((f) => f.includes('Fine now.'));
     } finally {
       await tui.stop();

@@ -442,6 +442,9 @@ export class Engine implements EngineCommands, DebugCommands {
     const dropped = this.replies.splice(at);
     const first = this.thread.findIndex((entry) => entry.turnId === dropped[0]?.turnId);
     if (first >= 0) this.thread.length = first;
+    // What the customer said before the first reply taken back is again news to the next one.
+    const lastReply = this.thread.findLastIndex((entry) => entry.turnId !== undefined);
+    this.customerSinceReply = this.thread.slice(lastReply + 1).flatMap((entry) => (entry.customer === undefined ? [] : [entry.customer]));
     for (const reply of dropped) this.emit({ type: 'turn.discarded', turnId: reply.turnId, reason });
     if (reason === 'rewind' && this.currentConversation) {
       this.emit({ type: 'conversation.rewound', conversationId: this.currentConversation.id, toIndex: at, discarded: dropped.map((r) => r.turnId) });
@@ -520,7 +523,7 @@ export class Engine implements EngineCommands, DebugCommands {
     this.pendingCustomer = [];
     const conversationId = this.currentConversation?.id ?? null;
     for (const text of messages) {
-      this.thread.push({ role: 'user', content: customerMessage(this.config, text, this.currentConversation), conversationId });
+      this.thread.push({ role: 'user', content: customerMessage(this.config, text, this.currentConversation), conversationId, customer: text });
       this.customerSinceReply.push(text);
       this.emit({ type: 'customer.message', conversationId, text });
     }

@@ -13,6 +13,8 @@ export interface ThreadEntry {
   conversationId: string | null;
   /** Set for a turn's prompt and reply; unset for customer messages. */
   turnId?: string;
+  /** What the customer said, for a customer message (the content is the filled-in template). */
+  customer?: string;
 }
 
 const describe = (kind: string, fields: Array<[string, string]>) =>

@@ -100,8 +100,8 @@ export function resumePoint(history: EngineEvent[]): ResumePoint {
           role: 'user',
           content: customerMessage(config, event.text, event.conversationId ? conversations.get(event.conversationId) : undefined),
           conversationId: event.conversationId,
+          customer: event.text,
         });
-        point.customerSinceReply.push(event.text);
         break;
       case 'turn.started': {
         turnStarts.set(event.turnId, event);
@@ -117,7 +117,6 @@ export function resumePoint(history: EngineEvent[]): ResumePoint {
           { role: 'user', content: prompt, conversationId: start.conversationId, turnId: event.turnId },
           { role: 'assistant', content: event.text, conversationId: start.conversationId, turnId: event.turnId },
         );
-        point.customerSinceReply = [];
         if (start.kind === 'sanity') point.sanityDone = true;
         else if (point.current && start.conversationId === point.current.conversationId && start.side) {
           point.current.replies.push({
@@ -157,6 +156,9 @@ export function resumePoint(history: EngineEvent[]): ResumePoint {
         break;
     }
   }
+  // What the customer said after the last reply that stands is news to the next one.
+  const lastReply = point.thread.findLastIndex((entry) => entry.turnId !== undefined);
+  point.customerSinceReply = point.thread.slice(lastReply + 1).flatMap((entry) => (entry.customer === undefined ? [] : [entry.customer]));
   // Any conversation started counts as past the sanity check, even if the check itself was skipped.
   if (point.startedPhases.size > 0) point.sanityDone = true;
   return point;

@@ -38,6 +38,22 @@ describe('rewind and edit', () => {
     await done;
   });
 
+  it('regenerating the reply that answered the customer answers the customer again', async () => {
+    const provider = talk();
+    const { engine, events } = makeEngine(provider, { mode: 'step', config: config({ maxTurns: 6 }) });
+    const done = engine.run();
+    await stepTurns(engine, events, 1);
+    engine.intervene('please hurry');
+    await stepTurns(engine, events, 1);
+    expect(provider.requests[1]!.meta.customer).toEqual(['please hurry']);
+    engine.regenerate();
+    await waitForEvent(events, engine, () => of(events, 'turn.ended').length === 3);
+    expect(provider.requests[2]!.meta.customer).toEqual(['please hurry']);
+    expect(provider.requests[2]!.messages).toEqual(provider.requests[1]!.messages);
+    engine.quit();
+    await done;
+  });
+
   it('edit replaces the last reply in the thread; the journal sees both', async () => {
     const provider = talk();
     const { engine, events } = makeEngine(provider, { mode: 'step', config: config({ maxTurns: 4 }) });

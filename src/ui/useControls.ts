@@ -261,7 +261,13 @@ export function useControls(options: {
       if (input === 'y' || input === 'q' || key.return) return onExit(0);
       return update({ confirmQuit: false });
     }
-    run(commandFor(input, key), key);
+    const command = commandFor(input, key);
+    if (command === undefined && input.length > 1 && !key.ctrl && !key.meta && !input.includes('\x1b')) {
+      // Keys pressed faster than the terminal reports them arrive as one chunk: take them one by one.
+      for (const char of input) run(commandFor(char, key), key);
+      return;
+    }
+    run(command, key);
   });
 
   return ui;

@@ -54,6 +54,17 @@ describe('TUI: stepping and auto mode', () => {
     expect(provider.requests).toHaveLength(2);
   });
 
+  it('keys that arrive together in one chunk are each taken', async () => {
+    tui = startTui();
+    await tui.waitFor((f) => f.includes('waiting for you'));
+    tui.press('$?');
+    await tui.waitFor((f) => f.includes('Keys (? or esc closes'), 'the help after $ then ?');
+    tui.press(KEY.escape);
+    await tui.waitFor((f) => !f.includes('Keys (? or esc closes'));
+    tui.press('a');
+    await tui.waitFor((f) => f.includes('AUTO'));
+  });
+
   it('starts in auto with mode auto (--auto) and stays on screen, done, when the run ends', async () => {
     tui = startTui({ mode: 'auto' });
     await tui.waitFor((f) => f.includes('done'), 'the run to finish');

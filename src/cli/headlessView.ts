@@ -86,7 +86,7 @@ export function plainView(write: Write, state: RunState): (event: EngineEvent) =
         break;
       case 'conversation.ended': {
         const a = event.artifact ? `; ${artifact(event.artifact.id)} written${event.artifact.incomplete ? ' (incomplete)' : ''}` : '';
-        line(`--- ${ENDINGS[event.reason] ?? event.reason} after ${event.turns} turns${a} ---`);
+        line(`--- ${ENDINGS[event.reason] ?? event.reason} after ${event.turns} turn${event.turns === 1 ? '' : 's'}${a} ---`);
         break;
       }
       case 'breakpoint':

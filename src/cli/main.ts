@@ -55,6 +55,8 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
     .description('Watch an LLM role-play a small company, step through its turns and steer it as the customer.')
     .version(VERSION, '-v, --version', 'print the version')
     .helpOption('-h, --help', 'show this help')
+    // `roleplay help` shows the help rather than running a company on the task "help".
+    .helpCommand('help [command]', 'show help for a command')
     .argument('[task...]', 'the task for the company (default: the config\'s task, else the seed\'s)')
     .option('-c, --config <path>', 'config file (default: roleplay.config.ts or another cosmiconfig place in the working directory)')
     .option('-m, --model <id>', 'model id for roles that name none (default: OPENAI_MODEL, OPENAI_API_MODEL, config, gpt-4o-mini)')

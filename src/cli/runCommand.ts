@@ -56,7 +56,11 @@ export async function runCommand(taskWords: string[], flags: RunFlags): Promise<
     onBreakpoint: setup.headless ? 'log' : 'pause',
     costOf: pricer(setup.config.prices),
     ...(flags.maxCost !== undefined ? { maxCostUsd: flags.maxCost } : {}),
-    notices: flags.maxCost !== undefined ? unpricedNotices(setup) : [],
+    notices: [
+      // Headless runs say it on stderr; the TUI covers the terminal, so it says it on screen.
+      ...(setup.headless || setup.model !== 'demo' ? [] : [{ code: 'demo', message: setup.providerNote }]),
+      ...(flags.maxCost !== undefined ? unpricedNotices(setup) : []),
+    ],
   });
   engine.subscribe((event) => journal.record(event));
   const reloader = setup.configPath ? new ConfigReloader(engine, setup.configPath, (config) => applyOverrides(config, flags)) : undefined;

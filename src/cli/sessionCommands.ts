@@ -100,6 +100,7 @@ export function exportCommand(session: string, flags: ExportFlags, write: Write,
   const format = flags.format ?? (flags.output && /\.json$/i.test(flags.output) ? 'json' : 'md');
   if (format !== 'md' && format !== 'json') throw new UsageError(`--format takes md or json, not "${oneLine(format, 20)}"`);
   if (flags.output !== undefined && !flags.output.trim()) throw new UsageError('--output needs a file name');
+  if (flags.force && flags.output === undefined) throw new UsageError('--force only goes with --output <file>');
   const journal = openSession(session, { outDir: flags.out ?? DEFAULT_OUT });
   const state = foldEvents(journal.events);
   let text: string;

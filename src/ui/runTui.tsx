@@ -92,7 +92,11 @@ export async function runTui(engine: TuiRun, options: TuiOptions): Promise<numbe
 
   try {
     const code = await exited;
-    if (journal && !terminalGone) process.stderr.write(`Session saved in ${path.relative(process.cwd(), journal.dir) || journal.dir}\n`);
+    if (journal && !terminalGone) {
+      const done = store.state.finished?.status === 'completed';
+      const hint = done ? '' : `. Resume it with: roleplay --resume ${store.state.sessionId}`;
+      process.stderr.write(`Session saved in ${path.relative(process.cwd(), journal.dir) || journal.dir}${hint}\n`);
+    }
     return code;
   } finally {
     process.off('SIGTERM', onSignal);

@@ -87,6 +87,7 @@ describe.skipIf(!hasTmux)('the TUI in a real terminal', () => {
     // Back on the main screen: the TUI is gone and the shell's line is there.
     const after = screen(t);
     expect(after).toContain('Session saved in .roleplay/sessions/');
+    expect(after.replace(/\n/g, '')).toMatch(/Resume it with: roleplay --resume \d{8}-\d{6}-[0-9a-f]{6}/);
     expect(after).not.toContain('Timeline');
 
     const sessions = path.join(cwd, '.roleplay', 'sessions');

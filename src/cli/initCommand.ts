@@ -28,12 +28,18 @@ export default defineConfig({
   // 'scoped': each conversation starts from the initial message plus the artifacts produced so far.
   // context: 'thread',
 
-  // Templates use {{placeholders}}; \`roleplay validate\` names the ones each template knows.
+  // Templates use {{placeholders}}; an unknown one is an error that names the ones the template knows.
   // prompts: {
   //   start: 'START CONVERSATION {{conversation}}',
   //   switch: 'SWITCH',
   //   customer: 'The customer says: {{message}}',
   // },
+
+  // Pause the run: before a conversation or phase, when a role is about to speak, after a matching reply.
+  // breakpoints: ['role:CTO', 'conversation:Coding (Code)', 'match:/TODO|FIXME/i'],
+
+  // USD per 1M tokens for models the built-in table does not know (local ones), for costs and --max-cost.
+  // prices: { 'llama3.1': { input: 0, output: 0 } },
 
   // Retries for network faults, with exponential backoff, and stall timeouts.
   // retry: { attempts: 5, baseDelayMs: 1000, maxDelayMs: 30000, firstTokenTimeoutMs: 60000, idleTimeoutMs: 60000 },

@@ -25,6 +25,10 @@ export async function validateCommand(flags: { config?: string }, out: (line: st
       }
     }
     out(`context: ${config.context}, sanity check: ${config.sanityCheck ? 'on' : 'off'}, model: ${config.model ?? '(from --model or the environment)'}`);
+    out(`task: ${sanitize(config.task)}`);
+    if (config.breakpoints.length) out(`breakpoints: ${config.breakpoints.map(sanitize).join(', ')}`);
+    const prices = Object.entries(config.prices);
+    if (prices.length) out(`prices (USD per 1M tokens in/out): ${prices.map(([m, p]) => `${sanitize(m)} ${p.input}/${p.output}`).join(', ')}`);
     return 0;
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;

@@ -46,6 +46,10 @@ function firstLine(error: unknown): string {
   const text = sanitize(error instanceof Error ? error.message : String(error));
   const lines = text.split('\n').map((line) => line.trim()).filter(Boolean);
   const [head = 'unknown error'] = lines;
+  // jiti puts where a TypeScript config fails on its own line, "/path/roleplay.config.ts:1:29", with the
+  // column counted from 0 as Babel does; editors count from 1.
+  const where = lines.slice(1).map((line) => /:(\d+):(\d+)$/.exec(line)).find(Boolean);
+  if (where) return `${head.replace(/\s+$/, '')} at line ${where[1]}, column ${Number(where[2]) + 1}`;
   if (!head.endsWith(':')) return head;
   const reason = lines.slice(1).find((line) => !/^(>?\s*\d+\s*\||\|)/.test(line));
   const shortReason = reason?.replace(/ while parsing .*$/, '');

@@ -72,14 +72,14 @@ export function costMarkdown(report: CostReport): string {
     [
       `### By ${title}`,
       '',
-      `| ${title} | turns | prompt tokens | completion tokens | cost |`,
+      `| ${title} | calls | prompt tokens | completion tokens | cost |`,
       '| --- | ---: | ---: | ---: | ---: |',
       ...lines.map((l) => `| ${l.name} | ${l.turns} | ${l.promptTokens} | ${l.completionTokens} | ${formatUsd(l)} |`),
       '',
     ].join('\n');
   const t = report.total;
   return [
-    `Total: ${t.turns} turns, ${tokens(t)} tokens (${t.promptTokens} prompt, ${t.completionTokens} completion), cost ${formatUsd(t)}${
+    `Total: ${t.turns} calls (taken-back replies included), ${tokens(t)} tokens (${t.promptTokens} prompt, ${t.completionTokens} completion), cost ${formatUsd(t)}${
       t.estimated ? '; ~ marks usage estimated from the text' : ''
     }.`,
     '',

@@ -17,7 +17,19 @@ function turnBlock(state: RunState, turn: TurnView): string {
   const flags = [turn.side, turn.status === 'interrupted' ? 'interrupted' : '', turn.status === 'failed' ? 'failed' : '']
     .filter(Boolean)
     .join(', ');
-  return `#### ${who}${flags ? ` (${flags})` : ''}\n\n${turn.text.trim() || '_(no text)_'}\n`;
+  return `#### ${who}${flags ? ` (${flags})` : ''}\n\n${nested(turn.text.trim()) || '_(no text)_'}\n`;
+}
+
+/** Headings in model text sink below the transcript's own (#### a reply), so the outline stays the session's. */
+function nested(text: string): string {
+  let fenced = false;
+  return text
+    .split('\n')
+    .map((line) => {
+      if (/^\s*(```|~~~)/.test(line)) fenced = !fenced;
+      return fenced ? line : line.replace(/^(#{1,6})(?=\s)/, (h) => '#'.repeat(Math.min(6, h.length + 4)));
+    })
+    .join('\n');
 }
 
 /** The session as Markdown: phases, conversations, every reply, customer messages and artifacts. */
@@ -59,7 +71,7 @@ export function renderTranscript(state: RunState): string {
   if (state.artifacts.size) {
     out.push('## Artifacts', '');
     for (const [id, artifact] of state.artifacts) {
-      out.push(`### ${nameOf(state, 'artifacts', id)}${artifact.incomplete ? ' (incomplete)' : ''}`, '', artifact.text, '');
+      out.push(`### ${nameOf(state, 'artifacts', id)}${artifact.incomplete ? ' (incomplete)' : ''}`, '', nested(artifact.text), '');
     }
   }
   // A file people `cat`: model text in it goes through the sanitiser too (the journal keeps it raw).

@@ -16,10 +16,11 @@ export function costLines(state: RunState, costOf: CostOf, width: number): LineS
     const tokens = `${l.estimated ? '~' : ''}${l.promptTokens + l.completionTokens}`;
     return `${shown} ${String(l.turns).padStart(5)} ${tokens.padStart(10)} ${formatUsd(l).padStart(11)}`;
   };
-  const header = (title: string) => chalk.bold(`${title.padEnd(nameWidth)} ${'turns'.padStart(5)} ${'tokens'.padStart(10)} ${'cost'.padStart(11)}`);
+  const header = (title: string) => chalk.bold(`${title.padEnd(nameWidth)} ${'calls'.padStart(5)} ${'tokens'.padStart(10)} ${'cost'.padStart(11)}`);
   const lines = [
     row(report.total),
-    chalk.dim('~ marks usage estimated from the text; n/a: no price is known for a model (add it under "prices").'),
+    chalk.dim('calls: requests paid for, taken-back replies included. ~ estimated from the text.'),
+    chalk.dim('n/a: no price known for a model; add it under "prices" in the config.'),
     '',
     header('Phase'),
     ...report.phases.map(row),

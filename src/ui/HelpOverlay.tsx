@@ -16,7 +16,7 @@ export function helpLines(): LineSource {
   const legend = (Object.keys(STATUS_ICON) as Array<keyof typeof STATUS_ICON>).map(
     (status) => `${chalk[STATUS_COLOR[status]](STATUS_ICON[status])} ${STATUS_WORD[status]}`,
   );
-  lines.push(legend.slice(0, 4).join('   '), legend.slice(4).join('   '));
+  lines.push(legend.slice(0, 4).join('   '), legend.slice(4).join('   '), `${chalk.magenta('↺n')} rewound n times`);
   return { length: lines.length, at: (i) => lines[i] ?? '' };
 }
 

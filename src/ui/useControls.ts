@@ -232,7 +232,8 @@ export function useControls(options: {
       case Command.costs:
         return update({ view: ui.view === 'costs' ? 'transcript' : 'costs', top: ui.view === 'costs' ? null : 0 });
       case Command.quit:
-        return generating() ? update({ confirmQuit: true }) : onExit(0);
+        // Only a live reply is worth a question; a replay's can be played again.
+        return generating() && engine.edit ? update({ confirmQuit: true }) : onExit(0);
       default:
         return;
     }

@@ -24,7 +24,7 @@ describe('cost per phase, conversation and role', () => {
     expect(report.total.estimated).toBe(true);
     expect(costReport(state, () => undefined).total.usd).toBeUndefined();
     const markdown = costMarkdown(report);
-    expect(markdown).toMatch(/^Total: 17 turns, ~\d+ tokens/);
+    expect(markdown).toMatch(/^Total: 17 calls \(taken-back replies included\), ~\d+ tokens/);
     expect(markdown).toContain('| Design (Modalities) | 2 |');
     expect(renderTranscript(state)).toContain('## Cost');
   });

@@ -104,24 +104,38 @@ export async function streamReply(args: {
     let text = '';
     let usage: Usage | undefined;
     let firstTokenAt: number | null = null;
+    // One watchdog per attempt, not one timer per token: it fires, looks at when the last chunk came, and
+    // either stops the stream or sleeps for the time that is left.
+    let lastChunkAt: number | null = null;
     let timer: NodeJS.Timeout | undefined;
-    const arm = (cause: AbortCause, ms: number) => {
-      clearTimeout(timer);
+    const watch = (ms: number) => {
       timer = setTimeout(() => {
-        flight.cause ??= cause;
-        controller.abort(cause);
+        if (lastChunkAt === null) {
+          flight.cause ??= 'first-token-timeout';
+          controller.abort('first-token-timeout');
+          return;
+        }
+        const quiet = now() - lastChunkAt;
+        if (quiet < retry.idleTimeoutMs) return watch(retry.idleTimeoutMs - quiet);
+        flight.cause ??= 'idle-timeout';
+        controller.abort('idle-timeout');
       }, ms);
     };
-    arm('first-token-timeout', retry.firstTokenTimeoutMs);
+    watch(retry.firstTokenTimeoutMs);
     let failure: Failure | undefined;
     try {
       for await (const chunk of provider.stream(request, controller.signal)) {
         if (flights.isStale(flight)) break;
         if (chunk.type === 'delta') {
           if (!chunk.text) continue;
-          firstTokenAt ??= now();
+          if (firstTokenAt === null) {
+            firstTokenAt = now();
+            // From the first token on, the watchdog minds silence, not the wait for the first token.
+            clearTimeout(timer);
+            watch(retry.idleTimeoutMs);
+          }
+          lastChunkAt = now();
           text += chunk.text;
-          arm('idle-timeout', retry.idleTimeoutMs);
           emit({ type: 'token', turnId, text: chunk.text });
         } else {
           usage = { promptTokens: chunk.promptTokens, completionTokens: chunk.completionTokens, estimated: false };

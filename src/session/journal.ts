@@ -5,7 +5,7 @@
 import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { EngineEvent } from '../engine/events.js';
+import type { EngineEvent, EventOf } from '../engine/events.js';
 import { applyEvent, createRunState, type RunState } from '../engine/runState.js';
 import { renderTranscript } from './transcript.js';
 import { sanitize } from '../text/sanitize.js';
@@ -22,7 +22,8 @@ export class SessionJournal {
   readonly dir: string;
   readonly state: RunState = createRunState();
   private readonly fd: number;
-  private pending: EngineEvent | null = null;
+  /** The tokens of one turn since the last write: one line per flush window, not one per token. */
+  private pending: { first: EventOf<'token'>; texts: string[]; lastSeq: number } | null = null;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
 
@@ -56,12 +57,12 @@ export class SessionJournal {
     if (this.closed) return;
     applyEvent(this.state, event);
     if (event.type === 'token') {
-      if (this.pending && this.pending.type === 'token' && this.pending.turnId === event.turnId) {
-        this.pending = { ...this.pending, text: this.pending.text + event.text, seq: event.seq };
-      } else {
+      if (this.pending?.first.turnId !== event.turnId) {
         this.flush();
-        this.pending = event;
+        this.pending = { first: event, texts: [], lastSeq: event.seq };
       }
+      this.pending.texts.push(event.text);
+      this.pending.lastSeq = event.seq;
       this.timer ??= setTimeout(() => this.flush(), TOKEN_FLUSH_MS).unref();
       return;
     }
@@ -78,9 +79,9 @@ export class SessionJournal {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (this.pending) {
-      const event = this.pending;
+      const { first, texts, lastSeq } = this.pending;
       this.pending = null;
-      this.write(event);
+      this.write({ ...first, text: texts.join(''), seq: lastSeq });
     }
   }
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/loadConfig.js';
+import { twoPersonWorkflow } from '../support/workflows.js';
 
 function dir(files: Record<string, string>): string {
   const cwd = mkdtempSync(path.join(tmpdir(), 'roleplay-config-'));
@@ -20,21 +21,7 @@ async function configError(files: Record<string, string>, configPath?: string): 
   throw new Error('expected a ConfigError');
 }
 
-const workflow = (conversation: Record<string, unknown> = {}, phase: Record<string, unknown> = {}) => ({
-  description: 'two people',
-  roles: [
-    { name: 'Boss', description: 'leads' },
-    { name: 'Helper', description: 'helps' },
-  ],
-  artifacts: [
-    { name: 'Idea', description: 'in' },
-    { name: 'Plan', description: 'out' },
-  ],
-  conversations: [
-    { name: 'Planning', description: 'plan it', lead: 'Boss', assistant: 'Helper', input: 'Idea', output: 'Plan', ...conversation },
-  ],
-  phases: [{ name: 'Only', description: 'the phase', conversations: ['Planning'], ...phase }],
-});
+const workflow = twoPersonWorkflow;
 
 describe('loading a config', () => {
   it('falls back to the software-company preset when no file is found', async () => {

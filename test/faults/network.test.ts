@@ -9,6 +9,7 @@ import type { EngineEvent, EventOf } from '../../src/engine/events.js';
 import { OpenAIProvider } from '../../src/providers/openaiProvider.js';
 import { startFakeOpenAI, type FakeHandler, type FakeReply, type FakeServer } from '../support/fakeOpenAI.js';
 import { config, makeEngine, waitForEvent } from '../support/scripted.js';
+import { twoPersonWorkflow } from '../support/workflows.js';
 
 const KEY = 'sk-test-SECRET-abcdef123456';
 let server: FakeServer | undefined;
@@ -22,19 +23,7 @@ const ONE: RoleplayConfig = {
   sanityCheck: false,
   // Generous timeouts: the machine is shared; the timeout scenarios set their own.
   retry: { baseDelayMs: 5, maxDelayMs: 50, firstTokenTimeoutMs: 10_000, idleTimeoutMs: 10_000 },
-  workflow: {
-    description: 'two people',
-    roles: [
-      { name: 'Boss', description: 'leads' },
-      { name: 'Helper', description: 'helps' },
-    ],
-    artifacts: [
-      { name: 'Idea', description: 'in' },
-      { name: 'Plan', description: 'out' },
-    ],
-    conversations: [{ name: 'Planning', description: 'plan', lead: 'Boss', assistant: 'Helper', input: 'Idea', output: 'Plan' }],
-    phases: [{ name: 'Only', description: 'one', conversations: ['Planning'] }],
-  },
+  workflow: twoPersonWorkflow(),
 };
 
 const FAST_TIMEOUTS: RoleplayConfig = { retry: { firstTokenTimeoutMs: 800, idleTimeoutMs: 800 } };

@@ -100,7 +100,7 @@ export function App({ store, engine, workflow, onExit, costOf, reloader }: AppPr
     main = (
       <Box flexDirection="column" height={bodyHeight}>
         <ViewTitle state={state} conversationId={conversationId} live={live} />
-        <LinesView source={source} height={bodyHeight - 1} top={ui.top} empty="Nothing here yet: space sends the first turn." below="new text below" />
+        <LinesView source={source} height={bodyHeight - 1} top={ui.top} empty="Nothing here yet: space sends the first turn." below={live ? 'new text below' : 'more below'} />
       </Box>
     );
   }

@@ -9,6 +9,7 @@ import { resumePoint, ResumeError, type ResumePoint } from '../engine/resume.js'
 import { pricer } from '../session/pricing.js';
 import { ConfigReloader } from './configReloader.js';
 import { onInterrupt } from './interrupt.js';
+import { loadTui } from './loadTui.js';
 import { applyOverrides, prepareResume, prepareRun, type RunFlags, type RunSetup } from './setup.js';
 
 export function exitCodeFor(status: RunStatus, interrupted: boolean): number {
@@ -67,7 +68,7 @@ export async function runCommand(taskWords: string[], flags: RunFlags): Promise<
   reloader?.start();
   try {
     if (setup.headless) return await runHeadless(engine, journal, setup);
-    const { runTui } = await import('../ui/runTui.js');
+    const { runTui } = await loadTui();
     const workflow = setup.configPath ? path.relative(process.cwd(), setup.configPath) || setup.configPath : 'built-in seed workflow';
     return await runTui(engine, { workflow, journal, costOf: pricer(setup.config.prices), ...(reloader ? { reloader } : {}) });
   } finally {

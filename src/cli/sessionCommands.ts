@@ -15,6 +15,7 @@ import { EXIT, UsageError } from '../errors.js';
 import { jsonView, plainView } from './headlessView.js';
 import { chooseView } from './setup.js';
 import { onInterrupt } from './interrupt.js';
+import { loadTui } from './loadTui.js';
 
 export type Write = (text: string) => void;
 const DEFAULT_OUT = '.roleplay';
@@ -165,7 +166,7 @@ export async function replayCommand(session: string, flags: ReplayFlags): Promis
 async function playInTui(journal: Journal, speed: number, mode: 'auto' | 'step'): Promise<number> {
   const player = new ReplayPlayer(journal.events, { speed, mode });
   const id = journal.events[0]?.type === 'run.started' ? journal.events[0].sessionId : path.basename(journal.dir);
-  const { runTui } = await import('../ui/runTui.js');
+  const { runTui } = await loadTui();
   const { pricer } = await import('../session/pricing.js');
   const started = journal.events[0];
   const prices = started?.type === 'run.started' ? started.config?.prices : undefined;

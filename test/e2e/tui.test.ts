@@ -37,8 +37,8 @@ async function until(what: string, check: () => boolean, timeoutMs = 15_000, las
 /** Starts the CLI in a new tmux session; the shell writes its exit code to a file, then stays so the screen can be read. */
 function start(name: string, columns: number, rows: number, cwd: string, args = ['--demo', '--demo-instant', 'a todo app']): void {
   const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-  // CI=true makes Ink print only the last frame; this test is about the interactive screen.
-  const command = `cd ${shellQuote(cwd)} && env -u CI -u OPENAI_API_KEY -u OPENAI_BASE_URL ${shellQuote(process.execPath)} ${shellQuote(CLI)} ${args.map(shellQuote).join(' ')}; echo $? > exit-code; sleep 600`;
+  // CI=true on purpose: Ink would draw only the last frame in CI, and the TUI must still work on a terminal there.
+  const command = `cd ${shellQuote(cwd)} && env -u OPENAI_API_KEY -u OPENAI_BASE_URL CI=true ${shellQuote(process.execPath)} ${shellQuote(CLI)} ${args.map(shellQuote).join(' ')}; echo $? > exit-code; sleep 600`;
   tmux('new-session', '-d', '-s', name, '-x', String(columns), '-y', String(rows), command);
 }
 

@@ -22,6 +22,7 @@ import { changedParts, structuralChange, workflowOutline } from './outline.js';
 import { extractArtifact, hasEndMarker } from './protocol.js';
 import { customerMessage, initialMessage, type ThreadEntry } from './requestBuilder.js';
 import type { ResumedReply, ResumePoint } from './resume.js';
+import { StepControl } from './stepControl.js';
 import { runTurn, type TurnOutcome } from './turnRunner.js';
 import { Flights, type AbortCause } from './turnStream.js';
 import { formatUsdAmount } from '../text/formatDuration.js';
@@ -78,13 +79,11 @@ export class Engine implements EngineCommands, DebugCommands {
   private readonly t0: number;
   private readonly listeners = new Set<(event: EngineEvent) => void>();
   private readonly flights = new Flights();
+  private readonly control: StepControl;
   private roleNames: string[] = [];
   private initial = '';
   private breakpoints: Breakpoint[] = [];
   private seq = 0;
-  private mode: Mode;
-  private paused: string | null = null;
-  private stepRequested = false;
   private skipConversationRequested = false;
   private skipPhaseRequested = false;
   /** A reply to take back before the next turn: the last one (regenerate) or a given one (rewind). */
@@ -94,7 +93,6 @@ export class Engine implements EngineCommands, DebugCommands {
   private customerSinceReply: string[] = [];
   private pendingConfig: ResolvedConfig | null = null;
   private recheck = false;
-  private wake: (() => void) | null = null;
   private thread: ThreadEntry[] = [];
   private readonly produced = new Map<string, ProducedArtifact>();
   private currentConversation: Conversation | undefined;
@@ -113,7 +111,7 @@ export class Engine implements EngineCommands, DebugCommands {
     this.provider = options.provider;
     this.now = options.now ?? Date.now;
     this.t0 = this.now();
-    this.mode = options.mode ?? 'step';
+    this.control = new StepControl(options.mode ?? 'step', (mode) => this.emit({ type: 'mode.changed', mode }));
     const resume = options.resume;
     if (resume) {
       this.seq = resume.lastSeq;
@@ -138,7 +136,7 @@ export class Engine implements EngineCommands, DebugCommands {
   }
 
   get currentMode(): Mode {
-    return this.mode;
+    return this.control.mode;
   }
 
   /** The config the next turn will use. */
@@ -149,18 +147,11 @@ export class Engine implements EngineCommands, DebugCommands {
   // ---- commands -------------------------------------------------------------------------------------
 
   step(): void {
-    this.stepRequested = true;
-    this.paused = null;
-    this.poke();
+    this.control.step();
   }
 
   setMode(mode: Mode): void {
-    if (mode !== this.mode) {
-      this.mode = mode;
-      this.emit({ type: 'mode.changed', mode });
-    }
-    if (mode === 'auto') this.paused = null;
-    this.poke();
+    this.control.setMode(mode);
   }
 
   intervene(text: string): void {
@@ -168,19 +159,19 @@ export class Engine implements EngineCommands, DebugCommands {
     if (!message) return;
     this.pendingCustomer.push(message);
     if (!this.flights.busy) this.flushCustomer();
-    this.poke();
+    this.control.poke();
   }
 
   skipConversation(): void {
     this.skipConversationRequested = true;
     this.flights.stop('skip');
-    this.poke();
+    this.control.poke();
   }
 
   skipPhase(): void {
     this.skipPhaseRequested = true;
     this.flights.stop('skip');
-    this.poke();
+    this.control.poke();
   }
 
   abort(): void {
@@ -198,9 +189,9 @@ export class Engine implements EngineCommands, DebugCommands {
       return;
     }
     this.rewindRequest = { turnId };
-    this.paused = null;
+    this.control.paused = null;
     this.flights.stop('regenerate');
-    this.poke();
+    this.control.poke();
   }
 
   /** Replaces the text of the last reply before the run goes on; the journal keeps both versions. */
@@ -219,7 +210,7 @@ export class Engine implements EngineCommands, DebugCommands {
     this.emit({ type: 'turn.edited', turnId: last.turnId, text, previous });
     // The edit may have closed the conversation: the loop looks again before the next turn.
     this.recheck = true;
-    this.poke();
+    this.control.poke();
   }
 
   /**
@@ -248,7 +239,7 @@ export class Engine implements EngineCommands, DebugCommands {
   quit(): void {
     this.quitRequested = true;
     this.flights.stop('quit');
-    this.poke();
+    this.control.poke();
   }
 
   // ---- the run ----------------------------------------------------------------------------------------
@@ -294,7 +285,7 @@ export class Engine implements EngineCommands, DebugCommands {
   }
 
   private announceStart(resume: ResumePoint | undefined): void {
-    const common = { sessionId: this.options.sessionId, provider: this.provider.label, model: this.options.model, mode: this.mode };
+    const common = { sessionId: this.options.sessionId, provider: this.provider.label, model: this.options.model, mode: this.control.mode };
     if (resume) {
       this.emit({ type: 'run.resumed', ...common, fromSeq: resume.lastSeq });
       return;
@@ -324,7 +315,7 @@ export class Engine implements EngineCommands, DebugCommands {
       const outcome = await this.runTurn('sanity', undefined, 'lead', 0);
       if (outcome.status === 'failed') {
         if (this.options.onFailure === 'stop') return 'failed';
-        this.paused = `${this.lastFailure ?? 'the sanity check failed'} (r: retry, s: skip)`;
+        this.control.paused = `${this.lastFailure ?? 'the sanity check failed'} (r: retry, s: skip)`;
         continue;
       }
       if (outcome.status === 'dropped') {
@@ -332,7 +323,7 @@ export class Engine implements EngineCommands, DebugCommands {
         continue;
       }
       if (this.rewindRequest) continue;
-      if (outcome.status === 'interrupted' && this.userStopped()) this.paused = 'Stopped by you: space continues';
+      if (outcome.status === 'interrupted' && this.userStopped()) this.control.paused = 'Stopped by you: space continues';
       if (outcome.status === 'complete' && !/SUCCESS/i.test(outcome.text)) {
         this.emit({
           type: 'warning',
@@ -364,7 +355,7 @@ export class Engine implements EngineCommands, DebugCommands {
       if (this.rewindRequest) {
         const { turnId } = this.rewindRequest;
         this.rewindRequest = null;
-        this.stepRequested = true;
+        this.control.stepRequested = true;
         // After a failure, "regenerate" retries the failed turn; otherwise it takes back replies.
         if (turnId !== null) this.takeBack(turnId, 'rewind');
         else if (!failedTurnPending) this.takeBack(this.replies.at(-1)?.turnId ?? null, 'regenerate');
@@ -396,12 +387,12 @@ export class Engine implements EngineCommands, DebugCommands {
           break;
         }
         failedTurnPending = true;
-        this.paused = `${this.lastFailure ?? 'the turn failed'} (r: retry, s: skip)`;
+        this.control.paused = `${this.lastFailure ?? 'the turn failed'} (r: retry, s: skip)`;
         continue;
       }
       failedTurnPending = false;
       if (outcome.status === 'interrupted' && this.userStopped() && !this.rewindRequest) {
-        this.paused = 'Stopped by you: space continues, r regenerates';
+        this.control.paused = 'Stopped by you: space continues, r regenerates';
       }
       if (outcome.text) this.replies.push(outcome);
     }
@@ -429,9 +420,9 @@ export class Engine implements EngineCommands, DebugCommands {
   private afterDropped(stoppedBy: AbortCause | null): void {
     if (stoppedBy === 'regenerate' && this.rewindRequest?.turnId === null) {
       this.rewindRequest = null;
-      this.stepRequested = true;
+      this.control.stepRequested = true;
     } else if (stoppedBy === 'user') {
-      this.paused = 'Stopped by you: space continues, r regenerates';
+      this.control.paused = 'Stopped by you: space continues, r regenerates';
     }
   }
 
@@ -465,17 +456,16 @@ export class Engine implements EngineCommands, DebugCommands {
         return 'recheck';
       }
       this.checkBreakpoints(next);
-      const needsUser = this.paused !== null || (this.mode === 'step' && !this.stepRequested);
-      if (!needsUser) {
-        this.stepRequested = false;
+      if (!this.control.holding) {
+        this.control.stepRequested = false;
         if (announced) this.emit({ type: 'resumed' });
         return 'go';
       }
       if (!announced) {
         announced = true;
-        this.emit({ type: 'waiting', reason: this.paused !== null ? 'paused' : 'step', message: this.paused, next });
+        this.emit({ type: 'waiting', reason: this.control.paused !== null ? 'paused' : 'step', message: this.control.paused, next });
       }
-      await new Promise<void>((resolve) => (this.wake = resolve));
+      await this.control.changed();
     }
   }
 
@@ -492,13 +482,7 @@ export class Engine implements EngineCommands, DebugCommands {
     this.emit({ type: 'breakpoint', spec: hit.spec, message: hit.message });
     if (this.options.onBreakpoint === 'log') return;
     const text = `Breakpoint ${hit.spec}: ${hit.message}`;
-    this.paused = this.paused?.startsWith('Breakpoint ') ? `${this.paused}; ${text}` : text;
-  }
-
-  private poke(): void {
-    const wake = this.wake;
-    this.wake = null;
-    wake?.();
+    this.control.paused = this.control.paused?.startsWith('Breakpoint ') ? `${this.control.paused}; ${text}` : text;
   }
 
   private applyConfig(config: ResolvedConfig): void {
@@ -537,7 +521,7 @@ export class Engine implements EngineCommands, DebugCommands {
   private async runTurn(kind: TurnKind, conversation: Conversation | undefined, side: Side, index: number): Promise<TurnOutcome> {
     this.flushCustomer();
     this.applyPendingConfig();
-    this.stepRequested = false;
+    this.control.stepRequested = false;
     const config = this.config;
     const outcome = await runTurn(
       {
@@ -591,7 +575,7 @@ export class Engine implements EngineCommands, DebugCommands {
       this.stopReason = `the budget of ${formatUsdAmount(max)} was reached (${formatUsdAmount(this.spentUsd)} spent)`;
       this.quitRequested = true;
     } else {
-      this.paused = `Budget of ${formatUsdAmount(max)} reached (${formatUsdAmount(this.spentUsd)} spent): space goes on anyway`;
+      this.control.paused = `Budget of ${formatUsdAmount(max)} reached (${formatUsdAmount(this.spentUsd)} spent): space goes on anyway`;
     }
   }
 

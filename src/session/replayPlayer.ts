@@ -11,6 +11,7 @@
  */
 import type { EngineCommands, EngineEvent, EngineEventBody, EventOf, Mode, NextTurn, RunStatus } from '../engine/events.js';
 import { readJournal } from './sessionStore.js';
+import { StepControl } from '../engine/stepControl.js';
 
 export interface ReplayClock {
   now(): number;
@@ -57,7 +58,6 @@ export class ReplayPlayer implements EngineCommands {
   private readonly clock: ReplayClock;
   private readonly yieldEvery: number;
   private readonly listeners = new Set<(event: EngineEvent) => void>();
-  private mode: Mode;
   private seq = 0;
   private t0 = 0;
   /** Pacing: clock time at which the scaled timeline was last reset, and scaled ms played since. */
@@ -65,10 +65,8 @@ export class ReplayPlayer implements EngineCommands {
   private timeline = 0;
   private sinceYield = 0;
   private started = false;
-  private stepRequested = false;
-  private paused: string | null = null;
+  private readonly control: StepControl;
   private quitRequested = false;
-  private wake: (() => void) | null = null;
   private interrupt: (() => void) | null = null;
   private lastTurn: NextTurn = { conversationId: null, kind: 'sanity', role: null, side: null };
   private readonly artifacts = new Map<string, { text: string; incomplete: boolean }>();
@@ -80,7 +78,10 @@ export class ReplayPlayer implements EngineCommands {
     this.speed = speed;
     this.maxGapMs = options.maxGapMs ?? DEFAULT_MAX_GAP_MS;
     this.clock = options.clock ?? realClock;
-    this.mode = options.mode ?? 'auto';
+    // The player owns the mode: a recording's own mode changes are not replayed.
+    this.control = new StepControl(options.mode ?? 'auto', (mode) => {
+      if (this.started) this.emit({ type: 'mode.changed', mode });
+    });
     this.yieldEvery = options.yieldEvery ?? 200;
   }
 
@@ -94,36 +95,29 @@ export class ReplayPlayer implements EngineCommands {
   }
 
   get currentMode(): Mode {
-    return this.mode;
+    return this.control.mode;
   }
 
   // ---- commands -------------------------------------------------------------------------------------
 
   /** In step mode: play the next turn. When paused: go on. */
   step(): void {
-    this.stepRequested = true;
-    this.paused = null;
-    this.poke();
+    this.control.step();
   }
 
   setMode(mode: Mode): void {
-    if (mode !== this.mode) {
-      this.mode = mode;
-      if (this.started) this.emit({ type: 'mode.changed', mode });
-    }
-    if (mode === 'auto') this.paused = null;
-    this.poke();
+    this.control.setMode(mode);
   }
 
   /** Pauses the playback where it is, also in the middle of a reply; `step()` or auto mode goes on. */
   abort(): void {
     if (!this.started || this.quitRequested) return;
-    this.paused ??= 'Replay paused: space continues';
+    this.control.paused ??= 'Replay paused: space continues';
   }
 
   quit(): void {
     this.quitRequested = true;
-    this.poke();
+    this.control.poke();
     this.interrupt?.();
   }
 
@@ -185,7 +179,7 @@ export class ReplayPlayer implements EngineCommands {
       }
 
       const { seq: _seq, t: _t, ...body } = event;
-      if (body.type === 'run.started') body.mode = this.mode;
+      if (body.type === 'run.started') body.mode = this.control.mode;
       if (body.type === 'conversation.ended' && body.artifact) {
         this.artifacts.set(body.artifact.id, { text: body.artifact.text, incomplete: body.artifact.incomplete });
       }
@@ -229,9 +223,10 @@ export class ReplayPlayer implements EngineCommands {
     let announced = false;
     while (true) {
       if (this.quitRequested) return;
-      const needsUser = this.paused !== null || (turnStart && this.mode === 'step' && !this.stepRequested);
+      // Step mode holds only at the start of a turn; a pause holds anywhere, also in the middle of a reply.
+      const needsUser = this.control.paused !== null || (turnStart && this.control.holding);
       if (!needsUser) {
-        if (turnStart || announced) this.stepRequested = false;
+        if (turnStart || announced) this.control.stepRequested = false;
         if (announced) {
           this.emit({ type: 'resumed' });
           // Time spent waiting for the user is not owed to the recording.
@@ -242,16 +237,10 @@ export class ReplayPlayer implements EngineCommands {
       }
       if (!announced) {
         announced = true;
-        this.emit({ type: 'waiting', reason: this.paused !== null ? 'paused' : 'step', message: this.paused, next: this.lastTurn });
+        this.emit({ type: 'waiting', reason: this.control.paused !== null ? 'paused' : 'step', message: this.control.paused, next: this.lastTurn });
       }
-      await new Promise<void>((resolve) => (this.wake = resolve));
+      await this.control.changed();
     }
-  }
-
-  private poke(): void {
-    const wake = this.wake;
-    this.wake = null;
-    wake?.();
   }
 
   private emit(body: EngineEventBody): EngineEvent {

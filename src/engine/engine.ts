@@ -22,6 +22,7 @@ import { changedParts, structuralChange, workflowOutline } from './outline.js';
 import { extractArtifact, hasEndMarker } from './protocol.js';
 import { customerMessage, initialMessage, type ThreadEntry } from './requestBuilder.js';
 import type { ResumedReply, ResumePoint } from './resume.js';
+import { Budget } from './budget.js';
 import { StepControl } from './stepControl.js';
 import { runTurn, type TurnOutcome } from './turnRunner.js';
 import { Flights, type AbortCause } from './turnStream.js';
@@ -102,8 +103,7 @@ export class Engine implements EngineCommands, DebugCommands {
   private lastFailure: string | null = null;
   private lastSetupFault: SetupFault | undefined;
   private breakpointSeen: string | null = null;
-  private spentUsd = 0;
-  private budgetHit = false;
+  private readonly budget: Budget;
   private stopReason: string | null = null;
 
   constructor(private readonly options: EngineOptions) {
@@ -111,6 +111,7 @@ export class Engine implements EngineCommands, DebugCommands {
     this.provider = options.provider;
     this.now = options.now ?? Date.now;
     this.t0 = this.now();
+    this.budget = new Budget(options.maxCostUsd, options.costOf, options.resume?.spent(options.costOf) ?? 0);
     this.control = new StepControl(options.mode ?? 'step', (mode) => this.emit({ type: 'mode.changed', mode }));
     const resume = options.resume;
     if (resume) {
@@ -120,7 +121,6 @@ export class Engine implements EngineCommands, DebugCommands {
       for (const [id, artifact] of resume.produced) this.produced.set(id, artifact);
       this.turnCounter = resume.turnCounter;
       this.customerSinceReply = [...resume.customerSinceReply];
-      this.spentUsd = resume.spent(options.costOf);
     }
     this.applyConfig(this.config);
   }
@@ -563,23 +563,19 @@ export class Engine implements EngineCommands, DebugCommands {
     return outcome;
   }
 
+  /** Headless stops at the budget (resumably); the TUI pauses once and lets the person decide. */
   private countCost(model: string, usage: Usage): void {
-    const max = this.options.maxCostUsd;
-    const cost = this.options.costOf?.(model, usage);
-    if (cost === undefined) return;
-    this.spentUsd += cost;
-    if (max === undefined || this.budgetHit || this.spentUsd < max) return;
-    this.budgetHit = true;
-    this.emit({ type: 'budget.reached', spentUsd: this.spentUsd, maxUsd: max });
+    const reached = this.budget.add(model, usage);
+    if (!reached) return;
+    this.emit({ type: 'budget.reached', ...reached });
+    const spent = `${formatUsdAmount(reached.spentUsd)} spent`;
     if (this.options.onFailure === 'stop') {
-      this.stopReason = `the budget of ${formatUsdAmount(max)} was reached (${formatUsdAmount(this.spentUsd)} spent)`;
+      this.stopReason = `the budget of ${formatUsdAmount(reached.maxUsd)} was reached (${spent})`;
       this.quitRequested = true;
     } else {
-      this.control.paused = `Budget of ${formatUsdAmount(max)} reached (${formatUsdAmount(this.spentUsd)} spent): space goes on anyway`;
+      this.control.paused = `Budget of ${formatUsdAmount(reached.maxUsd)} reached (${spent}): space goes on anyway`;
     }
   }
-
-
 
   private emit(body: EngineEventBody): void {
     const event = { ...body, seq: ++this.seq, t: this.now() - this.t0 } as EngineEvent;

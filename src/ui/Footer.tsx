@@ -5,6 +5,7 @@ import type { RunState, TurnView } from '../engine/runState.js';
 import { costOf as builtInCost } from '../session/pricing.js';
 import { Command, KEYMAP, type Binding } from './keymap.js';
 import { estimateTokens } from '../text/estimateTokens.js';
+import { formatUsdAmount } from '../text/formatDuration.js';
 
 export function formatTokens(n: number): string {
   return n < 1000 ? String(n) : n < 100_000 ? `${(n / 1000).toFixed(1)}k` : `${Math.round(n / 1000)}k`;
@@ -12,15 +13,14 @@ export function formatTokens(n: number): string {
 
 export function formatCost(usd: number | undefined, estimated: boolean): string {
   if (usd === undefined) return 'cost n/a';
-  const tilde = estimated ? '~' : '';
-  return usd < 0.01 ? `${tilde}$${usd.toFixed(4)}` : `${tilde}$${usd.toFixed(2)}`;
+  return `${estimated ? '~' : ''}${formatUsdAmount(usd)}`;
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 
 export type CostOf = (model: string, usage: Pick<Usage, 'promptTokens' | 'completionTokens'>) => number | undefined;
 
-function turnStats(turn: TurnView | undefined, costOf: CostOf): string {
+function turnStats(turn: TurnView | undefined, costOf: CostOf, compact = false): string {
   if (!turn) return 'no turn yet';
   if (turn.status === 'streaming') return `~${formatTokens(estimateTokens(turn.text))} tok so far`;
   const usage = turn.usage;
@@ -30,7 +30,7 @@ function turnStats(turn: TurnView | undefined, costOf: CostOf): string {
     `${tilde}${formatTokens(usage.promptTokens)} in, ${tilde}${formatTokens(usage.completionTokens)} out`,
     formatCost(costOf(turn.model, usage), usage.estimated),
   ];
-  if (turn.durationMs !== null) {
+  if (turn.durationMs !== null && !compact) {
     // Latency: to the first token / for the whole reply.
     parts.push(turn.firstTokenMs !== null ? `${seconds(turn.firstTokenMs)}/${seconds(turn.durationMs)}` : seconds(turn.durationMs));
   }
@@ -64,7 +64,15 @@ export function Footer({ state, width, costOf = builtInCost }: { state: RunState
   const t = state.totals;
   const tilde = t.estimated ? '~' : '';
   const turn = state.lastTurnId ? state.turns.get(state.lastTurnId) : undefined;
-  const total = `${tilde}${formatTokens(t.promptTokens + t.completionTokens)} tok · ${formatCost(totalCost(t.byModel, costOf), t.estimated)} · ${seconds(t.durationMs)} · ${t.turns} turn${t.turns === 1 ? '' : 's'}`;
+  const tokens = `${tilde}${formatTokens(t.promptTokens + t.completionTokens)} tok · ${formatCost(totalCost(t.byModel, costOf), t.estimated)}`;
+  const turns = `${t.turns} turn${t.turns === 1 ? '' : 's'}`;
+  let stats = turnStats(turn, costOf);
+  let total = `${tokens} · ${seconds(t.durationMs)} · ${turns}`;
+  // On a narrow screen the latencies go first, so the run's totals still fit.
+  if ('turn:  │ run: '.length + stats.length + total.length > width) {
+    stats = turnStats(turn, costOf, true);
+    total = `${tokens} · ${turns}`;
+  }
   return (
     <Box flexDirection="column" width={width}>
       <Text wrap="truncate-end">
@@ -78,7 +86,7 @@ export function Footer({ state, width, costOf = builtInCost }: { state: RunState
       </Text>
       <Text wrap="truncate-end">
         <Text dimColor>turn: </Text>
-        {turnStats(turn, costOf)}
+        {stats}
         <Text dimColor> │ run: </Text>
         {total}
       </Text>

@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Two cores here and in CI: keep the end-to-end tests from starving each other.
     maxWorkers: 2,
+    // The usual report, plus a JSON one that .ci/run turns into a plain "N passed, N failed" line.
+    reporters: ['default', ['json', { outputFile: 'test-results.json' }]],
   },
 });

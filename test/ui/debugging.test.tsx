@@ -5,7 +5,7 @@ import { Engine } from '../../src/engine/engine.js';
 import type { EngineCommands } from '../../src/engine/events.js';
 import { App } from '../../src/ui/App.js';
 import { EngineStore } from '../../src/ui/engineStore.js';
-import { KEY, startTui, TestProvider, testConfig, waitFor } from './harness.js';
+import { KEY, startTui, TestProvider, testConfig, waitFor, startGenerating } from './harness.js';
 
 let tui: ReturnType<typeof startTui> | undefined;
 afterEach(async () => {
@@ -77,12 +77,7 @@ describe('TUI: prompt debugging', () => {
   });
 
   it('e while a reply is generated says so; esc cancels the edit', async () => {
-    const provider = new TestProvider();
-    provider.hold = true;
-    tui = startTui({ provider });
-    await tui.waitFor((f) => f.includes('waiting for you'));
-    tui.press(' ');
-    await tui.waitFor((f) => f.includes('generating'));
+    const { provider } = (tui = await startGenerating());
     tui.press('e');
     await tui.waitFor((f) => f.includes('edit it once it ends'));
     provider.release();

@@ -143,3 +143,14 @@ export const KEY = {
   pasteStart: '\x1b[200~',
   pasteEnd: '\x1b[201~',
 } as const;
+
+/** The TUI with a reply held mid-stream: space was pressed and the first reply is generating. */
+export async function startGenerating(options: StartOptions = {}) {
+  const provider = new TestProvider(options.reply);
+  provider.hold = true;
+  const tui = startTui({ ...options, provider });
+  await tui.waitFor((f) => f.includes('waiting for you'));
+  tui.press(' ');
+  await tui.waitFor((f) => f.includes('generating'));
+  return Object.assign(tui, { provider });
+}

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { KEY, startTui, TestProvider, waitFor } from './harness.js';
+import { KEY, startTui, TestProvider, waitFor, startGenerating } from './harness.js';
 
 let tui: ReturnType<typeof startTui> | undefined;
 afterEach(async () => {
@@ -64,12 +64,7 @@ describe('TUI: speaking as the customer', () => {
   });
 
   it('typing while a reply streams: the message goes in before the next turn', async () => {
-    const provider = new TestProvider();
-    provider.hold = true;
-    tui = startTui({ provider });
-    await tui.waitFor((f) => f.includes('waiting for you'));
-    tui.press(' ');
-    await tui.waitFor((f) => f.includes('generating'));
+    const { provider } = (tui = await startGenerating());
     tui.press('c', 'Add dark mode', KEY.enter);
     await tui.waitFor((f) => !f.includes('Customer ›'));
     provider.release();

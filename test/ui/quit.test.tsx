@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { KEY, startTui, TestProvider, waitFor } from './harness.js';
+import { KEY, startTui, waitFor, startGenerating } from './harness.js';
 
 let tui: ReturnType<typeof startTui> | undefined;
 afterEach(async () => {
@@ -16,12 +16,7 @@ describe('TUI: quitting', () => {
   });
 
   it('q asks first while a reply is generated; another key stays, y quits', async () => {
-    const provider = new TestProvider();
-    provider.hold = true;
-    tui = startTui({ provider });
-    await tui.waitFor((f) => f.includes('waiting for you'));
-    tui.press(' ');
-    await tui.waitFor((f) => f.includes('generating'));
+    tui = await startGenerating();
     tui.press('q');
     await tui.waitFor((f) => f.includes('Quit anyway?'));
     expect(tui.exits).toEqual([]);
@@ -36,12 +31,7 @@ describe('TUI: quitting', () => {
   });
 
   it('Ctrl+C first stops the reply and shows a hint; a second one within 2 s quits with 130', async () => {
-    const provider = new TestProvider();
-    provider.hold = true;
-    tui = startTui({ provider });
-    await tui.waitFor((f) => f.includes('waiting for you'));
-    tui.press(' ');
-    await tui.waitFor((f) => f.includes('generating'));
+    tui = await startGenerating();
     tui.press(KEY.ctrlC);
     await tui.waitFor((f) => f.includes('Press Ctrl+C again within 2 s to quit') && f.includes('⏹ interrupted'));
     expect(tui.exits).toEqual([]);

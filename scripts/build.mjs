@@ -12,6 +12,22 @@ rmSync(path.join(root, 'dist'), { recursive: true, force: true });
 mkdirSync(path.join(root, 'dist'), { recursive: true });
 const stub = path.join(root, 'scripts', 'empty-module.mjs');
 
+// Ink's layout engine, yoga, is WebAssembly embedded as base64 in an Emscripten loader. Where a global
+// `fetch` exists (Node >= 18) that loader decodes its own `data:` URL with fetch, and the first touch of
+// `fetch` makes Node load undici: about 35 ms before the first frame, for a network stack the demo never
+// uses. Shadowing `fetch` in that one module sends it down its other path (atob, then
+// WebAssembly.instantiate), which is the same bytes without undici.
+const yogaWithoutFetch = {
+  name: 'yoga-without-fetch',
+  setup(b) {
+    b.onLoad({ filter: /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, async (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      if (!/typeof fetch/.test(source)) throw new Error(`${args.path} no longer tests for fetch: review the yoga-without-fetch plugin`);
+      return { contents: `const fetch = undefined;\n${source}`, loader: 'js' };
+    });
+  },
+};
+
 const result = await build({
   absWorkingDir: root,
   // Which packages went into which file: the lazy-loading test reads it, since minified code names none.
@@ -30,6 +46,7 @@ const result = await build({
   // jiti loads its own files at run time; typescript is only an optional loader of cosmiconfig's.
   external: ['jiti', 'typescript'],
   alias: { 'react-devtools-core': stub },
+  plugins: [yogaWithoutFetch],
   define: {
     __ROLEPLAY_VERSION__: JSON.stringify(pkg.version),
     'process.env.NODE_ENV': '"production"',

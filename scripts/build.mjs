@@ -28,6 +28,36 @@ const yogaWithoutFetch = {
   },
 };
 
+// Every `string-width` import (Ink's, cli-truncate's, wrap-ansi's own older copy) gets src/text/simpleWidth.ts
+// in front of it. The copy each importer would have had stays behind it, loaded by `require` on its first
+// question: esbuild evaluates a required module lazily, so its Intl.Segmenter and emoji expressions cost
+// nothing until a string needs them.
+const widthFastPath = {
+  name: 'string-width-fast-path',
+  setup(b) {
+    const fastPath = path.join(root, 'src', 'text', 'simpleWidth.ts');
+    b.onResolve({ filter: /^string-width$/ }, async (args) => {
+      if (args.pluginData === 'behind the fast path') return undefined;
+      const real = await b.resolve('string-width', { resolveDir: args.resolveDir, kind: args.kind, pluginData: 'behind the fast path' });
+      if (real.errors.length > 0) return { errors: real.errors };
+      return { path: real.path, namespace: 'string-width-fast-path' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'string-width-fast-path' }, (args) => ({
+      resolveDir: path.dirname(args.path),
+      loader: 'js',
+      contents: `import { simpleWidth } from ${JSON.stringify(fastPath)};
+let measure;
+export default function stringWidth(text, options) {
+  const width = simpleWidth(text, options);
+  if (width !== undefined) return width;
+  measure ??= require(${JSON.stringify(args.path)}).default;
+  return measure(text, options);
+}
+`,
+    }));
+  },
+};
+
 const result = await build({
   absWorkingDir: root,
   // Which packages went into which file: the lazy-loading test reads it, since minified code names none.
@@ -46,7 +76,7 @@ const result = await build({
   // jiti loads its own files at run time; typescript is only an optional loader of cosmiconfig's.
   external: ['jiti', 'typescript'],
   alias: { 'react-devtools-core': stub },
-  plugins: [yogaWithoutFetch],
+  plugins: [yogaWithoutFetch, widthFastPath],
   define: {
     __ROLEPLAY_VERSION__: JSON.stringify(pkg.version),
     'process.env.NODE_ENV': '"production"',

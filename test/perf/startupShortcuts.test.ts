@@ -1,6 +1,7 @@
 /**
- * The shortcuts scripts/build.mjs takes so that the TUI's first frame comes sooner: Ink's layout engine loads
- * without `fetch` (which would pull in undici). (Needs `npm run build`; `npm test` does that.)
+ * The two shortcuts scripts/build.mjs takes so that the TUI's first frame comes sooner: Ink's layout engine loads
+ * without `fetch` (which would pull in undici), and every `string-width` sits behind src/text/simpleWidth.ts with
+ * the real one loaded only when a string needs it. (Needs `npm run build`; `npm test` does that.)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -37,5 +38,24 @@ describe('start-up shortcuts in the bundle', () => {
     const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', timeout: 30_000 });
     expect(result.stderr).toBe('');
     expect(JSON.parse(result.stdout)).toEqual({ bundled: 0, plain: 1 });
+  });
+
+  it('puts the fast path in front of every string-width, and reaches the real one only by a lazy require', () => {
+    const { inputs } = meta();
+    // The real copies: files under node_modules, not the fronts the plugin puts before them.
+    const copies = Object.keys(inputs).filter((input) => /^node_modules\/(.*\/)?string-width\/index\.js$/.test(input));
+    expect(copies.length).toBeGreaterThan(0);
+    for (const copy of copies) {
+      const importers = Object.entries(inputs).flatMap(([input, { imports }]) =>
+        imports.filter((i) => i.path === copy).map((i) => ({ input, kind: i.kind })),
+      );
+      expect(importers.length, copy).toBeGreaterThan(0);
+      for (const { input, kind } of importers) {
+        expect(input.startsWith('string-width-fast-path:'), `${copy} is imported by ${input}`).toBe(true);
+        expect(kind).toBe('require-call');
+      }
+    }
+    const fronts = Object.entries(inputs).filter(([input]) => input.startsWith('string-width-fast-path:'));
+    for (const [front, { imports }] of fronts) expect(imports.map((i) => i.path), front).toContain('src/text/simpleWidth.ts');
   });
 });

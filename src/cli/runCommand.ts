@@ -10,12 +10,20 @@ import { pricer } from '../session/pricing.js';
 import { ConfigReloader } from './configReloader.js';
 import { onInterrupt } from './interrupt.js';
 import { loadTui } from './loadTui.js';
-import { applyOverrides, prepareResume, prepareRun, type RunFlags, type RunSetup } from './setup.js';
+import { applyOverrides, chooseView, prepareResume, prepareRun, type RunFlags, type RunSetup } from './setup.js';
 
 export function exitCodeFor(status: RunStatus, interrupted: boolean): number {
   if (interrupted) return EXIT.interrupted;
   // A headless run quits without a signal only when it stops itself, e.g. at its budget: that is a failure.
   return status === 'completed' ? EXIT.ok : EXIT.failed;
+}
+
+function willShowTui(flags: RunFlags, io: { stdoutIsTTY: boolean; stdinIsTTY: boolean }): boolean {
+  try {
+    return !chooseView(flags, io).headless;
+  } catch {
+    return false; // the setup reports the contradiction
+  }
 }
 
 export async function runCommand(taskWords: string[], flags: RunFlags): Promise<number> {
@@ -25,6 +33,10 @@ export async function runCommand(taskWords: string[], flags: RunFlags): Promise<
     stdoutIsTTY: process.stdout.isTTY === true,
     stdinIsTTY: process.stdin.isTTY === true,
   };
+  // A run on a terminal starts loading the TUI now, while its session is set up: Ink's layout engine compiles
+  // its WebAssembly off the main thread meanwhile.
+  const tuiModule = willShowTui(flags, io) ? loadTui() : undefined;
+  tuiModule?.catch(() => {});
   let setup: RunSetup;
   let journal: SessionJournal;
   let resume: ResumePoint | undefined;
@@ -68,7 +80,7 @@ export async function runCommand(taskWords: string[], flags: RunFlags): Promise<
   reloader?.start();
   try {
     if (setup.headless) return await runHeadless(engine, journal, setup);
-    const { runTui } = await loadTui();
+    const { runTui } = await (tuiModule ?? loadTui());
     const workflow = setup.configPath ? path.relative(process.cwd(), setup.configPath) || setup.configPath : 'built-in seed workflow';
     return await runTui(engine, { workflow, journal, costOf: pricer(setup.config.prices), ...(reloader ? { reloader } : {}) });
   } finally {

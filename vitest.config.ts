@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -7,6 +10,8 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Two cores here and in CI: keep the end-to-end tests from starving each other.
     maxWorkers: 2,
+    // Compiled configs are cached in the user's cache folder: the tests use their own.
+    env: { XDG_CACHE_HOME: mkdtempSync(path.join(tmpdir(), 'roleplay-test-cache-')) },
     // The usual report, plus a JSON one that .ci/run turns into a plain "N passed, N failed" line.
     reporters: ['default', ['json', { outputFile: 'test-results.json' }]],
   },

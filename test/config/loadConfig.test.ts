@@ -1,7 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { compiledConfigCache } from '../../src/config/configFile.js';
 import { ConfigError, loadConfig } from '../../src/config/loadConfig.js';
 import { twoPersonWorkflow } from '../support/workflows.js';
 
@@ -32,6 +33,20 @@ describe('loading a config', () => {
     expect(config.workflow.conversations).toHaveLength(8);
     expect(config.workflow.phases.map((p) => p.name)).toEqual(['Designing', 'Coding', 'Testing', 'Documenting']);
     expect(config).toMatchObject({ maxTurns: 10, sanityCheck: true, context: 'thread', task: 'I want a to create users in my application!' });
+  });
+
+  it('keeps a compiled roleplay.config.ts in the user\'s own cache folder, and compiles it again once it changes', async () => {
+    const cache = compiledConfigCache();
+    if (cache === false) throw new Error('no cache folder');
+    expect(cache.startsWith(String(process.env.XDG_CACHE_HOME))).toBe(true);
+    const config = (turns: number) => `import { defineConfig } from 'roleplay';\nexport default defineConfig({ maxTurns: ${turns} });\n`;
+    const cwd = dir({ 'roleplay.config.ts': config(3) });
+    expect((await loadConfig({ cwd })).config.maxTurns).toBe(3);
+    expect(readdirSync(cache).filter((f) => f.startsWith(path.basename(cwd)))).toHaveLength(1);
+    expect(statSync(cache).mode & 0o777).toBe(0o700);
+    expect((await loadConfig({ cwd })).config.maxTurns).toBe(3);
+    writeFileSync(path.join(cwd, 'roleplay.config.ts'), config(4));
+    expect((await loadConfig({ cwd })).config.maxTurns).toBe(4);
   });
 
   it('loads roleplay.config.ts that imports defineConfig from "roleplay"', async () => {

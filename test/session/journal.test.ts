@@ -2,7 +2,7 @@ import { appendFileSync, existsSync, readFileSync, statSync, writeFileSync } fro
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../src/engine/events.js';
-import { SessionJournal } from '../../src/session/journal.js';
+import { newSessionId, SessionJournal } from '../../src/session/journal.js';
 import { tempDir } from '../support/cli.js';
 
 const event = (seq: number, body: Record<string, unknown>) => ({ seq, t: seq, ...body }) as unknown as EngineEvent;
@@ -33,6 +33,15 @@ describe('the session journal', () => {
     resumed.close();
     const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(lines.map((l) => l.message)).toEqual(['kept', 'after']);
+  });
+});
+
+describe('session ids', () => {
+  it('are the start time to the second, then six hex digits that tell apart sessions started together', () => {
+    const at = new Date('2026-11-24T09:32:05.123Z');
+    const ids = Array.from({ length: 200 }, () => newSessionId(at));
+    for (const id of ids) expect(id).toMatch(/^20261124-093205-[0-9a-f]{6}$/);
+    expect(new Set(ids).size).toBeGreaterThan(195);
   });
 });
 

@@ -1,3 +1,5 @@
+import type { ConfigIssue } from './config/resolve.js';
+
 /**
  * A mistake the user can fix: printed as one line, exit code 2, no stack trace. Any layer may throw it (a session
  * store that finds no such session); only the CLI turns it into output and an exit code.
@@ -7,6 +9,18 @@ export class UsageError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'UsageError';
+  }
+}
+
+/** A mistake in the user's config. Its message is one line that names the file and the field. */
+export class ConfigError extends Error {
+  constructor(
+    message: string,
+    readonly issues: ConfigIssue[] = [],
+    readonly filepath?: string,
+  ) {
+    super(message);
+    this.name = 'ConfigError';
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { sanitize } from '../text/sanitize.js';
-import { EXIT, UsageError } from '../errors.js';
+import { ConfigError, EXIT, UsageError } from '../errors.js';
 
 declare const __ROLEPLAY_VERSION__: string | undefined;
 const VERSION = typeof __ROLEPLAY_VERSION__ === 'string' ? __ROLEPLAY_VERSION__ : '0.0.0-dev';
@@ -85,7 +85,7 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
     .configureOutput(output(out, err))
     .exitOverride()
     .action(async (task: string[], flags) => {
-      const { runCommand } = await import('./runCommand.js');
+      const { runCommand } = await import('./commands.js');
       process.exitCode = await runCommand(task, flags);
     });
 
@@ -94,7 +94,7 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
     .description('check a config and print what it defines')
     .option('-c, --config <path>', 'config file (default: found in the working directory)')
     .action(async (flags: { config?: string }) => {
-      const { validateCommand } = await import('./validateCommand.js');
+      const { validateCommand } = await import('./commands.js');
       process.exitCode = await validateCommand(flags, (line) => out(`${line}\n`));
     });
 
@@ -103,7 +103,7 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
     .description('write a commented starter roleplay.config.ts in the working directory')
     .option('-f, --force', 'overwrite an existing roleplay.config.ts')
     .action(async (flags: { force?: boolean }) => {
-      const { initCommand } = await import('./initCommand.js');
+      const { initCommand } = await import('./commands.js');
       process.exitCode = initCommand(flags, (line) => out(`${line}\n`));
     });
 
@@ -113,7 +113,7 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
     .option('-o, --out <dir>', 'where sessions are written (default: .roleplay)')
     .option('--json', 'one JSON object per session')
     .action(async (flags: { out?: string; json?: boolean }) => {
-      const { sessionsCommand } = await import('./sessionCommands.js');
+      const { sessionsCommand } = await import('./commands.js');
       process.exitCode = sessionsCommand({ ...flags, out: flags.out ?? program.opts().out }, out, err);
     });
 
@@ -126,7 +126,7 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
     .option('-f, --force', 'overwrite an existing --output file')
     .option('-o, --out <dir>', 'where sessions are written (default: .roleplay)')
     .action(async (session: string, flags: { out?: string; format?: string; output?: string; force?: boolean }) => {
-      const { exportCommand } = await import('./sessionCommands.js');
+      const { exportCommand } = await import('./commands.js');
       process.exitCode = exportCommand(session, { ...flags, out: flags.out ?? program.opts().out }, out, err);
     });
 
@@ -141,7 +141,7 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
     .option('--step', 'each turn waits for a key press (TUI only)')
     .option('-o, --out <dir>', 'where sessions are written (default: .roleplay)')
     .action(async (session: string, flags: { out?: string; speed?: string; headless?: boolean; json?: boolean; auto?: boolean; step?: boolean }) => {
-      const { replayCommand } = await import('./sessionCommands.js');
+      const { replayCommand } = await import('./commands.js');
       process.exitCode = await replayCommand(session, { ...flags, out: flags.out ?? program.opts().out });
     });
 
@@ -163,7 +163,6 @@ export async function main(argv: string[]): Promise<number> {
       // Commander has already printed its message, as one line (see output()).
       return EXIT.usage;
     }
-    const { ConfigError } = await import('../config/loadConfig.js');
     if (error instanceof UsageError || error instanceof ConfigError) {
       // Config errors quote the config's own strings: they go through the sanitiser like model text.
       err(`roleplay: ${sanitize(error.message)}\n`);

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Engine } from '../engine/engine.js';
 import type { RunStatus } from '../engine/events.js';
 import { newSessionId, SessionJournal } from '../session/journal.js';
+import { openSession } from '../session/sessionStore.js';
 import { sanitize } from '../text/sanitize.js';
 import { EXIT, UsageError } from '../errors.js';
 import { jsonView, plainView } from './headlessView.js';
@@ -41,7 +42,6 @@ export async function runCommand(taskWords: string[], flags: RunFlags): Promise<
   let journal: SessionJournal;
   let resume: ResumePoint | undefined;
   if (flags.resume !== undefined) {
-    const { openSession } = await import('../session/sessionStore.js');
     const recorded = openSession(flags.resume, { outDir: flags.out ?? '.roleplay', cwd: io.cwd });
     try {
       resume = resumePoint(recorded.events);

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { EngineEvent } from '../engine/events.js';
 import { applyEvent, createRunState } from '../engine/runState.js';
 import { buildExportDocument } from '../session/exportDocument.js';
+import { pricer } from '../session/pricing.js';
 import { ReplayPlayer } from '../session/replayPlayer.js';
 import { foldEvents, listSessions, openSession, summarize, type Journal, type SessionSummary } from '../session/sessionStore.js';
 import { renderTranscript } from '../session/transcript.js';
@@ -167,7 +168,6 @@ async function playInTui(journal: Journal, speed: number, mode: 'auto' | 'step')
   const player = new ReplayPlayer(journal.events, { speed, mode });
   const id = journal.events[0]?.type === 'run.started' ? journal.events[0].sessionId : path.basename(journal.dir);
   const { runTui } = await loadTui();
-  const { pricer } = await import('../session/pricing.js');
   const started = journal.events[0];
   const prices = started?.type === 'run.started' ? started.config?.prices : undefined;
   return runTui(player, { workflow: `replay of ${id} at ${speed}x`, costOf: pricer(prices ?? {}) });

@@ -5,6 +5,7 @@ import type { ResolvedConfig } from '../config/resolve.js';
 import type { Mode } from '../engine/events.js';
 import type { ResumePoint } from '../engine/resume.js';
 import { parseBreakpoint } from '../engine/breakpoints.js';
+import { DemoProvider } from '../providers/demoProvider.js';
 import type { Provider } from '../providers/types.js';
 import { loadDotenv } from './environment.js';
 import { UsageError } from '../errors.js';
@@ -126,7 +127,6 @@ async function chooseProvider(
         `OPENAI_API_KEY is not set, so model "${flags.model}" cannot run: set the key, use --base-url for a local server, or --demo for the offline model`,
       );
     }
-    const { DemoProvider } = await import('../providers/demoProvider.js');
     return {
       provider: new DemoProvider(flags.demoInstant ? { tokenDelayMs: 0, firstTokenDelayMs: 0 } : {}),
       model: 'demo',

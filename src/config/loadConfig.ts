@@ -2,19 +2,10 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { MODULE, SEARCH_PLACES } from './searchPlaces.js';
 import { sanitize } from '../text/sanitize.js';
-import { resolveParsed, type ConfigIssue, type ResolvedConfig } from './resolve.js';
+import { ConfigError } from '../errors.js';
+import { resolveParsed, type ResolvedConfig } from './resolve.js';
 
-/** A mistake in the user's config. Its message is one line that names the file and the field. */
-export class ConfigError extends Error {
-  constructor(
-    message: string,
-    readonly issues: ConfigIssue[] = [],
-    readonly filepath?: string,
-  ) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError } from '../errors.js';
 
 export interface LoadedConfig {
   config: ResolvedConfig;

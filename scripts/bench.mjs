@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { bundlePlugins } from './bundlePlugins.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 if (!existsSync(path.join(root, 'dist', 'cli.js'))) {
@@ -409,6 +410,7 @@ process.exit(0);
       platform: 'node',
       target: 'node20',
       jsx: 'automatic',
+      plugins: bundlePlugins,
       alias: { 'react-devtools-core': path.join(root, 'scripts', 'empty-module.mjs') },
       external: ['jiti', 'typescript'],
       define: { 'process.env.NODE_ENV': '"production"' },

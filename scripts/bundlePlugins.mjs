@@ -1,0 +1,55 @@
+// The esbuild plugins the shipped bundle is built with. The bench builds its render harness with them too, so
+// that it measures what ships.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+
+// Ink's layout engine, yoga, is WebAssembly embedded as base64 in an Emscripten loader. Where a global
+// `fetch` exists (Node >= 18) that loader decodes its own `data:` URL with fetch, and the first touch of
+// `fetch` makes Node load undici: about 35 ms before the first frame, for a network stack the demo never
+// uses. Shadowing `fetch` in that one module sends it down its other path (atob, then
+// WebAssembly.instantiate), which is the same bytes without undici.
+export const yogaWithoutFetch = {
+  name: 'yoga-without-fetch',
+  setup(b) {
+    b.onLoad({ filter: /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, async (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      if (!/typeof fetch/.test(source)) throw new Error(`${args.path} no longer tests for fetch: review the yoga-without-fetch plugin`);
+      return { contents: `const fetch = undefined;\n${source}`, loader: 'js' };
+    });
+  },
+};
+
+// Every `string-width` import (Ink's, cli-truncate's, wrap-ansi's own older copy) gets src/text/simpleWidth.ts
+// in front of it. The copy each importer would have had stays behind it, loaded by `require` on its first
+// question: esbuild evaluates a required module lazily, so its Intl.Segmenter and emoji expressions cost
+// nothing until a string needs them.
+export const widthFastPath = {
+  name: 'string-width-fast-path',
+  setup(b) {
+    const fastPath = path.join(root, 'src', 'text', 'simpleWidth.ts');
+    b.onResolve({ filter: /^string-width$/ }, async (args) => {
+      if (args.pluginData === 'behind the fast path') return undefined;
+      const real = await b.resolve('string-width', { resolveDir: args.resolveDir, kind: args.kind, pluginData: 'behind the fast path' });
+      if (real.errors.length > 0) return { errors: real.errors };
+      return { path: real.path, namespace: 'string-width-fast-path' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'string-width-fast-path' }, (args) => ({
+      resolveDir: path.dirname(args.path),
+      loader: 'js',
+      contents: `import { simpleWidth } from ${JSON.stringify(fastPath)};
+let measure;
+export default function stringWidth(text, options) {
+  const width = simpleWidth(text, options);
+  if (width !== undefined) return width;
+  measure ??= require(${JSON.stringify(args.path)}).default;
+  return measure(text, options);
+}
+`,
+    }));
+  },
+};
+
+export const bundlePlugins = [yogaWithoutFetch, widthFastPath];

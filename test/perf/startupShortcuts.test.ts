@@ -1,13 +1,19 @@
 /**
- * The two shortcuts scripts/build.mjs takes so that the TUI's first frame comes sooner: Ink's layout engine loads
- * without `fetch` (which would pull in undici), and every `string-width` sits behind src/text/simpleWidth.ts with
- * the real one loaded only when a string needs it. (Needs `npm run build`; `npm test` does that.)
+ * The shortcuts scripts/bundlePlugins.mjs takes so that the TUI's frames come sooner: Ink's layout engine loads
+ * without `fetch` (which would pull in undici), every `string-width` sits behind src/text/simpleWidth.ts with the
+ * real one loaded only when a string needs it, and Ink's output skips the blank ends of rows. (Needs `npm run
+ * build`; `npm test` does that.)
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+// @ts-expect-error: a plain ESM build script, no types
+import { inkTrailingBlanks } from '../../scripts/bundlePlugins.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -57,5 +63,55 @@ describe('start-up shortcuts in the bundle', () => {
     }
     const fronts = Object.entries(inputs).filter(([input]) => input.startsWith('string-width-fast-path:'));
     for (const [front, { imports }] of fronts) expect(imports.map((i) => i.path), front).toContain('src/text/simpleWidth.ts');
+  });
+
+  it("gives the very frames Ink's own output gives, with the blank ends of rows skipped (property)", async () => {
+    interface Output {
+      write(x: number, y: number, text: string, options: { transformers: unknown[] }): void;
+      clip(clip: { x1?: number; x2?: number; y1?: number; y2?: number }): void;
+      unclip(): void;
+      get(): { output: string; height: number };
+    }
+    type OutputClass = new (size: { width: number; height: number }) => Output;
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'roleplay-ink-output-'));
+    try {
+      const entry = path.join(root, 'node_modules', 'ink', 'build', 'output.js');
+      const bundle = async (name: string, plugins: unknown[]) => {
+        const outfile = path.join(dir, `${name}.mjs`);
+        await build({ entryPoints: [entry], outfile, bundle: true, format: 'esm', platform: 'node', plugins: plugins as never, logLevel: 'error' });
+        return ((await import(pathToFileURL(outfile).href)) as { default: OutputClass }).default;
+      };
+      const Plain = await bundle('plain', []);
+      const Trimmed = await bundle('trimmed', [inkTrailingBlanks]);
+      const piece = fc.constantFrom('a', 'word', ' ', '   ', '│', '漢', '\x1b[31mred\x1b[39m', '\x1b[41m  \x1b[49m', '\x1b[1m \x1b[22m', '\x1b[2mdim \x1b[22m', '\n');
+      const op = fc.oneof(
+        fc.record({ kind: fc.constant('write' as const), x: fc.nat(14), y: fc.nat(6), text: fc.array(piece, { maxLength: 6 }).map((p) => p.join('')) }),
+        fc.record({ kind: fc.constant('clip' as const), x1: fc.nat(6), x2: fc.integer({ min: 6, max: 16 }), y1: fc.nat(3), y2: fc.integer({ min: 3, max: 8 }) }),
+        fc.record({ kind: fc.constant('unclip' as const) }),
+      );
+      fc.assert(
+        fc.property(fc.integer({ min: 1, max: 16 }), fc.integer({ min: 1, max: 8 }), fc.array(op, { maxLength: 12 }), (width, height, ops) => {
+          const frames = [Plain, Trimmed].map((OutputOf) => {
+            const output = new OutputOf({ width, height });
+            let clips = 0;
+            for (const o of ops) {
+              if (o.kind === 'write') output.write(o.x, o.y, o.text, { transformers: [] });
+              else if (o.kind === 'clip') {
+                output.clip(o);
+                clips++;
+              } else if (clips > 0) {
+                output.unclip();
+                clips--;
+              }
+            }
+            return output.get();
+          });
+          expect(frames[1]).toEqual(frames[0]);
+        }),
+        { numRuns: 500 },
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

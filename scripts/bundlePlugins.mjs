@@ -79,4 +79,26 @@ export const inkTrailingBlanks = {
   },
 };
 
-export const bundlePlugins = [yogaWithoutFetch, widthFastPath, inkTrailingBlanks];
+// Ink's output compares the styles of each cell with the one before it (@alcalzone/ansi-tokenize's
+// diffAnsiCodes), building three Sets and two arrays every time, though neighbouring cells nearly always share
+// their styles. Equal style lists have nothing to undo and nothing to add: that case returns at once.
+const DIFF_START = 'export function diffAnsiCodes(from, to) {';
+export const ansiDiffShortcut = {
+  name: 'ansi-diff-shortcut',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]diff\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      if (!source.includes(DIFF_START)) throw new Error(`${args.path} changed: review the ansi-diff-shortcut plugin`);
+      return {
+        loader: 'js',
+        contents: source.replace(
+          DIFF_START,
+          `${DIFF_START}
+    if (from.length === to.length && from.every((code, i) => code.code === to[i].code)) return [];`,
+        ),
+      };
+    });
+  },
+};
+
+export const bundlePlugins = [yogaWithoutFetch, widthFastPath, inkTrailingBlanks, ansiDiffShortcut];

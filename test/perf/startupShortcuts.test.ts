@@ -1,8 +1,8 @@
 /**
  * The shortcuts scripts/bundlePlugins.mjs takes so that the TUI's frames come sooner: Ink's layout engine loads
  * without `fetch` (which would pull in undici), every `string-width` sits behind src/text/simpleWidth.ts with the
- * real one loaded only when a string needs it, and Ink's output skips the blank ends of rows. (Needs `npm run
- * build`; `npm test` does that.)
+ * real one loaded only when a string needs it, and Ink's output skips blank row ends and unchanged styles.
+ * (Needs `npm run build`; `npm test` does that.)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { build } from 'esbuild';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain ESM build script, no types
-import { inkTrailingBlanks } from '../../scripts/bundlePlugins.mjs';
+import { bundlePlugins } from '../../scripts/bundlePlugins.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -65,7 +65,7 @@ describe('start-up shortcuts in the bundle', () => {
     for (const [front, { imports }] of fronts) expect(imports.map((i) => i.path), front).toContain('src/text/simpleWidth.ts');
   });
 
-  it("gives the very frames Ink's own output gives, with the blank ends of rows skipped (property)", async () => {
+  it("gives the very frames Ink's own output gives, with blank row ends and unchanged styles skipped (property)", async () => {
     interface Output {
       write(x: number, y: number, text: string, options: { transformers: unknown[] }): void;
       clip(clip: { x1?: number; x2?: number; y1?: number; y2?: number }): void;
@@ -82,7 +82,7 @@ describe('start-up shortcuts in the bundle', () => {
         return ((await import(pathToFileURL(outfile).href)) as { default: OutputClass }).default;
       };
       const Plain = await bundle('plain', []);
-      const Trimmed = await bundle('trimmed', [inkTrailingBlanks]);
+      const Shipped = await bundle('shipped', bundlePlugins);
       const piece = fc.constantFrom('a', 'word', ' ', '   ', '│', '漢', '\x1b[31mred\x1b[39m', '\x1b[41m  \x1b[49m', '\x1b[1m \x1b[22m', '\x1b[2mdim \x1b[22m', '\n');
       const op = fc.oneof(
         fc.record({ kind: fc.constant('write' as const), x: fc.nat(14), y: fc.nat(6), text: fc.array(piece, { maxLength: 6 }).map((p) => p.join('')) }),
@@ -91,7 +91,7 @@ describe('start-up shortcuts in the bundle', () => {
       );
       fc.assert(
         fc.property(fc.integer({ min: 1, max: 16 }), fc.integer({ min: 1, max: 8 }), fc.array(op, { maxLength: 12 }), (width, height, ops) => {
-          const frames = [Plain, Trimmed].map((OutputOf) => {
+          const frames = [Plain, Shipped].map((OutputOf) => {
             const output = new OutputOf({ width, height });
             let clips = 0;
             for (const o of ops) {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const fastPath = path.join(root, 'src', 'text', 'simpleWidth.ts');
 
 // Ink's layout engine, yoga, is WebAssembly embedded as base64 in an Emscripten loader. Where a global
 // `fetch` exists (Node >= 18) that loader decodes its own `data:` URL with fetch, and the first touch of
@@ -29,7 +30,6 @@ export const yogaWithoutFetch = {
 export const widthFastPath = {
   name: 'string-width-fast-path',
   setup(b) {
-    const fastPath = path.join(root, 'src', 'text', 'simpleWidth.ts');
     b.onResolve({ filter: /^string-width$/ }, async (args) => {
       if (args.pluginData === 'behind the fast path') return undefined;
       const real = await b.resolve('string-width', { resolveDir: args.resolveDir, kind: args.kind, pluginData: 'behind the fast path' });
@@ -53,28 +53,37 @@ export default function stringWidth(text, options) {
 };
 
 
-// Ink's Output.get() turns every row of the screen, cell by cell, into a string and then trims its end. In a
-// full-screen layout most rows end in blank cells, so the unstyled spaces at the end of a row are dropped before
-// that conversion, which gives the same string: about a third of the first frame's output work.
-const OUTPUT_ROW = `const lineWithoutEmptyItems = line.filter(item => item !== undefined);
-            return styledCharsToString(lineWithoutEmptyItems).trimEnd();`;
-export const inkTrailingBlanks = {
-  name: 'ink-trailing-blanks',
-  setup(b) {
-    b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]output\.js$/ }, (args) => {
-      const source = readFileSync(args.path, 'utf8');
-      if (!source.includes(OUTPUT_ROW)) throw new Error(`${args.path} changed: review the ink-trailing-blanks plugin`);
-      return {
-        loader: 'js',
-        contents: source.replace(
-          OUTPUT_ROW,
-          `const lineWithoutEmptyItems = line.filter(item => item !== undefined);
+// Two shortcuts in Ink's Output.get(), which gives the same frames with them (test/perf/startupShortcuts.test.ts):
+// - It turns every row of the screen, cell by cell, into a string and then trims its end. In a full-screen layout
+//   most rows end in blank cells, so the unstyled spaces at the end of a row are dropped before that conversion.
+// - Inside a box with `overflow: hidden` it cuts every line to the box with slice-ansi, also a line that fits whole.
+//   A line that fits and is made of one-column characters only (src/text/simpleWidth.ts) is kept as it is; one
+//   with zero-width or wide characters still goes through slice-ansi, which drops or pads those at the edges.
+const INK_OUTPUT_EDITS = [
+  [
+    `const lineWithoutEmptyItems = line.filter(item => item !== undefined);
+            return styledCharsToString(lineWithoutEmptyItems).trimEnd();`,
+    `const lineWithoutEmptyItems = line.filter(item => item !== undefined);
             let end = lineWithoutEmptyItems.length;
             while (end > 0 && lineWithoutEmptyItems[end - 1].value === ' ' && lineWithoutEmptyItems[end - 1].styles.length === 0) end--;
             lineWithoutEmptyItems.length = end;
             return styledCharsToString(lineWithoutEmptyItems).trimEnd();`,
-        ),
-      };
+  ],
+  [
+    'return sliceAnsi(line, from, to);',
+    'return from === 0 && to === width && simpleWidth(line) === width ? line : sliceAnsi(line, from, to);',
+  ],
+];
+export const inkOutputShortcuts = {
+  name: 'ink-output-shortcuts',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]output\.js$/ }, (args) => {
+      let source = readFileSync(args.path, 'utf8');
+      for (const [from, to] of INK_OUTPUT_EDITS) {
+        if (source.split(from).length !== 2) throw new Error(`${args.path} changed: review the ink-output-shortcuts plugin`);
+        source = source.replace(from, to);
+      }
+      return { loader: 'js', contents: `import { simpleWidth } from ${JSON.stringify(fastPath)};\n${source}` };
     });
   },
 };
@@ -101,4 +110,4 @@ export const ansiDiffShortcut = {
   },
 };
 
-export const bundlePlugins = [yogaWithoutFetch, widthFastPath, inkTrailingBlanks, ansiDiffShortcut];
+export const bundlePlugins = [yogaWithoutFetch, widthFastPath, inkOutputShortcuts, ansiDiffShortcut];

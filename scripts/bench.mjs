@@ -201,16 +201,22 @@ async function benchFirstFrame() {
   const cwd = mkdtempSync(path.join(tmp, 'tui-'));
   const roleplay = [process.execPath, cli, '--demo', '-o', path.join(cwd, 'out')];
   const anchor = [process.execPath, hello];
+  // What the harness itself costs (script, a shell, stty, a pty): a command that prints its marker at once. It is
+  // taken off both figures, so that they are the programs' own time to their first frame.
+  const harness = ['printf', 'harness ready'];
   // Warm the file cache first.
   await timeToText(anchor, 'hello from ink', cwd);
   await timeToText(roleplay, 'Timeline', cwd);
   const mine = [];
   const base = [];
-  for (let i = 0; i < reps(7); i++) {
+  const overhead = [];
+  for (let i = 0; i < reps(9); i++) {
+    overhead.push(await timeToText(harness, 'harness ready', cwd));
     base.push(await timeToText(anchor, 'hello from ink', cwd));
     mine.push(await timeToText(roleplay, 'Timeline', cwd));
   }
-  return { mine: median(mine), anchor: median(base) };
+  const harnessMs = median(overhead);
+  return { mine: median(mine) - harnessMs, anchor: median(base) - harnessMs, harnessMs };
 }
 
 // ---- 3. headless CPU time streaming ~1 MB against the bare openai package ------------------------------------
@@ -523,7 +529,15 @@ async function main() {
     log('first TUI frame against a bundled Ink hello-world ...');
     const f = await benchFirstFrame();
     const ratio = f.mine / f.anchor;
-    add('time to the TUI\'s first frame (`--demo`, 120x40 pty)', fmtMs(f.mine), 'bundled Ink hello-world', fmtMs(f.anchor), ratio, 'at most 300 ms and at most 1x', f.mine <= 300 && ratio <= 1);
+    add(
+      `time to the TUI's first frame (\`--demo\`, 120x40 pty, less the pty harness's own ${fmtMs(f.harnessMs)})`,
+      fmtMs(f.mine),
+      'bundled Ink hello-world',
+      fmtMs(f.anchor),
+      ratio,
+      'at most 300 ms and at most 1x',
+      f.mine <= 300 && ratio <= 1,
+    );
   }
   if (want('headless')) {
     log('headless CPU time streaming ~1 MB against the bare openai package ...');

@@ -53,13 +53,32 @@ export default function stringWidth(text, options) {
 };
 
 
-// Two shortcuts in Ink's Output.get(), which gives the same frames with them (test/perf/startupShortcuts.test.ts):
+// Three shortcuts in Ink's Output.get(), which gives the same frames with them (test/perf/startupShortcuts.test.ts):
+// - It fills the screen with a new blank cell object (and a new styles array) for each of its width x height
+//   cells before writing anything. Cells are only ever replaced, never changed, so one shared blank will do.
 // - It turns every row of the screen, cell by cell, into a string and then trims its end. In a full-screen layout
 //   most rows end in blank cells, so the unstyled spaces at the end of a row are dropped before that conversion.
 // - Inside a box with `overflow: hidden` it cuts every line to the box with slice-ansi, also a line that fits whole.
 //   A line that fits and is made of one-column characters only (src/text/simpleWidth.ts) is kept as it is; one
 //   with zero-width or wide characters still goes through slice-ansi, which drops or pads those at the edges.
 const INK_OUTPUT_EDITS = [
+  [
+    `const output = [];
+        for (let y = 0; y < this.height; y++) {
+            const row = [];
+            for (let x = 0; x < this.width; x++) {
+                row.push({
+                    type: 'char',
+                    value: ' ',
+                    fullWidth: false,
+                    styles: [],
+                });
+            }`,
+    `const output = [];
+        const blank = Object.freeze({ type: 'char', value: ' ', fullWidth: false, styles: Object.freeze([]) });
+        for (let y = 0; y < this.height; y++) {
+            const row = new Array(this.width).fill(blank);`,
+  ],
   [
     `const lineWithoutEmptyItems = line.filter(item => item !== undefined);
             return styledCharsToString(lineWithoutEmptyItems).trimEnd();`,

@@ -59,8 +59,9 @@ export default function stringWidth(text, options) {
 // - It turns every row of the screen, cell by cell, into a string and then trims its end. In a full-screen layout
 //   most rows end in blank cells, so the unstyled spaces at the end of a row are dropped before that conversion.
 // - Inside a box with `overflow: hidden` it cuts every line to the box with slice-ansi, also a line that fits whole.
-//   A line that fits and is made of one-column characters only (src/text/simpleWidth.ts) is kept as it is; one
-//   with zero-width or wide characters still goes through slice-ansi, which drops or pads those at the edges.
+//   A line that fits, has no escape codes and is made of one-column characters only (src/text/simpleWidth.ts) is
+//   kept as it is. One with escape codes still goes through slice-ansi, which rewrites them (it drops an OSC
+//   title, for one), and so does one with zero-width or wide characters, which it drops or pads at the edges.
 const INK_OUTPUT_EDITS = [
   [
     `const output = [];
@@ -90,7 +91,7 @@ const INK_OUTPUT_EDITS = [
   ],
   [
     'return sliceAnsi(line, from, to);',
-    'return from === 0 && to === width && simpleWidth(line) === width ? line : sliceAnsi(line, from, to);',
+    "return from === 0 && to === width && !/[\\x1b\\x9b]/.test(line) && simpleWidth(line) === width ? line : sliceAnsi(line, from, to);",
   ],
 ];
 export const inkOutputShortcuts = {

@@ -85,9 +85,21 @@ describe('start-up shortcuts in the bundle', () => {
       const Shipped = await bundle('shipped', bundlePlugins);
       const piece = fc.constantFrom(
         'a', 'word', ' ', '   ', '│', '漢', '👍', 'e\u0301', '\u200B', '\x1b[31mred\x1b[39m', '\x1b[41m  \x1b[49m', '\x1b[1m \x1b[22m', '\x1b[2mdim ', '\x1b[22m', '\n',
+        // Escape codes that are not a closed pair: an unclosed bold, a reset, a line erase, a window title, a C1 CSI.
+        '\x1b[1m', '\x1b[0m', '\x1b[2K', '\x1b]0;title\x07', '\x9b32m', '\x1b[1m\x1b[2mboth\x1b[22m',
       );
+      // Text's transformers as Ink builds them from props: a colour (chalk re-opens it after each inner close), dim.
+      const dim = (line: string) => `\x1b[2m${line.replaceAll('\x1b[22m', '\x1b[22m\x1b[2m')}\x1b[22m`;
+      const green = (line: string) => `\x1b[32m${line.replaceAll('\x1b[39m', '\x1b[39m\x1b[32m')}\x1b[39m`;
+      const transformers = fc.constantFrom([], [dim], [green], [dim, green], [(line: string) => line.toUpperCase()]);
       const op = fc.oneof(
-        fc.record({ kind: fc.constant('write' as const), x: fc.nat(14), y: fc.nat(6), text: fc.array(piece, { maxLength: 6 }).map((p) => p.join('')) }),
+        fc.record({
+          kind: fc.constant('write' as const),
+          x: fc.nat(14),
+          y: fc.nat(6),
+          text: fc.array(piece, { maxLength: 6 }).map((p) => p.join('')),
+          transformers,
+        }),
         fc.record({ kind: fc.constant('clip' as const), x1: fc.nat(6), x2: fc.integer({ min: 6, max: 16 }), y1: fc.nat(3), y2: fc.integer({ min: 3, max: 8 }) }),
         fc.record({ kind: fc.constant('unclip' as const) }),
       );
@@ -97,7 +109,7 @@ describe('start-up shortcuts in the bundle', () => {
             const output = new OutputOf({ width, height });
             let clips = 0;
             for (const o of ops) {
-              if (o.kind === 'write') output.write(o.x, o.y, o.text, { transformers: [] });
+              if (o.kind === 'write') output.write(o.x, o.y, o.text, { transformers: o.transformers });
               else if (o.kind === 'clip') {
                 output.clip(o);
                 clips++;
@@ -110,7 +122,7 @@ describe('start-up shortcuts in the bundle', () => {
           });
           expect(frames[1]).toEqual(frames[0]);
         }),
-        { numRuns: 1000 },
+        { numRuns: 3000 },
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -91,7 +91,7 @@ describe('start-up shortcuts in the bundle', () => {
       // Text's transformers as Ink builds them from props: a colour (chalk re-opens it after each inner close), dim.
       const dim = (line: string) => `\x1b[2m${line.replaceAll('\x1b[22m', '\x1b[22m\x1b[2m')}\x1b[22m`;
       const green = (line: string) => `\x1b[32m${line.replaceAll('\x1b[39m', '\x1b[39m\x1b[32m')}\x1b[39m`;
-      const transformers = fc.constantFrom([], [dim], [green], [dim, green], [(line: string) => line.toUpperCase()]);
+      const transformers = fc.constantFrom<Array<(line: string) => string>>([], [dim], [green], [dim, green], [(line: string) => line.toUpperCase()]);
       const op = fc.oneof(
         fc.record({
           kind: fc.constant('write' as const),

@@ -1,6 +1,6 @@
 // The esbuild plugins the shipped bundle is built with. The bench builds its render harness with them too, so
 // that it measures what ships.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,10 +23,28 @@ export const yogaWithoutFetch = {
   },
 };
 
-// Every `string-width` import (Ink's, cli-truncate's, wrap-ansi's own older copy) gets src/text/simpleWidth.ts
-// in front of it. The copy each importer would have had stays behind it, loaded by `require` on its first
-// question: esbuild evaluates a required module lazily, so its Intl.Segmenter and emoji expressions cost
-// nothing until a string needs them.
+// Every `string-width` import (Ink's, cli-truncate's, wrap-ansi's own older copy) gets a function of
+// src/text/simpleWidth.ts in front of it, the one checked against that copy's major version: the versions do not
+// agree on every character (7 counts © and ⚠ as two columns, 8 as one). The copy each importer would have had stays
+// behind it, loaded by `require` on its first question: esbuild evaluates a required module lazily, so its
+// Intl.Segmenter and emoji expressions cost nothing until a string needs them. A copy of a major version with no
+// checked function stops the build.
+export const WIDTH_FAST_PATHS = { 7: 'simpleWidthV7', 8: 'simpleWidth' };
+
+/** The package.json of the string-width copy a resolved file belongs to. */
+function widthPackage(file) {
+  for (let dir = path.dirname(file); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const manifest = path.join(dir, 'package.json');
+    if (existsSync(manifest)) return { manifest, ...JSON.parse(readFileSync(manifest, 'utf8')) };
+  }
+  throw new Error(`${file}: no package.json above it`);
+}
+
+/** The name of the simpleWidth.ts function checked against this string-width version, or undefined. */
+export function widthFastPathFor(version) {
+  return WIDTH_FAST_PATHS[String(version).split('.')[0]];
+}
+
 export const widthFastPath = {
   name: 'string-width-fast-path',
   setup(b) {
@@ -34,15 +52,20 @@ export const widthFastPath = {
       if (args.pluginData === 'behind the fast path') return undefined;
       const real = await b.resolve('string-width', { resolveDir: args.resolveDir, kind: args.kind, pluginData: 'behind the fast path' });
       if (real.errors.length > 0) return { errors: real.errors };
-      return { path: real.path, namespace: 'string-width-fast-path' };
+      const { manifest, version } = widthPackage(real.path);
+      const fast = widthFastPathFor(version);
+      if (fast === undefined) {
+        return { errors: [{ text: `string-width ${version} (${manifest}) has no checked fast path: add its major version to WIDTH_FAST_PATHS in scripts/bundlePlugins.mjs, with a function test/text/simpleWidth.test.ts checks` }] };
+      }
+      return { path: real.path, namespace: 'string-width-fast-path', pluginData: fast };
     });
     b.onLoad({ filter: /.*/, namespace: 'string-width-fast-path' }, (args) => ({
       resolveDir: path.dirname(args.path),
       loader: 'js',
-      contents: `import { simpleWidth } from ${JSON.stringify(fastPath)};
+      contents: `import { ${args.pluginData} as fastWidth } from ${JSON.stringify(fastPath)};
 let measure;
 export default function stringWidth(text, options) {
-  const width = simpleWidth(text, options);
+  const width = fastWidth(text, options);
   if (width !== undefined) return width;
   measure ??= require(${JSON.stringify(args.path)}).default;
   return measure(text, options);
@@ -51,7 +74,6 @@ export default function stringWidth(text, options) {
     }));
   },
 };
-
 
 // Three shortcuts in Ink's Output.get(), which gives the same frames with them (test/perf/startupShortcuts.test.ts):
 // - It fills the screen with a new blank cell object (and a new styles array) for each of its width x height

@@ -1,6 +1,7 @@
 /**
  * The fast path in front of `string-width`, for the strings a terminal UI is made of. The bundle routes every
- * `string-width` import (Ink's layout and output, cli-truncate, wrap-ansi) through it; see scripts/build.mjs.
+ * `string-width` import (Ink's layout and output, cli-truncate, wrap-ansi) through it; see scripts/bundlePlugins.mjs.
+ * Each copy of string-width gets the function checked against its own major version.
  *
  * string-width answers printable ASCII at once, but any other character sends the whole string through
  * Intl.Segmenter and a `\p{RGI_Emoji}` regular expression. Compiling that expression the first time costs
@@ -24,11 +25,28 @@ export interface WidthOptions {
   countAnsiEscapeCodes?: boolean;
 }
 
-/** The width string-width would give, when the answer is sure without it; otherwise `undefined`. */
-export function simpleWidth(text: unknown, options?: WidthOptions): number | undefined {
+/** `text` without its escape codes when every character of it is one column wide; otherwise `undefined`. */
+function oneColumnText(text: unknown, options?: WidthOptions): string | undefined {
   if (typeof text !== 'string') return undefined;
   // Wide ambiguous characters, or escape codes counted as text: string-width's own business.
   if (options?.ambiguousIsNarrow === false || options?.countAnsiEscapeCodes === true) return undefined;
   const visible = text.includes('\u001B') || text.includes('\u009B') ? stripAnsi(text) : text;
-  return ONE_COLUMN_EACH.test(visible) ? visible.length : undefined;
+  return ONE_COLUMN_EACH.test(visible) ? visible : undefined;
+}
+
+/** The width string-width 8 would give, when the answer is sure without it; otherwise `undefined`. */
+export function simpleWidth(text: unknown, options?: WidthOptions): number | undefined {
+  return oneColumnText(text, options)?.length;
+}
+
+/** string-width 7 counts every character with the Emoji property as two columns, © ™ ↔ ▶ ⚠ ✔ among them. */
+const EMOJI_PROPERTY = /(?![#*0-9])\p{Emoji}/u;
+
+/**
+ * The width string-width 7 would give (wrap-ansi 9, which Ink uses, has that copy), when the answer is sure
+ * without it; otherwise `undefined`.
+ */
+export function simpleWidthV7(text: unknown, options?: WidthOptions): number | undefined {
+  const visible = oneColumnText(text, options);
+  return visible === undefined || EMOJI_PROPERTY.test(visible) ? undefined : visible.length;
 }

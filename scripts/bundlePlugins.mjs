@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const fastPath = path.join(root, 'src', 'text', 'simpleWidth.ts');
+// The names of the plugins below that have edited a file in the build under way.
+const fired = new Set();
 
 // Ink's layout engine, yoga, is WebAssembly embedded as base64 in an Emscripten loader. Where a global
 // `fetch` exists (Node >= 18) that loader decodes its own `data:` URL with fetch, and the first touch of
@@ -16,6 +18,7 @@ export const yogaWithoutFetch = {
   name: 'yoga-without-fetch',
   setup(b) {
     b.onLoad({ filter: /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, async (args) => {
+      fired.add(yogaWithoutFetch.name);
       const source = readFileSync(args.path, 'utf8');
       if (!/typeof fetch/.test(source)) throw new Error(`${args.path} no longer tests for fetch: review the yoga-without-fetch plugin`);
       return { contents: `const fetch = undefined;\n${source}`, loader: 'js' };
@@ -59,10 +62,12 @@ export const widthFastPath = {
       }
       return { path: real.path, namespace: 'string-width-fast-path', pluginData: fast };
     });
-    b.onLoad({ filter: /.*/, namespace: 'string-width-fast-path' }, (args) => ({
-      resolveDir: path.dirname(args.path),
-      loader: 'js',
-      contents: `import { ${args.pluginData} as fastWidth } from ${JSON.stringify(fastPath)};
+    b.onLoad({ filter: /.*/, namespace: 'string-width-fast-path' }, (args) => {
+      fired.add(widthFastPath.name);
+      return {
+        resolveDir: path.dirname(args.path),
+        loader: 'js',
+        contents: `import { ${args.pluginData} as fastWidth } from ${JSON.stringify(fastPath)};
 let measure;
 export default function stringWidth(text, options) {
   const width = fastWidth(text, options);
@@ -71,7 +76,8 @@ export default function stringWidth(text, options) {
   return measure(text, options);
 }
 `,
-    }));
+      };
+    });
   },
 };
 
@@ -120,6 +126,7 @@ export const inkOutputShortcuts = {
   name: 'ink-output-shortcuts',
   setup(b) {
     b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]output\.js$/ }, (args) => {
+      fired.add(inkOutputShortcuts.name);
       let source = readFileSync(args.path, 'utf8');
       for (const [from, to] of INK_OUTPUT_EDITS) {
         if (source.split(from).length !== 2) throw new Error(`${args.path} changed: review the ink-output-shortcuts plugin`);
@@ -138,6 +145,7 @@ export const ansiDiffShortcut = {
   name: 'ansi-diff-shortcut',
   setup(b) {
     b.onLoad({ filter: /[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]diff\.js$/ }, (args) => {
+      fired.add(ansiDiffShortcut.name);
       const source = readFileSync(args.path, 'utf8');
       if (!source.includes(DIFF_START)) throw new Error(`${args.path} changed: review the ansi-diff-shortcut plugin`);
       return {
@@ -153,3 +161,25 @@ export const ansiDiffShortcut = {
 };
 
 export const bundlePlugins = [yogaWithoutFetch, widthFastPath, inkOutputShortcuts, ansiDiffShortcut];
+
+// Each plugin above finds the files it edits by their path in node_modules. If a dependency moves a file, the
+// plugin would quietly stop matching and the bundle would lose its shortcut. The shipped build adds this check,
+// which fails the build when a plugin edited nothing. (The bench and the tests build parts of the bundle with the
+// plugins too; there some of them have nothing to edit, so they leave the check out.)
+export const everyPluginFired = {
+  name: 'every-plugin-fired',
+  setup(b) {
+    b.onStart(() => {
+      fired.clear();
+    });
+    b.onEnd((result) => {
+      if (result.errors.length > 0) return undefined;
+      const idle = bundlePlugins.filter((plugin) => !fired.has(plugin.name));
+      return {
+        errors: idle.map((plugin) => ({
+          text: `the ${plugin.name} plugin edited no file: the files it looks for are no longer where it looks; review scripts/bundlePlugins.mjs`,
+        })),
+      };
+    });
+  },
+};

@@ -1,5 +1,5 @@
 /** Finding and reading a config file with cosmiconfig; TypeScript and JavaScript configs go through jiti. */
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cosmiconfig, type Loader } from 'cosmiconfig';
@@ -19,16 +19,30 @@ function selfModule(): string | undefined {
  * Where jiti keeps the configs it has compiled, named by a hash of their source, so that a config that did not
  * change skips the TypeScript compiler: about 200 ms off every start. The folder is the user's own (0700), not a
  * shared temporary one where another user could plant a compiled file. `false` (compile each time) if it cannot
- * be made.
+ * be made, or if it or its parent is not safe to load code from (see `ownPrivateFolder`).
  */
 export function compiledConfigCache(): string | false {
   const dir = path.join(envPaths('roleplay', { suffix: '' }).cache, 'compiled-config');
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    return dir;
+    return ownPrivateFolder(path.dirname(dir)) && ownPrivateFolder(dir) ? dir : false;
   } catch {
     return false;
   }
+}
+
+/**
+ * Whether code may be loaded from `dir`: a real folder (not a link) that belongs to this user, with no one
+ * else allowed to write in it. A folder of ours that others could write to (made before, or by hand) is closed
+ * to 0700 first. Where there are no user ids (Windows), only the first part applies.
+ */
+export function ownPrivateFolder(dir: string, uid: number | undefined = process.getuid?.()): boolean {
+  const stat = lstatSync(dir);
+  if (!stat.isDirectory()) return false;
+  if (uid === undefined) return true;
+  if (stat.uid !== uid) return false;
+  if ((stat.mode & 0o022) !== 0) chmodSync(dir, 0o700);
+  return true;
 }
 
 const loadTypeScript: Loader = async (filepath) => {

@@ -1,8 +1,8 @@
-import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compiledConfigCache } from '../../src/config/configFile.js';
+import { compiledConfigCache, ownPrivateFolder } from '../../src/config/configFile.js';
 import { ConfigError, loadConfig } from '../../src/config/loadConfig.js';
 import { twoPersonWorkflow } from '../support/workflows.js';
 
@@ -47,6 +47,22 @@ describe('loading a config', () => {
     expect((await loadConfig({ cwd })).config.maxTurns).toBe(3);
     writeFileSync(path.join(cwd, 'roleplay.config.ts'), config(4));
     expect((await loadConfig({ cwd })).config.maxTurns).toBe(4);
+  });
+
+  it('loads no compiled config from a folder that is a link, another user\'s, or open to others until it is closed', () => {
+    const base = mkdtempSync(path.join(tmpdir(), 'roleplay-cache-'));
+    const open = path.join(base, 'open');
+    mkdirSync(open, { mode: 0o777 });
+    chmodSync(open, 0o777);
+    expect(ownPrivateFolder(open)).toBe(true);
+    expect(statSync(open).mode & 0o777).toBe(0o700);
+    const link = path.join(base, 'link');
+    symlinkSync(open, link);
+    expect(ownPrivateFolder(link)).toBe(false);
+    const file = path.join(base, 'file');
+    writeFileSync(file, '');
+    expect(ownPrivateFolder(file)).toBe(false);
+    expect(ownPrivateFolder(open, statSync(open).uid + 1)).toBe(false);
   });
 
   it('loads roleplay.config.ts that imports defineConfig from "roleplay"', async () => {

@@ -129,7 +129,7 @@ async function benchVersion() {
 
 // ---- 2. the TUI's first frame against a bundled Ink hello-world ---------------------------------------------
 
-async function bundleInkHello() {
+async function bundleInkHello(name, plugins) {
   const entry = path.join(tmp, 'hello-entry.mjs');
   writeFileSync(
     entry,
@@ -139,10 +139,11 @@ process.stdout.write('\\x1b[?1049h');
 render(React.createElement(Text, null, 'hello from ink'));
 `,
   );
-  const outfile = path.join(tmp, 'hello.mjs');
+  const outfile = path.join(tmp, `${name}.mjs`);
   await build({
     entryPoints: [entry],
     outfile,
+    plugins,
     bundle: true,
     format: 'esm',
     platform: 'node',
@@ -197,26 +198,33 @@ function timeToText(args, marker, cwd) {
 }
 
 async function benchFirstFrame() {
-  const hello = await bundleInkHello();
+  // The anchor the issue names: Ink's hello-world bundled as esbuild bundles it. For reference, also the same
+  // hello built with the bundle's own esbuild plugins, which take the same shortcuts into Ink that roleplay does.
+  const hello = await bundleInkHello('hello', []);
+  const helloPlugins = await bundleInkHello('hello-plugins', bundlePlugins);
   const cwd = mkdtempSync(path.join(tmp, 'tui-'));
   const roleplay = [process.execPath, cli, '--demo', '-o', path.join(cwd, 'out')];
   const anchor = [process.execPath, hello];
+  const reference = [process.execPath, helloPlugins];
   // What the harness itself costs (script, a shell, stty, a pty): a command that prints its marker at once. It is
-  // taken off both figures, so that they are the programs' own time to their first frame.
+  // taken off every figure, so that they are the programs' own time to their first frame.
   const harness = ['printf', 'harness ready'];
   // Warm the file cache first.
   await timeToText(anchor, 'hello from ink', cwd);
+  await timeToText(reference, 'hello from ink', cwd);
   await timeToText(roleplay, 'Timeline', cwd);
   const mine = [];
   const base = [];
+  const withPlugins = [];
   const overhead = [];
   for (let i = 0; i < reps(9); i++) {
     overhead.push(await timeToText(harness, 'harness ready', cwd));
     base.push(await timeToText(anchor, 'hello from ink', cwd));
+    withPlugins.push(await timeToText(reference, 'hello from ink', cwd));
     mine.push(await timeToText(roleplay, 'Timeline', cwd));
   }
   const harnessMs = median(overhead);
-  return { mine: median(mine) - harnessMs, anchor: median(base) - harnessMs, harnessMs };
+  return { mine: median(mine) - harnessMs, anchor: median(base) - harnessMs, reference: median(withPlugins) - harnessMs, harnessMs };
 }
 
 // ---- 3. headless CPU time streaming ~1 MB against the bare openai package ------------------------------------
@@ -518,7 +526,7 @@ async function benchTokens() {
 const fmtMs = (ms) => (ms >= 100 ? `${Math.round(ms)} ms` : `${ms.toFixed(1)} ms`);
 const rows = [];
 const add = (figure, value, anchor, anchorValue, ratio, target, ok) =>
-  rows.push({ figure, value, anchor, anchorValue, ratio: ratio === null ? '—' : `${ratio.toFixed(2)}x`, target, ok: ok ? 'yes' : 'NO' });
+  rows.push({ figure, value, anchor, anchorValue, ratio: ratio === null ? '—' : `${ratio.toFixed(2)}x`, target, ok: ok === null ? '—' : ok ? 'yes' : 'NO' });
 
 async function main() {
   const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
@@ -543,6 +551,8 @@ async function main() {
       'at most 300 ms and at most 1x',
       f.mine <= 300 && ratio <= 1,
     );
+    const strict = f.mine / f.reference;
+    add('the same first frame, against a stricter anchor', fmtMs(f.mine), "the Ink hello-world built with roleplay's esbuild plugins", fmtMs(f.reference), strict, 'none (for reference)', null);
   }
   if (want('headless')) {
     log('headless CPU time streaming ~1 MB against the bare openai package ...');
@@ -576,7 +586,7 @@ async function main() {
     ...rows.map((r) => `| ${r.figure} | ${r.value} | ${r.anchor} | ${r.anchorValue} | ${r.ratio} | ${r.target} | ${r.ok} |`),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
-  process.exitCode = rows.every((r) => r.ok === 'yes') ? 0 : 1;
+  process.exitCode = rows.every((r) => r.ok !== 'NO') ? 0 : 1;
 }
 
 main().catch((error) => {

@@ -160,7 +160,42 @@ export const ansiDiffShortcut = {
   },
 };
 
-export const bundlePlugins = [yogaWithoutFetch, widthFastPath, inkOutputShortcuts, ansiDiffShortcut];
+// Ink draws every line through @alcalzone/ansi-tokenize, and a line with escape codes in a clipped box through
+// slice-ansi too. Each makes an Intl.Segmenter when it loads, and the first Intl object of a process costs 20-30 ms
+// of ICU set-up before the first frame. Each gets src/text/graphemes.ts instead: the same segments, worked out in
+// JavaScript for strings whose every character is a cluster of its own, and from a real Intl.Segmenter, made when
+// first needed, for any other.
+const graphemes = path.join(root, 'src', 'text', 'graphemes.ts');
+function segmenterShim(name, filter, segmenter) {
+  return {
+    name,
+    setup(b) {
+      b.onLoad({ filter }, (args) => {
+        fired.add(name);
+        const source = readFileSync(args.path, 'utf8');
+        if (source.split(segmenter).length !== 2 || source.split('Intl.').length !== 2) {
+          throw new Error(`${args.path} changed: review the ${name} plugin`);
+        }
+        return {
+          loader: 'js',
+          contents: `import { graphemeSegmenter } from ${JSON.stringify(graphemes)};\n${source.replace(segmenter, 'graphemeSegmenter()')}`,
+        };
+      });
+    },
+  };
+}
+export const tokenizeSegmenter = segmenterShim(
+  'ansi-tokenize-segmenter',
+  /[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize\.js$/,
+  'new Intl.Segmenter(undefined, { granularity: "grapheme" })',
+);
+export const sliceAnsiSegmenter = segmenterShim(
+  'slice-ansi-segmenter',
+  /[\\/]slice-ansi[\\/]tokenize-ansi\.js$/,
+  "new Intl.Segmenter(undefined, {granularity: 'grapheme'})",
+);
+
+export const bundlePlugins = [yogaWithoutFetch, widthFastPath, inkOutputShortcuts, ansiDiffShortcut, tokenizeSegmenter, sliceAnsiSegmenter];
 
 // Each plugin above finds the files it edits by their path in node_modules. If a dependency moves a file, the
 // plugin would quietly stop matching and the bundle would lose its shortcut. The shipped build adds this check,

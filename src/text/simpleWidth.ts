@@ -16,9 +16,11 @@ import stripAnsi from 'strip-ansi';
  * measures as one column and that is a grapheme cluster of its own: Latin-1 and Latin Extended, punctuation,
  * arrows, maths, box drawing, blocks, shapes and text-style symbols. Left out: the soft hyphen, emoji-style and
  * wide symbols, and the bidi controls. test/text/simpleWidth.test.ts checks each one against string-width.
+ * (The body of a character class, for src/text/graphemes.ts too.)
  */
-const ONE_COLUMN_EACH =
-  /^[\x20-\x7E\u00A0-\u00AC\u00AE-\u02FF\u2010-\u2029\u202F-\u205E\u2100-\u2319\u231C-\u2328\u232B-\u23E8\u23ED-\u23EF\u23F1-\u23F2\u23F4-\u25FC\u25FF-\u2613\u2616-\u262F\u2638-\u2647\u2654-\u267E\u2680-\u2689\u2690-\u2692\u2694-\u26A0\u26A2-\u26A9\u26AC-\u26BC\u26BF-\u26C3\u26C6-\u26CD\u26CF-\u26D3\u26D5-\u26E9\u26EB-\u26F1\u26F4\u26F6-\u26F9\u26FB-\u26FC\u26FE-\u2704\u2706-\u2709\u270C-\u2727\u2729-\u274B\u274D\u274F-\u2752\u2756\u2758-\u2794\u2798-\u27AF\u27B1-\u27BE]*$/;
+export const ONE_COLUMN_CHARACTERS =
+  '\\x20-\\x7E\\u00A0-\\u00AC\\u00AE-\\u02FF\\u2010-\\u2029\\u202F-\\u205E\\u2100-\\u2319\\u231C-\\u2328\\u232B-\\u23E8\\u23ED-\\u23EF\\u23F1-\\u23F2\\u23F4-\\u25FC\\u25FF-\\u2613\\u2616-\\u262F\\u2638-\\u2647\\u2654-\\u267E\\u2680-\\u2689\\u2690-\\u2692\\u2694-\\u26A0\\u26A2-\\u26A9\\u26AC-\\u26BC\\u26BF-\\u26C3\\u26C6-\\u26CD\\u26CF-\\u26D3\\u26D5-\\u26E9\\u26EB-\\u26F1\\u26F4\\u26F6-\\u26F9\\u26FB-\\u26FC\\u26FE-\\u2704\\u2706-\\u2709\\u270C-\\u2727\\u2729-\\u274B\\u274D\\u274F-\\u2752\\u2756\\u2758-\\u2794\\u2798-\\u27AF\\u27B1-\\u27BE';
+const ONE_COLUMN_EACH = new RegExp(`^[${ONE_COLUMN_CHARACTERS}]*$`);
 
 export interface WidthOptions {
   ambiguousIsNarrow?: boolean;

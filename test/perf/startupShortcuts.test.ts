@@ -1,7 +1,8 @@
 /**
  * The shortcuts scripts/bundlePlugins.mjs takes so that the TUI's frames come sooner: Ink's layout engine loads
  * without `fetch` (which would pull in undici), every `string-width` sits behind src/text/simpleWidth.ts with the
- * real one loaded only when a string needs it, and Ink's output skips work that cannot change a frame.
+ * real one loaded only when a string needs it, the modules Ink draws lines through segment them without ICU (which
+ * costs 20-30 ms to set up) unless a string needs it, and Ink's output skips work that cannot change a frame.
  * (Needs `npm run build`; `npm test` does that.)
  */
 import { spawnSync } from 'node:child_process';
@@ -46,6 +47,27 @@ describe('start-up shortcuts in the bundle', () => {
     expect(JSON.parse(result.stdout)).toEqual({ bundled: 0, plain: 1 });
   });
 
+  it('makes no Intl object while the TUI loads; Ink on its own makes several', () => {
+    const chunk = Object.entries(meta().outputs).find(([, output]) => output.entryPoint === 'src/ui/runTui.tsx')?.[0];
+    expect(chunk).toBeDefined();
+    // The first Intl object of a process costs it 20-30 ms of ICU set-up (src/text/graphemes.ts).
+    const script = `
+      let made = 0;
+      for (const name of ['Segmenter', 'NumberFormat', 'DateTimeFormat', 'Collator', 'PluralRules']) {
+        Intl[name] = new Proxy(Intl[name], { construct(target, args) { made++; return Reflect.construct(target, args); } });
+      }
+      await import(${JSON.stringify(pathToFileURL(path.join(root, String(chunk))).href)});
+      const bundled = made;
+      await import('ink');
+      console.log(JSON.stringify({ bundled, plain: made - bundled }));
+    `;
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', timeout: 30_000 });
+    expect(result.stderr).toBe('');
+    const { bundled, plain } = JSON.parse(result.stdout) as { bundled: number; plain: number };
+    expect(bundled).toBe(0);
+    expect(plain).toBeGreaterThan(1);
+  });
+
   it('puts the fast path in front of every string-width, and reaches the real one only by a lazy require', () => {
     const { inputs } = meta();
     // The real copies: files under node_modules, not the fronts the plugin puts before them.
@@ -87,6 +109,8 @@ describe('start-up shortcuts in the bundle', () => {
         'a', 'word', ' ', '   ', '│', '漢', '👍', 'e\u0301', '\u200B', '\x1b[31mred\x1b[39m', '\x1b[41m  \x1b[49m', '\x1b[1m \x1b[22m', '\x1b[2mdim ', '\x1b[22m', '\n',
         // Escape codes that are not a closed pair: an unclosed bold, a reset, a line erase, a window title, a C1 CSI.
         '\x1b[1m', '\x1b[0m', '\x1b[2K', '\x1b]0;title\x07', '\x9b32m', '\x1b[1m\x1b[2mboth\x1b[22m',
+        // Where graphemes.ts hands over to ICU: CR LF, a mark after an escape code, a link.
+        'a\r\nb', '\r', '\x1b[31m\u0301', '\x1b]8;;https://x.example\x07link\x1b]8;;\x07',
       );
       // Text's transformers as Ink builds them from props: a colour (chalk re-opens it after each inner close), dim.
       const dim = (line: string) => `\x1b[2m${line.replaceAll('\x1b[22m', '\x1b[22m\x1b[2m')}\x1b[22m`;

@@ -5,9 +5,8 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { sanitize } from '../text/sanitize.js';
 import { ConfigError, EXIT, UsageError } from '../errors.js';
+import { VERSION } from './version.js';
 
-declare const __ROLEPLAY_VERSION__: string | undefined;
-const VERSION = typeof __ROLEPLAY_VERSION__ === 'string' ? __ROLEPLAY_VERSION__ : '0.0.0-dev';
 
 function positiveInt(flag: string) {
   return (value: string): number => {

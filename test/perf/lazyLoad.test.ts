@@ -91,6 +91,17 @@ describe('lazy loading: the quick commands load no UI and no HTTP client', () =>
     expect(offenders).toEqual([]);
   });
 
+  it('--version on its own loads no package at all, not even the command parser', () => {
+    const cwd = mkdtempSync(path.join(dir, 'cwd-'));
+    const { files, status, stdout } = loadedBy(['--version'], cwd);
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/^\d+\.\d+\.\d+/);
+    expect(files.filter((file) => file.includes(`${path.sep}node_modules${path.sep}`))).toEqual([]);
+    expect(files.flatMap((file) => [...packagesIn(file)])).toEqual([]);
+    // --help needs the parser: the same check would see commander there.
+    expect(loadedBy(['--help'], cwd).files.flatMap((file) => [...packagesIn(file)])).toContain('commander');
+  });
+
   it('the packages it looks for are there in the chunks that do load them', () => {
     const chunks = path.join(root, 'dist', 'chunks');
     const chunk = (prefix: string) => path.join(chunks, String(readdirSync(chunks).find((f) => f.startsWith(prefix))));

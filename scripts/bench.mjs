@@ -366,43 +366,50 @@ import { render } from 'ink-testing-library';
 import { App } from '../src/ui/App.js';
 import { EngineStore } from '../src/ui/engineStore.js';
 
-const messages = Number(process.argv[2]);
+// Two TUIs in one process, one with 10 messages in its transcript and one with 1,000. They take turns round by
+// round, so that a busy moment of the machine falls on both alike and both run the same JIT-compiled code.
 const tokens = 1000;
 const perFlush = 30; // ~1,000 tokens a second at ~30 redraws a second
-let emit = () => {};
-const source = { subscribe(listener) { emit = listener; return () => {}; } };
-const store = new EngineStore(source, 1e9);
-let seq = 0;
-const send = (body) => emit({ ...body, seq: ++seq, t: seq });
 const roles = [{ id: 'cto', name: 'CTO' }, { id: 'programmer', name: 'Programmer' }];
-send({ type: 'run.started', sessionId: 'bench', task: 'bench', provider: 'bench', model: 'bench', mode: 'auto', context: 'thread', endpoint: null, config: {},
-  workflow: { description: '', roles, artifacts: [{ id: 'task', name: 'Task' }, { id: 'code', name: 'Code' }],
-    phases: [{ id: 'coding', name: 'Coding', conversations: [{ id: 'code', name: 'Code', lead: 'cto', assistant: 'programmer', input: 'task', output: 'code', maxTurns: 2000 }] }] } });
-send({ type: 'phase.started', phaseId: 'coding', index: 0 });
-send({ type: 'conversation.started', conversationId: 'code', phaseId: 'coding' });
 const paragraph = 'The service stores a **name** and an email, checks the address and returns the new user. '.repeat(3);
-let turn = 0;
-const startTurn = () => {
-  const side = turn % 2 ? 'assistant' : 'lead';
-  send({ type: 'turn.started', turnId: 't' + ++turn, conversationId: 'code', kind: turn === 1 ? 'start' : 'switch', role: side === 'lead' ? 'cto' : 'programmer', side, index: turn - 1, attempt: 1, model: 'bench', temperature: undefined, request: [] });
-  return 't' + turn;
-};
-for (let i = 0; i < messages; i++) {
-  const id = startTurn();
-  const text = (i % 2 ? 'Programmer' : 'CTO') + ':\\n\\n' + paragraph + '\\n\\n- one point\\n- another point';
-  send({ type: 'token', turnId: id, text });
-  send({ type: 'turn.ended', turnId: id, status: 'complete', text, speaker: null, endsConversation: false, durationMs: 1, firstTokenMs: 1 });
-}
 const engine = { step() {}, setMode() {}, intervene() {}, skipConversation() {}, skipPhase() {}, abort() {}, regenerate() {}, quit() {} };
 const tick = () => new Promise((resolve) => setImmediate(resolve));
-const app = render(React.createElement(App, { store, engine, workflow: 'bench', onExit() {} }));
-store.flush();
+
+function tui(messages) {
+  let emit = () => {};
+  const source = { subscribe(listener) { emit = listener; return () => {}; } };
+  const store = new EngineStore(source, 1e9);
+  let seq = 0;
+  const send = (body) => emit({ ...body, seq: ++seq, t: seq });
+  send({ type: 'run.started', sessionId: 'bench', task: 'bench', provider: 'bench', model: 'bench', mode: 'auto', context: 'thread', endpoint: null, config: {},
+    workflow: { description: '', roles, artifacts: [{ id: 'task', name: 'Task' }, { id: 'code', name: 'Code' }],
+      phases: [{ id: 'coding', name: 'Coding', conversations: [{ id: 'code', name: 'Code', lead: 'cto', assistant: 'programmer', input: 'task', output: 'code', maxTurns: 5000 }] }] } });
+  send({ type: 'phase.started', phaseId: 'coding', index: 0 });
+  send({ type: 'conversation.started', conversationId: 'code', phaseId: 'coding' });
+  let turn = 0;
+  const startTurn = () => {
+    const side = turn % 2 ? 'assistant' : 'lead';
+    send({ type: 'turn.started', turnId: 't' + ++turn, conversationId: 'code', kind: turn === 1 ? 'start' : 'switch', role: side === 'lead' ? 'cto' : 'programmer', side, index: turn - 1, attempt: 1, model: 'bench', temperature: undefined, request: [] });
+    return 't' + turn;
+  };
+  for (let i = 0; i < messages; i++) {
+    const id = startTurn();
+    const text = (i % 2 ? 'Programmer' : 'CTO') + ':\\n\\n' + paragraph + '\\n\\n- one point\\n- another point';
+    send({ type: 'token', turnId: id, text });
+    send({ type: 'turn.ended', turnId: id, status: 'complete', text, speaker: null, endsConversation: false, durationMs: 1, firstTokenMs: 1 });
+  }
+  const app = render(React.createElement(App, { store, engine, workflow: 'bench', onExit() {} }));
+  store.flush();
+  return { store, app, send, startTurn, results: [] };
+}
+
+const few = tui(10);
+const many = tui(1000);
 await tick();
-const results = [];
 const words = ['service', 'stores', 'name', 'email', 'checks', 'address', 'returns', 'user', 'table', 'index', 'query', 'cache', 'retry'];
-// The first rounds warm the JIT up (their cost falls from round to round): only the later ones count.
-const warmup = 6;
-for (let round = 0; round < warmup + 10; round++) {
+
+/** Streams 1,000 tokens into one TUI as a new reply; the CPU time it took. */
+async function stream({ store, app, send, startTurn }, round) {
   const id = startTurn();
   store.flush();
   await tick();
@@ -422,10 +429,22 @@ for (let round = 0; round < warmup + 10; round++) {
   send({ type: 'turn.ended', turnId: id, status: 'complete', text: '', speaker: null, endsConversation: false, durationMs: 1, firstTokenMs: 1 });
   const frame = app.lastFrame() ?? '';
   if (!frame.includes(String(round))) throw new Error('the streamed words are not on screen');
-  if (round >= warmup) results.push((used.user + used.system) / 1000);
+  return (used.user + used.system) / 1000;
 }
-app.unmount();
-process.stdout.write(JSON.stringify(results) + '\\n');
+
+// The first rounds warm the JIT up (their cost falls from round to round): only the later ones count. Which of
+// the two goes first changes every round.
+const warmup = 6;
+for (let round = 0; round < warmup + 12; round++) {
+  const order = round % 2 ? [many, few] : [few, many];
+  for (const one of order) {
+    const ms = await stream(one, round);
+    if (round >= warmup) one.results.push(ms);
+  }
+}
+few.app.unmount();
+many.app.unmount();
+process.stdout.write(JSON.stringify({ few: few.results, many: many.results }) + '\\n');
 process.exit(0);
 `,
   );
@@ -457,11 +476,11 @@ async function benchRender() {
   const few = [];
   const many = [];
   for (let i = 0; i < reps(3); i++) {
-    for (const [count, into] of [[10, few], [1000, many]]) {
-      const r = await run(process.execPath, [harness, String(count)], { env: { COLUMNS: '120', LINES: '40' } });
-      if (r.code !== 0) throw new Error(`render harness exited ${r.code}: ${r.stderr}`);
-      into.push(...JSON.parse(r.tail.trim().split('\n').at(-1)));
-    }
+    const r = await run(process.execPath, [harness], { env: { COLUMNS: '120', LINES: '40' } });
+    if (r.code !== 0) throw new Error(`render harness exited ${r.code}: ${r.stderr}`);
+    const results = JSON.parse(r.tail.trim().split('\n').at(-1));
+    few.push(...results.few);
+    many.push(...results.many);
   }
   return { mine: median(many), anchor: median(few) };
 }

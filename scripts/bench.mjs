@@ -227,7 +227,7 @@ async function benchFirstFrame() {
   const base = [];
   const withPlugins = [];
   const overhead = [];
-  for (let i = 0; i < reps(9); i++) {
+  for (let i = 0; i < reps(15); i++) {
     overhead.push(await timeToText(harness, 'harness ready', cwd));
     base.push(await timeToText(anchor, 'hello from ink', cwd));
     withPlugins.push(await timeToText(reference, 'hello from ink', cwd));

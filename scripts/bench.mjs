@@ -124,17 +124,25 @@ async function benchVersion() {
     await run(process.execPath, [cli, '--version']);
     await run(process.execPath, ['-e', '0']);
   }
-  // With the start-up variables of this environment, if it sets any: for the notes under the table.
-  const asSet = [];
   for (let i = 0; i < reps(15); i++) {
     const a = await run(process.execPath, ['-e', '0']);
     const b = await run(process.execPath, [cli, '--version']);
     if (b.code !== 0) throw new Error(`--version exited ${b.code}: ${b.stderr}`);
     anchor.push(a.wallMs);
     mine.push(b.wallMs);
-    if (setStartVars.length > 0) asSet.push((await run(process.execPath, ['-e', '0'], { base: process.env })).wallMs);
   }
-  return { mine: median(mine), anchor: median(anchor), asSet: asSet.length > 0 ? median(asSet) : null };
+  return { mine: median(mine), anchor: median(anchor) };
+}
+
+/** `node -e 0` with this environment's start-up variables and without them, if it sets any. */
+async function startVarsCost() {
+  const withVars = [];
+  const without = [];
+  for (let i = 0; i < reps(9); i++) {
+    withVars.push((await run(process.execPath, ['-e', '0'], { base: process.env })).wallMs);
+    without.push((await run(process.execPath, ['-e', '0'])).wallMs);
+  }
+  return { withVars: median(withVars), without: median(without) };
 }
 
 // ---- 2. the TUI's first frame against a bundled Ink hello-world ---------------------------------------------
@@ -366,8 +374,8 @@ import { render } from 'ink-testing-library';
 import { App } from '../src/ui/App.js';
 import { EngineStore } from '../src/ui/engineStore.js';
 
-// Two TUIs in one process, one with 10 messages in its transcript and one with 1,000. They take turns round by
-// round, so that a busy moment of the machine falls on both alike and both run the same JIT-compiled code.
+// One TUI with argv[2] messages in its transcript: each process holds one, so that the garbage collector of the
+// one with 10 messages never walks the heap of the one with 1,000.
 const tokens = 1000;
 const perFlush = 30; // ~1,000 tokens a second at ~30 redraws a second
 const roles = [{ id: 'cto', name: 'CTO' }, { id: 'programmer', name: 'Programmer' }];
@@ -403,8 +411,7 @@ function tui(messages) {
   return { store, app, send, startTurn, results: [] };
 }
 
-const few = tui(10);
-const many = tui(1000);
+const one = tui(Number(process.argv[2]));
 await tick();
 const words = ['service', 'stores', 'name', 'email', 'checks', 'address', 'returns', 'user', 'table', 'index', 'query', 'cache', 'retry'];
 
@@ -432,19 +439,14 @@ async function stream({ store, app, send, startTurn }, round) {
   return (used.user + used.system) / 1000;
 }
 
-// The first rounds warm the JIT up (their cost falls from round to round): only the later ones count. Which of
-// the two goes first changes every round.
+// The first rounds warm the JIT up (their cost falls from round to round): only the later ones count.
 const warmup = 6;
-for (let round = 0; round < warmup + 12; round++) {
-  const order = round % 2 ? [many, few] : [few, many];
-  for (const one of order) {
-    const ms = await stream(one, round);
-    if (round >= warmup) one.results.push(ms);
-  }
+for (let round = 0; round < warmup + 10; round++) {
+  const ms = await stream(one, round);
+  if (round >= warmup) one.results.push(ms);
 }
-few.app.unmount();
-many.app.unmount();
-process.stdout.write(JSON.stringify({ few: few.results, many: many.results }) + '\\n');
+one.app.unmount();
+process.stdout.write(JSON.stringify(one.results) + '\\n');
 process.exit(0);
 `,
   );
@@ -475,12 +477,14 @@ async function benchRender() {
   const harness = await buildRenderHarness();
   const few = [];
   const many = [];
-  for (let i = 0; i < reps(3); i++) {
-    const r = await run(process.execPath, [harness], { env: { COLUMNS: '120', LINES: '40' } });
-    if (r.code !== 0) throw new Error(`render harness exited ${r.code}: ${r.stderr}`);
-    const results = JSON.parse(r.tail.trim().split('\n').at(-1));
-    few.push(...results.few);
-    many.push(...results.many);
+  // Pairs of processes, the order flipped every pair, so that a slow stretch of the machine falls on both alike.
+  for (let i = 0; i < reps(6); i++) {
+    const pair = i % 2 ? [[1000, many], [10, few]] : [[10, few], [1000, many]];
+    for (const [count, into] of pair) {
+      const r = await run(process.execPath, [harness, String(count)], { env: { COLUMNS: '120', LINES: '40' } });
+      if (r.code !== 0) throw new Error(`render harness exited ${r.code}: ${r.stderr}`);
+      into.push(...JSON.parse(r.tail.trim().split('\n').at(-1)));
+    }
   }
   return { mine: median(many), anchor: median(few) };
 }
@@ -567,11 +571,6 @@ async function main() {
     const v = await benchVersion();
     const ratio = v.mine / v.anchor;
     add('`roleplay --version` wall time', fmtMs(v.mine), '`node -e 0`', fmtMs(v.anchor), ratio, 'at most 2x', ratio <= 2);
-    if (v.asSet !== null) {
-      notes.push(
-        `This environment sets ${setStartVars.join(' and ')}, which every node process pays for when it starts: \`node -e 0\` takes ${fmtMs(v.asSet)} with ${setStartVars.length > 1 ? 'them' : 'it'} and ${fmtMs(v.anchor)} without. The bench runs every process without ${setStartVars.length > 1 ? 'them' : 'it'}; a wall time above is that much longer with ${setStartVars.length > 1 ? 'them' : 'it'} set.`,
-      );
-    }
   }
   if (want('frame')) {
     log('first TUI frame against a bundled Ink hello-world ...');
@@ -611,6 +610,14 @@ async function main() {
     const t = await benchTokens();
     const ratio = t.thread / t.scoped;
     add('prompt tokens, software-company workflow, `context: thread` (demo, estimated)', `${t.thread}`, '`context: scoped`', `${t.scoped}`, ratio, 'scoped at least 2x fewer', ratio >= 2);
+  }
+  if (setStartVars.length > 0) {
+    log(`node -e 0 with and without ${setStartVars.join(' and ')} ...`);
+    const c = await startVarsCost();
+    const them = setStartVars.length > 1 ? 'them' : 'it';
+    notes.push(
+      `This environment sets ${setStartVars.join(' and ')}, which every node process pays for when it starts: \`node -e 0\` takes ${fmtMs(c.withVars)} with ${them} and ${fmtMs(c.without)} without. The bench runs every process without ${them}; a wall time above is that much longer with ${them} set.`,
+    );
   }
   const cpu = os.cpus();
   const lines = [

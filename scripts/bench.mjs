@@ -23,7 +23,7 @@ const copy = path.join(root, 'node_modules', '.cache', `roleplay-bench-${process
 cpSync(path.join(root, 'dist'), path.join(copy, 'dist'), { recursive: true });
 const cli = path.join(copy, 'dist', 'cli.js');
 // Variables that make every node process start slower whatever it runs: NODE_EXTRA_CA_CERTS has node read and
-// parse a certificate file before any script (about 80 ms on a machine that points it at the system's 140-odd CAs).
+// parse a certificate file before any script (about 90 ms on a machine that points it at the system's 140-odd CAs).
 // Every process the bench starts runs without them, so that the figures are the programs' own; the table's notes
 // say what they cost here when they are set.
 const NODE_START_VARS = ['NODE_OPTIONS', 'NODE_EXTRA_CA_CERTS'];

@@ -5,6 +5,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import http from 'node:http';
+import { createInterface } from 'node:readline';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -370,53 +371,48 @@ async function buildRenderHarness() {
   writeFileSync(
     entry,
     `import React from 'react';
+import { createInterface } from 'node:readline';
 import { render } from 'ink-testing-library';
 import { App } from '../src/ui/App.js';
 import { EngineStore } from '../src/ui/engineStore.js';
 
-// One TUI with argv[2] messages in its transcript: each process holds one, so that the garbage collector of the
-// one with 10 messages never walks the heap of the one with 1,000.
+const messages = Number(process.argv[2]);
 const tokens = 1000;
 const perFlush = 30; // ~1,000 tokens a second at ~30 redraws a second
+let emit = () => {};
+const source = { subscribe(listener) { emit = listener; return () => {}; } };
+const store = new EngineStore(source, 1e9);
+let seq = 0;
+const send = (body) => emit({ ...body, seq: ++seq, t: seq });
 const roles = [{ id: 'cto', name: 'CTO' }, { id: 'programmer', name: 'Programmer' }];
+send({ type: 'run.started', sessionId: 'bench', task: 'bench', provider: 'bench', model: 'bench', mode: 'auto', context: 'thread', endpoint: null, config: {},
+  workflow: { description: '', roles, artifacts: [{ id: 'task', name: 'Task' }, { id: 'code', name: 'Code' }],
+    phases: [{ id: 'coding', name: 'Coding', conversations: [{ id: 'code', name: 'Code', lead: 'cto', assistant: 'programmer', input: 'task', output: 'code', maxTurns: 2000 }] }] } });
+send({ type: 'phase.started', phaseId: 'coding', index: 0 });
+send({ type: 'conversation.started', conversationId: 'code', phaseId: 'coding' });
 const paragraph = 'The service stores a **name** and an email, checks the address and returns the new user. '.repeat(3);
+let turn = 0;
+const startTurn = () => {
+  const side = turn % 2 ? 'assistant' : 'lead';
+  send({ type: 'turn.started', turnId: 't' + ++turn, conversationId: 'code', kind: turn === 1 ? 'start' : 'switch', role: side === 'lead' ? 'cto' : 'programmer', side, index: turn - 1, attempt: 1, model: 'bench', temperature: undefined, request: [] });
+  return 't' + turn;
+};
+for (let i = 0; i < messages; i++) {
+  const id = startTurn();
+  const text = (i % 2 ? 'Programmer' : 'CTO') + ':\\n\\n' + paragraph + '\\n\\n- one point\\n- another point';
+  send({ type: 'token', turnId: id, text });
+  send({ type: 'turn.ended', turnId: id, status: 'complete', text, speaker: null, endsConversation: false, durationMs: 1, firstTokenMs: 1 });
+}
 const engine = { step() {}, setMode() {}, intervene() {}, skipConversation() {}, skipPhase() {}, abort() {}, regenerate() {}, quit() {} };
 const tick = () => new Promise((resolve) => setImmediate(resolve));
-
-function tui(messages) {
-  let emit = () => {};
-  const source = { subscribe(listener) { emit = listener; return () => {}; } };
-  const store = new EngineStore(source, 1e9);
-  let seq = 0;
-  const send = (body) => emit({ ...body, seq: ++seq, t: seq });
-  send({ type: 'run.started', sessionId: 'bench', task: 'bench', provider: 'bench', model: 'bench', mode: 'auto', context: 'thread', endpoint: null, config: {},
-    workflow: { description: '', roles, artifacts: [{ id: 'task', name: 'Task' }, { id: 'code', name: 'Code' }],
-      phases: [{ id: 'coding', name: 'Coding', conversations: [{ id: 'code', name: 'Code', lead: 'cto', assistant: 'programmer', input: 'task', output: 'code', maxTurns: 5000 }] }] } });
-  send({ type: 'phase.started', phaseId: 'coding', index: 0 });
-  send({ type: 'conversation.started', conversationId: 'code', phaseId: 'coding' });
-  let turn = 0;
-  const startTurn = () => {
-    const side = turn % 2 ? 'assistant' : 'lead';
-    send({ type: 'turn.started', turnId: 't' + ++turn, conversationId: 'code', kind: turn === 1 ? 'start' : 'switch', role: side === 'lead' ? 'cto' : 'programmer', side, index: turn - 1, attempt: 1, model: 'bench', temperature: undefined, request: [] });
-    return 't' + turn;
-  };
-  for (let i = 0; i < messages; i++) {
-    const id = startTurn();
-    const text = (i % 2 ? 'Programmer' : 'CTO') + ':\\n\\n' + paragraph + '\\n\\n- one point\\n- another point';
-    send({ type: 'token', turnId: id, text });
-    send({ type: 'turn.ended', turnId: id, status: 'complete', text, speaker: null, endsConversation: false, durationMs: 1, firstTokenMs: 1 });
-  }
-  const app = render(React.createElement(App, { store, engine, workflow: 'bench', onExit() {} }));
-  store.flush();
-  return { store, app, send, startTurn, results: [] };
-}
-
-const one = tui(Number(process.argv[2]));
+const app = render(React.createElement(App, { store, engine, workflow: 'bench', onExit() {} }));
+store.flush();
 await tick();
 const words = ['service', 'stores', 'name', 'email', 'checks', 'address', 'returns', 'user', 'table', 'index', 'query', 'cache', 'retry'];
-
-/** Streams 1,000 tokens into one TUI as a new reply; the CPU time it took. */
-async function stream({ store, app, send, startTurn }, round) {
+// One round for each line on stdin: the bench runs this process and its counterpart side by side, a round each in
+// turn. Each round's CPU time goes to stdout as "round <ms>".
+let round = 0;
+for await (const _ of createInterface({ input: process.stdin })) {
   const id = startTurn();
   store.flush();
   await tick();
@@ -436,17 +432,10 @@ async function stream({ store, app, send, startTurn }, round) {
   send({ type: 'turn.ended', turnId: id, status: 'complete', text: '', speaker: null, endsConversation: false, durationMs: 1, firstTokenMs: 1 });
   const frame = app.lastFrame() ?? '';
   if (!frame.includes(String(round))) throw new Error('the streamed words are not on screen');
-  return (used.user + used.system) / 1000;
+  process.stdout.write('round ' + (used.user + used.system) / 1000 + '\\n');
+  round++;
 }
-
-// The first rounds warm the JIT up (their cost falls from round to round): only the later ones count.
-const warmup = 6;
-for (let round = 0; round < warmup + 10; round++) {
-  const ms = await stream(one, round);
-  if (round >= warmup) one.results.push(ms);
-}
-one.app.unmount();
-process.stdout.write(JSON.stringify(one.results) + '\\n');
+app.unmount();
 process.exit(0);
 `,
   );
@@ -477,16 +466,53 @@ async function benchRender() {
   const harness = await buildRenderHarness();
   const few = [];
   const many = [];
-  // Pairs of processes, the order flipped every pair, so that a slow stretch of the machine falls on both alike.
-  for (let i = 0; i < reps(6); i++) {
-    const pair = i % 2 ? [[1000, many], [10, few]] : [[10, few], [1000, many]];
-    for (const [count, into] of pair) {
-      const r = await run(process.execPath, [harness, String(count)], { env: { COLUMNS: '120', LINES: '40' } });
-      if (r.code !== 0) throw new Error(`render harness exited ${r.code}: ${r.stderr}`);
-      into.push(...JSON.parse(r.tail.trim().split('\n').at(-1)));
+  // Each TUI in a process of its own (its own heap and garbage collector), both alive at once and taking turns
+  // round by round, so that a busy moment of the machine falls on both alike. The first rounds warm the JIT up
+  // (their cost falls from round to round): only the later ones count.
+  const warmup = 6;
+  for (let i = 0; i < reps(3); i++) {
+    const pair = [renderHarness(harness, 10), renderHarness(harness, 1000)];
+    try {
+      for (let round = 0; round < warmup + 10; round++) {
+        for (const side of round % 2 ? [...pair].reverse() : pair) {
+          const ms = await side.round();
+          if (round >= warmup) (side === pair[0] ? few : many).push(ms);
+        }
+      }
+    } finally {
+      for (const side of pair) side.end();
     }
   }
   return { mine: median(many), anchor: median(few) };
+}
+
+/** A render harness process with `messages` in its transcript; `round()` streams one reply into it, its CPU ms. */
+function renderHarness(harness, messages) {
+  const child = spawn(process.execPath, [harness, String(messages)], {
+    cwd: tmp,
+    env: { ...baseEnv, COLUMNS: '120', LINES: '40' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+    detached: true,
+  });
+  children.add(child);
+  child.on('exit', () => children.delete(child));
+  let err = '';
+  child.stderr.on('data', (c) => (err += c));
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  return {
+    async round() {
+      child.stdin.write('go\n');
+      for (;;) {
+        const { value, done } = await lines.next();
+        if (done) throw new Error(`render harness (${messages} messages) ended: ${err.trim()}`);
+        if (value.startsWith('round ')) return Number(value.slice(6));
+      }
+    },
+    // Its stdin ends, so it unmounts and exits; one still running when the bench ends is killed with the rest.
+    end() {
+      child.stdin.end();
+    },
+  };
 }
 
 // ---- 5. peak RSS of a 1,000-turn demo session ----------------------------------------------------------------

@@ -29,41 +29,43 @@ function meta(): Meta {
   return JSON.parse(readFileSync(file, 'utf8')) as Meta;
 }
 
+/**
+ * In a fresh node: `setup`, which counts something in `count`, then the shipped TUI chunk loads, then `plainPackage`
+ * as node_modules has it. What each of the two loads added to the count.
+ */
+function countWhileLoading(setup: string, plainPackage: string): { bundled: number; plain: number } {
+  const chunk = Object.entries(meta().outputs).find(([, output]) => output.entryPoint === 'src/ui/runTui.tsx')?.[0];
+  expect(chunk).toBeDefined();
+  const script = `
+    let count = 0;
+    ${setup}
+    await import(${JSON.stringify(pathToFileURL(path.join(root, String(chunk))).href)});
+    const bundled = count;
+    await import(${JSON.stringify(plainPackage)});
+    console.log(JSON.stringify({ bundled, plain: count - bundled }));
+  `;
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', timeout: 30_000 });
+  expect(result.stderr).toBe('');
+  return JSON.parse(result.stdout) as { bundled: number; plain: number };
+}
+
 describe('start-up shortcuts in the bundle', () => {
   it('loads yoga without calling fetch; yoga on its own would', () => {
-    const chunk = Object.entries(meta().outputs).find(([, output]) => output.entryPoint === 'src/ui/runTui.tsx')?.[0];
-    expect(chunk).toBeDefined();
-    const script = `
+    const setup = `
       const real = globalThis.fetch;
-      let calls = 0;
-      globalThis.fetch = (...args) => { calls++; return real(...args); };
-      await import(${JSON.stringify(pathToFileURL(path.join(root, String(chunk))).href)});
-      const bundled = calls;
-      await import('yoga-layout');
-      console.log(JSON.stringify({ bundled, plain: calls - bundled }));
+      globalThis.fetch = (...args) => { count++; return real(...args); };
     `;
-    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', timeout: 30_000 });
-    expect(result.stderr).toBe('');
-    expect(JSON.parse(result.stdout)).toEqual({ bundled: 0, plain: 1 });
+    expect(countWhileLoading(setup, 'yoga-layout')).toEqual({ bundled: 0, plain: 1 });
   });
 
   it('makes no Intl object while the TUI loads; Ink on its own makes several', () => {
-    const chunk = Object.entries(meta().outputs).find(([, output]) => output.entryPoint === 'src/ui/runTui.tsx')?.[0];
-    expect(chunk).toBeDefined();
     // The first Intl object of a process costs it 20-30 ms of ICU set-up (src/text/graphemes.ts).
-    const script = `
-      let made = 0;
+    const setup = `
       for (const name of ['Segmenter', 'NumberFormat', 'DateTimeFormat', 'Collator', 'PluralRules']) {
-        Intl[name] = new Proxy(Intl[name], { construct(target, args) { made++; return Reflect.construct(target, args); } });
+        Intl[name] = new Proxy(Intl[name], { construct(target, args) { count++; return Reflect.construct(target, args); } });
       }
-      await import(${JSON.stringify(pathToFileURL(path.join(root, String(chunk))).href)});
-      const bundled = made;
-      await import('ink');
-      console.log(JSON.stringify({ bundled, plain: made - bundled }));
     `;
-    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', timeout: 30_000 });
-    expect(result.stderr).toBe('');
-    const { bundled, plain } = JSON.parse(result.stdout) as { bundled: number; plain: number };
+    const { bundled, plain } = countWhileLoading(setup, 'ink');
     expect(bundled).toBe(0);
     expect(plain).toBeGreaterThan(1);
   });

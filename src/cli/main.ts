@@ -7,7 +7,6 @@ import { sanitize } from '../text/sanitize.js';
 import { ConfigError, EXIT, UsageError } from '../errors.js';
 import { VERSION } from './version.js';
 
-
 function positiveInt(flag: string) {
   return (value: string): number => {
     const n = Number(value);

@@ -7,8 +7,8 @@
  * theirs when they load, before the first frame. Then they walk every line one grapheme cluster at a time, each
  * one a call into ICU. Most lines of a terminal UI are made of characters that are each a cluster of their own:
  * for those this answers as Intl.Segmenter would, in plain JavaScript. Any other string goes to a real
- * Intl.Segmenter, made the first time one is needed. test/text/graphemes.test.ts checks it against
- * Intl.Segmenter on every pair of the characters it answers for.
+ * Intl.Segmenter, made the first time one is needed. test/text/graphemes.test.ts checks each character it answers
+ * for against Intl.Segmenter next to the neighbours that could join it into a cluster, and random strings too.
  */
 import { ONE_COLUMN_CHARACTERS } from './simpleWidth.js';
 

@@ -5,8 +5,34 @@ export type Mode = 'auto' | 'step';
 export type TurnKind = 'sanity' | 'start' | 'switch';
 export type Side = 'lead' | 'assistant';
 export type TurnStatus = 'complete' | 'interrupted' | 'failed';
-export type ConversationEndReason = 'end-marker' | 'turn-limit' | 'skipped' | 'phase-skipped' | 'quit' | 'failed';
-export type RunStatus = 'completed' | 'quit' | 'failed';
+export type ConversationEndReason = 'end-marker' | 'turn-limit' | 'skipped' | 'phase-skipped' | 'quit' | 'budget' | 'failed';
+/** `budget`: stopped by `--max-cost` (headless); `quit`: stopped by the person (or a signal). */
+export type RunStatus = 'completed' | 'quit' | 'budget' | 'failed';
+
+/** The journal format this build writes: `run.started` and `run.resumed` carry it. Older journals are migrated. */
+export const JOURNAL_FORMAT = 'roleplay-journal';
+export const JOURNAL_VERSION = 2;
+
+/**
+ * Why the run waits for the person before the next turn. Several can stand together (a breakpoint in step mode);
+ * space lets the run go on past all of them.
+ */
+export type Hold =
+  | { kind: 'step' }
+  | { kind: 'breakpoint'; spec: string; message: string }
+  | { kind: 'budget'; spentUsd: number; maxUsd: number }
+  | { kind: 'failure'; message: string }
+  | { kind: 'stopped'; message: string };
+
+/**
+ * A request as the journal stores it: the first `keep` messages of the request of turn `base` (the turn that
+ * started just before, in journal order), then `add`. `add` is never empty: its last message is the turn's prompt.
+ */
+export interface RequestDelta {
+  base: string | null;
+  keep: number;
+  add: ChatMessage[];
+}
 
 export interface WorkflowOutline {
   description: string;
@@ -51,13 +77,15 @@ export type EngineEventBody =
       model: string;
       mode: Mode;
       context: 'thread' | 'scoped';
+      format: typeof JOURNAL_FORMAT;
+      version: number;
       workflow: WorkflowOutline;
       /** The whole resolved config, so a session can be resumed from its journal alone. */
       config: ResolvedConfig;
       /** The base URL of an OpenAI-compatible server, when one was used. Never a key. */
       endpoint: string | null;
     }
-  | { type: 'run.resumed'; sessionId: string; fromSeq: number; provider: string; model: string; mode: Mode }
+  | { type: 'run.resumed'; version: number; sessionId: string; fromSeq: number; provider: string; model: string; mode: Mode }
   | { type: 'phase.started'; phaseId: string; index: number }
   | { type: 'phase.ended'; phaseId: string; skipped: boolean }
   | { type: 'conversation.started'; conversationId: string; phaseId: string }
@@ -79,8 +107,10 @@ export type EngineEventBody =
       attempt: number;
       model: string;
       temperature: number | undefined;
-      /** The exact messages sent for this turn. */
-      request: ChatMessage[];
+      /** The exact messages sent for this turn, as what they add to the request before. */
+      request: RequestDelta;
+      /** The customer messages this request delivers for the first time (they were waiting for a turn). */
+      heard: string[];
     }
   | { type: 'token'; turnId: string; text: string }
   | { type: 'usage'; turnId: string; usage: Usage }
@@ -96,14 +126,20 @@ export type EngineEventBody =
       firstTokenMs: number | null;
     }
   | { type: 'turn.discarded'; turnId: string; reason: 'regenerate' | 'rewind' | 'quit' }
-  | { type: 'turn.edited'; turnId: string; text: string; previous: string }
+  | { type: 'turn.edited'; turnId: string; text: string; previous: string; endsConversation: boolean }
   | { type: 'conversation.rewound'; conversationId: string; toIndex: number; discarded: string[] }
   | { type: 'config.reloaded'; config: ResolvedConfig; changed: string[] }
   | { type: 'breakpoint'; spec: string; message: string }
   | { type: 'budget.reached'; spentUsd: number; maxUsd: number }
-  | { type: 'customer.message'; conversationId: string | null; text: string }
+  /** The person spoke as the customer; the message waits for the next turn, which hears it (`turn.started.heard`). */
+  | { type: 'customer.message'; customerId: string; conversationId: string | null; text: string }
+  /**
+   * Customer messages no turn will hear: sent after the turn a rewind went back to (`rewind`), or still waiting
+   * when the run had no turn left (`no-turn-left`).
+   */
+  | { type: 'customer.withdrawn'; customerIds: string[]; reason: 'rewind' | 'no-turn-left' }
   | { type: 'mode.changed'; mode: Mode }
-  | { type: 'waiting'; reason: 'step' | 'paused'; message: string | null; next: NextTurn }
+  | { type: 'waiting'; holds: Hold[]; next: NextTurn }
   | { type: 'resumed' }
   | { type: 'warning'; code: string; message: string; turnId?: string }
   | { type: 'error'; message: string; fatal: boolean; turnId?: string }

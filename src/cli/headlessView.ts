@@ -3,7 +3,7 @@
  * It only subscribes to the engine; all turn logic stays in the engine.
  */
 import type { EngineEvent } from '../engine/events.js';
-import { nameOf, type RunState } from '../engine/runState.js';
+import { nameOf, WITHDRAWN, type RunState } from '../views/runState.js';
 import { sanitize, StreamSanitizer, terminalSafeJson } from '../text/sanitize.js';
 import { formatDelay, formatUsdAmount } from '../text/formatDuration.js';
 
@@ -15,6 +15,7 @@ const ENDINGS: Record<string, string> = {
   skipped: 'skipped',
   'phase-skipped': 'skipped with its phase',
   quit: 'stopped',
+  budget: 'stopped by the budget',
   failed: 'failed',
 };
 
@@ -83,6 +84,9 @@ export function plainView(write: Write, state: RunState): (event: EngineEvent) =
         break;
       case 'customer.message':
         line(`\n[Customer]\n${sanitize(event.text)}`);
+        break;
+      case 'customer.withdrawn':
+        line(`[customer message${event.customerIds.length === 1 ? '' : 's'} withdrawn: ${WITHDRAWN[event.reason]}]`);
         break;
       case 'conversation.ended': {
         const a = event.artifact ? `; ${artifact(event.artifact.id)} written${event.artifact.incomplete ? ' (incomplete)' : ''}` : '';

@@ -107,7 +107,7 @@ async function runHeadless(engine: Engine, journal: SessionJournal, setup: RunSe
       process.stderr.write(
         `roleplay: the run failed: ${sanitize(result.reason ?? 'unknown error')}. Resume it with: roleplay --resume ${journal.sessionId}\n`,
       );
-    } else if (result.status === 'quit' && !interrupt.interrupted) {
+    } else if ((result.status === 'quit' || result.status === 'budget') && !interrupt.interrupted) {
       process.stderr.write(`roleplay: stopped: ${sanitize(result.reason ?? 'quit')}. Resume it with: roleplay --resume ${journal.sessionId}\n`);
     } else {
       const hint = result.status === 'completed' ? '' : `. Resume it with: roleplay --resume ${journal.sessionId}`;

@@ -5,7 +5,7 @@
 import { chmodSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { EngineEvent } from '../engine/events.js';
-import { applyEvent, createRunState } from '../engine/runState.js';
+import { applyEvent, createRunState } from '../views/runState.js';
 import { buildExportDocument } from '../session/exportDocument.js';
 import { pricer } from '../session/pricing.js';
 import { ReplayPlayer } from '../session/replayPlayer.js';

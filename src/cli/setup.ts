@@ -4,7 +4,7 @@ import { loadConfig } from '../config/loadConfig.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { Mode } from '../engine/events.js';
 import type { ResumePoint } from '../engine/resume.js';
-import { parseBreakpoint } from '../engine/breakpoints.js';
+import { parseBreakpoint } from '../config/breakpointSpec.js';
 import { DemoProvider } from '../providers/demoProvider.js';
 import type { Provider } from '../providers/types.js';
 import { loadDotenv } from './environment.js';
@@ -163,7 +163,7 @@ export async function prepareResume(
     const names = [...(taskWords.length ? ['a task'] : []), ...conflicting.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`)];
     throw new UsageError(`--resume continues the session with its own task and config: drop ${names.join(', ')}`);
   }
-  if (point.finished?.status === 'completed') {
+  if (point.model.finished?.status === 'completed') {
     throw new UsageError(`session ${point.started.sessionId} already completed: there is nothing to resume`);
   }
   const view = chooseView(flags, io);

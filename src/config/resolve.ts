@@ -9,7 +9,7 @@ import type {
 } from './schema.js';
 import { DEFAULT_PROMPTS, type Prompts } from './prompts.js';
 import { softwareCompany } from './presets/softwareCompany.js';
-import { parseBreakpoint } from '../engine/breakpoints.js';
+import { parseBreakpoint } from './breakpointSpec.js';
 
 type WithId<T> = Omit<T, 'id'> & { id: string };
 export type Role = WithId<z.output<typeof RoleSchema>>;

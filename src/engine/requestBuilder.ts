@@ -5,17 +5,9 @@
 import { renderTemplate } from '../config/prompts.js';
 import type { Conversation, ResolvedConfig, Workflow } from '../config/resolve.js';
 import type { ChatMessage } from '../providers/types.js';
-
-/** One message of the conversation thread, tagged with what produced it so a turn can be taken back. */
-export interface ThreadEntry {
-  role: 'user' | 'assistant';
-  content: string;
-  conversationId: string | null;
-  /** Set for a turn's prompt and reply; unset for customer messages. */
-  turnId?: string;
-  /** What the customer said, for a customer message (the content is the filled-in template). */
-  customer?: string;
-}
+import { nextStep, type TurnAt } from './position.js';
+import { waitingCustomers, type SessionModel } from './sessionModel.js';
+import { customerContent } from './thread.js';
 
 const describe = (kind: string, fields: Array<[string, string]>) =>
   `('${kind}' ${fields.map(([k, v]) => `${k}:[${v}]`).join(', ')})`;
@@ -105,39 +97,46 @@ export function turnPrompt(
   });
 }
 
-export function customerMessage(config: ResolvedConfig, text: string, conversation: Conversation | undefined): string {
-  return renderTemplate(config.prompts.customer, { message: text, conversation: conversation?.name ?? '' });
+/** What a turn sends: the messages, its prompt, and the customer messages it delivers for the first time. */
+export interface BuiltRequest {
+  messages: ChatMessage[];
+  prompt: string;
+  heard: string[];
 }
 
 /**
- * The messages for one turn. `thread` keeps the seed's single growing thread. `scoped` starts every
- * conversation afresh from the initial message plus the artifacts produced so far; pass the conversation's
- * own initial message (`initialMessage(config, task, conversation)`) as `initial` then.
+ * The messages for one turn, from the session as it stands. `thread` context keeps the seed's single growing
+ * thread; `scoped` starts every conversation afresh from its own initial message plus the artifacts produced so
+ * far. Customer messages that no turn has heard yet come right before the prompt (the sanity check hears none).
  */
-export function buildMessages(args: {
-  config: ResolvedConfig;
-  initial: string;
-  thread: readonly ThreadEntry[];
-  conversationId: string | null;
-  produced: ReadonlyMap<string, { text: string }>;
-  prompt: string;
-}): ChatMessage[] {
-  const { config, initial, thread, conversationId, produced, prompt } = args;
+export function requestFor(model: SessionModel, config: ResolvedConfig, task: string, turn: TurnAt): BuiltRequest {
+  const { conversation } = turn;
+  const prompt = turnPrompt(config, turn.kind, conversation, turn.role ?? undefined);
+  const scoped = config.context === 'scoped' && conversation !== undefined;
   const messages: ChatMessage[] = [
     { role: 'system', content: config.prompts.system },
-    { role: 'user', content: initial },
+    { role: 'user', content: initialMessage(config, task, scoped ? conversation : undefined) },
   ];
-  if (config.context === 'scoped' && conversationId !== null) {
-    const summary = artifactsMessage(config, produced);
+  if (scoped) {
+    const summary = artifactsMessage(config, model.produced);
     if (summary) messages.push({ role: 'user', content: summary });
-    for (const entry of thread) {
-      if (entry.conversationId === conversationId) messages.push({ role: entry.role, content: entry.content });
+    for (const entry of model.thread) {
+      if (entry.conversationId === conversation.id) messages.push({ role: entry.role, content: entry.content });
     }
   } else {
-    for (const entry of thread) messages.push({ role: entry.role, content: entry.content });
+    for (const entry of model.thread) messages.push({ role: entry.role, content: entry.content });
   }
+  const heard = turn.kind === 'sanity' ? [] : waitingCustomers(model);
+  for (const record of heard) messages.push({ role: 'user', content: customerContent(config, record.text, conversation) });
   messages.push({ role: 'user', content: prompt });
-  return messages;
+  return { messages, prompt, heard: heard.map((r) => r.id) };
+}
+
+/** The request the run would send next, or undefined when no turn is left: what a resume must send too. */
+export function nextRequest(model: SessionModel, task: string): BuiltRequest | undefined {
+  if (!model.config || model.finished?.status === 'completed') return undefined;
+  const step = nextStep(model, model.config);
+  return step.kind === 'turn' ? requestFor(model, model.config, task, step.turn) : undefined;
 }
 
 export function roleName(workflow: Workflow, id: string): string {

@@ -1,33 +1,31 @@
 /**
  * One turn, start to end: the request put together, the reply streamed (with retries), its usage, its role
  * header checked, and the events that tell it. The engine decides when a turn runs and what follows it; the
- * thread, the artifacts and the customer's messages stay the engine's, and reach here read-only.
+ * session model changes only through the events emitted here.
  */
-import type { Conversation, ResolvedConfig } from '../config/resolve.js';
-import type { Provider } from '../providers/types.js';
+import type { ResolvedConfig } from '../config/resolve.js';
+import type { ChatMessage, Provider } from '../providers/types.js';
 import { estimateTokens } from '../text/estimateTokens.js';
-import type { EngineEventBody, Side, TurnKind, TurnStatus, Usage } from './events.js';
+import type { EngineEventBody, TurnStatus, Usage } from './events.js';
 import { turnMeta } from './outline.js';
 import { hasEndMarker, parseRoleHeader, sameSpeaker } from './protocol.js';
-import { buildMessages, turnPrompt, type ThreadEntry } from './requestBuilder.js';
-import type { ResumedReply } from './resume.js';
+import type { TurnAt } from './position.js';
+import type { BuiltRequest } from './requestBuilder.js';
+import { requestDelta } from './requestDelta.js';
 import { streamReply, type AbortCause, type Failure, type Flights } from './turnStream.js';
 
 export interface TurnInput {
   turnId: string;
-  kind: TurnKind;
-  conversation: Conversation | undefined;
-  side: Side;
-  index: number;
+  turn: TurnAt;
   config: ResolvedConfig;
   task: string;
   /** The model for roles that name none. */
   model: string;
-  /** The initial message this turn's context starts with. */
-  initial: string;
-  thread: readonly ThreadEntry[];
+  built: BuiltRequest;
+  /** The request of the turn before, which this one's is stored as a delta of. */
+  previous: { turnId: string; messages: readonly ChatMessage[] } | null;
   produced: ReadonlyMap<string, { text: string }>;
-  /** Customer messages since the last reply. */
+  /** The customer messages this turn hears. */
   customer: readonly string[];
   roleNames: readonly string[];
 }
@@ -41,40 +39,40 @@ export interface TurnDeps {
   failureIsFatal: boolean;
   /** Usage as soon as it is known, before the turn is announced as ended. */
   onUsage(model: string, usage: Usage): void;
-  /** The prompt and reply that join the thread, handed over before anyone hears that the turn ended. */
-  commit(entries: ThreadEntry[], reply: { text: string; complete: boolean; customerSeen: number }): void;
 }
 
 export type TurnOutcome =
-  | { status: 'failed'; failure: Failure }
+  | { status: 'failed'; turnId: string; failure: Failure }
   | { status: 'dropped'; turnId: string; stoppedBy: AbortCause | null }
-  | (ResumedReply & { customerSeen: number });
+  | { status: 'complete' | 'interrupted'; turnId: string; text: string; stoppedBy: AbortCause | null };
 
+/**
+ * Runs one turn and tells it through events: `turn.started` (the request, as a delta, and the customer messages it
+ * hears), tokens, usage, `turn.ended`, and `turn.discarded` for a reply cut short to regenerate it or by a quit.
+ */
 export async function runTurn(input: TurnInput, deps: TurnDeps): Promise<TurnOutcome> {
-  const { turnId, kind, conversation, side, index, config } = input;
+  const { turnId, turn, config, built } = input;
   const { emit, now } = deps;
-  const roleId = conversation ? (side === 'lead' ? conversation.lead : conversation.assistant) : undefined;
-  const role = roleId ? config.workflow.roles.find((r) => r.id === roleId) : undefined;
-  const prompt = turnPrompt(config, kind, conversation, roleId);
-  const conversationId = conversation?.id ?? null;
-  const messages = buildMessages({ config, initial: input.initial, thread: input.thread, conversationId, produced: input.produced, prompt });
+  const { conversation, kind, side, index } = turn;
+  const role = turn.role ? config.workflow.roles.find((r) => r.id === turn.role) : undefined;
+  const messages = built.messages;
   const model = role?.model ?? input.model;
   const temperature = role?.temperature ?? config.temperature;
-  const meta = turnMeta({ config, task: input.task, produced: input.produced, customer: input.customer, kind, conversation, side, index });
-  const customerSeen = meta.customer.length;
+  const meta = turnMeta({ config, task: input.task, produced: input.produced, customer: input.customer, kind, conversation, side: side ?? undefined, index });
   const started = now();
   emit({
     type: 'turn.started',
     turnId,
-    conversationId,
+    conversationId: turn.conversationId,
     kind,
-    role: roleId ?? null,
-    side: conversation ? side : null,
+    role: turn.role,
+    side,
     index,
     attempt: 1,
     model,
     temperature,
-    request: messages,
+    request: requestDelta(input.previous, messages),
+    heard: built.heard,
   });
   const result = await streamReply({
     provider: deps.provider,
@@ -104,7 +102,7 @@ export async function runTurn(input: TurnInput, deps: TurnDeps): Promise<TurnOut
   if (result.kind === 'failed') {
     emit({ type: 'error', message: result.failure.message, fatal: deps.failureIsFatal, turnId });
     ended('failed', result.text);
-    return { status: 'failed', failure: result.failure };
+    return { status: 'failed', turnId, failure: result.failure };
   }
 
   const { text, firstTokenAt, stoppedBy } = result;
@@ -119,21 +117,11 @@ export async function runTurn(input: TurnInput, deps: TurnDeps): Promise<TurnOut
   const header = kind === 'sanity' ? undefined : parseRoleHeader(text, input.roleNames);
   if (status === 'complete' && role) checkSpeaker(emit, turnId, header?.speaker, role);
   const endsConversation = status === 'complete' && kind !== 'sanity' && hasEndMarker(text);
-  // A reply cut short to regenerate it, or by quitting, is not kept: a resume generates it again.
-  const dropped = stoppedBy === 'regenerate' || stoppedBy === 'quit' || !text;
-  if (!dropped) {
-    deps.commit(
-      [
-        { role: 'user', content: prompt, conversationId, turnId },
-        { role: 'assistant', content: text, conversationId, turnId },
-      ],
-      { text, complete: status === 'complete', customerSeen },
-    );
-  }
   ended(status, text, { speaker: header?.speaker ?? null, endsConversation, firstTokenAt });
+  // A reply cut short to regenerate it, or by quitting, is not kept: a resume generates it again.
   if (stoppedBy === 'regenerate' || stoppedBy === 'quit') emit({ type: 'turn.discarded', turnId, reason: stoppedBy });
-  if (dropped) return { status: 'dropped', turnId, stoppedBy };
-  return { turnId, prompt, text, side, status, endsConversation, customerSeen };
+  if (!text || stoppedBy === 'regenerate' || stoppedBy === 'quit') return { status: 'dropped', turnId, stoppedBy };
+  return { status, turnId, text, stoppedBy };
 }
 
 function checkSpeaker(emit: TurnDeps['emit'], turnId: string, speaker: string | undefined, expected: { name: string; id: string }): void {

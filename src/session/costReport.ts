@@ -2,7 +2,7 @@
  * Tokens and cost of a run, per conversation, phase and role, from its folded events. A cost is unknown when
  * a model has no price; usage estimated from the text (a server that sends none) is marked as such.
  */
-import { nameOf, type RunState } from '../engine/runState.js';
+import { nameOf, type RunState } from '../views/runState.js';
 import type { Usage } from '../engine/events.js';
 import { formatUsdAmount } from '../text/formatDuration.js';
 

@@ -3,7 +3,7 @@
  * phases → conversations → turns, the customer's messages in order, and the artifacts.
  */
 import type { ConversationEndReason, RunStatus, Side, TurnKind, Usage } from '../engine/events.js';
-import { nameOf, type ConversationStatus, type RunState, type TranscriptItem } from '../engine/runState.js';
+import { customerFate, nameOf, type ConversationStatus, type RunState, type TranscriptItem } from '../views/runState.js';
 
 export const EXPORT_FORMAT = 'roleplay-session';
 export const EXPORT_VERSION = 1;
@@ -32,6 +32,11 @@ export interface ExportedCustomerMessage {
   /** How many of that conversation's exported turns came before it. */
   afterTurns: number;
   text: string;
+  id: string;
+  /** `heard`: a turn's request carried it (`heardBy`); `waiting`: none yet (a resume delivers it); `withdrawn`: none will. */
+  status: 'heard' | 'waiting' | 'withdrawn';
+  heardBy: string | null;
+  withdrawn: 'rewind' | 'no-turn-left' | null;
 }
 
 export interface ExportedConversation {
@@ -82,7 +87,17 @@ export function buildExportDocument(state: RunState, meta: { startedAt?: Date | 
     const turns: ExportedTurn[] = [];
     for (const item of items) {
       if (item.kind === 'customer') {
-        customerMessages.push({ conversationId, afterTurns: turns.length, text: item.text });
+        const fate = customerFate(state, item.customerId);
+        const status = fate?.withdrawn ? 'withdrawn' : fate?.heardBy ? 'heard' : 'waiting';
+        customerMessages.push({
+          conversationId,
+          afterTurns: turns.length,
+          text: item.text,
+          id: item.customerId,
+          status,
+          heardBy: fate?.heardBy ?? null,
+          withdrawn: fate?.withdrawn ?? null,
+        });
         continue;
       }
       const turn = state.turns.get(item.turnId);

@@ -5,7 +5,7 @@
 import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { EngineEvent, EventOf } from '../engine/events.js';
-import { applyEvent, createRunState, type RunState } from '../engine/runState.js';
+import { applyEvent, createRunState, type RunState } from '../views/runState.js';
 import { renderTranscript } from './transcript.js';
 import { sanitize } from '../text/sanitize.js';
 import { UsageError } from '../errors.js';

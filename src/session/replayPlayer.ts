@@ -11,7 +11,8 @@
  */
 import type { EngineCommands, EngineEvent, EngineEventBody, EventOf, Mode, NextTurn, RunStatus } from '../engine/events.js';
 import { readJournal } from './sessionStore.js';
-import { StepControl } from '../engine/stepControl.js';
+import { Gate } from '../engine/gate.js';
+import { EventHub } from '../engine/hub.js';
 
 export interface ReplayClock {
   now(): number;
@@ -57,15 +58,13 @@ export class ReplayPlayer implements EngineCommands {
   private readonly maxGapMs: number;
   private readonly clock: ReplayClock;
   private readonly yieldEvery: number;
-  private readonly listeners = new Set<(event: EngineEvent) => void>();
-  private seq = 0;
-  private t0 = 0;
+  private readonly hub: EventHub;
   /** Pacing: clock time at which the scaled timeline was last reset, and scaled ms played since. */
   private base = 0;
   private timeline = 0;
   private sinceYield = 0;
   private started = false;
-  private readonly control: StepControl;
+  private readonly gate: Gate;
   private quitRequested = false;
   private interrupt: (() => void) | null = null;
   private lastTurn: NextTurn = { conversationId: null, kind: 'sanity', role: null, side: null };
@@ -78,8 +77,11 @@ export class ReplayPlayer implements EngineCommands {
     this.speed = speed;
     this.maxGapMs = options.maxGapMs ?? DEFAULT_MAX_GAP_MS;
     this.clock = options.clock ?? realClock;
+    this.hub = new EventHub(() => (this.started ? this.clock.now() : 0), undefined, (message) =>
+      this.emit({ type: 'warning', code: 'listener-failed', message }),
+    );
     // The player owns the mode: a recording's own mode changes are not replayed.
-    this.control = new StepControl(options.mode ?? 'auto', (mode) => {
+    this.gate = new Gate(options.mode ?? 'auto', (mode) => {
       if (this.started) this.emit({ type: 'mode.changed', mode });
     });
     this.yieldEvery = options.yieldEvery ?? 200;
@@ -90,34 +92,33 @@ export class ReplayPlayer implements EngineCommands {
   }
 
   subscribe(listener: (event: EngineEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.hub.subscribe(listener);
   }
 
   get currentMode(): Mode {
-    return this.control.mode;
+    return this.gate.mode;
   }
 
   // ---- commands -------------------------------------------------------------------------------------
 
   /** In step mode: play the next turn. When paused: go on. */
   step(): void {
-    this.control.step();
+    this.gate.release();
   }
 
   setMode(mode: Mode): void {
-    this.control.setMode(mode);
+    this.gate.setMode(mode);
   }
 
   /** Pauses the playback where it is, also in the middle of a reply; `step()` or auto mode goes on. */
   abort(): void {
     if (!this.started || this.quitRequested) return;
-    this.control.paused ??= 'Replay paused: space continues';
+    if (!this.gate.stopped) this.gate.hold({ kind: 'stopped', message: 'Replay paused: space continues' });
   }
 
   quit(): void {
     this.quitRequested = true;
-    this.control.poke();
+    this.gate.poke();
     this.interrupt?.();
   }
 
@@ -146,8 +147,8 @@ export class ReplayPlayer implements EngineCommands {
   async run(): Promise<ReplayResult> {
     if (this.started) throw new Error('ReplayPlayer.run() may be called once');
     this.started = true;
-    this.t0 = this.clock.now();
-    this.base = this.t0;
+    this.hub.startClock();
+    this.base = this.clock.now();
     let previousT: number | null = null;
     let finished: EventOf<'run.finished'> | null = null;
     let stopped = false;
@@ -172,14 +173,14 @@ export class ReplayPlayer implements EngineCommands {
       if (event.type === 'turn.started') {
         this.lastTurn = { conversationId: event.conversationId, kind: event.kind, role: event.role, side: event.side };
       }
-      await this.gate(event.type === 'turn.started');
+      await this.waitAtGate(event.type === 'turn.started');
       if (this.quitRequested) {
         stopped = true;
         break;
       }
 
       const { seq: _seq, t: _t, ...body } = event;
-      if (body.type === 'run.started') body.mode = this.control.mode;
+      if (body.type === 'run.started') body.mode = this.gate.mode;
       if (body.type === 'conversation.ended' && body.artifact) {
         this.artifacts.set(body.artifact.id, { text: body.artifact.text, incomplete: body.artifact.incomplete });
       }
@@ -219,14 +220,14 @@ export class ReplayPlayer implements EngineCommands {
   }
 
   /** Holds the next event while paused, or before a turn in step mode, until a command lets it go. */
-  private async gate(turnStart: boolean): Promise<void> {
+  private async waitAtGate(turnStart: boolean): Promise<void> {
     let announced = false;
     while (true) {
       if (this.quitRequested) return;
       // Step mode holds only at the start of a turn; a pause holds anywhere, also in the middle of a reply.
-      const needsUser = this.control.paused !== null || (turnStart && this.control.holding);
-      if (!needsUser) {
-        if (turnStart || announced) this.control.stepRequested = false;
+      const holds = this.gate.current(turnStart);
+      if (holds.length === 0) {
+        if (turnStart || announced) this.gate.pass();
         if (announced) {
           this.emit({ type: 'resumed' });
           // Time spent waiting for the user is not owed to the recording.
@@ -237,15 +238,15 @@ export class ReplayPlayer implements EngineCommands {
       }
       if (!announced) {
         announced = true;
-        this.emit({ type: 'waiting', reason: this.control.paused !== null ? 'paused' : 'step', message: this.control.paused, next: this.lastTurn });
+        this.emit({ type: 'waiting', holds, next: this.lastTurn });
       }
-      await this.control.changed();
+      await this.gate.changed();
     }
   }
 
   private emit(body: EngineEventBody): EngineEvent {
-    const event = { ...body, seq: ++this.seq, t: this.started ? Math.round(this.clock.now() - this.t0) : 0 } as EngineEvent;
-    for (const listener of [...this.listeners]) listener(event);
+    const event = this.hub.stamp(body);
+    this.hub.publish(event);
     return event;
   }
 }

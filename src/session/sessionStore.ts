@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EngineEvent, RunStatus } from '../engine/events.js';
-import { applyEvent, createRunState, type RunState } from '../engine/runState.js';
+import { applyEvent, createRunState, type RunState } from '../views/runState.js';
 import { UsageError } from '../errors.js';
 
 export const EVENTS_FILE = 'events.jsonl';

@@ -1,4 +1,4 @@
-import { nameOf, type RunState, type TurnView } from '../engine/runState.js';
+import { customerNote, nameOf, type RunState, type TurnView } from '../views/runState.js';
 import { costMarkdown, costReport } from './costReport.js';
 import { pricer } from './pricing.js';
 import { sanitize } from '../text/sanitize.js';
@@ -9,6 +9,7 @@ const REASONS: Record<string, string> = {
   skipped: 'skipped (artifact is the last reply)',
   'phase-skipped': 'skipped with its phase',
   quit: 'stopped when the run was quit',
+  budget: 'stopped by the budget (--max-cost)',
   failed: 'stopped by an error',
 };
 
@@ -40,7 +41,10 @@ export function renderTranscript(state: RunState): string {
   out.push(`- Tokens: ${t.promptTokens} prompt, ${t.completionTokens} completion${t.estimated ? ' (partly estimated)' : ''}`, '');
   const items = (list: RunState['preamble']) => {
     for (const item of list) {
-      if (item.kind === 'customer') out.push(`> **Customer:** ${item.text.split('\n').join('\n> ')}`, '');
+      if (item.kind === 'customer') {
+        const note = customerNote(state, item.customerId);
+        out.push(`> **Customer${note ? ` (${note})` : ''}:** ${item.text.split('\n').join('\n> ')}`, '');
+      }
       else {
         const turn = state.turns.get(item.turnId);
         if (turn && !turn.discarded) out.push(turnBlock(state, turn));

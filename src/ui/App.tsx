@@ -1,7 +1,7 @@
 /** The full-screen layout: header, timeline, transcript (or artifacts, or help), input and footer. */
 import { Box, Text } from 'ink';
 import { useRef } from 'react';
-import { nameOf, type RunState } from '../engine/runState.js';
+import { nameOf, type RunState } from '../views/runState.js';
 import { sanitize } from '../text/sanitize.js';
 import { ArtifactsView, artifactLines } from './ArtifactsView.js';
 import { CustomerInput, inputHeight } from './CustomerInput.js';

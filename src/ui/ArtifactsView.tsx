@@ -1,7 +1,7 @@
 /** The artifacts produced so far, one at a time: tab moves between them, the scroll keys move in one. */
 import { Box, Text } from 'ink';
 import { useMemo } from 'react';
-import { nameOf, type RunState } from '../engine/runState.js';
+import { nameOf, type RunState } from '../views/runState.js';
 import { sanitize } from '../text/sanitize.js';
 import { LinesView } from './LinesView.js';
 import { renderMarkdown } from './markdown.js';

@@ -1,7 +1,7 @@
 /** Tokens and cost of the run so far, per phase, conversation and role; it scrolls like the help. */
 import chalk from 'chalk';
 import { Box, Text } from 'ink';
-import type { RunState } from '../engine/runState.js';
+import type { RunState } from '../views/runState.js';
 import { costReport, formatUsd, type CostLine, type CostOf } from '../session/costReport.js';
 import { sanitize } from '../text/sanitize.js';
 import { LinesView } from './LinesView.js';

@@ -1,7 +1,7 @@
 /** Key hints from the keymap, and tokens, cost and latency for the current turn and the whole run. */
 import { Box, Text } from 'ink';
 import type { Usage } from '../engine/events.js';
-import type { RunState, TurnView } from '../engine/runState.js';
+import type { RunState, TurnView } from '../views/runState.js';
 import { costOf as builtInCost } from '../session/pricing.js';
 import { Command, KEYMAP, type Binding } from './keymap.js';
 import { estimateTokens } from '../text/estimateTokens.js';

@@ -1,6 +1,6 @@
 /** The top bar (workflow, task, model, mode, state) and the line that says who speaks and who is next. */
 import { Box, Text } from 'ink';
-import { nameOf, type RunState } from '../engine/runState.js';
+import { holdText, nameOf, type RunState } from '../views/runState.js';
 import { sanitize } from '../text/sanitize.js';
 import { roleColor } from './theme.js';
 
@@ -60,6 +60,7 @@ function partnerOf(state: RunState, conversationId: string | null, roleId: strin
 export function ActiveRoleLine({ state, notice }: { state: RunState; notice: string | null }) {
   const turn = state.activeTurnId ? state.turns.get(state.activeTurnId) : undefined;
   const next = state.waiting?.next;
+  const holds = state.waiting?.holds.filter((hold) => hold.kind !== 'step') ?? [];
   const who = turn ? { ...turn, prefix: 'speaking' } : next ? { ...next, prefix: 'next' } : null;
   const partner = who ? partnerOf(state, who.conversationId, who.role) : null;
   const last = state.warnings.at(-1);
@@ -86,8 +87,11 @@ export function ActiveRoleLine({ state, notice }: { state: RunState; notice: str
       ) : (
         <Text dimColor>{state.finished ? 'The run is over: q quits, tab and o look back.' : ' '}</Text>
       )}
-      {state.activity === 'paused' && state.waiting?.message ? <Text color="yellow">{`  ⏸ ${sanitize(state.waiting.message)}`}</Text> : null}
-      {state.activity === 'paused' && !state.waiting?.message && state.lastError ? <Text color="red">{`  ✗ ${sanitize(state.lastError)}`}</Text> : null}
+      {/* Every reason the run waits for, each on its own (a breakpoint in step mode after a stopped reply…). */}
+      {holds.map((hold, i) => (
+        <Text key={i} color={hold.kind === 'failure' ? 'red' : 'yellow'}>{`  ⏸ ${sanitize(holdText(hold))}`}</Text>
+      ))}
+      {state.activity === 'paused' && holds.length === 0 && state.lastError ? <Text color="red">{`  ✗ ${sanitize(state.lastError)}`}</Text> : null}
       {/* Warnings about the run as a whole (a turn's own show under it in the transcript). */}
       {lastRunWarning ? <Text color="yellow" dimColor>{`  ⚠ ${sanitize(lastRunWarning)}`}</Text> : null}
       {reloaded ? <Text color="green">{`  ↻ ${sanitize(reloaded)}`}</Text> : null}

@@ -6,14 +6,14 @@
 import chalk from 'chalk';
 import { Box, Text } from 'ink';
 import wrapAnsi from 'wrap-ansi';
-import { nameOf, type RunState, type TranscriptItem } from '../engine/runState.js';
+import { nameOf, type RunState, type TranscriptItem } from '../views/runState.js';
 import type { ChatMessage } from '../providers/types.js';
 import { sanitize } from '../text/sanitize.js';
 import { LinesView } from './LinesView.js';
 import type { LineSource } from './transcriptLayout.js';
 import { estimateTokens } from '../text/estimateTokens.js';
 
-export type Requests = ReadonlyMap<string, readonly ChatMessage[]>;
+export type Requests = { get(turnId: string): readonly ChatMessage[] | undefined };
 
 /** A rough token count: four characters a token. */
 

@@ -1,6 +1,6 @@
 /** The phases and their conversations, with status and turn count; a one-line strip on narrow terminals. */
 import { Box, Text } from 'ink';
-import type { ConversationView, RunState } from '../engine/runState.js';
+import type { ConversationView, RunState } from '../views/runState.js';
 import { sanitize } from '../text/sanitize.js';
 import { STATUS_COLOR, STATUS_ICON } from './theme.js';
 

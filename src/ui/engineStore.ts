@@ -4,8 +4,8 @@
  * not one per token.
  */
 import type { EngineEvent } from '../engine/events.js';
-import { applyEvent, createRunState, type RunState } from '../engine/runState.js';
-import type { ChatMessage } from '../providers/types.js';
+import { applyEvent, createRunState, type RunState } from '../views/runState.js';
+import { RequestResolver } from '../engine/requestDelta.js';
 
 export interface EventSource {
   subscribe(listener: (event: EngineEvent) => void): () => void;
@@ -17,8 +17,8 @@ export const FLUSH_MS = 33;
 
 export class EngineStore {
   readonly state: RunState = createRunState();
-  /** The exact messages sent for each turn, for the prompt inspector; kept out of RunState's hot path. */
-  readonly requests = new Map<string, ChatMessage[]>();
+  /** The exact messages sent for each turn, rebuilt from the journal's deltas, for the prompt inspector. */
+  readonly requests = new RequestResolver();
   /** How many times React was told about changes; tests use it to check the batching. */
   flushes = 0;
   private snapshot = 0;
@@ -56,7 +56,7 @@ export class EngineStore {
   }
 
   private fold(event: EngineEvent): void {
-    if (event.type === 'turn.started') this.requests.set(event.turnId, event.request);
+    if (event.type === 'turn.started') this.requests.add(event.turnId, event.request);
     applyEvent(this.state, event);
   }
 

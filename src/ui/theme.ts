@@ -1,6 +1,6 @@
 /** Colours and symbols. Each role keeps one colour for the whole session: its place in the workflow picks it. */
-import type { ConversationStatus } from '../engine/runState.js';
-import type { RunState } from '../engine/runState.js';
+import type { ConversationStatus } from '../views/runState.js';
+import type { RunState } from '../views/runState.js';
 
 // Yellow is kept for the customer, red for errors.
 const ROLE_PALETTE = ['cyan', 'magenta', 'green', 'blue', 'cyanBright', 'magentaBright', 'greenBright', 'blueBright', 'white'] as const;
@@ -20,6 +20,7 @@ export const STATUS_ICON: Record<ConversationStatus, string> = {
   'turn-limit': '⚑',
   skipped: '↷',
   quit: '■',
+  budget: '$',
   failed: '✗',
 };
 
@@ -30,6 +31,7 @@ export const STATUS_WORD: Record<ConversationStatus, string> = {
   'turn-limit': 'ended at the turn limit',
   skipped: 'skipped',
   quit: 'stopped by quit',
+  budget: 'stopped by the budget',
   failed: 'failed',
 };
 
@@ -40,5 +42,6 @@ export const STATUS_COLOR: Record<ConversationStatus, 'gray' | 'green' | 'yellow
   'turn-limit': 'yellow',
   skipped: 'gray',
   quit: 'gray',
+  budget: 'yellow',
   failed: 'red',
 };

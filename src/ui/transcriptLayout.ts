@@ -4,7 +4,7 @@
  * cost of a frame does not grow with the session.
  */
 import chalk from 'chalk';
-import { nameOf, type RunState, type TranscriptItem, type TurnView } from '../engine/runState.js';
+import { customerFate, nameOf, WITHDRAWN, type RunState, type TranscriptItem, type TurnView } from '../views/runState.js';
 import { sanitize } from '../text/sanitize.js';
 import { renderMarkdown } from './markdown.js';
 import { CUSTOMER_COLOR, roleColor } from './theme.js';
@@ -45,14 +45,16 @@ function turnLines(state: RunState, turn: TurnView, width: number): string[] {
   return lines;
 }
 
-function customerLines(text: string, width: number): string[] {
+function customerLines(state: RunState, customerId: string, text: string, width: number): string[] {
+  const withdrawn = customerFate(state, customerId)?.withdrawn;
   const bar = chalk[CUSTOMER_COLOR]('▌ ');
-  const body = renderMarkdown(sanitize(text), width - 2).map((line) => bar + line);
-  return [bar + chalk[CUSTOMER_COLOR].bold('Customer'), ...body, ''];
+  const body = renderMarkdown(sanitize(text), width - 2).map((line) => bar + (withdrawn ? chalk.dim.strikethrough(line) : line));
+  const note = withdrawn ? [bar + chalk.yellow.dim(`↺ withdrawn: ${WITHDRAWN[withdrawn]}`)] : [];
+  return [bar + chalk[CUSTOMER_COLOR].bold('Customer'), ...body, ...note, ''];
 }
 
 function itemLines(state: RunState, item: TranscriptItem, width: number): string[] {
-  if (item.kind === 'customer') return customerLines(item.text, width);
+  if (item.kind === 'customer') return customerLines(state, item.customerId, item.text, width);
   const turn = state.turns.get(item.turnId);
   if (!turn || turn.discarded) return [];
   return turnLines(state, turn, width);

@@ -5,7 +5,7 @@
 import { useInput, type Key } from 'ink';
 import { useEffect, useRef, useState } from 'react';
 import type { DebugCommands, EngineCommands } from '../engine/events.js';
-import type { RunState } from '../engine/runState.js';
+import type { RunState } from '../views/runState.js';
 import { editDraft, PASTE_END, PASTE_START } from './draftInput.js';
 import { turnsOf } from './InspectorView.js';
 import { Command, commandFor } from './keymap.js';

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineEvent, EventOf } from '../../src/engine/events.js';
 import { config, cooperative, makeEngine, retryable, ScriptedProvider, waitForEvent } from '../support/scripted.js';
+import { holdText } from '../../src/views/runState.js';
 
 const of = <T extends EngineEvent['type']>(events: EngineEvent[], type: T) => events.filter((e): e is EventOf<T> => e.type === type);
+/** What a view says of a wait: each reason it holds for, besides step mode. */
+const message = (waiting: EventOf<'waiting'>) => waiting.holds.filter((h) => h.kind !== 'step').map(holdText).join('; ');
 const talk = () => new ScriptedProvider((req, call) => `${req.meta.speaker?.name}: reply ${call}`);
 
 async function stepTurns(engine: ReturnType<typeof makeEngine>['engine'], events: EngineEvent[], n: number) {
@@ -60,7 +63,7 @@ describe('rewind and edit', () => {
     const done = engine.run();
     await stepTurns(engine, events, 1);
     engine.edit('CEO: corrected words');
-    expect(of(events, 'turn.edited')[0]).toMatchObject({ text: 'CEO: corrected words', previous: 'CEO: reply 0' });
+    expect(await waitForEvent(events, engine, (e) => e.type === 'turn.edited')).toMatchObject({ text: 'CEO: corrected words', previous: 'CEO: reply 0' });
     await stepTurns(engine, events, 1);
     const contents = provider.requests.at(-1)!.messages.map((m) => m.content);
     expect(contents).toContain('CEO: corrected words');
@@ -91,7 +94,7 @@ describe('live config reload', () => {
     next.workflow.roles[1]!.description = 'A brand-new CPO.';
     const result = engine.reloadConfig(next);
     expect(result).toEqual({ ok: true, changed: ['prompts.switch', 'role CPO'] });
-    expect(of(events, 'config.reloaded')[0]?.changed).toEqual(['prompts.switch', 'role CPO']);
+    expect(await waitForEvent(events, engine, (e) => e.type === 'config.reloaded')).toMatchObject({ changed: ['prompts.switch', 'role CPO'] });
     await stepTurns(engine, events, 1);
     const last = provider.requests.at(-1)!;
     expect(last.messages.at(-1)?.content).toBe('YOUR TURN, CPO');
@@ -120,15 +123,16 @@ describe('breakpoints', () => {
       breakpoints: ['conversation:Coding (Code)', 'match:/todo/i'],
     });
     const done = engine.run();
+    const paused = () => of(events, 'waiting').filter((w) => w.holds.some((h) => h.kind !== 'step'));
     const waitPause = async (n: number) => {
-      await waitForEvent(events, engine, () => of(events, 'waiting').filter((w) => w.reason === 'paused').length >= n);
-      return of(events, 'waiting').filter((w) => w.reason === 'paused')[n - 1]!;
+      await waitForEvent(events, engine, () => paused().length >= n);
+      return paused()[n - 1]!;
     };
-    expect((await waitPause(1)).message).toBe('Breakpoint role:cpo: CPO is about to speak');
+    expect(message(await waitPause(1))).toBe('Breakpoint role:cpo: CPO is about to speak');
     engine.step();
-    expect((await waitPause(2)).message).toBe('Breakpoint match:/todo/i: the reply matched /todo/i');
+    expect(message(await waitPause(2))).toBe('Breakpoint match:/todo/i: the reply matched /todo/i');
     engine.step();
-    expect((await waitPause(3)).message).toBe('Breakpoint conversation:Coding (Code): before conversation "Coding (Code)"');
+    expect(message(await waitPause(3))).toBe('Breakpoint conversation:Coding (Code): before conversation "Coding (Code)"');
     expect(of(events, 'breakpoint').map((b) => b.spec)).toEqual(['role:cpo', 'match:/todo/i', 'conversation:Coding (Code)']);
     engine.step();
     // The last CPO turn (Documenting (Manual)) pauses once more; then the run completes.
@@ -145,7 +149,8 @@ describe('breakpoints', () => {
     const { engine, events } = makeEngine(new ScriptedProvider(cooperative(2)), { breakpoints: ['match:/Turn 1 of Design \\(Modalities\\)/', 'role:cpo'] });
     const done = engine.run();
     const waiting = (await waitForEvent(events, engine, (e) => e.type === 'waiting')) as EventOf<'waiting'>;
-    expect(waiting.message).toBe(
+    expect(waiting.holds.map((h) => h.kind)).toEqual(['breakpoint', 'breakpoint']);
+    expect(message(waiting)).toBe(
       'Breakpoint match:/Turn 1 of Design \\(Modalities\\)/: the reply matched /Turn 1 of Design \\(Modalities\\)/; Breakpoint role:cpo: CPO is about to speak',
     );
     engine.quit();
@@ -166,7 +171,7 @@ describe('budget', () => {
   it('headless: the run stops once the budget is reached', async () => {
     const { engine, events } = makeEngine(new ScriptedProvider(cooperative(3)), { maxCostUsd: 0.5, costOf });
     const result = await engine.run();
-    expect(result.status).toBe('quit');
+    expect(result.status).toBe('budget');
     expect(result.reason).toMatch(/^the budget of \$0\.50 was reached/);
     const reached = of(events, 'budget.reached')[0]!;
     expect(reached.spentUsd).toBeGreaterThanOrEqual(0.5);
@@ -177,7 +182,8 @@ describe('budget', () => {
     const { engine, events } = makeEngine(new ScriptedProvider(cooperative(2)), { maxCostUsd: 0.5, costOf, onFailure: 'pause' });
     const done = engine.run();
     const waiting = (await waitForEvent(events, engine, (e) => e.type === 'waiting')) as EventOf<'waiting'>;
-    expect(waiting.message).toMatch(/^Budget of \$0\.50 reached/);
+    expect(waiting.holds).toMatchObject([{ kind: 'budget', maxUsd: 0.5 }]);
+    expect(message(waiting)).toMatch(/^Budget of \$0\.50 reached/);
     engine.step();
     expect((await done).status).toBe('completed');
   });
@@ -219,7 +225,7 @@ describe('stopping and regenerating in flight', () => {
     await waitForEvent(events, engine, (e) => e.type === 'retrying');
     engine.abort();
     const waiting = (await waitForEvent(events, engine, (e) => e.type === 'waiting')) as EventOf<'waiting'>;
-    expect(waiting).toMatchObject({ reason: 'paused' });
+    expect(waiting.holds).toMatchObject([{ kind: 'stopped' }]);
     expect(provider.requests).toHaveLength(1);
     engine.quit();
     await done;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../src/engine/events.js';
-import { applyEvent, createRunState } from '../../src/engine/runState.js';
+import { applyEvent, createRunState } from '../../src/views/runState.js';
 import { config, cooperative, makeEngine, ScriptedProvider } from '../support/scripted.js';
 
 describe('the run state folded from events', () => {

@@ -122,8 +122,8 @@ describe('network faults are retried with backoff', () => {
     let failing = true;
     const { engine, events, done } = await run(withFaults(() => (failing ? { status: 500 } : undefined)), { retry: { attempts: 1 } }, 'pause');
     const waiting = (await waitForEvent(events, engine, (e) => e.type === 'waiting')) as EventOf<'waiting'>;
-    expect(waiting).toMatchObject({ reason: 'paused' });
-    expect(waiting.message).toMatch(/HTTP 500.*\(r: retry, s: skip\)/);
+    expect(waiting).toMatchObject({ holds: [{ kind: 'failure' }] });
+    expect(waiting.holds[0]).toMatchObject({ message: expect.stringMatching(/HTTP 500.*\(r or space: retry, s: skip\)/) });
     failing = false;
     engine.regenerate();
     expectCompletedWithPlan(await done);

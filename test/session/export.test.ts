@@ -53,7 +53,9 @@ describe('export', () => {
       { role: 'CTO', side: 'assistant', text: 'CTO: the plan. END CONVERSATION', status: 'complete' },
     ]);
     expect(planning.turns[0]!.usage).toEqual({ promptTokens: 10, completionTokens: 5, estimated: false });
-    expect(doc.customerMessages).toEqual([{ conversationId: 'planning', afterTurns: 1, text: 'Keep it small, please.' }]);
+    expect(doc.customerMessages).toEqual([
+      { conversationId: 'planning', afterTurns: 1, text: 'Keep it small, please.', id: 'c1', status: 'heard', heardBy: 't4', withdrawn: null },
+    ]);
     expect(doc.artifacts).toEqual([
       { id: 'plan', name: 'Plan', producedBy: 'planning', incomplete: false, text: 'The plan.' },
       { id: 'code', name: 'Code', producedBy: 'coding', incomplete: true, text: 'CEO: done' },

@@ -29,9 +29,22 @@ export function stamp(bodies: Array<EngineEventBody | [number, EngineEventBody]>
   });
 }
 
-function turn(turnId: string, conversationId: string | null, kind: 'sanity' | 'start' | 'switch', role: string | null, side: 'lead' | 'assistant' | null, index: number, text: string, ends = false): EngineEventBody[] {
+function turn(turnId: string, conversationId: string | null, kind: 'sanity' | 'start' | 'switch', role: string | null, side: 'lead' | 'assistant' | null, index: number, text: string, ends = false, heard: string[] = []): EngineEventBody[] {
   return [
-    { type: 'turn.started', turnId, conversationId, kind, role, side, index, attempt: 1, model: 'm', temperature: undefined, request: [{ role: 'user', content: 'go' }] },
+    {
+      type: 'turn.started',
+      turnId,
+      conversationId,
+      kind,
+      role,
+      side,
+      index,
+      attempt: 1,
+      model: 'm',
+      temperature: undefined,
+      request: { base: null, keep: 0, add: [{ role: 'user', content: 'go' }] },
+      heard,
+    },
     { type: 'token', turnId, text: text.slice(0, 4) },
     { type: 'token', turnId, text: text.slice(4) },
     { type: 'usage', turnId, usage: { promptTokens: 10, completionTokens: 5, estimated: false } },
@@ -42,17 +55,17 @@ function turn(turnId: string, conversationId: string | null, kind: 'sanity' | 's
 /** A complete two-conversation run with a sanity check, a customer message and a regenerated (discarded) turn. */
 export function completeRun(sessionId = '20250102-030405-aaaaaa', task = 'build a login'): EngineEventBody[] {
   return [
-    { type: 'run.started', sessionId, task, provider: 'test', model: 'm', mode: 'step', context: 'thread', workflow: WORKFLOW } as EngineEventBody,
+    { type: 'run.started', format: 'roleplay-journal', version: 2, sessionId, task, provider: 'test', model: 'm', mode: 'step', context: 'thread', workflow: WORKFLOW } as EngineEventBody,
     ...turn('t1', null, 'sanity', null, null, 0, 'SUCCESS'),
     { type: 'phase.started', phaseId: 'design', index: 0 },
     { type: 'conversation.started', conversationId: 'planning', phaseId: 'design' },
-    { type: 'waiting', reason: 'step', message: null, next: { conversationId: 'planning', kind: 'start', role: 'ceo', side: 'lead' } },
+    { type: 'waiting', holds: [{ kind: 'step' }], next: { conversationId: 'planning', kind: 'start', role: 'ceo', side: 'lead' } },
     { type: 'resumed' },
     ...turn('t2', 'planning', 'start', 'ceo', 'lead', 0, 'CEO: what shall we plan?'),
-    { type: 'customer.message', conversationId: 'planning', text: 'Keep it small, please.' },
-    ...turn('t3', 'planning', 'switch', 'cto', 'assistant', 1, 'CTO: a first draft'),
+    { type: 'customer.message', customerId: 'c1', conversationId: 'planning', text: 'Keep it small, please.' },
+    ...turn('t3', 'planning', 'switch', 'cto', 'assistant', 1, 'CTO: a first draft', false, ['c1']),
     { type: 'turn.discarded', turnId: 't3', reason: 'regenerate' },
-    ...turn('t4', 'planning', 'switch', 'cto', 'assistant', 1, 'CTO: the plan. END CONVERSATION', true),
+    ...turn('t4', 'planning', 'switch', 'cto', 'assistant', 1, 'CTO: the plan. END CONVERSATION', true, ['c1']),
     { type: 'conversation.ended', conversationId: 'planning', reason: 'end-marker', turns: 2, artifact: { id: 'plan', text: 'The plan.', incomplete: false } },
     { type: 'phase.ended', phaseId: 'design', skipped: false },
     { type: 'mode.changed', mode: 'auto' },

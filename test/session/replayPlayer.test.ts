@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineEvent, EngineEventBody } from '../../src/engine/events.js';
-import { applyEvent, createRunState } from '../../src/engine/runState.js';
+import { applyEvent, createRunState } from '../../src/views/runState.js';
 import { ReplayPlayer, type ReplayClock } from '../../src/session/replayPlayer.js';
 import { completeRun, stamp, WORKFLOW } from './fixtures.js';
 
@@ -56,7 +56,7 @@ describe('ReplayPlayer', () => {
   it('drops the recording\'s own waiting, resumed and mode.changed events, and the time spent waiting', async () => {
     const events = stamp([
       [0, started],
-      [10, { type: 'waiting', reason: 'step', message: null, next: { conversationId: null, kind: 'sanity', role: null, side: null } }],
+      [10, { type: 'waiting', holds: [{ kind: 'step' }], next: { conversationId: null, kind: 'sanity', role: null, side: null } }],
       [50_000, { type: 'resumed' }],
       [50_000, { type: 'mode.changed', mode: 'auto' }],
       [50_300, { type: 'phase.started', phaseId: 'design', index: 0 }],
@@ -98,7 +98,7 @@ describe('ReplayPlayer', () => {
     await until(() => waits().length === 1);
     // Nothing of the first turn (the sanity check) has played yet.
     expect(seen.map((e) => e.type)).toEqual(['run.started', 'waiting']);
-    expect(seen[1]).toMatchObject({ reason: 'step', next: { kind: 'sanity' } });
+    expect(seen[1]).toMatchObject({ holds: [{ kind: 'step' }], next: { kind: 'sanity' } });
 
     player.step();
     await until(() => waits().length === 2);
@@ -131,7 +131,7 @@ describe('ReplayPlayer', () => {
     player.abort();
     await until(() => seen.some((e) => e.type === 'waiting'));
     const waiting = seen.find((e) => e.type === 'waiting');
-    expect(waiting).toMatchObject({ reason: 'paused', message: 'Replay paused: space continues' });
+    expect(waiting).toMatchObject({ holds: [{ kind: 'stopped', message: 'Replay paused: space continues' }] });
     const count = seen.length;
     await new Promise((r) => setTimeout(r, 20));
     expect(seen).toHaveLength(count);

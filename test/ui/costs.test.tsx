@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyEvent, createRunState } from '../../src/engine/runState.js';
+import { applyEvent, createRunState } from '../../src/views/runState.js';
 import type { EngineEvent } from '../../src/engine/events.js';
 import { costMarkdown, costReport } from '../../src/session/costReport.js';
 import { pricer } from '../../src/session/pricing.js';

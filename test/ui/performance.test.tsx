@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineEvent, EngineEventBody } from '../../src/engine/events.js';
-import { applyEvent, createRunState } from '../../src/engine/runState.js';
+import { applyEvent, createRunState } from '../../src/views/runState.js';
 import { TranscriptLayout } from '../../src/ui/transcriptLayout.js';
 import { startTui, TestProvider } from './harness.js';
 

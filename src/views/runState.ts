@@ -1,10 +1,13 @@
 /**
- * The state of a run as its events tell it. Views (TUI, transcript writer) fold events into it with
- * `applyEvent`. It mutates in place so a token costs O(1); views track changes with `version`.
+ * What the views show of a run: the session model (the same fold the engine and `--resume` use, so a view can
+ * never disagree with what the model was sent) plus what only a view needs: streaming text, activity, timings and
+ * totals. Views (the TUI, the headless view, transcript.md, export) fold events into it with `applyEvent`. The
+ * view's part mutates in place so a token costs O(1); views track changes with `version`.
  */
 import type {
   ConversationEndReason,
   EngineEvent,
+  Hold,
   Mode,
   NextTurn,
   RunStatus,
@@ -12,9 +15,11 @@ import type {
   TurnKind,
   Usage,
   WorkflowOutline,
-} from './events.js';
+} from '../engine/events.js';
+import { formatUsdAmount } from '../text/formatDuration.js';
+import { emptySession, reduceSession, type CustomerRecord, type SessionModel } from '../engine/sessionModel.js';
 
-export type ConversationStatus = 'pending' | 'active' | 'done' | 'turn-limit' | 'skipped' | 'quit' | 'failed';
+export type ConversationStatus = 'pending' | 'active' | 'done' | 'turn-limit' | 'skipped' | 'quit' | 'budget' | 'failed';
 
 export interface TurnView {
   turnId: string;
@@ -38,7 +43,7 @@ export interface TurnView {
   startedAt: number;
 }
 
-export type TranscriptItem = { kind: 'turn'; turnId: string } | { kind: 'customer'; text: string };
+export type TranscriptItem = { kind: 'turn'; turnId: string } | { kind: 'customer'; customerId: string; text: string };
 
 export interface ConversationView {
   id: string;
@@ -61,6 +66,8 @@ export type Activity = 'starting' | 'generating' | 'waiting' | 'paused' | 'retry
 
 export interface RunState {
   version: number;
+  /** The session model, folded from the same events by the same reducer as the engine's. */
+  session: SessionModel;
   sessionId: string;
   task: string;
   provider: string;
@@ -77,7 +84,8 @@ export interface RunState {
   /** The turn that started last, still set after it ends. */
   lastTurnId: string | null;
   activity: Activity;
-  waiting: { reason: 'step' | 'paused'; message: string | null; next: NextTurn } | null;
+  /** What the run waits for, each reason on its own; null while it goes. */
+  waiting: { holds: Hold[]; next: NextTurn } | null;
   finished: { status: RunStatus; reason: string | null } | null;
   totals: {
     promptTokens: number;
@@ -91,7 +99,8 @@ export interface RunState {
   };
   /** Bumped when a finished turn changes (discarded or edited), so views caching laid-out transcripts rebuild them. */
   revision: number;
-  artifacts: Map<string, { text: string; incomplete: boolean }>;
+  /** The artifacts produced so far: the session model's. */
+  artifacts: ReadonlyMap<string, { text: string; incomplete: boolean }>;
   warnings: Array<{ code: string; message: string; turnId?: string | undefined }>;
   /** The config's own prices (USD per 1M tokens by model), on top of the built-in table. */
   prices: Record<string, { input: number; output: number }>;
@@ -101,6 +110,7 @@ export interface RunState {
 export function createRunState(): RunState {
   return {
     version: 0,
+    session: emptySession,
     sessionId: '',
     task: '',
     provider: '',
@@ -119,7 +129,7 @@ export function createRunState(): RunState {
     finished: null,
     totals: { promptTokens: 0, completionTokens: 0, estimated: false, turns: 0, durationMs: 0, byModel: new Map() },
     revision: 0,
-    artifacts: new Map(),
+    artifacts: emptySession.produced,
     warnings: [],
     prices: {},
     lastError: null,
@@ -132,6 +142,7 @@ const END_STATUS: Record<ConversationEndReason, ConversationStatus> = {
   skipped: 'skipped',
   'phase-skipped': 'skipped',
   quit: 'quit',
+  budget: 'budget',
   failed: 'failed',
 };
 
@@ -141,6 +152,11 @@ function itemsFor(state: RunState, conversationId: string | null): TranscriptIte
 
 export function applyEvent(state: RunState, event: EngineEvent): RunState {
   state.version++;
+  // A token changes no fact of the session model (only its position in the journal): skipping it keeps a token O(1).
+  if (event.type !== 'token') {
+    state.session = reduceSession(state.session, event);
+    state.artifacts = state.session.produced;
+  }
   switch (event.type) {
     case 'run.started': {
       Object.assign(state, {
@@ -176,6 +192,12 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
       }
       state.activeTurnId = null;
       state.revision++;
+      // The conversation a quit, a budget or a failure stopped goes on.
+      if (state.session.current) {
+        const conv = state.conversations.get(state.session.current.conversationId);
+        if (conv) Object.assign(conv, { status: 'active', endReason: null });
+        state.activeConversationId = state.session.current.conversationId;
+      }
       break;
     case 'conversation.started': {
       const conv = state.conversations.get(event.conversationId);
@@ -190,7 +212,6 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
         conv.endReason = event.reason;
         conv.turns = event.turns;
       }
-      if (event.artifact) state.artifacts.set(event.artifact.id, { text: event.artifact.text, incomplete: event.artifact.incomplete });
       break;
     }
     case 'phase.ended': {
@@ -318,14 +339,17 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
       }
       break;
     case 'customer.message':
-      itemsFor(state, event.conversationId).push({ kind: 'customer', text: event.text });
+      itemsFor(state, event.conversationId).push({ kind: 'customer', customerId: event.customerId, text: event.text });
+      break;
+    case 'customer.withdrawn':
+      state.revision++;
       break;
     case 'mode.changed':
       state.mode = event.mode;
       break;
     case 'waiting':
-      state.waiting = { reason: event.reason, message: event.message, next: event.next };
-      state.activity = event.reason === 'paused' ? 'paused' : 'waiting';
+      state.waiting = { holds: event.holds, next: event.next };
+      state.activity = event.holds.some((h) => h.kind !== 'step') ? 'paused' : 'waiting';
       break;
     case 'resumed':
       state.waiting = null;
@@ -356,4 +380,40 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
 export function nameOf(state: RunState, kind: 'roles' | 'artifacts', id: string | null): string {
   if (!id) return '';
   return state.workflow?.[kind].find((x) => x.id === id)?.name ?? id;
+}
+
+/** Why a customer message was withdrawn, as the views say it. */
+export const WITHDRAWN: Record<'rewind' | 'no-turn-left', string> = {
+  rewind: 'it came after the turn rewound to, so no model heard it',
+  'no-turn-left': 'no turn was left to hear it',
+};
+
+/**
+ * What became of a customer message, in words, for documents: null when a turn heard it, else why none did (yet).
+ */
+export function customerNote(state: RunState, customerId: string): string | null {
+  const fate = customerFate(state, customerId);
+  if (!fate) return null;
+  if (fate.withdrawn) return `withdrawn: ${WITHDRAWN[fate.withdrawn]}`;
+  return fate.heardBy ? null : 'not heard yet: the next turn (or a --resume) delivers it';
+}
+
+/** What became of a customer message: waiting for a turn, heard by one, or withdrawn. */
+export function customerFate(state: RunState, customerId: string): CustomerRecord | undefined {
+  return state.session.customers.get(customerId);
+}
+
+/** One line per hold, for the views: why the run waits. */
+export function holdText(hold: Hold): string {
+  switch (hold.kind) {
+    case 'step':
+      return 'step mode: space sends the next turn';
+    case 'breakpoint':
+      return `Breakpoint ${hold.spec}: ${hold.message}`;
+    case 'budget':
+      return `Budget of ${formatUsdAmount(hold.maxUsd)} reached (${formatUsdAmount(hold.spentUsd)} spent): space goes on anyway`;
+    case 'failure':
+    case 'stopped':
+      return hold.message;
+  }
 }

@@ -1,0 +1,68 @@
+import type { Hold, Mode } from './events.js';
+
+/**
+ * What the person at the keyboard holds the run with: step mode, and the reasons it stopped for them (a
+ * breakpoint, the budget, a failure, a reply they stopped). Several holds can stand at once, and each is shown;
+ * one step lets the run go past all of them. The engine and the replay player share it, so space, `a` and `x`
+ * mean the same in a live run and in a replay.
+ */
+export class Gate {
+  private holds: Hold[] = [];
+  private stepGranted = false;
+  private wake: (() => void) | null = null;
+
+  constructor(
+    private currentMode: Mode,
+    private readonly onModeChange: (mode: Mode) => void,
+  ) {}
+
+  get mode(): Mode {
+    return this.currentMode;
+  }
+
+  setMode(mode: Mode): void {
+    if (mode !== this.currentMode) {
+      this.currentMode = mode;
+      this.onModeChange(mode);
+    }
+    this.poke();
+  }
+
+  hold(hold: Hold): void {
+    this.holds.push(hold);
+    this.poke();
+  }
+
+  /** Space: go past every hold, and take one step in step mode. */
+  release(): void {
+    this.holds = [];
+    this.stepGranted = true;
+    this.poke();
+  }
+
+  /** What holds the run now; `atTurn` is whether step mode holds here (before a turn). */
+  current(atTurn = true): Hold[] {
+    const step: Hold[] = atTurn && this.currentMode === 'step' && !this.stepGranted ? [{ kind: 'step' }] : [];
+    return [...step, ...this.holds];
+  }
+
+  get stopped(): boolean {
+    return this.holds.length > 0;
+  }
+
+  /** A turn went: the step it took is spent. */
+  pass(): void {
+    this.stepGranted = false;
+  }
+
+  /** Resolves at the next command that may change what the run should do. */
+  changed(): Promise<void> {
+    return new Promise((resolve) => (this.wake = resolve));
+  }
+
+  poke(): void {
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
+  }
+}

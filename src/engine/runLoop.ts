@@ -1,0 +1,183 @@
+/**
+ * The run: read the next step off the session model, do it, repeat. A fresh run and a resumed one are the same
+ * loop over different models. Turns wait at the gate for the person; what they asked for meanwhile is applied
+ * there, in order (`intentActions.ts`).
+ */
+import type { Conversation } from '../config/resolve.js';
+import { breakpointAfterReply, breakpointsBefore } from './breakpoints.js';
+import type { ConversationEndReason, RunStatus } from './events.js';
+import { applyIntent, type GateOutcome } from './intentActions.js';
+import { nextStep, type TurnAt } from './position.js';
+import { extractArtifact } from './protocol.js';
+import { requestFor } from './requestBuilder.js';
+import type { RunContext } from './runContext.js';
+import { waitingCustomers } from './sessionModel.js';
+import { runTurn } from './turnRunner.js';
+import { formatUsdAmount } from '../text/formatDuration.js';
+
+export async function runLoop(ctx: RunContext): Promise<{ status: RunStatus; reason: string | null }> {
+  try {
+    while (true) {
+      const stop = ctx.intents.stop;
+      if (stop) return finish(ctx, stop.status, stop.reason);
+      const step = nextStep(ctx.model, ctx.config);
+      switch (step.kind) {
+        case 'done':
+          return finish(ctx, 'completed', null);
+        case 'phase.start':
+          ctx.emit({ type: 'phase.started', phaseId: step.phase.id, index: step.index });
+          break;
+        case 'conversation.start':
+          ctx.emit({ type: 'conversation.started', conversationId: step.conversation.id, phaseId: step.phase.id });
+          break;
+        case 'conversation.end':
+          endConversation(ctx, step.conversation, step.reason);
+          break;
+        case 'phase.end':
+          ctx.emit({ type: 'phase.ended', phaseId: step.phase.id, skipped: false });
+          break;
+        case 'turn': {
+          const outcome = await gate(ctx, step.turn);
+          if (outcome === 'go') await takeTurn(ctx, step.turn);
+          else if (outcome !== 'again') skip(ctx, outcome.skip, step.turn);
+          break;
+        }
+      }
+    }
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    ctx.emit({ type: 'error', message: reason, fatal: true });
+    return finish(ctx, 'failed', reason);
+  }
+}
+
+/** Waits until the person lets the turn go: in step mode, and while anything holds the run. */
+async function gate(ctx: RunContext, turn: TurnAt): Promise<GateOutcome> {
+  let shown: string | null = null;
+  const leave = (outcome: GateOutcome): GateOutcome => {
+    if (shown !== null) ctx.emit({ type: 'resumed' });
+    return outcome;
+  };
+  while (true) {
+    if (ctx.intents.stop) return leave('again');
+    const intent = ctx.intents.next();
+    if (intent) {
+      const outcome = applyIntent(ctx, intent, turn);
+      if (outcome) return leave(outcome);
+      continue;
+    }
+    checkBreakpoints(ctx, turn);
+    const holds = ctx.gate.current();
+    if (holds.length === 0) {
+      ctx.gate.pass();
+      return leave('go');
+    }
+    const key = JSON.stringify(holds);
+    if (key !== shown) {
+      shown = key;
+      ctx.emit({ type: 'waiting', holds, next: { conversationId: turn.conversationId, kind: turn.kind, role: turn.role, side: turn.side } });
+    }
+    await ctx.gate.changed();
+  }
+}
+
+function checkBreakpoints(ctx: RunContext, turn: TurnAt): void {
+  const key = `${turn.conversationId}#${turn.index}#${turn.kind}`;
+  if (ctx.breakpointSeen === key) return;
+  ctx.breakpointSeen = key;
+  for (const hit of breakpointsBefore(ctx.breakpoints, ctx.config.workflow, turn)) hitBreakpoint(ctx, hit);
+}
+
+function hitBreakpoint(ctx: RunContext, hit: { spec: string; message: string }): void {
+  ctx.emit({ type: 'breakpoint', spec: hit.spec, message: hit.message });
+  if (ctx.options.onBreakpoint !== 'log') ctx.gate.hold({ kind: 'breakpoint', ...hit });
+}
+
+async function takeTurn(ctx: RunContext, turn: TurnAt): Promise<void> {
+  const config = ctx.config;
+  const built = requestFor(ctx.model, config, ctx.options.task, turn);
+  const turnId = `t${ctx.model.turnCounter + 1}`;
+  const customer = turn.kind === 'sanity' ? [] : waitingCustomers(ctx.model).map((c) => c.text);
+  const previous = ctx.lastRequest;
+  ctx.lastRequest = { turnId, messages: built.messages };
+  const outcome = await runTurn(
+    { turnId, turn, config, task: ctx.options.task, model: ctx.options.model, built, previous, produced: ctx.model.produced, customer, roleNames: ctx.roleNames },
+    {
+      provider: ctx.options.provider,
+      flights: ctx.flights,
+      emit: (body) => ctx.emit(body),
+      now: ctx.now,
+      failureIsFatal: ctx.options.onFailure === 'stop',
+      onUsage: (model, usage) => countCost(ctx, model, usage),
+    },
+  );
+  const stoppedByYou = 'Stopped by you: space continues, r regenerates';
+  switch (outcome.status) {
+    case 'failed':
+      ctx.lastFailure = { message: outcome.failure.message, setupFault: outcome.failure.setupFault };
+      if (ctx.options.onFailure === 'stop') ctx.intents.push({ kind: 'stop', status: 'failed', reason: outcome.failure.message });
+      else ctx.gate.hold({ kind: 'failure', message: `${outcome.failure.message} (r or space: retry, s: skip)` });
+      return;
+    case 'dropped':
+      // `r` while it streamed asks for this very turn again, at once; `x` while it waited to retry stops the run.
+      if (outcome.stoppedBy === 'regenerate' && !ctx.intents.has('rewind')) ctx.gate.release();
+      else if (outcome.stoppedBy === 'user') ctx.gate.hold({ kind: 'stopped', message: stoppedByYou });
+      return;
+    default:
+      if (outcome.stoppedBy === 'user') ctx.gate.hold({ kind: 'stopped', message: stoppedByYou });
+      if (outcome.status === 'complete') {
+        const match = breakpointAfterReply(ctx.breakpoints, outcome.text);
+        if (match) hitBreakpoint(ctx, match);
+        if (turn.kind === 'sanity' && !/SUCCESS/i.test(outcome.text)) {
+          ctx.warn('sanity-check', `The sanity check did not answer SUCCESS: "${outcome.text.slice(0, 80)}"`);
+        }
+      }
+  }
+}
+
+/** Headless stops at the budget (resumably); the TUI holds once and lets the person decide. */
+function countCost(ctx: RunContext, model: string, usage: Parameters<RunContext['budget']['add']>[1]): void {
+  const reached = ctx.budget.add(model, usage);
+  if (!reached) return;
+  ctx.emit({ type: 'budget.reached', ...reached });
+  if (ctx.options.onFailure === 'stop') {
+    const reason = `the budget of ${formatUsdAmount(reached.maxUsd)} was reached (${formatUsdAmount(reached.spentUsd)} spent)`;
+    ctx.intents.push({ kind: 'stop', status: 'budget', reason });
+  } else ctx.gate.hold({ kind: 'budget', ...reached });
+}
+
+function skip(ctx: RunContext, scope: 'conversation' | 'phase', turn: TurnAt): void {
+  const conversation = turn.conversation;
+  if (!conversation) {
+    // Skipping the sanity check: the first phase starts.
+    const first = ctx.config.workflow.phases[0];
+    if (first) ctx.emit({ type: 'phase.started', phaseId: first.id, index: 0 });
+    return;
+  }
+  endConversation(ctx, conversation, scope === 'phase' ? 'phase-skipped' : 'skipped');
+  if (scope === 'phase') {
+    const phase = ctx.config.workflow.phases.find((p) => p.conversations.includes(conversation.id));
+    if (phase) ctx.emit({ type: 'phase.ended', phaseId: phase.id, skipped: true });
+  }
+}
+
+function endConversation(ctx: RunContext, conversation: Conversation, reason: ConversationEndReason): void {
+  const replies = ctx.model.current?.conversationId === conversation.id ? ctx.model.current.replies : [];
+  const last = replies.at(-1);
+  const artifact = last ? { id: conversation.output, text: extractArtifact(last.text, ctx.roleNames), incomplete: reason !== 'end-marker' } : null;
+  ctx.emit({ type: 'conversation.ended', conversationId: conversation.id, reason, turns: replies.length, artifact });
+}
+
+function finish(ctx: RunContext, status: RunStatus, reason: string | null): { status: RunStatus; reason: string | null } {
+  const current = ctx.model.current;
+  const conversation = current && ctx.config.workflow.conversations.find((c) => c.id === current.conversationId);
+  if (conversation && status !== 'completed') endConversation(ctx, conversation, status === 'budget' ? 'budget' : status === 'failed' ? 'failed' : 'quit');
+  const unheard = ctx.model.waiting;
+  if (status === 'completed' && unheard.length > 0) {
+    // Said after the last turn: nobody is left to hear it. A quit keeps it waiting for a resume.
+    ctx.emit({ type: 'customer.withdrawn', customerIds: [...unheard], reason: 'no-turn-left' });
+    ctx.warn('customer-unheard', `Not sent: no turn was left to hear ${unheard.length === 1 ? 'your last message' : `your last ${unheard.length} messages`}`);
+  }
+  ctx.emit({ type: 'run.finished', status, reason });
+  return { status, reason };
+}

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, sessionDir, tempDir } from '../support/cli.js';
 import { PRESET_SPEAKERS, presetModel, startFakeOpenAI, type FakeServer } from '../support/fakeOpenAI.js';
+import { turnStarts } from '../support/scripted.js';
 
 const KEY = 'sk-test-SECRET-0123456789';
 const CONVERSATIONS = Object.keys(PRESET_SPEAKERS);
@@ -58,10 +59,14 @@ describe('roleplay against a local OpenAI-compatible server', () => {
     const transcript = readFileSync(path.join(dir, 'transcript.md'), 'utf8');
     for (const name of CONVERSATIONS) expect(transcript).toContain(`### ${name}`);
     const events = readFileSync(path.join(dir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(events[0]).toMatchObject({ type: 'run.started', model: 'm', task: 'build a login' });
+    expect(events[0]).toMatchObject({ type: 'run.started', format: 'roleplay-journal', version: 2, model: 'm', task: 'build a login' });
     expect(events.at(-1)).toMatchObject({ type: 'run.finished', status: 'completed' });
-    const firstTurn = events.find((e) => e.type === 'turn.started' && e.kind === 'start');
-    expect(firstTurn.request).toEqual(requests[1]?.body.messages);
+    // Each request is journaled as what it adds to the one before; rebuilt, every one is exactly what was sent.
+    const rebuilt = turnStarts(events);
+    expect(rebuilt.map((e) => e.messages)).toEqual(requests.map((r) => r.body.messages));
+    const journalSize = statSync(path.join(dir, 'events.jsonl')).size;
+    const wholeRequests = rebuilt.reduce((n, e) => n + JSON.stringify(e.messages).length, 0);
+    expect(journalSize).toBeLessThan(wholeRequests / 2);
     expect(events.filter((e) => e.type === 'usage').every((e) => e.usage.estimated === false)).toBe(true);
 
     // The key is in no file, and the files are the owner's only.

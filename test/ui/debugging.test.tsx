@@ -32,7 +32,7 @@ describe('TUI: prompt debugging', () => {
     expect(frame).toContain('Changed against the request of turn 1');
     expect(frame).toMatch(/\+ #\d+ assistant ~\d+ tok: .*Reply 1 of Design/);
     expect(frame).toMatch(/#1 system · ~\d+ tok/);
-    const [first, second] = [...tui.store.requests.values()];
+    const [first, second] = [tui.store.requests.get('t1'), tui.store.requests.get('t2')];
     expect(second!.length).toBeGreaterThan(first!.length);
     tui.press('[');
     await tui.waitFor((f) => f.includes('Prompt · turn 1 of Design (Modalities)') && f.includes('1/2'));

@@ -22,7 +22,7 @@ function session(turns: number) {
   emit({ type: 'run.started', sessionId: 's', task: 't', provider: 'p', model: 'm', mode: 'auto', context: 'thread', workflow } as unknown as EngineEventBody);
   emit({ type: 'conversation.started', conversationId: 'c', phaseId: 'p' });
   const turn = (i: number) => {
-    emit({ type: 'turn.started', turnId: `t${i}`, conversationId: 'c', kind: 'switch', role: i % 2 ? 'b' : 'a', side: i % 2 ? 'assistant' : 'lead', index: i, attempt: 1, model: 'm', temperature: undefined, request: [] });
+    emit({ type: 'turn.started', turnId: `t${i}`, conversationId: 'c', kind: 'switch', role: i % 2 ? 'b' : 'a', side: i % 2 ? 'assistant' : 'lead', index: i, attempt: 1, model: 'm', temperature: undefined, request: { base: null, keep: 0, add: [{ role: 'user', content: 'SWITCH' }] }, heard: [] });
     emit({ type: 'token', turnId: `t${i}`, text: `Reply ${i} with **some** text that wraps over a line or two when the pane is narrow.` });
   };
   for (let i = 0; i < turns; i++) {

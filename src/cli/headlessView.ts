@@ -2,7 +2,7 @@
  * The headless view: the transcript as plain text while it streams, or one JSON event per line.
  * It only subscribes to the engine; all turn logic stays in the engine.
  */
-import type { EngineEvent } from '../engine/events.js';
+import type { EngineEvent, RunStatus } from '../engine/events.js';
 import { nameOf, WITHDRAWN, type RunState } from '../views/runState.js';
 import { sanitize, StreamSanitizer, terminalSafeJson } from '../text/sanitize.js';
 import { formatDelay, formatUsdAmount } from '../text/formatDuration.js';
@@ -18,6 +18,8 @@ const ENDINGS: Record<string, string> = {
   budget: 'stopped by the budget',
   failed: 'failed',
 };
+
+const RUN_ENDINGS: Record<RunStatus, string> = { completed: 'completed', quit: 'quit', budget: 'stopped by the budget', failed: 'failed' };
 
 /** One event per line; the text stays exact, with every character a terminal could act on escaped. */
 export function jsonView(write: Write): (event: EngineEvent) => void {
@@ -111,7 +113,7 @@ export function plainView(write: Write, state: RunState): (event: EngineEvent) =
       case 'run.finished': {
         const t = state.totals;
         const tokens = `${t.promptTokens + t.completionTokens} tokens${t.estimated ? ' (estimated)' : ''}`;
-        line(`\nRun ${event.status}: ${t.turns} turns, ${tokens}.`);
+        line(`\nRun ${RUN_ENDINGS[event.status]}: ${t.turns} turns, ${tokens}.`);
         break;
       }
       default:

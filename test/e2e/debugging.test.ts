@@ -34,7 +34,15 @@ describe('breakpoints and budget from the command line', () => {
     const result = await runCli(['--base-url', server.url, '--model', 'm', '--max-cost', '2'], { cwd, env });
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/budget reached: \$\d+\.\d{2,4} of \$2\.00/);
+    expect(result.stdout).toMatch(/Run stopped by the budget: \d+ turns/);
+    expect(result.stderr).toMatch(/\nroleplay: stopped: the budget of \$2\.00 was reached/);
     expect(result.stderr).toMatch(/Resume it with: roleplay --resume \d{8}-\d{6}-[0-9a-f]{6}\n$/);
+    // Said as a budget stop everywhere: sessions and export, not as "quit".
+    const listed = JSON.parse((await runCli(['sessions', '--json'], { cwd })).stdout.trim().split('\n')[0]!);
+    expect(listed).toMatchObject({ status: 'budget' });
+    const exported = JSON.parse((await runCli(['export', 'latest', '--format', 'json'], { cwd })).stdout);
+    expect(exported.session).toMatchObject({ status: 'budget', reason: expect.stringMatching(/^the budget of \$2\.00 was reached/) });
+    expect((await runCli(['export', 'latest'], { cwd })).stdout).toMatch(/- Status: budget \(the budget of \$2\.00 was reached/);
     const resumed = await runCli(['--resume', 'latest', '--max-cost', '1000000'], { cwd, env });
     expect(resumed.code).toBe(0);
     const events = readFileSync(path.join(sessionDir(cwd), 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));

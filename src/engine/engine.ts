@@ -105,6 +105,7 @@ export class Engine implements EngineCommands, DebugCommands {
   private breakpointSeen: string | null = null;
   private readonly budget: Budget;
   private stopReason: string | null = null;
+  private haltReason: string | null = null;
 
   constructor(private readonly options: EngineOptions) {
     this.config = options.config;
@@ -242,6 +243,12 @@ export class Engine implements EngineCommands, DebugCommands {
     this.control.poke();
   }
 
+  /** Ends the run as quit() does, but as `failed` with `reason`: for a fault outside the engine (the session cannot be saved). */
+  halt(reason: string): void {
+    this.haltReason ??= reason;
+    this.quit();
+  }
+
   // ---- the run ----------------------------------------------------------------------------------------
 
   async run(): Promise<RunResult> {
@@ -302,8 +309,9 @@ export class Engine implements EngineCommands, DebugCommands {
   }
 
   private finish(status: RunStatus, reason: string | null): RunResult {
+    if (this.haltReason !== null) [status, reason] = ['failed', this.haltReason];
     this.emit({ type: 'run.finished', status, reason });
-    return { status, reason, setupFault: status === 'failed' ? this.lastSetupFault : undefined, artifacts: new Map(this.produced) };
+    return { status, reason, setupFault: status === 'failed' && this.haltReason === null ? this.lastSetupFault : undefined, artifacts: new Map(this.produced) };
   }
 
   private async sanityCheck(): Promise<'ok' | 'failed' | 'quit'> {

@@ -89,6 +89,7 @@ export class SessionJournal {
     dropTornTail(this.fd);
     this.size = fstatSync(this.fd).size;
     for (const event of history) applyEvent(this.state, event);
+    this.rewriteArtifacts(history);
   }
 
   /** The first write that failed, or null while the session is being saved. */
@@ -199,6 +200,16 @@ export class SessionJournal {
   private writeArtifact(id: string, text: string, incomplete: boolean, reason: string): void {
     const note = incomplete ? `> Incomplete: the conversation ${reason === 'turn-limit' ? 'hit its turn limit' : `ended (${reason})`} before END CONVERSATION.\n\n` : '';
     this.replace(path.posix.join('artifacts', `${id}.md`), `${note}${sanitize(text).trim()}\n`);
+  }
+
+  /**
+   * The artifacts are written again from the journal on resume: a run that stopped on a fault may have recorded a
+   * conversation's end and not its artifact, and a resume goes on after that conversation.
+   */
+  private rewriteArtifacts(history: readonly EngineEvent[]): void {
+    const last = new Map<string, EventOf<'conversation.ended'>>();
+    for (const event of history) if (event.type === 'conversation.ended' && event.artifact) last.set(event.artifact.id, event);
+    for (const { artifact, reason } of last.values()) if (artifact) this.writeArtifact(artifact.id, artifact.text, artifact.incomplete, reason);
   }
 
   private fail(doing: string, error: unknown): void {

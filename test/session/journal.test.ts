@@ -190,6 +190,20 @@ describe('a journal that cannot be written', () => {
     }
   });
 
+  it('a resume writes again the artifacts that a fault kept from disk', () => {
+    const { writes } = flakyWrites({ failReplace: (file) => (path.basename(file) === 'plan.md' ? 'ENOSPC' : undefined) });
+    const first = SessionJournal.create(tempDir(), 'artifact', writes);
+    first.record(started(1));
+    first.record(ended(2));
+    first.close();
+    const artifact = path.join(first.dir, 'artifacts', 'plan.md');
+    expect(existsSync(artifact)).toBe(false);
+    const history = readJournal(path.join(first.dir, 'events.jsonl')).events;
+    expect(history.at(-1)?.type).toBe('conversation.ended');
+    SessionJournal.resume(first.dir, history).close();
+    expect(readFileSync(artifact, 'utf8')).toBe('The plan\n');
+  });
+
   it('a session folder removed while the run writes (rm -rf) is a fault at the next write', async () => {
     const journal = SessionJournal.create(tempDir(), 'gone');
     const faults: JournalFault[] = [];

@@ -1,9 +1,9 @@
 import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { writeAll, writeFileAtomicSync } from '../../src/session/atomicWrite.js';
 import { tempDir } from '../support/cli.js';
-import { mountTmpfs, type Tmpfs } from '../support/tmpfs.js';
+import { mountTmpfs } from '../support/tmpfs.js';
 
 describe('atomic writes', () => {
   it('replace a file whole, owner-only, and leave no temporary file behind', () => {
@@ -38,18 +38,17 @@ describe('atomic writes', () => {
     expect(() => writeAll(1, Buffer.from('x'), () => 0)).toThrow(expect.objectContaining({ code: 'EIO' }));
   });
 
-  describe('on a disk that fills up', () => {
+  it('on a disk that fills up, keeps the old file whole', (ctx) => {
     const disk = mountTmpfs('16k');
-    afterAll(() => {
-      if ('dir' in disk) disk.unmount();
-    });
-    it.skipIf('skip' in disk)(`keeps the old file whole${'skip' in disk ? ` (skipped: ${disk.skip})` : ''}`, () => {
-      const { dir } = disk as Tmpfs;
-      const file = path.join(dir, 'transcript.md');
+    if ('skip' in disk) return ctx.skip(disk.skip);
+    try {
+      const file = path.join(disk.dir, 'transcript.md');
       writeFileAtomicSync(file, 'the transcript so far\n');
       expect(() => writeFileAtomicSync(file, 'x'.repeat(64 * 1024))).toThrow(expect.objectContaining({ code: 'ENOSPC' }));
       expect(readFileSync(file, 'utf8')).toBe('the transcript so far\n');
-      expect(readdirSync(dir)).toEqual(['transcript.md']);
-    });
+      expect(readdirSync(disk.dir)).toEqual(['transcript.md']);
+    } finally {
+      disk.unmount();
+    }
   });
 });

@@ -76,6 +76,8 @@ export async function runCommand(taskWords: string[], flags: RunFlags): Promise<
     ],
   });
   engine.subscribe((event) => journal.record(event));
+  // A session that cannot be saved stops the run, headless or not: going on would only lose the turns it pays for.
+  journal.onFault((fault) => engine.halt(fault.message));
   const reloader = setup.configPath ? new ConfigReloader(engine, setup.configPath, (config) => applyOverrides(config, flags)) : undefined;
   reloader?.start();
   try {
@@ -98,6 +100,10 @@ async function runHeadless(engine: Engine, journal: SessionJournal, setup: RunSe
   try {
     const result = await engine.run();
     journal.close();
+    if (journal.fault) {
+      process.stderr.write(`roleplay: ${sanitize(journal.fault.message)}\n`);
+      return EXIT.failed;
+    }
     const where = path.relative(process.cwd(), journal.dir) || journal.dir;
     if (result.setupFault) {
       process.stderr.write(`roleplay: ${sanitize(result.reason ?? 'the model could not be used')}\n`);

@@ -1,14 +1,19 @@
 /**
  * The session on disk: `events.jsonl` appended as things happen, plus `transcript.md` and
  * `artifacts/<id>.md` rewritten as conversations end. Owner-only permissions; no secrets in any event.
+ *
+ * A write that fails (a full disk, a read-only or removed folder) stops every write after it, so what is on disk
+ * stays a readable, resumable session; the first such fault is reported once through `onFault`.
  */
 import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import { getSystemErrorMap } from 'node:util';
 import type { EngineEvent, EventOf } from '../engine/events.js';
 import { applyEvent, createRunState, type RunState } from '../views/runState.js';
 import { renderTranscript } from './transcript.js';
 import { sanitize } from '../text/sanitize.js';
 import { UsageError } from '../errors.js';
+import { writeAll, writeFileAtomicSync } from './atomicWrite.js';
 
 export function newSessionId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
@@ -20,27 +25,58 @@ export function newSessionId(now = new Date()): string {
 
 const TOKEN_FLUSH_MS = 50;
 
+/** A write to the session folder that failed; nothing is written after it. */
+export interface JournalFault {
+  /** The error's code, e.g. `ENOSPC`. */
+  code: string;
+  /** What failed, e.g. `writing events.jsonl: ENOSPC (no space left on device)`. */
+  what: string;
+  /** The session folder. */
+  dir: string;
+  /** One line for the user: `the session cannot be saved: <what> in <folder>`. */
+  message: string;
+}
+
+/** The writes the journal makes, so that tests can make them fail. */
+export interface JournalWrites {
+  /** As `fs.writeSync`: may write less than asked, or throw. */
+  write(fd: number, data: Uint8Array, offset: number, length: number): number;
+  /** Replaces a file whole (see writeFileAtomicSync). */
+  replace(file: string, text: string): void;
+}
+
+const FS_WRITES: JournalWrites = {
+  write: (fd, data, offset, length) => writeSync(fd, data, offset, length),
+  replace: (file, text) => writeFileAtomicSync(file, text),
+};
+
 export class SessionJournal {
   readonly dir: string;
   readonly state: RunState = createRunState();
   private readonly fd: number;
+  private readonly writes: JournalWrites;
+  /** Where the last whole line of events.jsonl ends: a failed append is cut back to it. */
+  private size: number;
   /** The tokens of one turn since the last write: one line per flush window, not one per token. */
   private pending: { first: EventOf<'token'>; texts: string[]; lastSeq: number } | null = null;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
+  private faulted: JournalFault | null = null;
+  private readonly faultListeners = new Set<(fault: JournalFault) => void>();
 
   /** A new session in `<outDir>/sessions/<sessionId>`. */
-  static create(outDir: string, sessionId: string): SessionJournal {
-    return new SessionJournal(path.join(outDir, 'sessions', sessionId), sessionId, []);
+  static create(outDir: string, sessionId: string, writes?: Partial<JournalWrites>): SessionJournal {
+    return new SessionJournal(path.join(outDir, 'sessions', sessionId), sessionId, [], writes);
   }
 
   /** Appends to an existing session; `history` is what its journal already holds. */
-  static resume(dir: string, history: readonly EngineEvent[]): SessionJournal {
-    return new SessionJournal(dir, path.basename(dir), history);
+  static resume(dir: string, history: readonly EngineEvent[], writes?: Partial<JournalWrites>): SessionJournal {
+    return new SessionJournal(dir, path.basename(dir), history, writes);
   }
 
-  private constructor(dir: string, readonly sessionId: string, history: readonly EngineEvent[]) {
+  private constructor(dir: string, readonly sessionId: string, history: readonly EngineEvent[], writes: Partial<JournalWrites> = {}) {
     this.dir = dir;
+    this.writes = { ...FS_WRITES, ...writes };
     try {
       mkdirSync(path.join(this.dir, 'artifacts'), { recursive: true, mode: 0o700 });
       takeLock(path.join(this.dir, LOCK_FILE), sessionId);
@@ -51,13 +87,33 @@ export class SessionJournal {
       throw new UsageError(`cannot write the session to ${path.relative(process.cwd(), dir) || dir}: ${code} (choose another folder with --out)`);
     }
     dropTornTail(this.fd);
+    this.size = fstatSync(this.fd).size;
     for (const event of history) applyEvent(this.state, event);
+    this.rewriteArtifacts(history);
   }
 
-  /** Records one engine event. Tokens of one turn are merged into one line per flush window. */
+  /** The first write that failed, or null while the session is being saved. */
+  get fault(): JournalFault | null {
+    return this.faulted;
+  }
+
+  /**
+   * Calls `listener` once with the first fault, on a microtask: never from inside `record`, so that whoever stops
+   * the run does not do it in the middle of the engine's own event. A listener added after the fault is told too.
+   */
+  onFault(listener: (fault: JournalFault) => void): () => void {
+    const fault = this.faulted;
+    if (fault) queueMicrotask(() => listener(fault));
+    else this.faultListeners.add(listener);
+    return () => this.faultListeners.delete(listener);
+  }
+
+  /** Records one engine event. Tokens of one turn are merged into one line per flush window. Never throws on a failed write. */
   record(event: EngineEvent): void {
     if (this.closed) return;
     applyEvent(this.state, event);
+    // The state goes on (the views read it); the disk gets nothing more.
+    if (this.faulted) return;
     if (event.type === 'token') {
       if (this.pending?.first.turnId !== event.turnId) {
         this.flush();
@@ -92,22 +148,109 @@ export class SessionJournal {
     this.flush();
     this.writeTranscript();
     this.closed = true;
-    closeSync(this.fd);
-    rmSync(path.join(this.dir, LOCK_FILE), { force: true });
+    try {
+      closeSync(this.fd);
+    } catch (error) {
+      // Some file systems (NFS) report a failed write only when the file is closed.
+      this.fail('writing events.jsonl', error);
+    }
+    try {
+      rmSync(path.join(this.dir, LOCK_FILE), { force: true });
+    } catch {
+      // A lock left behind names this process, which is about to end: the next run takes it over as stale.
+    }
   }
 
   private write(event: EngineEvent): void {
-    writeSync(this.fd, `${JSON.stringify(event)}\n`);
+    if (this.faulted) return;
+    const line = Buffer.from(`${JSON.stringify(event)}\n`, 'utf8');
+    try {
+      writeAll(this.fd, line, this.writes.write);
+      this.size += line.length;
+      // Writes to a file whose folder was removed (rm -rf) still succeed, into a file no one will ever read.
+      if (fstatSync(this.fd).nlink === 0) throw Object.assign(new Error('events.jsonl was removed'), { code: 'ENOENT' });
+    } catch (error) {
+      this.fail('writing events.jsonl', error);
+      // Take back the part of the line that made it to disk: the file ends on a whole event, and a resume appends
+      // after it. Cutting a file needs no free space; should it fail all the same, the reader drops a torn last line.
+      try {
+        ftruncateSync(this.fd, this.size);
+      } catch {
+        // See above.
+      }
+    }
+  }
+
+  /** Rewrites a file of the session whole; a failure is the journal's fault like a failed append. */
+  private replace(name: string, text: string): void {
+    if (this.faulted) return;
+    try {
+      this.writes.replace(path.join(this.dir, name), text);
+    } catch (error) {
+      this.fail(`writing ${name}`, error);
+    }
   }
 
   private writeTranscript(): void {
-    writeFileSync(path.join(this.dir, 'transcript.md'), renderTranscript(this.state), { mode: 0o600 });
+    // Rendering the whole transcript is wasted once nothing can be written.
+    if (this.faulted) return;
+    this.replace('transcript.md', renderTranscript(this.state));
   }
 
   private writeArtifact(id: string, text: string, incomplete: boolean, reason: string): void {
     const note = incomplete ? `> Incomplete: the conversation ${reason === 'turn-limit' ? 'hit its turn limit' : `ended (${reason})`} before END CONVERSATION.\n\n` : '';
-    writeFileSync(path.join(this.dir, 'artifacts', `${id}.md`), `${note}${sanitize(text).trim()}\n`, { mode: 0o600 });
+    this.replace(path.posix.join('artifacts', `${id}.md`), `${note}${sanitize(text).trim()}\n`);
   }
+
+  /**
+   * The artifacts are written again from the journal on resume: a run that stopped on a fault may have recorded a
+   * conversation's end and not its artifact, and a resume goes on after that conversation.
+   */
+  private rewriteArtifacts(history: readonly EngineEvent[]): void {
+    const last = new Map<string, EventOf<'conversation.ended'>>();
+    for (const event of history) if (event.type === 'conversation.ended' && event.artifact) last.set(event.artifact.id, event);
+    for (const { artifact, reason } of last.values()) if (artifact) this.writeArtifact(artifact.id, artifact.text, artifact.incomplete, reason);
+  }
+
+  private fail(doing: string, error: unknown): void {
+    if (this.faulted) return;
+    const code = (error as NodeJS.ErrnoException | undefined)?.code ?? 'EIO';
+    const what = `${doing}: ${code} (${describeError(code, error)})`;
+    const fault: JournalFault = { code, what, dir: this.dir, message: `the session cannot be saved: ${what} in ${shown(this.dir)}` };
+    this.faulted = fault;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.pending = null;
+    const listeners = [...this.faultListeners];
+    this.faultListeners.clear();
+    queueMicrotask(() => {
+      for (const listener of listeners) listener(fault);
+    });
+  }
+}
+
+/** Clearer than libuv's own wording for the faults a disk usually has. */
+const ERROR_TEXT: Record<string, string> = {
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'read-only file system',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EIO: 'input/output error',
+  EFBIG: 'file too large',
+};
+
+function describeError(code: string, error: unknown): string {
+  // rm -rf takes the files before their folders: which of them is gone yet depends on the moment.
+  if (code === 'ENOENT') return 'the file or its folder was removed';
+  const known = ERROR_TEXT[code] ?? [...getSystemErrorMap().values()].find(([name]) => name === code)?.[1];
+  return known ?? (error instanceof Error ? error.message : String(error));
+}
+
+/** A path as the user should read it: relative when it is under the working directory. */
+function shown(dir: string, cwd = process.cwd()): string {
+  const rel = path.relative(cwd, dir);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : dir;
 }
 
 const LOCK_FILE = 'lock';
@@ -127,7 +270,7 @@ function takeLock(file: string, sessionId: string): void {
   if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
     throw new UsageError(`session ${sessionId} is still running (process ${pid}): stop it first, or wait for it to end`);
   }
-  writeFileSync(file, String(process.pid), { mode: 0o600 });
+  writeFileAtomicSync(file, String(process.pid));
 }
 
 function isAlive(pid: number): boolean {

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { render } from 'ink';
 import type { DebugCommands, EngineCommands, Usage } from '../engine/events.js';
+import { sanitize } from '../text/sanitize.js';
 import { App } from './App.js';
 import { EngineStore, type EventSource } from './engineStore.js';
 
@@ -19,7 +20,13 @@ export interface TuiOptions {
   costOf?: (model: string, usage: Pick<Usage, 'promptTokens' | 'completionTokens'>) => number | undefined;
   reloader?: { reload(): Promise<void> };
   /** The live session's journal, closed on every way out; a replay writes none. */
-  journal?: { close(): void; readonly dir: string };
+  journal?: {
+    close(): void;
+    readonly dir: string;
+    /** Set once a write to the session failed: the TUI leaves, then says so. */
+    readonly fault?: { readonly message: string } | null;
+    onFault?(listener: () => void): () => void;
+  };
 }
 
 const ENTER = '\x1b[?1049h\x1b[?2004h\x1b[H';
@@ -79,6 +86,8 @@ export async function runTui(engine: TuiRun, options: TuiOptions): Promise<numbe
   process.on('SIGINT', onSignal);
   process.on('SIGHUP', onHangup);
   stdout.on('error', onWriteError);
+  // The run itself is stopped by whoever owns the engine (runCommand halts it); the TUI only has to leave.
+  const offFault = journal?.onFault?.(() => void exit(1));
 
   const instance = render(<App store={store} engine={engine} reloader={reloader} workflow={options.workflow} costOf={options.costOf} onExit={(code) => void exit(code)} />, {
     exitOnCtrlC: false,
@@ -92,6 +101,11 @@ export async function runTui(engine: TuiRun, options: TuiOptions): Promise<numbe
 
   try {
     const code = await exited;
+    const fault = journal?.fault;
+    if (fault) {
+      if (!terminalGone) process.stderr.write(`roleplay: ${sanitize(fault.message)}\n`);
+      return 1;
+    }
     if (journal && !terminalGone) {
       const done = store.state.finished?.status === 'completed';
       const hint = done ? '' : `. Resume it with: roleplay --resume ${store.state.sessionId}`;
@@ -103,6 +117,7 @@ export async function runTui(engine: TuiRun, options: TuiOptions): Promise<numbe
     process.off('SIGINT', onSignal);
     process.off('SIGHUP', onHangup);
     process.off('exit', lastResort);
+    offFault?.();
     journal?.close();
     restore();
   }

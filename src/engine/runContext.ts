@@ -88,10 +88,14 @@ export class RunContext {
     return this.breakpointCache.list;
   }
 
-  /** The only way the session changes: the event is applied to the model, then every listener hears it. */
+  /**
+   * The only way the session changes: the event is applied to the model, then every listener hears it. A token
+   * changes no fact of the model but its journal position, which only a fold of the journal needs: it is skipped
+   * here, where a run emits hundreds of thousands of them.
+   */
   emit(body: EngineEventBody): EngineEvent {
     const event = this.hub.stamp(body);
-    this.model = reduceSession(this.model, event);
+    if (event.type !== 'token') this.model = reduceSession(this.model, event);
     this.hub.publish(event);
     return event;
   }

@@ -31,7 +31,7 @@ describe('engine: halt, for a fault outside the engine', () => {
     expect(result).toMatchObject({ status: 'failed', reason: REASON, setupFault: undefined });
     expect(ofType(events, 'run.finished')).toEqual([expect.objectContaining({ status: 'failed', reason: REASON })]);
     expect(ofType(events, 'turn.ended')[0]).toMatchObject({ status: 'interrupted' });
-    expect(ofType(events, 'conversation.ended')[0]).toMatchObject({ reason: 'quit' });
+    expect(ofType(events, 'conversation.ended')[0]).toMatchObject({ reason: 'failed' });
     expect(ofType(events, 'error')).toEqual([]);
     expect(ofType(events, 'retrying')).toEqual([]);
     expect(requests).toHaveLength(1);

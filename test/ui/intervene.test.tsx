@@ -64,8 +64,11 @@ describe('TUI: speaking as the customer', () => {
     tui = startTui();
     await tui.waitFor((f) => f.includes('waiting for you'));
     tui.press(`${KEY.pasteStart}quit skip all${KEY.pasteEnd}`);
-    await new Promise((resolve) => setTimeout(resolve, 80));
+    // A step after it: had the paste been keys, q would have quit, s skipped this conversation, a gone to auto.
+    tui.press(' ');
+    await tui.waitFor((f) => f.includes('Reply 1 of Design (Modalities).') && f.includes('waiting for you'));
     expect(tui.exits).toEqual([]);
+    expect(tui.frame()).toContain('STEP');
     expect(tui.state.conversations.get('design-modalities')?.status).toBe('active');
   });
 

@@ -12,6 +12,7 @@ import { ConfigReloader } from './configReloader.js';
 import { onInterrupt } from './interrupt.js';
 import { loadTui } from './loadTui.js';
 import { applyOverrides, chooseView, prepareResume, prepareRun, type RunFlags, type RunSetup } from './setup.js';
+import { resumeCommand } from './resumeHint.js';
 
 export function exitCodeFor(status: RunStatus, interrupted: boolean): number {
   if (interrupted) return EXIT.interrupted;
@@ -82,7 +83,13 @@ export async function runCommand(taskWords: string[], flags: RunFlags): Promise<
     if (setup.headless) return await runHeadless(engine, journal, setup);
     const { runTui } = await (tuiModule ?? loadTui());
     const workflow = setup.configPath ? path.relative(process.cwd(), setup.configPath) || setup.configPath : 'built-in seed workflow';
-    return await runTui(engine, { workflow, journal, costOf: pricer(setup.config.prices), ...(reloader ? { reloader } : {}) });
+    return await runTui(engine, {
+      workflow,
+      journal,
+      resumeCommand: resumeCommand(journal, process.cwd()),
+      costOf: pricer(setup.config.prices),
+      ...(reloader ? { reloader } : {}),
+    });
   } finally {
     reloader?.stop();
   }
@@ -99,18 +106,19 @@ async function runHeadless(engine: Engine, journal: SessionJournal, setup: RunSe
     const result = await engine.run();
     journal.close();
     const where = path.relative(process.cwd(), journal.dir) || journal.dir;
+    const resume = `Resume it with: ${resumeCommand(journal, process.cwd())}`;
     if (result.setupFault) {
       process.stderr.write(`roleplay: ${sanitize(result.reason ?? 'the model could not be used')}\n`);
       return EXIT.usage;
     }
     if (result.status === 'failed') {
       process.stderr.write(
-        `roleplay: the run failed: ${sanitize(result.reason ?? 'unknown error')}. Resume it with: roleplay --resume ${journal.sessionId}\n`,
+        `roleplay: the run failed: ${sanitize(result.reason ?? 'unknown error')}. ${resume}\n`,
       );
     } else if (result.status === 'quit' && !interrupt.interrupted) {
-      process.stderr.write(`roleplay: stopped: ${sanitize(result.reason ?? 'quit')}. Resume it with: roleplay --resume ${journal.sessionId}\n`);
+      process.stderr.write(`roleplay: stopped: ${sanitize(result.reason ?? 'quit')}. ${resume}\n`);
     } else {
-      const hint = result.status === 'completed' ? '' : `. Resume it with: roleplay --resume ${journal.sessionId}`;
+      const hint = result.status === 'completed' ? '' : `. ${resume}`;
       process.stderr.write(`Session saved in ${where}${hint}\n`);
     }
     return exitCodeFor(result.status, interrupt.interrupted);

@@ -20,6 +20,8 @@ export interface TuiOptions {
   reloader?: { reload(): Promise<void> };
   /** The live session's journal, closed on every way out; a replay writes none. */
   journal?: { close(): void; readonly dir: string };
+  /** The command that resumes the session, printed on the way out unless the run completed. */
+  resumeCommand?: string;
 }
 
 const ENTER = '\x1b[?1049h\x1b[?2004h\x1b[H';
@@ -94,7 +96,7 @@ export async function runTui(engine: TuiRun, options: TuiOptions): Promise<numbe
     const code = await exited;
     if (journal && !terminalGone) {
       const done = store.state.finished?.status === 'completed';
-      const hint = done ? '' : `. Resume it with: roleplay --resume ${store.state.sessionId}`;
+      const hint = done || !options.resumeCommand ? '' : `. Resume it with: ${options.resumeCommand}`;
       process.stderr.write(`Session saved in ${path.relative(process.cwd(), journal.dir) || journal.dir}${hint}\n`);
     }
     return code;

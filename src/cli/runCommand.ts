@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { Engine } from '../engine/engine.js';
-import type { RunStatus } from '../engine/events.js';
 import { newSessionId, SessionJournal } from '../session/journal.js';
 import { openSession } from '../session/sessionStore.js';
 import { sanitize } from '../text/sanitize.js';
@@ -12,13 +11,8 @@ import { ConfigReloader } from './configReloader.js';
 import { onInterrupt } from './interrupt.js';
 import { loadTui } from './loadTui.js';
 import { applyOverrides, chooseView, prepareResume, prepareRun, type RunFlags, type RunSetup } from './setup.js';
+import { exitCodeFor } from './exitCode.js';
 import { resumeCommand } from './resumeHint.js';
-
-export function exitCodeFor(status: RunStatus, interrupted: boolean): number {
-  if (interrupted) return EXIT.interrupted;
-  // A headless run quits without a signal only when it stops itself, e.g. at its budget: that is a failure.
-  return status === 'completed' ? EXIT.ok : EXIT.failed;
-}
 
 function willShowTui(flags: RunFlags, io: { stdoutIsTTY: boolean; stdinIsTTY: boolean }): boolean {
   try {
@@ -83,13 +77,16 @@ export async function runCommand(taskWords: string[], flags: RunFlags): Promise<
     if (setup.headless) return await runHeadless(engine, journal, setup);
     const { runTui } = await (tuiModule ?? loadTui());
     const workflow = setup.configPath ? path.relative(process.cwd(), setup.configPath) || setup.configPath : 'built-in seed workflow';
-    return await runTui(engine, {
+    const closed = await runTui(engine, {
       workflow,
       journal,
       resumeCommand: resumeCommand(journal, process.cwd()),
       costOf: pricer(setup.config.prices),
       ...(reloader ? { reloader } : {}),
     });
+    // q or Ctrl+C twice in a run that had not ended stop it, as Ctrl+C stops a headless one; a crash is a crash.
+    if (closed.by === 'crash' || !closed.ended) return exitCodeFor({ by: closed.by });
+    return exitCodeFor({ by: 'itself', status: closed.ended.status });
   } finally {
     reloader?.stop();
   }
@@ -121,7 +118,10 @@ async function runHeadless(engine: Engine, journal: SessionJournal, setup: RunSe
       const hint = result.status === 'completed' ? '' : `. ${resume}`;
       process.stderr.write(`Session saved in ${where}${hint}\n`);
     }
-    return exitCodeFor(result.status, interrupt.interrupted);
+    // Only a run that Ctrl+C (or a signal, or a closed pipe) cut short counts as stopped by you: one that ended
+    // by itself meanwhile keeps its own outcome, and one that stops without a signal stopped itself (its budget).
+    const stoppedByYou = interrupt.interrupted && result.status === 'quit';
+    return exitCodeFor(stoppedByYou ? { by: 'you' } : { by: 'itself', status: result.status });
   } finally {
     interrupt.dispose();
   }

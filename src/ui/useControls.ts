@@ -15,6 +15,9 @@ import { windowOf } from './LinesView.js';
 
 export const CTRL_C_WINDOW_MS = 2000;
 
+/** How the person asked to leave: with q, or with Ctrl+C twice. */
+export type LeaveKey = 'quit' | 'interrupt';
+
 export interface UiState {
   view: 'transcript' | 'artifacts' | 'help' | 'inspector' | 'costs';
   /** The turn the prompt inspector shows. */
@@ -72,14 +75,15 @@ export function useControls(options: {
   state: RunState;
   engine: ViewCommands;
   viewport: { current: Viewport };
-  onExit: (code: number) => void;
+  /** The keys that leave the TUI were pressed: q (answered yes when asked), or Ctrl+C twice. */
+  onExit: (how: LeaveKey) => void;
   reloader?: Reloader | undefined;
 }) {
   const { state, engine, viewport, reloader } = options;
   const exited = useRef(false);
-  const onExit = (code: number) => {
+  const onExit = (how: LeaveKey) => {
     exited.current = true;
-    options.onExit(code);
+    options.onExit(how);
   };
   const [ui, setRendered] = useState<UiState>(INITIAL);
   // Keys can arrive faster than React renders (several in one chunk): each key reads the state the one before left
@@ -107,7 +111,7 @@ export function useControls(options: {
 
   const interrupt = () => {
     const now = Date.now();
-    if (now - lastCtrlC.current < CTRL_C_WINDOW_MS) return onExit(130);
+    if (now - lastCtrlC.current < CTRL_C_WINDOW_MS) return onExit('interrupt');
     lastCtrlC.current = now;
     if (generating()) engine.abort();
     clearTimeout(timers.current.ctrlC);
@@ -241,7 +245,7 @@ export function useControls(options: {
         return update({ view: ui.view === 'costs' ? 'transcript' : 'costs', top: ui.view === 'costs' ? null : 0 });
       case Command.quit:
         // Only a live reply is worth a question; a replay's can be played again.
-        return generating() && engine.edit ? update({ confirmQuit: true }) : onExit(0);
+        return generating() && engine.edit ? update({ confirmQuit: true }) : onExit('quit');
       default:
         return;
     }
@@ -270,7 +274,7 @@ export function useControls(options: {
       return update({ draft: result.action ? null : result.draft });
     }
     if (ui.confirmQuit) {
-      if (input === 'y' || input === 'q' || key.return) return onExit(0);
+      if (input === 'y' || input === 'q' || key.return) return onExit('quit');
       return update({ confirmQuit: false });
     }
     run(commandFor(input, key), key);

@@ -8,6 +8,7 @@ import type { EngineEvent, Mode } from '../../src/engine/events.js';
 import type { ModelRequest, Provider, StreamChunk } from '../../src/providers/types.js';
 import { App } from '../../src/ui/App.js';
 import { EngineStore } from '../../src/ui/engineStore.js';
+import type { LeaveKey } from '../../src/ui/useControls.js';
 import { pricer } from '../../src/session/pricing.js';
 
 export type Reply = (request: ModelRequest, call: number) => string;
@@ -85,9 +86,9 @@ export function startTui(options: StartOptions = {}) {
   const store = new EngineStore(engine);
   const events: EngineEvent[] = [];
   engine.subscribe((event) => events.push(event));
-  const exits: number[] = [];
+  const exits: LeaveKey[] = [];
   const app = render(
-    <App store={store} engine={engine} reloader={options.reloader} workflow="test workflow" costOf={pricer()} onExit={(code) => exits.push(code)} />,
+    <App store={store} engine={engine} reloader={options.reloader} workflow="test workflow" costOf={pricer()} onExit={(how) => exits.push(how)} />,
   );
   if (options.columns) resize(app.stdout, options.columns);
   const finished = engine.run();

@@ -77,6 +77,6 @@ describe('TUI: stepping and auto mode', () => {
     expect(frame).toContain('q quits');
     expect(tui.exits).toEqual([]);
     tui.press('q');
-    expect(tui.exits).toEqual([0]);
+    expect(tui.exits).toEqual(['quit']);
   });
 });

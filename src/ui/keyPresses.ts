@@ -110,8 +110,21 @@ export function pressOfSequence(raw: string): KeyPress | null {
 export class KeyReader {
   /** While a paste is open, its text so far goes through this, so that a sequence in it goes whole, OSC and all. */
   private paste: StreamSanitizer | null = null;
+  /** The start of a paste mark that Ink let go of before the rest of it came (the rest came a tick later). */
+  private held = '';
 
   read(raw: string): KeyPress[] {
+    if (this.held) {
+      const joined = this.held + raw;
+      this.held = '';
+      const mark = [PASTE_START, PASTE_END].find((m) => joined.startsWith(m));
+      // What comes after the mark is the rest of a run of plain characters.
+      if (mark) return [...this.read(mark), ...(joined.length > mark.length ? this.read(joined.slice(mark.length)) : [])];
+    }
+    if (raw.length >= 3 && raw.length < PASTE_START.length && (PASTE_START.startsWith(raw) || PASTE_END.startsWith(raw))) {
+      this.held = raw;
+      return [];
+    }
     if (raw === PASTE_START) {
       this.paste = new StreamSanitizer();
       return [];

@@ -138,6 +138,16 @@ describe('TUI: a bracketed paste is one text, however it arrives', () => {
     expect(intervene.mock.calls).toEqual([['abone\ntwocd']]);
   });
 
+  it('its start mark cut in two, the second part a moment later (after Ink let go of the first)', async () => {
+    const { tui, intervene } = await waiting();
+    tui.press('c', '\x1b[20');
+    // Ink hands on a lone start of a sequence after a tick: a slow link that splits the mark does the same.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    tui.press('0~one\rtwo\x1b[201~\r');
+    await waitFor(() => intervene.mock.calls.length > 0, () => `the message; last frame:\n${tui.frame()}`);
+    expect(intervene.mock.calls).toEqual([['one\ntwo']]);
+  });
+
   it('outside the input it is neither text nor commands, and keys after it in the chunk are', async () => {
     const { tui } = await waiting();
     tui.press(`${KEY.pasteStart}q s S${KEY.pasteEnd}cq`);

@@ -61,4 +61,12 @@ describe('key presses', () => {
     expect(presses.at(-1)).toMatchObject({ input: 'q' });
     expect(presses.at(-1)?.paste).toBeUndefined();
   });
+
+  it('find a paste mark that Ink let go of in two events, when its end came a tick late', () => {
+    const reader = new KeyReader();
+    const presses = ['\x1b[20', '0~pasted q', '\x1b[201', '~s'].flatMap((e) => reader.read(e));
+    expect(presses.map((p) => [p.input, p.paste ?? false])).toEqual([['pasted q', true], ['s', false]]);
+    // A start of a mark that the next event does not complete is no key, and the next event is itself.
+    expect(['\x1b[2', 'x'].flatMap((e) => reader.read(e)).map((p) => p.input)).toEqual(['x']);
+  });
 });

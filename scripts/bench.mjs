@@ -385,7 +385,7 @@ const store = new EngineStore(source, 1e9);
 let seq = 0;
 const send = (body) => emit({ ...body, seq: ++seq, t: seq });
 const roles = [{ id: 'cto', name: 'CTO' }, { id: 'programmer', name: 'Programmer' }];
-send({ type: 'run.started', sessionId: 'bench', task: 'bench', provider: 'bench', model: 'bench', mode: 'auto', context: 'thread', endpoint: null, config: {},
+send({ type: 'run.started', sessionId: 'bench', task: 'bench', provider: 'bench', model: 'bench', mode: 'auto', context: 'thread', endpoint: null, format: 'roleplay-journal', version: 2,
   workflow: { description: '', roles, artifacts: [{ id: 'task', name: 'Task' }, { id: 'code', name: 'Code' }],
     phases: [{ id: 'coding', name: 'Coding', conversations: [{ id: 'code', name: 'Code', lead: 'cto', assistant: 'programmer', input: 'task', output: 'code', maxTurns: 2000 }] }] } });
 send({ type: 'phase.started', phaseId: 'coding', index: 0 });
@@ -394,7 +394,7 @@ const paragraph = 'The service stores a **name** and an email, checks the addres
 let turn = 0;
 const startTurn = () => {
   const side = turn % 2 ? 'assistant' : 'lead';
-  send({ type: 'turn.started', turnId: 't' + ++turn, conversationId: 'code', kind: turn === 1 ? 'start' : 'switch', role: side === 'lead' ? 'cto' : 'programmer', side, index: turn - 1, attempt: 1, model: 'bench', temperature: undefined, request: [] });
+  send({ type: 'turn.started', turnId: 't' + ++turn, conversationId: 'code', kind: turn === 1 ? 'start' : 'switch', role: side === 'lead' ? 'cto' : 'programmer', side, index: turn - 1, attempt: 1, model: 'bench', temperature: undefined, request: { base: null, keep: 0, add: [{ role: 'user', content: 'SWITCH' }] }, heard: [] });
   return 't' + turn;
 };
 for (let i = 0; i < messages; i++) {

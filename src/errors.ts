@@ -24,4 +24,4 @@ export class ConfigError extends Error {
   }
 }
 
-export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+export const EXIT = { ok: 0, failed: 1, usage: 2, hangup: 129, interrupted: 130 } as const;

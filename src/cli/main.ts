@@ -35,7 +35,12 @@ Keys in the TUI: space/enter next turn, a auto/step, c speak as the customer, s 
 S skip phase, x stop the reply, r regenerate, q quit, ? all keys.
 
 Environment: OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL (or OPENAI_API_MODEL); .env and .env.local
-in the working directory are read. Exit codes: 0 done, 1 run failed, 2 usage or config error, 130 interrupted.`;
+in the working directory are read.
+
+Exit codes say how the run ended, in the TUI as headless: 0 it completed; 1 it failed, or stopped
+itself at --max-cost; 2 a usage or config error; 130 you stopped it before its end (q or Ctrl+C
+twice in the TUI, Ctrl+C or SIGTERM, a closed pipe); 129 the terminal hung up. After 1, 129 and
+130 the session can be resumed: the last line on stderr says how.`;
 
 /** Commander's output, with its errors folded into one line that says where to look. */
 function output(out: (text: string) => void, err: (text: string) => void) {

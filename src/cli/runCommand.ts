@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { Engine } from '../engine/engine.js';
-import type { RunStatus } from '../engine/events.js';
 import { newSessionId, SessionJournal } from '../session/journal.js';
 import { openSession } from '../session/sessionStore.js';
 import { sanitize } from '../text/sanitize.js';
@@ -12,12 +11,8 @@ import { ConfigReloader } from './configReloader.js';
 import { onInterrupt } from './interrupt.js';
 import { loadTui } from './loadTui.js';
 import { applyOverrides, chooseView, prepareResume, prepareRun, type RunFlags, type RunSetup } from './setup.js';
-
-export function exitCodeFor(status: RunStatus, interrupted: boolean): number {
-  if (interrupted) return EXIT.interrupted;
-  // A headless run quits without a signal only when it stops itself, e.g. at its budget: that is a failure.
-  return status === 'completed' ? EXIT.ok : EXIT.failed;
-}
+import { exitCodeFor } from './exitCode.js';
+import { resumeCommand } from './resumeHint.js';
 
 function willShowTui(flags: RunFlags, io: { stdoutIsTTY: boolean; stdinIsTTY: boolean }): boolean {
   try {
@@ -84,7 +79,16 @@ export async function runCommand(taskWords: string[], flags: RunFlags): Promise<
     if (setup.headless) return await runHeadless(engine, journal, setup);
     const { runTui } = await (tuiModule ?? loadTui());
     const workflow = setup.configPath ? path.relative(process.cwd(), setup.configPath) || setup.configPath : 'built-in seed workflow';
-    return await runTui(engine, { workflow, journal, costOf: pricer(setup.config.prices), ...(reloader ? { reloader } : {}) });
+    const closed = await runTui(engine, {
+      workflow,
+      journal,
+      resumeCommand: resumeCommand(journal, process.cwd()),
+      costOf: pricer(setup.config.prices),
+      ...(reloader ? { reloader } : {}),
+    });
+    // q or Ctrl+C twice in a run that had not ended stop it, as Ctrl+C stops a headless one; a crash is a crash.
+    if (closed.by === 'crash' || closed.by === 'fault' || !closed.ended) return exitCodeFor({ by: closed.by });
+    return exitCodeFor({ by: 'itself', status: closed.ended.status });
   } finally {
     reloader?.stop();
   }
@@ -105,21 +109,25 @@ async function runHeadless(engine: Engine, journal: SessionJournal, setup: RunSe
       return EXIT.failed;
     }
     const where = path.relative(process.cwd(), journal.dir) || journal.dir;
+    const resume = `Resume it with: ${resumeCommand(journal, process.cwd())}`;
     if (result.setupFault) {
       process.stderr.write(`roleplay: ${sanitize(result.reason ?? 'the model could not be used')}\n`);
       return EXIT.usage;
     }
     if (result.status === 'failed') {
       process.stderr.write(
-        `roleplay: the run failed: ${sanitize(result.reason ?? 'unknown error')}. Resume it with: roleplay --resume ${journal.sessionId}\n`,
+        `roleplay: the run failed: ${sanitize(result.reason ?? 'unknown error')}. ${resume}\n`,
       );
     } else if ((result.status === 'quit' || result.status === 'budget') && !interrupt.interrupted) {
-      process.stderr.write(`roleplay: stopped: ${sanitize(result.reason ?? 'quit')}. Resume it with: roleplay --resume ${journal.sessionId}\n`);
+      process.stderr.write(`roleplay: stopped: ${sanitize(result.reason ?? 'quit')}. ${resume}\n`);
     } else {
-      const hint = result.status === 'completed' ? '' : `. Resume it with: roleplay --resume ${journal.sessionId}`;
+      const hint = result.status === 'completed' ? '' : `. ${resume}`;
       process.stderr.write(`Session saved in ${where}${hint}\n`);
     }
-    return exitCodeFor(result.status, interrupt.interrupted);
+    // Only a run that Ctrl+C (or a signal, or a closed pipe) cut short counts as stopped by you: one that ended
+    // by itself meanwhile keeps its own outcome, and one that stops without a signal stopped itself (its budget).
+    const stoppedByYou = interrupt.interrupted && result.status === 'quit';
+    return exitCodeFor(stoppedByYou ? { by: 'you' } : { by: 'itself', status: result.status });
   } finally {
     interrupt.dispose();
   }

@@ -170,7 +170,11 @@ async function playInTui(journal: Journal, speed: number, mode: 'auto' | 'step')
   const { runTui } = await loadTui();
   const started = journal.events[0];
   const prices = started?.type === 'run.started' ? started.config?.prices : undefined;
-  return runTui(player, { workflow: `replay of ${id} at ${speed}x`, costOf: pricer(prices ?? {}) });
+  const closed = await runTui(player, { workflow: `replay of ${id} at ${speed}x`, costOf: pricer(prices ?? {}) });
+  // As a headless replay: 0 once it played to the end, 130 when you left it before.
+  if (closed.by === 'crash') return EXIT.failed;
+  if (closed.by === 'hangup') return EXIT.hangup;
+  return closed.ended?.playedToEnd ? EXIT.ok : EXIT.interrupted;
 }
 
 /** Plays a recording as plain text or JSON lines, always in auto mode, as headless runs do. */

@@ -15,7 +15,7 @@ import { LinesView } from './LinesView.js';
 import { STATUS_WORD } from './theme.js';
 import { Timeline, TimelineStrip } from './Timeline.js';
 import { TranscriptLayout } from './transcriptLayout.js';
-import { CTRL_C_WINDOW_MS, useControls, viewedConversation, type Reloader, type ViewCommands, type Viewport } from './useControls.js';
+import { CTRL_C_WINDOW_MS, useControls, type LeaveKey, viewedConversation, type Reloader, type ViewCommands, type Viewport } from './useControls.js';
 import { useEngineState } from './useEngineState.js';
 import { useTerminalSize } from './useTerminalSize.js';
 
@@ -30,7 +30,7 @@ export interface AppProps {
   reloader?: Reloader | undefined;
   /** What the header calls the workflow: the config file, or the built-in seed. */
   workflow: string;
-  onExit: (code: number) => void;
+  onExit: (how: LeaveKey) => void;
   /** Prices usage; the config's prices first, then the built-in table. */
   costOf?: CostOf;
 }

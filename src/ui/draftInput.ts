@@ -1,20 +1,22 @@
 /**
- * Editing the customer's message, key by key. Pastes keep their newlines: either bracketed (the terminal
- * marks the paste) or as one chunk with newlines in it.
+ * Editing the customer's message (or the new text of a reply), one key press at a time. Pasted text keeps its
+ * newlines. No control character gets into the text: a draft holds printable text, newlines and spaces only.
  */
 import type { Key } from 'ink';
-
-export const PASTE_START = '[200~';
-export const PASTE_END = '[201~';
+import { sanitize } from '../text/sanitize.js';
 
 export type DraftResult = { draft: string; action?: 'submit' | 'cancel' };
 
-export function editDraft(draft: string, input: string, key: Key, pasting: boolean): DraftResult {
-  // Typed text and Enter can reach us as one chunk ("hello\r"): that is a submit, not a paste.
-  if (!pasting && /^[^\r\n]+\r$/.test(input)) return { draft: draft + input.slice(0, -1), action: 'submit' };
-  if (pasting || (input.length > 1 && /[\r\n]/.test(input))) {
-    return { draft: draft + (key.return ? '\n' : input.replace(/\r\n?/g, '\n')) };
-  }
+/**
+ * Typed or pasted text as it goes into a draft: line breaks as "\n", tabs as two spaces, no control character and
+ * no escape sequence. A paste goes in whole, its Enters as new lines: it never sends the draft.
+ */
+export function draftText(text: string): string {
+  return sanitize(text.replace(/\r\n?/g, '\n')).replace(/\t/g, '  ');
+}
+
+/** One key press in the open draft. */
+export function editDraft(draft: string, input: string, key: Key): DraftResult {
   if (key.escape) return { draft, action: 'cancel' };
   // Alt+Enter (ESC CR) adds a line; a plain Enter sends.
   if (key.return) return key.meta ? { draft: `${draft}\n` } : { draft, action: 'submit' };
@@ -23,5 +25,6 @@ export function editDraft(draft: string, input: string, key: Key, pasting: boole
   if (key.ctrl && input === 'u') return { draft: '' };
   if (key.ctrl || key.meta || key.tab || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow) return { draft };
   if (key.pageUp || key.pageDown || key.home || key.end) return { draft };
-  return { draft: draft + input.replace(/\t/g, '  ') };
+  // Ctrl+J (a lone LF) adds a line, as in most line editors.
+  return { draft: draft + draftText(input) };
 }

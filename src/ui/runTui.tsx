@@ -10,8 +10,19 @@ import { App } from './App.js';
 import { EngineStore, type EventSource } from './engineStore.js';
 
 /** What the TUI drives: a live engine, or a replay of a recorded session (which has no debug commands). */
-export interface TuiRun extends EngineCommands, Partial<DebugCommands>, EventSource {
-  run(): Promise<unknown>;
+export interface TuiRun<R> extends EngineCommands, Partial<DebugCommands>, EventSource {
+  run(): Promise<R>;
+}
+
+/** How the TUI was left, and what the run had come to by then. */
+export interface TuiClosed<R> {
+  /**
+   * You (q or Ctrl+C twice, SIGINT, SIGTERM), the terminal going away (SIGHUP), a crash of the TUI, or a session
+   * that could no longer be saved (the TUI left, and said so).
+   */
+  by: 'you' | 'hangup' | 'crash' | 'fault';
+  /** What `run()` returned, when the run had ended by itself before the TUI was left; else undefined. */
+  ended: R | undefined;
 }
 
 export interface TuiOptions {
@@ -27,6 +38,8 @@ export interface TuiOptions {
     readonly fault?: { readonly message: string } | null;
     onFault?(listener: () => void): () => void;
   };
+  /** The command that resumes the session, printed on the way out unless the run completed. */
+  resumeCommand?: string;
 }
 
 const ENTER = '\x1b[?1049h\x1b[?2004h\x1b[H';
@@ -35,7 +48,7 @@ const LEAVE = '\x1b[?2004l\x1b[?25h\x1b[?1049l';
 /** How long quitting waits for the engine to stop the reply in flight and record the end of the run. */
 const QUIT_GRACE_MS = 2000;
 
-export async function runTui(engine: TuiRun, options: TuiOptions): Promise<number> {
+export async function runTui<R>(engine: TuiRun<R>, options: TuiOptions): Promise<TuiClosed<R>> {
   const { journal, reloader } = options;
   const stdout = process.stdout;
   let restored = false;
@@ -54,17 +67,20 @@ export async function runTui(engine: TuiRun, options: TuiOptions): Promise<numbe
   process.on('exit', lastResort);
 
   const store = new EngineStore(engine);
+  let ended: R | undefined;
   const finished = engine.run().then(
-    () => undefined,
+    (result) => void (ended = result),
     () => undefined,
   );
 
-  let resolveCode: (code: number) => void = () => {};
-  const exited = new Promise<number>((resolve) => (resolveCode = resolve));
+  let resolveClosed: (closed: TuiClosed<R>) => void = () => {};
+  const closed = new Promise<TuiClosed<R>>((resolve) => (resolveClosed = resolve));
   let exiting = false;
-  const exit = async (code: number) => {
+  const exit = async (by: TuiClosed<R>['by']) => {
     if (exiting) return;
     exiting = true;
+    // What the run had come to when it was left, before quitting ends it.
+    const outcome = { by, ended };
     engine.quit();
     await Promise.race([finished, new Promise((resolve) => setTimeout(resolve, QUIT_GRACE_MS))]);
     journal?.close();
@@ -73,13 +89,13 @@ export async function runTui(engine: TuiRun, options: TuiOptions): Promise<numbe
     await instance.waitUntilExit().catch(() => undefined);
     store.dispose();
     restore();
-    resolveCode(code);
+    resolveClosed(outcome);
   };
-  const onSignal = () => void exit(130);
+  const onSignal = () => void exit('you');
   // The terminal hung up: writes to it now fail (EIO). Write nothing more to it, but still save the session.
   const onHangup = () => {
     terminalGone = true;
-    void exit(129);
+    void exit('hangup');
   };
   const onWriteError = () => onHangup();
   process.on('SIGTERM', onSignal);
@@ -87,31 +103,31 @@ export async function runTui(engine: TuiRun, options: TuiOptions): Promise<numbe
   process.on('SIGHUP', onHangup);
   stdout.on('error', onWriteError);
   // The run itself is stopped by whoever owns the engine (runCommand halts it); the TUI only has to leave.
-  const offFault = journal?.onFault?.(() => void exit(1));
+  const offFault = journal?.onFault?.(() => void exit('fault'));
 
-  const instance = render(<App store={store} engine={engine} reloader={reloader} workflow={options.workflow} costOf={options.costOf} onExit={(code) => void exit(code)} />, {
+  const instance = render(<App store={store} engine={engine} reloader={reloader} workflow={options.workflow} costOf={options.costOf} onExit={() => void exit('you')} />, {
     exitOnCtrlC: false,
     patchConsole: true,
   });
   // Ink ends the app by itself only when rendering crashed: leave cleanly all the same.
   instance.waitUntilExit().then(
-    () => void exit(1),
-    () => void exit(1),
+    () => void exit('crash'),
+    () => void exit('crash'),
   );
 
   try {
-    const code = await exited;
+    const result = await closed;
     const fault = journal?.fault;
     if (fault) {
       if (!terminalGone) process.stderr.write(`roleplay: ${sanitize(fault.message)}\n`);
-      return 1;
+      return { ...result, by: 'fault' };
     }
     if (journal && !terminalGone) {
       const done = store.state.finished?.status === 'completed';
-      const hint = done ? '' : `. Resume it with: roleplay --resume ${store.state.sessionId}`;
+      const hint = done || !options.resumeCommand ? '' : `. Resume it with: ${options.resumeCommand}`;
       process.stderr.write(`Session saved in ${path.relative(process.cwd(), journal.dir) || journal.dir}${hint}\n`);
     }
-    return code;
+    return result;
   } finally {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);

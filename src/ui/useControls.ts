@@ -2,16 +2,21 @@
  * What the keys do. One input handler routes each key press: to the customer's draft while it is open,
  * to a quit confirmation, or through the keymap to an engine command or a change of view.
  */
-import { useInput, type Key } from 'ink';
+import type { Key } from 'ink';
 import { useEffect, useRef, useState } from 'react';
 import type { DebugCommands, EngineCommands } from '../engine/events.js';
 import type { RunState } from '../views/runState.js';
-import { editDraft, PASTE_END, PASTE_START } from './draftInput.js';
+import { sanitize } from '../text/sanitize.js';
+import { draftText, editDraft } from './draftInput.js';
 import { turnsOf } from './InspectorView.js';
+import { useKeyPresses, type KeyPress } from './keyPresses.js';
 import { Command, commandFor } from './keymap.js';
 import { windowOf } from './LinesView.js';
 
 export const CTRL_C_WINDOW_MS = 2000;
+
+/** How the person asked to leave: with q, or with Ctrl+C twice. */
+export type LeaveKey = 'quit' | 'interrupt';
 
 export interface UiState {
   view: 'transcript' | 'artifacts' | 'help' | 'inspector' | 'costs';
@@ -70,19 +75,26 @@ export function useControls(options: {
   state: RunState;
   engine: ViewCommands;
   viewport: { current: Viewport };
-  onExit: (code: number) => void;
+  /** The keys that leave the TUI were pressed: q (answered yes when asked), or Ctrl+C twice. */
+  onExit: (how: LeaveKey) => void;
   reloader?: Reloader | undefined;
 }) {
-  const { state, engine, viewport, onExit, reloader } = options;
+  const { state, engine, viewport, reloader } = options;
+  const exited = useRef(false);
+  const onExit = (how: LeaveKey) => {
+    exited.current = true;
+    options.onExit(how);
+  };
   const [ui, setRendered] = useState<UiState>(INITIAL);
-  // Keys can arrive faster than React renders (a paste right after `c`): the handler reads the latest state here.
+  // Keys can arrive faster than React renders (several in one chunk): each key reads the state the one before left
+  // here, and the screen is drawn once the chunk's keys are all taken.
   const latest = useRef<UiState>(INITIAL);
+  const takingKeys = useRef(false);
   const setUi = (next: (u: UiState) => UiState) => {
     latest.current = next(latest.current);
-    setRendered(latest.current);
+    if (!takingKeys.current) setRendered(latest.current);
   };
   const update = (patch: Partial<UiState>) => setUi((u) => ({ ...u, ...patch }));
-  const pasting = useRef(false);
   const lastCtrlC = useRef(0);
   const timers = useRef<{ ctrlC?: NodeJS.Timeout; notice?: NodeJS.Timeout }>({});
   useEffect(() => () => {
@@ -99,7 +111,7 @@ export function useControls(options: {
 
   const interrupt = () => {
     const now = Date.now();
-    if (now - lastCtrlC.current < CTRL_C_WINDOW_MS) return onExit(130);
+    if (now - lastCtrlC.current < CTRL_C_WINDOW_MS) return onExit('interrupt');
     lastCtrlC.current = now;
     if (generating()) engine.abort();
     clearTimeout(timers.current.ctrlC);
@@ -233,42 +245,53 @@ export function useControls(options: {
         return update({ view: ui.view === 'costs' ? 'transcript' : 'costs', top: ui.view === 'costs' ? null : 0 });
       case Command.quit:
         // Only a live reply is worth a question; a replay's can be played again.
-        return generating() && engine.edit ? update({ confirmQuit: true }) : onExit(0);
+        return generating() && engine.edit ? update({ confirmQuit: true }) : onExit('quit');
       default:
         return;
     }
   };
 
-  useInput((input, key) => {
-    if (input === PASTE_START || input === PASTE_END) {
-      pasting.current = input === PASTE_START;
+  // One key press at a time, through the whole handler, as if each had come on its own: whether keys came in one
+  // chunk or in many, each sees what the ones before it left (`latest`).
+  const press = ({ input, key, paste }: KeyPress) => {
+    const ui = latest.current;
+    if (paste) {
+      // A paste outside the input is text, not a string of commands.
+      if (ui.draft !== null) update({ draft: ui.draft + draftText(input) });
       return;
     }
     if (key.ctrl && input === 'c') return interrupt();
-    const ui = latest.current;
     if (ui.draft !== null) {
-      const result = editDraft(ui.draft, input, key, pasting.current);
-      if (result.action === 'submit' && result.draft.trim()) {
+      const result = editDraft(ui.draft, input, key);
+      // What is sent holds no control character, whatever the draft started from (an edit starts from a reply).
+      const text = result.action === 'submit' ? sanitize(result.draft) : '';
+      if (text.trim()) {
         if (ui.draftKind === 'edit') {
-          if (engine.edit && !generating()) engine.edit(result.draft);
+          if (engine.edit && !generating()) engine.edit(text);
           else notify('Not edited: a reply is being generated');
-        } else engine.intervene(result.draft);
+        } else engine.intervene(text);
       }
       return update({ draft: result.action ? null : result.draft });
     }
-    // A paste outside the input is text, not a string of commands.
-    if (pasting.current) return;
     if (ui.confirmQuit) {
-      if (input === 'y' || input === 'q' || key.return) return onExit(0);
+      if (input === 'y' || input === 'q' || key.return) return onExit('quit');
       return update({ confirmQuit: false });
     }
-    const command = commandFor(input, key);
-    if (command === undefined && input.length > 1 && !key.ctrl && !key.meta && !input.includes('\x1b')) {
-      // Keys pressed faster than the terminal reports them arrive as one chunk: take them one by one.
-      for (const char of input) run(commandFor(char, key), key);
-      return;
+    run(commandFor(input, key), key);
+  };
+
+  useKeyPresses((presses) => {
+    takingKeys.current = true;
+    try {
+      for (const next of presses) {
+        // Keys after the one that quits are not for this screen.
+        if (exited.current) break;
+        press(next);
+      }
+    } finally {
+      takingKeys.current = false;
+      setRendered(latest.current);
     }
-    run(command, key);
   });
 
   return ui;

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI, runCli, sessionDir, tempDir } from '../support/cli.js';
+import { CLI, runCli, runPrinted, sessionDir, tempDir } from '../support/cli.js';
 
 const TASK = 'a tool that plans team lunches';
 
@@ -135,5 +135,31 @@ describe('Ctrl+C on a headless run', () => {
     expect(properly).toHaveLength(8);
     expect(properly).toContain(interruptedIn);
     expect(after.some((e) => e.type === 'turn.discarded' && e.reason === 'quit')).toBe(true);
+  });
+});
+
+describe('the resume command printed on the way out', () => {
+  it('names --out, shell-quoted, and resumes the session when run as printed', async () => {
+    const cwd = tempDir();
+    const out = "runs of 'today'";
+    const child = spawn(process.execPath, [CLI, '--demo', '--headless', '--out', out, TASK], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    await waitFor(() => stdout.includes('[CEO (lead, turn 1)]'), 20_000);
+    child.kill('SIGINT');
+    expect(await new Promise((resolve) => child.on('close', resolve))).toBe(130);
+    const id = path.basename(sessionDir(cwd, out));
+    const printed = /Resume it with: (.+)\n$/.exec(stderr)?.[1];
+    expect(printed).toBe(`roleplay --resume ${id} --out 'runs of '\\''today'\\'''`);
+
+    const resumed = await runPrinted(printed!, '--demo-instant', { cwd, timeoutMs: 30_000 });
+    expect(resumed.stderr).not.toContain('error');
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toMatch(new RegExp(`^roleplay: resuming session ${id}`));
+    expect(events(sessionDir(cwd, out)).at(-1)).toMatchObject({ type: 'run.finished', status: 'completed' });
+    // It found the session where the run put it, and wrote nowhere else.
+    expect(existsSync(path.join(cwd, '.roleplay'))).toBe(false);
   });
 });

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runPrinted } from '../support/cli.js';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -83,7 +84,8 @@ describe.skipIf(!hasTmux)('the TUI in a real terminal', () => {
 
     keys(t, 'q');
     await until('the exit code', () => existsSync(path.join(cwd, 'exit-code')), 15_000, () => screen(t));
-    expect(readFileSync(path.join(cwd, 'exit-code'), 'utf8').trim()).toBe('0');
+    // q in the middle of the run stops it: 130, as Ctrl+C.
+    expect(readFileSync(path.join(cwd, 'exit-code'), 'utf8').trim()).toBe('130');
     // Back on the main screen: the TUI is gone and the shell's line is there.
     const after = screen(t);
     expect(after).toContain('Session saved in .roleplay/sessions/');
@@ -123,8 +125,60 @@ describe.skipIf(!hasTmux)('the TUI in a real terminal', () => {
     await see('This is a replay');
     keys(t, 'q');
     await until('exit code', () => existsSync(path.join(cwd, 'exit-code')), 10_000, () => screen(t));
-    expect(readFileSync(path.join(cwd, 'exit-code'), 'utf8').trim()).toBe('0');
+    // Left before its end, as a headless replay stopped by Ctrl+C.
+    expect(readFileSync(path.join(cwd, 'exit-code'), 'utf8').trim()).toBe('130');
     // A replay writes no session.
+    expect(existsSync(path.join(cwd, '.roleplay'))).toBe(false);
+  });
+  it('takes keys sent in one chunk one by one, at 80x24', async () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), 'roleplay-chunks-'));
+    const t = 'chunks';
+    start(t, 80, 24, cwd, ['--demo', 'a todo app']);
+    const see = (text: string) => until(JSON.stringify(text), () => screen(t).includes(text), 15_000, () => screen(t));
+    await see('waiting for you');
+    // One send-keys, one write to the terminal: c opens the input and q is typed into it, not taken for quit.
+    type(t, 'cq');
+    await see('Customer › q');
+    type(t, 'uit?');
+    await see('Customer › quit?');
+    // Backspaces, text, Enter and a step (the sanity check) in one chunk.
+    keys(t, 'BSpace', 'BSpace', 'BSpace', 'BSpace', 'BSpace', 'o', 'k', 'Enter', 'Space');
+    await see('▌ ok');
+    await see('1 turn');
+    expect(existsSync(path.join(cwd, 'exit-code'))).toBe(false);
+    keys(t, 'q');
+    await until('the exit code', () => existsSync(path.join(cwd, 'exit-code')), 15_000, () => screen(t));
+    expect(readFileSync(path.join(cwd, 'exit-code'), 'utf8').trim()).toBe('130');
+    const [id] = readdirSync(path.join(cwd, '.roleplay', 'sessions'));
+    const events = readFileSync(path.join(cwd, '.roleplay', 'sessions', id ?? '', 'events.jsonl'), 'utf8').trim().split('\n');
+    const said = events.map((line) => JSON.parse(line) as { type: string; text?: string }).filter((e) => e.type === 'customer.message');
+    expect(said.map((e) => e.text)).toEqual(['ok']);
+  });
+
+  it('exits 0 when q leaves a run that completed', async () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), 'roleplay-done-'));
+    const t = 'done';
+    start(t, 120, 40, cwd, ['--demo', '--demo-instant', '--auto', '--max-turns', '2', 'a todo app']);
+    await until('the end of the run', () => screen(t).includes('The run is over'), 30_000, () => screen(t));
+    keys(t, 'q');
+    await until('the exit code', () => existsSync(path.join(cwd, 'exit-code')), 15_000, () => screen(t));
+    expect(readFileSync(path.join(cwd, 'exit-code'), 'utf8').trim()).toBe('0');
+    expect(screen(t)).not.toContain('Resume it with');
+  });
+
+  it('prints a resume command that works as printed, with --out when the run had one', async () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), 'roleplay-out-'));
+    const t = 'out';
+    start(t, 120, 40, cwd, ['--demo', '--out', 'my runs', 'a todo app']);
+    await until('the TUI', () => screen(t).includes('waiting for you'), 15_000, () => screen(t));
+    keys(t, 'q');
+    await until('the exit code', () => existsSync(path.join(cwd, 'exit-code')), 15_000, () => screen(t));
+    expect(readFileSync(path.join(cwd, 'exit-code'), 'utf8').trim()).toBe('130');
+    const printed = /Resume it with: (roleplay --resume \S+ --out 'my runs')/.exec(screen(t).replace(/\n/g, ''))?.[1];
+    expect(printed, screen(t)).toBeDefined();
+    const resumed = await runPrinted(printed!, '--demo-instant', { cwd, timeoutMs: 30_000 });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toMatch(/^roleplay: resuming session /);
     expect(existsSync(path.join(cwd, '.roleplay'))).toBe(false);
   });
 });

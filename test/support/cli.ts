@@ -13,20 +13,42 @@ export interface CliResult {
   stderr: string;
 }
 
+interface RunOptions {
+  cwd: string;
+  env?: Record<string, string>;
+  timeoutMs?: number;
+}
+
 /** Runs the built CLI with pipes (so it is headless) in `cwd`, with a clean OpenAI environment. */
-export function runCli(args: string[], options: { cwd: string; env?: Record<string, string>; timeoutMs?: number }): Promise<CliResult> {
+export function runCli(args: string[], options: RunOptions): Promise<CliResult> {
+  return run(process.execPath, [CLI, ...args], args.join(' '), options);
+}
+
+const quote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * Runs a command line that the CLI printed (`roleplay --resume ...`) through `sh`, as a person pasting it would, with
+ * `roleplay` standing for the built CLI and `more` appended (already quoted for the shell).
+ */
+export function runPrinted(command: string, more: string, options: RunOptions): Promise<CliResult> {
+  if (!command.startsWith('roleplay ')) throw new Error(`not a roleplay command: ${command}`);
+  const line = `${quote(process.execPath)} ${quote(CLI)} ${command.slice('roleplay '.length)} ${more}`;
+  return run('sh', ['-c', line], line, options);
+}
+
+function run(file: string, args: string[], what: string, options: RunOptions): Promise<CliResult> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const key of ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'OPENAI_MODEL', 'OPENAI_API_MODEL']) delete env[key];
   Object.assign(env, options.env);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(file, args, { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`roleplay ${args.join(' ')} timed out\nstdout: ${stdout.slice(-2000)}\nstderr: ${stderr}`));
+      reject(new Error(`roleplay ${what} timed out\nstdout: ${stdout.slice(-2000)}\nstderr: ${stderr}`));
     }, options.timeoutMs ?? 20_000);
     child.on('close', (code) => {
       clearTimeout(timer);

@@ -38,8 +38,9 @@ describe('TUI: prompt debugging', () => {
     await tui.waitFor((f) => f.includes('Prompt · turn 1 of Design (Modalities)') && f.includes('1/2'));
     expect(tui.frame()).toContain('the first request, nothing to compare with');
     tui.press('[');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await tui.keysTaken();
     expect(tui.frame()).toContain('Prompt · turn 1 of');
+    expect(tui.frame()).toContain('1/2');
     tui.press(']');
     await tui.waitFor((f) => f.includes('Prompt · turn 2 of') && f.includes('2/2'));
     tui.press(KEY.end);

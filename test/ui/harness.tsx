@@ -4,10 +4,11 @@ import stripAnsi from 'strip-ansi';
 import { resolveConfig } from '../../src/config/validate.js';
 import type { RoleplayConfig } from '../../src/config/schema.js';
 import { Engine } from '../../src/engine/engine.js';
-import type { Mode } from '../../src/engine/events.js';
+import type { EngineEvent, Mode } from '../../src/engine/events.js';
 import type { ModelRequest, Provider, StreamChunk } from '../../src/providers/types.js';
 import { App } from '../../src/ui/App.js';
 import { EngineStore } from '../../src/ui/engineStore.js';
+import type { LeaveKey } from '../../src/ui/useControls.js';
 import { pricer } from '../../src/session/pricing.js';
 
 export type Reply = (request: ModelRequest, call: number) => string;
@@ -83,9 +84,11 @@ export function startTui(options: StartOptions = {}) {
     onFailure: 'pause',
   });
   const store = new EngineStore(engine);
-  const exits: number[] = [];
+  const events: EngineEvent[] = [];
+  engine.subscribe((event) => events.push(event));
+  const exits: LeaveKey[] = [];
   const app = render(
-    <App store={store} engine={engine} reloader={options.reloader} workflow="test workflow" costOf={pricer()} onExit={(code) => exits.push(code)} />,
+    <App store={store} engine={engine} reloader={options.reloader} workflow="test workflow" costOf={pricer()} onExit={(how) => exits.push(how)} />,
   );
   if (options.columns) resize(app.stdout, options.columns);
   const finished = engine.run();
@@ -103,6 +106,24 @@ export function startTui(options: StartOptions = {}) {
       for (const key of keys) app.stdin.write(key);
     },
     waitFor: (predicate: (frame: string) => boolean, what = 'the frame') => waitFor(() => predicate(frame()), () => `${what}; last frame:\n${frame()}`),
+    /** Every engine event so far, in order. */
+    events,
+    /** Waits for an engine event of `type` among those after the first `from`. */
+    waitForEvent: (type: EngineEvent['type'], from = 0) =>
+      waitFor(
+        () => events.slice(from).some((e) => e.type === type),
+        () => `a ${type} event; events since: ${events.slice(from).map((e) => e.type).join(', ')}`,
+      ),
+    /**
+     * For an assertion that something did not happen: presses c, whose effect shows, and Esc to close the input
+     * again. Once the input has shown, every key pressed before it has been taken and drawn. Needs the input closed.
+     */
+    keysTaken: async () => {
+      app.stdin.write('c');
+      await waitFor(() => frame().includes('Customer ›'), () => `the input opened by c; last frame:\n${frame()}`);
+      app.stdin.write(KEY.escape);
+      await waitFor(() => !frame().includes('Customer ›'), () => `the input closed by esc; last frame:\n${frame()}`);
+    },
     resize: (columns: number) => resize(app.stdout, columns),
     stop: async () => {
       engine.quit();

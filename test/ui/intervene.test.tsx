@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { KEY, startTui, TestProvider, waitFor, startGenerating } from './harness.js';
 
 let tui: ReturnType<typeof startTui> | undefined;
@@ -39,27 +39,36 @@ describe('TUI: speaking as the customer', () => {
     expect(tui.state.conversations.get('design-modalities')?.items).toEqual([]);
   });
 
-  it('a pasted multi-line text keeps its lines, bracketed or as one chunk', async () => {
+  it('a pasted multi-line text keeps its lines; Enter typed after it, in the same chunk or not, sends it', async () => {
     const provider = new TestProvider();
     tui = startTui({ provider });
     await tui.waitFor((f) => f.includes('waiting for you'));
-    tui.press('c', `${KEY.pasteStart}first line\rsecond line${KEY.pasteEnd}`, 'third\rfourth');
-    await tui.waitFor((f) => f.includes('fourth'));
-    tui.press(KEY.enter);
-    await tui.waitFor((f) => f.includes('▌ fourth'));
+    tui.press('c', `${KEY.pasteStart}first line\rsecond line${KEY.pasteEnd}`, 'third\r');
+    await tui.waitFor((f) => f.includes('▌ second linethird') && !f.includes('esc cancels'));
     expect(tui.frame()).toContain('▌ first line');
-    expect(tui.frame()).toContain('▌ second linethird');
     tui.press(' ');
     await waitFor(() => provider.requests.length === 1);
-    expect(provider.requests[0]?.meta.customer).toEqual(['first line\nsecond linethird\nfourth']);
+    expect(provider.requests[0]?.meta.customer).toEqual(['first line\nsecond linethird']);
+  });
+
+  it('text with an Enter in the middle that the terminal did not mark as a paste is typed keys: the Enter sends', async () => {
+    tui = startTui();
+    await tui.waitFor((f) => f.includes('waiting for you'));
+    const intervene = vi.spyOn(tui.engine, 'intervene');
+    tui.press('c', 'one\ro');
+    await tui.waitFor((f) => f.includes('Artifacts (tab: next') && !f.includes('esc cancels'), 'the message sent, then o showing the artifacts');
+    expect(intervene.mock.calls).toEqual([['one']]);
   });
 
   it('a paste outside the input is not taken for commands', async () => {
     tui = startTui();
     await tui.waitFor((f) => f.includes('waiting for you'));
     tui.press(`${KEY.pasteStart}quit skip all${KEY.pasteEnd}`);
-    await new Promise((resolve) => setTimeout(resolve, 80));
+    // A step after it: had the paste been keys, q would have quit, s skipped this conversation, a gone to auto.
+    tui.press(' ');
+    await tui.waitFor((f) => f.includes('Reply 1 of Design (Modalities).') && f.includes('waiting for you'));
     expect(tui.exits).toEqual([]);
+    expect(tui.frame()).toContain('STEP');
     expect(tui.state.conversations.get('design-modalities')?.status).toBe('active');
   });
 

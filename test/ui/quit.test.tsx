@@ -8,11 +8,11 @@ afterEach(async () => {
 });
 
 describe('TUI: quitting', () => {
-  it('q quits at once with code 0 when nothing is generated', async () => {
+  it('q quits at once when nothing is generated', async () => {
     tui = startTui();
     await tui.waitFor((f) => f.includes('waiting for you'));
     tui.press('q');
-    expect(tui.exits).toEqual([0]);
+    expect(tui.exits).toEqual(['quit']);
   });
 
   it('q asks first while a reply is generated; another key stays, y quits', async () => {
@@ -27,16 +27,16 @@ describe('TUI: quitting', () => {
     tui.press('q');
     await tui.waitFor((f) => f.includes('Quit anyway?'));
     tui.press('y');
-    expect(tui.exits).toEqual([0]);
+    expect(tui.exits).toEqual(['quit']);
   });
 
-  it('Ctrl+C first stops the reply and shows a hint; a second one within 2 s quits with 130', async () => {
+  it('Ctrl+C first stops the reply and shows a hint; a second one within 2 s quits', async () => {
     tui = await startGenerating();
     tui.press(KEY.ctrlC);
     await tui.waitFor((f) => f.includes('Press Ctrl+C again within 2 s to quit') && f.includes('⏹ interrupted'));
     expect(tui.exits).toEqual([]);
     tui.press(KEY.ctrlC);
-    expect(tui.exits).toEqual([130]);
+    expect(tui.exits).toEqual(['interrupt']);
   });
 
   it('the Ctrl+C hint goes away after 2 s, and then one Ctrl+C does not quit', async () => {

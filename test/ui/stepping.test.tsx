@@ -48,10 +48,13 @@ describe('TUI: stepping and auto mode', () => {
     await waitFor(() => provider.requests.length === 2, () => 'the second turn to start by itself');
     tui.press('a');
     await tui.waitFor((f) => f.includes('STEP'));
+    const before = tui.events.length;
     provider.release();
+    // The engine says it waits for a key: it starts nothing more by itself.
+    await tui.waitForEvent('waiting', before);
     await tui.waitFor((f) => f.includes('waiting for you') && f.includes('Reply 2 of Design (Modalities).'));
-    await new Promise((resolve) => setTimeout(resolve, 100));
     expect(provider.requests).toHaveLength(2);
+    expect(tui.events.slice(before).filter((e) => e.type === 'turn.started')).toEqual([]);
   });
 
   it('keys that arrive together in one chunk are each taken', async () => {
@@ -74,6 +77,6 @@ describe('TUI: stepping and auto mode', () => {
     expect(frame).toContain('q quits');
     expect(tui.exits).toEqual([]);
     tui.press('q');
-    expect(tui.exits).toEqual([0]);
+    expect(tui.exits).toEqual(['quit']);
   });
 });

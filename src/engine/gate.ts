@@ -8,7 +8,8 @@ import type { Hold, Mode } from './events.js';
  */
 export class Gate {
   private holds: Hold[] = [];
-  private stepGranted = false;
+  /** Steps asked for and not yet taken: two spaces in one chunk of keys are two turns. */
+  private steps = 0;
   private wake: (() => void) | null = null;
 
   constructor(
@@ -36,13 +37,13 @@ export class Gate {
   /** Space: go past every hold, and take one step in step mode. */
   release(): void {
     this.holds = [];
-    this.stepGranted = true;
+    this.steps++;
     this.poke();
   }
 
   /** What holds the run now; `atTurn` is whether step mode holds here (before a turn). */
   current(atTurn = true): Hold[] {
-    const step: Hold[] = atTurn && this.currentMode === 'step' && !this.stepGranted ? [{ kind: 'step' }] : [];
+    const step: Hold[] = atTurn && this.currentMode === 'step' && this.steps === 0 ? [{ kind: 'step' }] : [];
     return [...step, ...this.holds];
   }
 
@@ -52,7 +53,7 @@ export class Gate {
 
   /** A turn went: the step it took is spent. */
   pass(): void {
-    this.stepGranted = false;
+    this.steps = Math.max(0, this.steps - 1);
   }
 
   /** Resolves at the next command that may change what the run should do. */

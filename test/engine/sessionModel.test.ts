@@ -184,4 +184,17 @@ describe('one truth for a session', () => {
     engine.quit();
     await done;
   });
+
+  it('two steps asked for at once are two turns (two spaces in one chunk of keys)', async () => {
+    const provider = new ScriptedProvider(cooperative(4));
+    const { engine, events } = makeEngine(provider, { mode: 'step' });
+    const done = engine.run();
+    await waitForEvent(events, engine, (e) => e.type === 'waiting');
+    engine.step();
+    engine.step();
+    await waitForEvent(events, engine, (e) => e.type === 'waiting' && of(events, 'turn.ended').length === 2);
+    expect(provider.requests).toHaveLength(2);
+    engine.quit();
+    await done;
+  });
 });

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { EngineEvent, EventOf } from '../engine/events.js';
 import { applyEvent, createRunState, type RunState } from '../engine/runState.js';
 import { renderTranscript } from './transcript.js';
+import { summaryFromState, writeSummarySidecar } from './sessionSummary.js';
 import { sanitize } from '../text/sanitize.js';
 import { UsageError } from '../errors.js';
 
@@ -28,6 +29,9 @@ export class SessionJournal {
   private pending: { first: EventOf<'token'>; texts: string[]; lastSeq: number } | null = null;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
+  /** Lines in events.jsonl and the last one's `t`, for summary.json. */
+  private lines: number;
+  private lastT: number;
 
   /** A new session in `<outDir>/sessions/<sessionId>`. */
   static create(outDir: string, sessionId: string): SessionJournal {
@@ -52,6 +56,8 @@ export class SessionJournal {
     }
     dropTornTail(this.fd);
     for (const event of history) applyEvent(this.state, event);
+    this.lines = history.length;
+    this.lastT = history.at(-1)?.t ?? 0;
   }
 
   /** Records one engine event. Tokens of one turn are merged into one line per flush window. */
@@ -93,11 +99,16 @@ export class SessionJournal {
     this.writeTranscript();
     this.closed = true;
     closeSync(this.fd);
+    // What `roleplay sessions` lists, so that it need not fold the journal again (it checks size and mtime).
+    const facts = { id: this.sessionId, dir: this.dir, events: this.lines, lastT: this.lastT, torn: false, mtimeMs: null, running: false };
+    writeSummarySidecar(this.dir, summaryFromState(this.state, facts));
     rmSync(path.join(this.dir, LOCK_FILE), { force: true });
   }
 
   private write(event: EngineEvent): void {
     writeSync(this.fd, `${JSON.stringify(event)}\n`);
+    this.lines++;
+    this.lastT = event.t;
   }
 
   private writeTranscript(): void {

@@ -1,6 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { EngineEvent, EngineEventBody, WorkflowOutline } from '../../src/engine/events.js';
+import { DEFAULT_PROMPTS } from '../../src/config/prompts.js';
+import { DEFAULT_RETRY, type ResolvedConfig } from '../../src/config/resolve.js';
+import { JOURNAL_FORMAT, JOURNAL_VERSION, type EngineEvent, type EngineEventBody, type WorkflowOutline } from '../../src/engine/events.js';
 
 export const WORKFLOW: WorkflowOutline = {
   description: 'A tiny company.',
@@ -19,6 +21,46 @@ export const WORKFLOW: WorkflowOutline = {
   ],
 };
 
+/** The resolved config WORKFLOW is the outline of. */
+export const CONFIG: ResolvedConfig = {
+  workflow: {
+    description: WORKFLOW.description,
+    roles: WORKFLOW.roles.map((r) => ({ ...r, description: `The ${r.name}.` })),
+    artifacts: WORKFLOW.artifacts.map((a) => ({ ...a, description: `The ${a.name}.` })),
+    conversations: WORKFLOW.phases.flatMap((p) => p.conversations.map((c) => ({ ...c, description: `${c.name}.` }))),
+    phases: WORKFLOW.phases.map((p) => ({ id: p.id, name: p.name, description: `${p.name}.`, conversations: p.conversations.map((c) => c.id) })),
+  },
+  prompts: DEFAULT_PROMPTS,
+  task: 'build a login',
+  model: undefined,
+  temperature: undefined,
+  maxTurns: 4,
+  sanityCheck: true,
+  context: 'thread',
+  retry: DEFAULT_RETRY,
+  preset: undefined,
+  breakpoints: [],
+  prices: {},
+};
+
+/** A format-2 run.started for WORKFLOW. */
+export function runStarted(sessionId: string, task = 'build a login'): EngineEventBody {
+  return {
+    type: 'run.started',
+    sessionId,
+    task,
+    provider: 'test',
+    model: 'm',
+    mode: 'step',
+    context: 'thread',
+    format: JOURNAL_FORMAT,
+    version: JOURNAL_VERSION,
+    workflow: WORKFLOW,
+    config: { ...CONFIG, task },
+    endpoint: null,
+  };
+}
+
 /** Stamps bodies with seq and t; `at` gives each event's t (default: 100 ms apart). */
 export function stamp(bodies: Array<EngineEventBody | [number, EngineEventBody]>): EngineEvent[] {
   let t = 0;
@@ -29,9 +71,13 @@ export function stamp(bodies: Array<EngineEventBody | [number, EngineEventBody]>
   });
 }
 
-function turn(turnId: string, conversationId: string | null, kind: 'sanity' | 'start' | 'switch', role: string | null, side: 'lead' | 'assistant' | null, index: number, text: string, ends = false): EngineEventBody[] {
+function turn(turnId: string, conversationId: string | null, kind: 'sanity' | 'start' | 'switch', role: string | null, side: 'lead' | 'assistant' | null, index: number, text: string, ends = false, heard: string[] = []): EngineEventBody[] {
   return [
-    { type: 'turn.started', turnId, conversationId, kind, role, side, index, attempt: 1, model: 'm', temperature: undefined, request: [{ role: 'user', content: 'go' }] },
+    {
+      type: 'turn.started', turnId, conversationId, kind, role, side, index, attempt: 1, model: 'm', temperature: undefined,
+      request: { base: null, keep: 0, add: [{ role: 'user', content: 'go' }] },
+      heard,
+    },
     { type: 'token', turnId, text: text.slice(0, 4) },
     { type: 'token', turnId, text: text.slice(4) },
     { type: 'usage', turnId, usage: { promptTokens: 10, completionTokens: 5, estimated: false } },
@@ -39,20 +85,20 @@ function turn(turnId: string, conversationId: string | null, kind: 'sanity' | 's
   ];
 }
 
-/** A complete two-conversation run with a sanity check, a customer message and a regenerated (discarded) turn. */
+/** A complete two-conversation run (format 2) with a sanity check, a customer message and a regenerated (discarded) turn. */
 export function completeRun(sessionId = '20250102-030405-aaaaaa', task = 'build a login'): EngineEventBody[] {
   return [
-    { type: 'run.started', sessionId, task, provider: 'test', model: 'm', mode: 'step', context: 'thread', workflow: WORKFLOW } as EngineEventBody,
+    runStarted(sessionId, task),
     ...turn('t1', null, 'sanity', null, null, 0, 'SUCCESS'),
     { type: 'phase.started', phaseId: 'design', index: 0 },
     { type: 'conversation.started', conversationId: 'planning', phaseId: 'design' },
-    { type: 'waiting', reason: 'step', message: null, next: { conversationId: 'planning', kind: 'start', role: 'ceo', side: 'lead' } },
+    { type: 'waiting', holds: [{ kind: 'step' }], next: { conversationId: 'planning', kind: 'start', role: 'ceo', side: 'lead' } },
     { type: 'resumed' },
     ...turn('t2', 'planning', 'start', 'ceo', 'lead', 0, 'CEO: what shall we plan?'),
-    { type: 'customer.message', conversationId: 'planning', text: 'Keep it small, please.' },
-    ...turn('t3', 'planning', 'switch', 'cto', 'assistant', 1, 'CTO: a first draft'),
+    { type: 'customer.message', customerId: 'c1', conversationId: 'planning', text: 'Keep it small, please.' },
+    ...turn('t3', 'planning', 'switch', 'cto', 'assistant', 1, 'CTO: a first draft', false, ['c1']),
     { type: 'turn.discarded', turnId: 't3', reason: 'regenerate' },
-    ...turn('t4', 'planning', 'switch', 'cto', 'assistant', 1, 'CTO: the plan. END CONVERSATION', true),
+    ...turn('t4', 'planning', 'switch', 'cto', 'assistant', 1, 'CTO: the plan. END CONVERSATION', true, ['c1']),
     { type: 'conversation.ended', conversationId: 'planning', reason: 'end-marker', turns: 2, artifact: { id: 'plan', text: 'The plan.', incomplete: false } },
     { type: 'phase.ended', phaseId: 'design', skipped: false },
     { type: 'mode.changed', mode: 'auto' },

@@ -169,6 +169,9 @@ function toEvent(raw: unknown, migration: ReturnType<typeof createMigrationState
   }
   const result = EVENT_SCHEMAS[type].safeParse(raw, { reportInput: true });
   if (!result.success) return fail(`${type}: ${describeIssue(result.error.issues[0])}`);
+  // The schema returns a new object: a later run.finished must patch that one (see scanJournal).
+  const held = migration.quitEnds.lastIndexOf(raw as Record<string, unknown>);
+  if (held !== -1) migration.quitEnds[held] = result.data as Record<string, unknown>;
   return result.data as EngineEvent;
 }
 
@@ -183,7 +186,7 @@ export function describeIssue(issue: z.core.$ZodIssue | undefined): string {
     case 'unrecognized_keys':
       return `${where === '(event)' ? 'unknown field' : `${where}: unknown field`}${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map(quote).join(', ')}`;
     case 'invalid_value':
-      return `${where}: expected ${issue.values.map(quote).join(' or ')}, got ${describe(input)}`;
+      return `${where}: expected ${issue.values.length > 1 ? 'one of ' : ''}${issue.values.map(quote).join(', ')}, got ${describe(input)}`;
     case 'invalid_union':
       return `${where}: ${input !== null && typeof input === 'object' ? 'not one of the shapes it may have' : `got ${describe(input)}`}`;
     default:

@@ -116,7 +116,7 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
     .option('-o, --out <dir>', 'where sessions are written (default: .roleplay)')
     .option('--json', 'one JSON object per session')
     .action(async (flags: { out?: string; json?: boolean }) => {
-      const { sessionsCommand } = await import('./commands.js');
+      const { sessionsCommand } = await import('./sessionCommands.js');
       process.exitCode = sessionsCommand({ ...flags, out: flags.out ?? program.opts().out }, out, err);
     });
 
@@ -129,7 +129,7 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
     .option('-f, --force', 'overwrite an existing --output file')
     .option('-o, --out <dir>', 'where sessions are written (default: .roleplay)')
     .action(async (session: string, flags: { out?: string; format?: string; output?: string; force?: boolean }) => {
-      const { exportCommand } = await import('./commands.js');
+      const { exportCommand } = await import('./sessionCommands.js');
       process.exitCode = exportCommand(session, { ...flags, out: flags.out ?? program.opts().out }, out, err);
     });
 
@@ -144,7 +144,7 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
     .option('--step', 'each turn waits for a key press (TUI only)')
     .option('-o, --out <dir>', 'where sessions are written (default: .roleplay)')
     .action(async (session: string, flags: { out?: string; speed?: string; headless?: boolean; json?: boolean; auto?: boolean; step?: boolean }) => {
-      const { replayCommand } = await import('./commands.js');
+      const { replayCommand } = await import('./sessionCommands.js');
       process.exitCode = await replayCommand(session, { ...flags, out: flags.out ?? program.opts().out });
     });
 

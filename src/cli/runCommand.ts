@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { Engine } from '../engine/engine.js';
 import { newSessionId, SessionJournal } from '../session/journal.js';
-import { openSession } from '../session/sessionStore.js';
 import { sanitize } from '../text/sanitize.js';
 import { EXIT, UsageError } from '../errors.js';
 import { jsonView, plainView } from './headlessView.js';
@@ -37,6 +36,8 @@ export async function runCommand(taskWords: string[], flags: RunFlags): Promise<
   let journal: SessionJournal;
   let resume: ResumePoint | undefined;
   if (flags.resume !== undefined) {
+    // The journal reader validates with zod: only a resume loads it.
+    const { openSession } = await import('../session/sessionStore.js');
     const recorded = openSession(flags.resume, { outDir: flags.out ?? '.roleplay', cwd: io.cwd });
     try {
       resume = resumePoint(recorded.events);

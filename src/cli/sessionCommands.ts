@@ -59,13 +59,14 @@ function sessionJson(s: SessionSummary): Record<string, unknown> {
   };
 }
 
+/** Lists the sessions; a journal that cannot be read is listed too, its error goes to stderr, and the exit code is 2. */
 export function sessionsCommand(flags: { out?: string; json?: boolean }, write: Write, note: Write): number {
   const out = flags.out ?? DEFAULT_OUT;
   const sessions = listSessions(out);
   quietClosedPipe();
   if (flags.json) {
     for (const s of sessions) write(`${terminalSafeJson(sessionJson(s))}\n`);
-    return EXIT.ok;
+    return reportUnreadable(sessions, note);
   }
   if (sessions.length === 0) {
     note(`No sessions in ${path.join(out, 'sessions')} yet. Run "roleplay" to record one, or "roleplay replay example".\n`);
@@ -86,7 +87,13 @@ export function sessionsCommand(flags: { out?: string; json?: boolean }, write: 
     const cells = row.map((cell, i) => (i === row.length - 1 ? cell : right.has(i) ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)));
     write(`${cells.join('  ').trimEnd()}\n`);
   }
-  return EXIT.ok;
+  return reportUnreadable(sessions, note);
+}
+
+function reportUnreadable(sessions: readonly SessionSummary[], note: Write): number {
+  const broken = sessions.filter((s) => s.error !== undefined);
+  for (const s of broken) note(`roleplay: ${sanitize(s.error ?? '')}\n`);
+  return broken.length ? EXIT.usage : EXIT.ok;
 }
 
 // ---- export -------------------------------------------------------------------------------------------

@@ -1,53 +1,32 @@
 import type { z } from 'zod';
+import type { ConfigSchema } from './schema.js';
 import type {
-  ConfigSchema,
-  ArtifactSchema,
-  ContextStrategy,
-  ConversationSchema,
-  PhaseSchema,
-  RoleSchema,
-} from './schema.js';
+  ResolvedArtifactSchema,
+  ResolvedConfigSchema,
+  ResolvedConversationSchema,
+  ResolvedPhaseSchema,
+  ResolvedRoleSchema,
+  ResolvedWorkflowSchema,
+  RetryPolicySchema,
+} from './resolvedSchema.js';
 import { DEFAULT_PROMPTS, type Prompts } from './prompts.js';
 import { softwareCompany } from './presets/softwareCompany.js';
 import { parseBreakpoint } from './breakpointSpec.js';
 
-type WithId<T> = Omit<T, 'id'> & { id: string };
-export type Role = WithId<z.output<typeof RoleSchema>>;
-export type Artifact = WithId<z.output<typeof ArtifactSchema>>;
+// The shapes come from the schemas in resolvedSchema.ts (the journal reader validates recorded configs with them);
+// `import type` keeps zod out of a run that has no config file.
+export type Role = z.output<typeof ResolvedRoleSchema>;
+export type Artifact = z.output<typeof ResolvedArtifactSchema>;
 /** A conversation whose references are resolved to ids. */
-export type Conversation = WithId<z.output<typeof ConversationSchema>> & { maxTurns: number };
-export type Phase = WithId<z.output<typeof PhaseSchema>>;
+export type Conversation = z.output<typeof ResolvedConversationSchema>;
+export type Phase = z.output<typeof ResolvedPhaseSchema>;
+export type Workflow = z.output<typeof ResolvedWorkflowSchema>;
+export type RetryPolicy = z.output<typeof RetryPolicySchema>;
+export type ResolvedConfig = z.output<typeof ResolvedConfigSchema>;
 
-export interface Workflow {
-  description: string;
-  roles: Role[];
-  artifacts: Artifact[];
-  conversations: Conversation[];
-  phases: Phase[];
-}
-
-export interface RetryPolicy {
-  attempts: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-  firstTokenTimeoutMs: number;
-  idleTimeoutMs: number;
-}
-
-export interface ResolvedConfig {
-  workflow: Workflow;
-  prompts: Prompts;
-  task: string;
-  model: string | undefined;
-  temperature: number | undefined;
-  maxTurns: number;
-  sanityCheck: boolean;
-  context: ContextStrategy;
-  retry: RetryPolicy;
-  preset: string | undefined;
-  breakpoints: string[];
-  prices: Record<string, { input: number; output: number }>;
-}
+type SameKeys<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : never) : never;
+// The resolved prompts are the templates of prompts.ts, no more and no fewer.
+true satisfies SameKeys<Prompts, ResolvedConfig['prompts']>;
 
 export interface ConfigIssue {
   /** Field path in the user's config, e.g. `workflow.conversations[2].lead`. */
@@ -124,6 +103,8 @@ export function resolveParsed(input: ParsedConfig): { config: ResolvedConfig } |
 function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
+
+type WithId<T> = Omit<T, 'id'> & { id: string };
 
 interface Named {
   name: string;

@@ -71,7 +71,7 @@ export async function runTurn(input: TurnInput, deps: TurnDeps): Promise<TurnOut
     attempt: 1,
     model,
     temperature,
-    request: requestDelta(input.previous, messages),
+    request: requestDelta(input.previous?.messages ?? null, input.previous?.turnId ?? null, messages),
     heard: built.heard,
   });
   const result = await streamReply({

@@ -1,9 +1,8 @@
 /** What a model provider sees and yields. No engine or UI concepts beyond the request's metadata. */
+import type { z } from 'zod';
+import type { ChatMessageSchema } from './messageSchema.js';
 
-export interface ChatMessage {
-  role: 'system' | 'user' | 'assistant';
-  content: string;
-}
+export type ChatMessage = z.output<typeof ChatMessageSchema>;
 
 /** Facts about the turn that the offline demo model writes its replies from. Never sent over the network. */
 export interface TurnMeta {

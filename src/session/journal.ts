@@ -11,6 +11,7 @@ import { getSystemErrorMap } from 'node:util';
 import type { EngineEvent, EventOf } from '../engine/events.js';
 import { applyEvent, createRunState, type RunState } from '../views/runState.js';
 import { renderTranscript } from './transcript.js';
+import { summaryFromState, writeSummarySidecar } from './sessionSummary.js';
 import { sanitize } from '../text/sanitize.js';
 import { UsageError } from '../errors.js';
 import { writeAll, writeFileAtomicSync } from './atomicWrite.js';
@@ -63,6 +64,9 @@ export class SessionJournal {
   private closed = false;
   private faulted: JournalFault | null = null;
   private readonly faultListeners = new Set<(fault: JournalFault) => void>();
+  /** Lines in events.jsonl and the last one's `t`, for summary.json. */
+  private lines: number;
+  private lastT: number;
 
   /** A new session in `<outDir>/sessions/<sessionId>`. */
   static create(outDir: string, sessionId: string, writes?: Partial<JournalWrites>): SessionJournal {
@@ -90,6 +94,8 @@ export class SessionJournal {
     this.size = fstatSync(this.fd).size;
     for (const event of history) applyEvent(this.state, event);
     this.rewriteArtifacts(history);
+    this.lines = history.length;
+    this.lastT = history.at(-1)?.t ?? 0;
   }
 
   /** The first write that failed, or null while the session is being saved. */
@@ -154,6 +160,15 @@ export class SessionJournal {
       // Some file systems (NFS) report a failed write only when the file is closed.
       this.fail('writing events.jsonl', error);
     }
+    // What `roleplay sessions` lists, so that it need not fold the journal again (it checks size and mtime).
+    if (!this.faulted) {
+      const facts = { id: this.sessionId, dir: this.dir, events: this.lines, lastT: this.lastT, torn: false, mtimeMs: null, running: false };
+      try {
+        writeSummarySidecar(this.dir, summaryFromState(this.state, facts));
+      } catch {
+        // A listing without it folds the journal instead.
+      }
+    }
     try {
       rmSync(path.join(this.dir, LOCK_FILE), { force: true });
     } catch {
@@ -167,6 +182,8 @@ export class SessionJournal {
     try {
       writeAll(this.fd, line, this.writes.write);
       this.size += line.length;
+      this.lines++;
+      this.lastT = event.t;
       // Writes to a file whose folder was removed (rm -rf) still succeed, into a file no one will ever read.
       if (fstatSync(this.fd).nlink === 0) throw Object.assign(new Error('events.jsonl was removed'), { code: 'ENOENT' });
     } catch (error) {

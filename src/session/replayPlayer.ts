@@ -10,7 +10,7 @@
  * the stream stays ordered when the player adds events of its own.
  */
 import type { EngineCommands, EngineEvent, EngineEventBody, EventOf, Mode, NextTurn, RunStatus } from '../engine/events.js';
-import { readJournal } from './sessionStore.js';
+import { readJournal } from './journalReader.js';
 import { Gate } from '../engine/gate.js';
 import { EventHub } from '../engine/hub.js';
 

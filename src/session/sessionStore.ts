@@ -5,106 +5,24 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { EngineEvent, RunStatus } from '../engine/events.js';
+import type { EngineEvent } from '../engine/events.js';
 import { applyEvent, createRunState, type RunState } from '../views/runState.js';
 import { UsageError } from '../errors.js';
+import { displayPath as display, readJournal, scanJournal, type Journal } from './journalReader.js';
+import { dateFromSessionId, SUMMARY_FILE, summaryFromState, type SessionSummary } from './sessionSummary.js';
+import { SummarySidecarSchema } from './summarySchema.js';
+
+export { readJournal, type Journal } from './journalReader.js';
+export { dateFromSessionId, type SessionStatus, type SessionSummary } from './sessionSummary.js';
 
 export const EVENTS_FILE = 'events.jsonl';
 /** The reserved `<session>` names. */
 export const LATEST = 'latest';
 export const EXAMPLE = 'example';
 
-export interface Journal {
-  /** The session directory (the folder holding events.jsonl). */
-  dir: string;
-  file: string;
-  events: EngineEvent[];
-  /** True when the last line was cut off (the run was killed while writing) and was skipped. */
-  torn: boolean;
-}
-
-/** `running` while another process writes the session (its lock names a live pid); `interrupted` when it died. */
-export type SessionStatus = RunStatus | 'interrupted' | 'running';
-
-export interface SessionSummary {
-  id: string;
-  dir: string;
-  /** When the run started: from the session id's UTC stamp, else the journal's modification time. */
-  startedAt: Date | null;
-  task: string;
-  provider: string;
-  model: string;
-  status: SessionStatus;
-  reason: string | null;
-  /** Replies that did not fail, as the run state counts them. */
-  turns: number;
-  conversations: { ended: number; total: number };
-  promptTokens: number;
-  completionTokens: number;
-  estimated: boolean;
-  /** The last event's time: how long the recording lasts. */
-  durationMs: number;
-  events: number;
-  torn: boolean;
-  /** Set when the journal could not be read at all; the other fields are then empty. */
-  error?: string;
-}
-
 /** Where sessions live for an `--out` directory, as the user should read it in messages. */
 export function sessionsRoot(outDir: string): string {
   return path.join(outDir, 'sessions');
-}
-
-function display(p: string, cwd: string): string {
-  const rel = path.relative(cwd, p);
-  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : p;
-}
-
-/**
- * Reads a journal. A torn last line (a run killed mid-write) is skipped; a broken line anywhere else, or a
- * file whose first event is not `run.started`, is not a session journal and is a UsageError.
- */
-export function readJournal(file: string, cwd = process.cwd()): Journal {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read ${display(file, cwd)}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-  }
-  const lines = text.split('\n');
-  // A file that ends with "\n" yields a last empty string; a torn write leaves a partial line there instead.
-  const events: EngineEvent[] = [];
-  let torn = false;
-  let lastLine = lines.length - 1;
-  while (lastLine >= 0 && !lines[lastLine]?.trim()) lastLine--;
-  for (const [index, line] of lines.entries()) {
-    if (!line.trim()) continue;
-    const isLast = index === lastLine;
-    let event: unknown;
-    try {
-      event = JSON.parse(line);
-    } catch {
-      if (isLast) {
-        torn = true;
-        continue;
-      }
-      throw new UsageError(`${display(file, cwd)}:${index + 1}: not a JSON event; is this a roleplay events.jsonl?`);
-    }
-    if (!isEvent(event)) {
-      throw new UsageError(`${display(file, cwd)}:${index + 1}: not a roleplay event (no "type", "seq" and "t")`);
-    }
-    events.push(event);
-  }
-  if (events.length > 0 && events[0]?.type !== 'run.started') {
-    throw new UsageError(`${display(file, cwd)}: does not start with run.started; is this a roleplay events.jsonl?`);
-  }
-  return { dir: path.dirname(file), file, events, torn };
-}
-
-function isEvent(value: unknown): value is EngineEvent {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
-  return typeof v.type === 'string' && typeof v.seq === 'number' && typeof v.t === 'number';
 }
 
 /** Folds a journal's events into a run state, as the journal writer and the TUI do. */
@@ -114,62 +32,68 @@ export function foldEvents(events: readonly EngineEvent[]): RunState {
   return state;
 }
 
-/** `20250102-030405-abcdef` → 2025-01-02T03:04:05Z; null for anything else. */
-export function dateFromSessionId(id: string): Date | null {
-  const m = /^(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})(?:-|$)/.exec(id);
-  if (!m) return null;
-  const [, y, mo, d, h, mi, s] = m.map(Number) as [number, number, number, number, number, number, number];
-  const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
-  return Number.isNaN(date.getTime()) ? null : date;
+function mtimeOf(file: string): number | null {
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return null;
+  }
 }
 
 export function summarize(journal: Journal, id = path.basename(journal.dir)): SessionSummary {
-  const state = foldEvents(journal.events);
-  const last = journal.events.at(-1);
-  const conversations = [...state.conversations.values()];
-  let startedAt = dateFromSessionId(state.sessionId || id);
-  if (!startedAt) {
-    try {
-      startedAt = new Date(statSync(journal.file).mtimeMs - (last?.t ?? 0));
-    } catch {
-      startedAt = null;
-    }
-  }
-  return {
+  return summaryFromState(foldEvents(journal.events), {
     id,
     dir: journal.dir,
-    startedAt,
-    task: state.task,
-    provider: state.provider,
-    model: state.model,
-    status: state.finished?.status ?? (isRunning(journal.dir) ? 'running' : 'interrupted'),
-    reason: state.finished?.reason ?? null,
-    turns: state.totals.turns,
-    conversations: { ended: conversations.filter((c) => c.endReason !== null).length, total: conversations.length },
-    promptTokens: state.totals.promptTokens,
-    completionTokens: state.totals.completionTokens,
-    estimated: state.totals.estimated,
-    durationMs: last?.t ?? 0,
     events: journal.events.length,
+    lastT: journal.events.at(-1)?.t ?? 0,
     torn: journal.torn,
-  };
+    mtimeMs: mtimeOf(journal.file),
+    running: isRunning(journal.dir),
+  });
+}
+
+/**
+ * One session as listed: from its summary.json when that was written for the journal as it is now (same size and
+ * modification time) and no process is writing it, else from a fold of the journal as it streams by.
+ */
+function summarizeDir(id: string, dir: string, cwd: string): SessionSummary {
+  const file = path.join(dir, EVENTS_FILE);
+  let stat: { size: number; mtimeMs: number } | null = null;
+  try {
+    stat = statSync(file);
+  } catch {
+    // readJournal says why below.
+  }
+  const running = isRunning(dir);
+  if (stat && !running) {
+    const cached = readSidecar(dir, stat);
+    if (cached) return { ...cached, id, dir };
+  }
+  const state = createRunState();
+  const scan = scanJournal(file, (event) => applyEvent(state, event), cwd);
+  return summaryFromState(state, { id, dir, events: scan.events, lastT: scan.lastT, torn: scan.torn, mtimeMs: stat?.mtimeMs ?? null, running });
+}
+
+function readSidecar(dir: string, journal: { size: number; mtimeMs: number }): Omit<SessionSummary, 'id' | 'dir'> | null {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path.join(dir, SUMMARY_FILE), 'utf8'));
+  } catch {
+    return null;
+  }
+  const parsed = SummarySidecarSchema.safeParse(raw);
+  if (!parsed.success || parsed.data.journal.size !== journal.size || parsed.data.journal.mtimeMs !== journal.mtimeMs) return null;
+  const { startedAt, ...summary } = parsed.data.summary;
+  return { ...summary, startedAt: startedAt === null ? null : new Date(startedAt) };
 }
 
 /** Every session under `<out>/sessions`, newest first. A journal that cannot be read is listed with `error`. */
 export function listSessions(outDir: string, cwd = process.cwd()): SessionSummary[] {
   const root = sessionsRoot(path.resolve(cwd, outDir));
-  let entries: string[];
-  try {
-    entries = readdirSync(root, { withFileTypes: true })
-      .filter((e) => e.isDirectory() && existsSync(path.join(root, e.name, EVENTS_FILE)))
-      .map((e) => e.name);
-  } catch {
-    return [];
-  }
-  const sessions = entries.map((id): SessionSummary => {
+  const sessions = sessionIds(root).map((id): SessionSummary => {
     const dir = path.join(root, id);
     try {
-      return summarize(readJournal(path.join(dir, EVENTS_FILE), cwd), id);
+      return summarizeDir(id, dir, cwd);
     } catch (error) {
       return {
         id,
@@ -193,6 +117,13 @@ export function listSessions(outDir: string, cwd = process.cwd()): SessionSummar
     }
   });
   return sessions.sort((a, b) => (b.startedAt?.getTime() ?? 0) - (a.startedAt?.getTime() ?? 0) || b.id.localeCompare(a.id));
+}
+
+/** The newest session, by the date in its id (else its journal's modification time), without reading any journal. */
+function newestSession(root: string): string | undefined {
+  const dated = sessionIds(root).map((id) => ({ id, at: dateFromSessionId(id)?.getTime() ?? mtimeOf(path.join(root, id, EVENTS_FILE)) ?? 0 }));
+  dated.sort((a, b) => b.at - a.at || b.id.localeCompare(a.id));
+  return dated[0]?.id;
 }
 
 /** The example session shipped in the package: `examples/software-company/` next to `dist/` (or `src/`). */
@@ -232,9 +163,9 @@ export function resolveSession(arg: string, options: ResolveOptions): string {
     return dir;
   }
   if (name === LATEST) {
-    const newest = listSessions(options.outDir, cwd)[0];
+    const newest = newestSession(root);
     if (!newest) throw new UsageError(`no sessions in ${where} yet (run "roleplay" to record one, or replay "example")`);
-    return newest.dir;
+    return path.join(root, newest);
   }
 
   const ids = sessionIds(root);

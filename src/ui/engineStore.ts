@@ -5,7 +5,7 @@
  */
 import type { EngineEvent } from '../engine/events.js';
 import { applyEvent, createRunState, type RunState } from '../views/runState.js';
-import { RequestResolver } from '../engine/requestDelta.js';
+import { RequestBook } from '../engine/requestDelta.js';
 
 export interface EventSource {
   subscribe(listener: (event: EngineEvent) => void): () => void;
@@ -18,7 +18,7 @@ export const FLUSH_MS = 33;
 export class EngineStore {
   readonly state: RunState = createRunState();
   /** The exact messages sent for each turn, rebuilt from the journal's deltas, for the prompt inspector. */
-  readonly requests = new RequestResolver();
+  readonly requests = new RequestBook();
   /** How many times React was told about changes; tests use it to check the batching. */
   flushes = 0;
   private snapshot = 0;
@@ -56,7 +56,7 @@ export class EngineStore {
   }
 
   private fold(event: EngineEvent): void {
-    if (event.type === 'turn.started') this.requests.add(event.turnId, event.request);
+    if (event.type === 'turn.started') this.requests.add(event);
     applyEvent(this.state, event);
   }
 

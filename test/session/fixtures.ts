@@ -1,6 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { EngineEvent, EngineEventBody, WorkflowOutline } from '../../src/engine/events.js';
+import { DEFAULT_PROMPTS } from '../../src/config/prompts.js';
+import { DEFAULT_RETRY, type ResolvedConfig } from '../../src/config/resolve.js';
+import { JOURNAL_FORMAT, JOURNAL_VERSION, type EngineEvent, type EngineEventBody, type WorkflowOutline } from '../../src/engine/events.js';
 
 export const WORKFLOW: WorkflowOutline = {
   description: 'A tiny company.',
@@ -19,6 +21,46 @@ export const WORKFLOW: WorkflowOutline = {
   ],
 };
 
+/** The resolved config WORKFLOW is the outline of. */
+export const CONFIG: ResolvedConfig = {
+  workflow: {
+    description: WORKFLOW.description,
+    roles: WORKFLOW.roles.map((r) => ({ ...r, description: `The ${r.name}.` })),
+    artifacts: WORKFLOW.artifacts.map((a) => ({ ...a, description: `The ${a.name}.` })),
+    conversations: WORKFLOW.phases.flatMap((p) => p.conversations.map((c) => ({ ...c, description: `${c.name}.` }))),
+    phases: WORKFLOW.phases.map((p) => ({ id: p.id, name: p.name, description: `${p.name}.`, conversations: p.conversations.map((c) => c.id) })),
+  },
+  prompts: DEFAULT_PROMPTS,
+  task: 'build a login',
+  model: undefined,
+  temperature: undefined,
+  maxTurns: 4,
+  sanityCheck: true,
+  context: 'thread',
+  retry: DEFAULT_RETRY,
+  preset: undefined,
+  breakpoints: [],
+  prices: {},
+};
+
+/** A format-2 run.started for WORKFLOW. */
+export function runStarted(sessionId: string, task = 'build a login'): EngineEventBody {
+  return {
+    type: 'run.started',
+    sessionId,
+    task,
+    provider: 'test',
+    model: 'm',
+    mode: 'step',
+    context: 'thread',
+    format: JOURNAL_FORMAT,
+    version: JOURNAL_VERSION,
+    workflow: WORKFLOW,
+    config: { ...CONFIG, task },
+    endpoint: null,
+  };
+}
+
 /** Stamps bodies with seq and t; `at` gives each event's t (default: 100 ms apart). */
 export function stamp(bodies: Array<EngineEventBody | [number, EngineEventBody]>): EngineEvent[] {
   let t = 0;
@@ -32,16 +74,7 @@ export function stamp(bodies: Array<EngineEventBody | [number, EngineEventBody]>
 function turn(turnId: string, conversationId: string | null, kind: 'sanity' | 'start' | 'switch', role: string | null, side: 'lead' | 'assistant' | null, index: number, text: string, ends = false, heard: string[] = []): EngineEventBody[] {
   return [
     {
-      type: 'turn.started',
-      turnId,
-      conversationId,
-      kind,
-      role,
-      side,
-      index,
-      attempt: 1,
-      model: 'm',
-      temperature: undefined,
+      type: 'turn.started', turnId, conversationId, kind, role, side, index, attempt: 1, model: 'm', temperature: undefined,
       request: { base: null, keep: 0, add: [{ role: 'user', content: 'go' }] },
       heard,
     },
@@ -52,10 +85,10 @@ function turn(turnId: string, conversationId: string | null, kind: 'sanity' | 's
   ];
 }
 
-/** A complete two-conversation run with a sanity check, a customer message and a regenerated (discarded) turn. */
+/** A complete two-conversation run (format 2) with a sanity check, a customer message and a regenerated (discarded) turn. */
 export function completeRun(sessionId = '20250102-030405-aaaaaa', task = 'build a login'): EngineEventBody[] {
   return [
-    { type: 'run.started', format: 'roleplay-journal', version: 2, sessionId, task, provider: 'test', model: 'm', mode: 'step', context: 'thread', workflow: WORKFLOW } as EngineEventBody,
+    runStarted(sessionId, task),
     ...turn('t1', null, 'sanity', null, null, 0, 'SUCCESS'),
     { type: 'phase.started', phaseId: 'design', index: 0 },
     { type: 'conversation.started', conversationId: 'planning', phaseId: 'design' },

@@ -6,7 +6,7 @@ import { newSessionId, SessionJournal, type JournalFault, type JournalWrites } f
 import { readJournal } from '../../src/session/sessionStore.js';
 import { writeFileAtomicSync } from '../../src/session/atomicWrite.js';
 import { tempDir } from '../support/cli.js';
-import { WORKFLOW } from './fixtures.js';
+import { runStarted } from './fixtures.js';
 
 const event = (seq: number, body: Record<string, unknown>) => ({ seq, t: seq, ...body }) as unknown as EngineEvent;
 
@@ -105,7 +105,7 @@ function flakyWrites(options: { failAppend?: () => boolean; failReplace?: (file:
   return { writes, calls };
 }
 
-const started = (seq: number) => event(seq, { type: 'run.started', sessionId: 's', provider: 'p', model: 'm', mode: 'auto', task: 'x', context: 'thread', workflow: WORKFLOW });
+const started = (seq: number) => event(seq, runStarted('s', 'x'));
 const warning = (seq: number, message: string) => event(seq, { type: 'warning', code: 'w', message });
 const ended = (seq: number) =>
   event(seq, { type: 'conversation.ended', conversationId: 'planning', reason: 'end-marker', turns: 2, artifact: { id: 'plan', text: 'The plan', incomplete: false } });
@@ -164,7 +164,7 @@ describe('a journal that cannot be written', () => {
     expect(journal.fault).toBeNull();
     expect(readJournal(path.join(journal.dir, 'events.jsonl')).events.map((e) => e.seq)).toEqual([1, 2]);
     // The transcript is replaced whole, owner-only, with no temporary file left behind.
-    expect(readdirSync(journal.dir).sort()).toEqual(['artifacts', 'events.jsonl', 'transcript.md']);
+    expect(readdirSync(journal.dir).sort()).toEqual(['artifacts', 'events.jsonl', 'summary.json', 'transcript.md']);
     expect(statSync(path.join(journal.dir, 'transcript.md')).mode & 0o777).toBe(0o600);
   });
 

@@ -37,7 +37,7 @@ describe('session lookup', () => {
     // B was killed mid-run: no run.finished, and its last line is torn.
     const partial = stamp(completeRun(B, 'second task')).slice(0, 12);
     writeSession(out, B, partial, '{"type":"token","turnId":"t3","te');
-    writeSession(out, C, stamp(completeRun(C, 'third task')).slice(0, -1).concat(stamp([{ type: 'run.finished', status: 'quit', reason: 'quit by the user' }])));
+    writeSession(out, C, stamp([...completeRun(C, 'third task').slice(0, -1), { type: 'run.finished', status: 'quit', reason: 'quit by the user' }]));
   });
 
   it('finds a session by id, unique prefix, directory, events.jsonl path and "latest"', () => {
@@ -75,10 +75,11 @@ describe('session lookup', () => {
     expect(readJournal(path.join(cwd, '.roleplay', 'sessions', A, 'events.jsonl')).torn).toBe(false);
 
     const file = path.join(cwd, 'broken.jsonl');
-    writeFileSync(file, '{"type":"run.started","seq":1,"t":0}\nnot json\n{"type":"run.finished","seq":2,"t":1}\n');
+    const [first, second] = stamp(completeRun()).map((e) => JSON.stringify(e));
+    writeFileSync(file, `${first}\nnot json\n${second}\n`);
     expect(usageMessage(() => readJournal(file, cwd))).toBe('broken.jsonl:2: not a JSON event; is this a roleplay events.jsonl?');
-    writeFileSync(file, '{"type":"token","seq":1,"t":0}\n');
-    expect(usageMessage(() => readJournal(file, cwd))).toMatch(/does not start with run.started/);
+    writeFileSync(file, '{"type":"token","turnId":"t1","text":"","seq":1,"t":0}\n');
+    expect(usageMessage(() => readJournal(file, cwd))).toBe('broken.jsonl:1: the first event is token, not run.started; is this a roleplay events.jsonl?');
   });
 
   it('lists sessions newest first with status, turns and tokens', () => {

@@ -3,7 +3,7 @@ import { resolveConfig } from '../../src/config/validate.js';
 import type { RoleplayConfig } from '../../src/config/schema.js';
 import { Engine, type EngineOptions } from '../../src/engine/engine.js';
 import type { EngineEvent, EventOf } from '../../src/engine/events.js';
-import { RequestResolver } from '../../src/engine/requestDelta.js';
+import { RequestBook } from '../../src/engine/requestDelta.js';
 import { ProviderError, type ChatMessage, type ModelRequest, type Provider, type StreamChunk } from '../../src/providers/types.js';
 
 export type Script = (request: ModelRequest, call: number) => string | Error | AsyncIterable<StreamChunk>;
@@ -86,6 +86,6 @@ export function waitForEvent(
 
 /** The `turn.started` events so far, each with its whole request rebuilt from the journal's deltas. */
 export function turnStarts(events: readonly EngineEvent[]): Array<EventOf<'turn.started'> & { messages: readonly ChatMessage[] }> {
-  const resolver = new RequestResolver();
-  return events.flatMap((e) => (e.type === 'turn.started' ? [{ ...e, messages: resolver.add(e.turnId, e.request) }] : []));
+  const book = new RequestBook();
+  return events.flatMap((e) => (e.type === 'turn.started' ? [{ ...e, messages: book.add(e) }] : []));
 }

@@ -1,15 +1,18 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { EngineEvent, EventOf } from '../../src/engine/events.js';
 import { UsageError } from '../../src/errors.js';
 import { holdsFromMessage } from '../../src/session/journalMigration.js';
 import { readJournal, scanJournal } from '../../src/session/journalReader.js';
 import { RequestBook } from '../../src/engine/requestDelta.js';
-import { exampleSessionDir } from '../../src/session/sessionStore.js';
 import { completeRun, stamp } from './fixtures.js';
 import { jsonl, v1Journal } from './journalV1.js';
+
+/** The example session as roleplay shipped it before journals had a version. */
+const FORMAT1_EXAMPLE = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'format1-example', 'events.jsonl');
 
 let cwd: string;
 beforeEach(() => {
@@ -35,8 +38,8 @@ function usageMessage(fn: () => unknown): string {
 const of = <T extends EngineEvent['type']>(events: EngineEvent[], type: T) => events.filter((e): e is EventOf<T> => e.type === type);
 
 describe('reading format 1', () => {
-  it('loads, migrates and validates the shipped example session', () => {
-    const journal = readJournal(path.join(exampleSessionDir()!, 'events.jsonl'));
+  it('loads, migrates and validates the example session as it was shipped in format 1', () => {
+    const journal = readJournal(FORMAT1_EXAMPLE);
     expect(journal.torn).toBe(false);
     expect(journal.events).toHaveLength(889);
     expect(journal.lines).toEqual(journal.events.map((_, i) => i + 1));
@@ -130,7 +133,7 @@ describe('reading format 2', () => {
 
 describe('streaming', () => {
   it('reads the same events in chunks of any size, lines longer than a chunk included', () => {
-    const file = path.join(exampleSessionDir()!, 'events.jsonl');
+    const file = FORMAT1_EXAMPLE;
     const whole = readJournal(file);
     for (const chunkSize of [7, 4096]) expect(readJournal(file, cwd, { chunkSize }).events).toEqual(whole.events);
   });
@@ -147,7 +150,7 @@ describe('streaming', () => {
   });
 
   it('streams without keeping events, and counts them', () => {
-    const file = path.join(exampleSessionDir()!, 'events.jsonl');
+    const file = FORMAT1_EXAMPLE;
     let n = 0;
     const scan = scanJournal(file, () => n++, cwd, { chunkSize: 1000 });
     expect(scan).toMatchObject({ events: 889, torn: false });

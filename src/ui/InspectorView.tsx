@@ -102,7 +102,7 @@ export function inspectorLines(state: RunState, requests: Requests, turnId: stri
     for (const [i, m] of request.entries()) {
       lines.push('');
       const mark = diff && i >= from ? chalk.green('+ ') : '  ';
-      const color = ROLE_COLOR[m.role as keyof typeof ROLE_COLOR] ?? 'white';
+      const color = ROLE_COLOR[m.role] ?? 'white';
       lines.push(mark + chalk[color].bold(`#${i + 1} ${m.role}`) + chalk.dim(` · ~${estimateTokens(m.content)} tok · ${m.content.length} chars`));
       const body = wrapAnsi(sanitize(m.content), Math.max(10, width - 4), { hard: true, trim: false });
       for (const line of body.split('\n')) lines.push(`    ${line}`);

@@ -11,7 +11,7 @@ export interface DemoProviderOptions {
   firstTokenDelayMs?: number;
 }
 
-export function hash(text: string): number {
+function hash(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
@@ -29,7 +29,7 @@ const brief = (text: string, words = 24) => {
 };
 
 /** How many replies a conversation takes in the demo: 2 to 4, fixed for a given task and conversation. */
-export function demoTurns(conversationName: string, task: string): number {
+function demoTurns(conversationName: string, task: string): number {
   return 2 + (hash(`${conversationName}\u0000${task}`) % 3);
 }
 
@@ -80,7 +80,7 @@ function artifactBody(m: TurnMeta): string {
 }
 
 /** The full text of one demo reply, before it is streamed. */
-export function demoReply(meta: TurnMeta): string {
+function demoReply(meta: TurnMeta): string {
   if (meta.kind === 'sanity' || !meta.conversation || !meta.speaker) return 'SUCCESS';
   const speaker = meta.speaker.name;
   const partner = meta.partner?.name ?? 'team';

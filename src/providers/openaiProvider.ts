@@ -14,7 +14,7 @@ function isAPIError(error: unknown): error is APIError {
 }
 
 /** Replaces the API key, and anything shaped like one, so no error message can carry it. */
-export function redactSecrets(text: string, secret?: string): string {
+function redactSecrets(text: string, secret?: string): string {
   let out = secret && secret.length >= 4 ? text.split(secret).join('[redacted]') : text;
   out = out.replace(/\b(sk|rk|pk)-[A-Za-z0-9_*-]{6,}/g, '$1-[redacted]');
   return out;

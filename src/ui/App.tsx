@@ -19,7 +19,7 @@ import { CTRL_C_WINDOW_MS, useControls, viewedConversation, type Reloader, type 
 import { useEngineState } from './useEngineState.js';
 import { useTerminalSize } from './useTerminalSize.js';
 
-export const NARROW_COLUMNS = 90;
+const NARROW_COLUMNS = 90;
 const TIMELINE_WIDTH = 30;
 
 export interface AppProps {

@@ -47,7 +47,7 @@ export interface RequestDiff {
   changed: number;
 }
 
-export function diffRequests(state: RunState, requests: Requests, turnId: string): RequestDiff | null {
+function diffRequests(state: RunState, requests: Requests, turnId: string): RequestDiff | null {
   const previousTurnId = previousTurnOf(state, turnId);
   const current = requests.get(turnId);
   const previous = previousTurnId ? requests.get(previousTurnId) : undefined;

@@ -39,7 +39,9 @@ function cleanup() {
   for (const child of children) {
     try {
       process.kill(-child.pid, 'SIGKILL');
-    } catch {}
+    } catch {
+      // the process group has exited already
+    }
   }
   for (const server of servers) {
     server.closeAllConnections?.();
@@ -101,7 +103,9 @@ function run(command, args, { env = {}, cwd = tmp, stdin = 'ignore', timeoutMs =
     const timer = setTimeout(() => {
       try {
         process.kill(-child.pid, 'SIGKILL');
-      } catch {}
+      } catch {
+        // the process group has exited already
+      }
       reject(new Error(`${command} ${args.join(' ')} took longer than ${timeoutMs} ms`));
     }, timeoutMs);
     child.on('error', reject);
@@ -200,7 +204,9 @@ function timeToText(args, marker, cwd) {
       clearTimeout(timer);
       try {
         process.kill(-child.pid, 'SIGKILL');
-      } catch {}
+      } catch {
+        // the process group has exited already
+      }
       if (error) reject(error);
       else resolve(ms);
     };

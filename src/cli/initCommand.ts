@@ -2,7 +2,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 
-export const STARTER_CONFIG = `// roleplay.config.ts: the company, its workflow and its prompts.
+const STARTER_CONFIG = `// roleplay.config.ts: the company, its workflow and its prompts.
 // Check it with \`roleplay validate\`; run it with \`roleplay "your task"\`.
 import { defineConfig } from 'roleplay';
 

@@ -7,6 +7,9 @@ import { sanitize } from '../text/sanitize.js';
 import { ConfigError, EXIT, UsageError } from '../errors.js';
 import { VERSION } from './version.js';
 
+/** The run's flags as runCommand takes them; a type only, so the command's chunk still loads lazily. */
+type RunFlags = Parameters<(typeof import('./commands.js'))['runCommand']>[1];
+
 function positiveInt(flag: string) {
   return (value: string): number => {
     const n = Number(value);
@@ -87,7 +90,7 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
     .enablePositionalOptions()
     .configureOutput(output(out, err))
     .exitOverride()
-    .action(async (task: string[], flags) => {
+    .action(async (task: string[], flags: RunFlags) => {
       const { runCommand } = await import('./commands.js');
       process.exitCode = await runCommand(task, flags);
     });
@@ -117,7 +120,7 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
     .option('--json', 'one JSON object per session')
     .action(async (flags: { out?: string; json?: boolean }) => {
       const { sessionsCommand } = await import('./sessionCommands.js');
-      process.exitCode = sessionsCommand({ ...flags, out: flags.out ?? program.opts().out }, out, err);
+      process.exitCode = sessionsCommand({ ...flags, out: flags.out ?? program.opts<{ out: string }>().out }, out, err);
     });
 
   program
@@ -130,7 +133,7 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
     .option('-o, --out <dir>', 'where sessions are written (default: .roleplay)')
     .action(async (session: string, flags: { out?: string; format?: string; output?: string; force?: boolean }) => {
       const { exportCommand } = await import('./sessionCommands.js');
-      process.exitCode = exportCommand(session, { ...flags, out: flags.out ?? program.opts().out }, out, err);
+      process.exitCode = exportCommand(session, { ...flags, out: flags.out ?? program.opts<{ out: string }>().out }, out, err);
     });
 
   program
@@ -145,7 +148,7 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
     .option('-o, --out <dir>', 'where sessions are written (default: .roleplay)')
     .action(async (session: string, flags: { out?: string; speed?: string; headless?: boolean; json?: boolean; auto?: boolean; step?: boolean }) => {
       const { replayCommand } = await import('./sessionCommands.js');
-      process.exitCode = await replayCommand(session, { ...flags, out: flags.out ?? program.opts().out });
+      process.exitCode = await replayCommand(session, { ...flags, out: flags.out ?? program.opts<{ out: string }>().out });
     });
 
   for (const command of program.commands) command.configureOutput(output(out, err)).exitOverride();

@@ -152,7 +152,7 @@ export interface ReplayFlags {
   step?: boolean;
 }
 
-export function parseSpeed(value: string | undefined): number {
+function parseSpeed(value: string | undefined): number {
   if (value === undefined) return 1;
   const speed = Number(value.trim());
   if (!value.trim() || !Number.isFinite(speed) || speed <= 0 || speed > 1_000_000) {

@@ -43,7 +43,7 @@ export const PhaseSchema = z.strictObject({
   conversations: z.array(reference).min(1, 'a phase needs at least one conversation'),
 });
 
-export const WorkflowSchema = z.strictObject({
+const WorkflowSchema = z.strictObject({
   description,
   roles: z.array(RoleSchema).min(2, 'a workflow needs at least two roles'),
   artifacts: z.array(ArtifactSchema).min(1, 'a workflow needs at least one artifact'),
@@ -68,7 +68,7 @@ function template(name: PromptName) {
   });
 }
 
-export const PromptsSchema = z.strictObject({
+const PromptsSchema = z.strictObject({
   system: template('system').optional(),
   initial: template('initial').optional(),
   sanity: template('sanity').optional(),
@@ -78,7 +78,7 @@ export const PromptsSchema = z.strictObject({
   artifacts: template('artifacts').optional(),
 });
 
-export const RetrySchema = z.strictObject({
+const RetrySchema = z.strictObject({
   attempts: z.number().int().min(0).max(20).optional(),
   baseDelayMs: z.number().int().min(0).max(600_000).optional(),
   maxDelayMs: z.number().int().min(0).max(600_000).optional(),
@@ -86,7 +86,7 @@ export const RetrySchema = z.strictObject({
   idleTimeoutMs: z.number().int().min(100).max(3_600_000).optional(),
 });
 
-export const PRESET_NAMES = ['software-company'] as const;
+const PRESET_NAMES = ['software-company'] as const;
 
 export const ConfigSchema = z.strictObject({
   preset: z.enum(PRESET_NAMES).optional(),

@@ -11,7 +11,7 @@ export interface DemoProviderOptions {
   firstTokenDelayMs?: number;
 }
 
-export function hash(text: string): number {
+function hash(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
@@ -29,22 +29,22 @@ const brief = (text: string, words = 24) => {
 };
 
 /** How many replies a conversation takes in the demo: 2 to 4, fixed for a given task and conversation. */
-export function demoTurns(conversationName: string, task: string): number {
+function demoTurns(conversationName: string, task: string): number {
   return 2 + (hash(`${conversationName}\u0000${task}`) % 3);
 }
 
-const QUESTIONS = [
-  (m: TurnMeta) => `Before we commit to anything: what does "${brief(m.task, 12)}" mean for the ${m.output?.name ?? 'result'} we owe?`,
-  (m: TurnMeta) => `Which part of the ${m.input?.name ?? 'input'} do you see as the biggest risk here?`,
-  (m: TurnMeta) => `Can we agree on the scope first, so the ${m.output?.name ?? 'output'} stays small and testable?`,
-  (m: TurnMeta) => `What would you cut if we had half the time?`,
+const QUESTIONS: Array<(m: TurnMeta) => string> = [
+  (m) => `Before we commit to anything: what does "${brief(m.task, 12)}" mean for the ${m.output?.name ?? 'result'} we owe?`,
+  (m) => `Which part of the ${m.input?.name ?? 'input'} do you see as the biggest risk here?`,
+  (m) => `Can we agree on the scope first, so the ${m.output?.name ?? 'output'} stays small and testable?`,
+  () => `What would you cut if we had half the time?`,
 ];
 
-const ANSWERS = [
-  (m: TurnMeta) => `From my side as ${m.speaker?.name}: ${firstSentence(m.speaker?.description ?? '').replace(/^You are/, 'I am')} I would keep the ${m.output?.name ?? 'output'} focused on the task and nothing more.`,
-  (m: TurnMeta) => `The ${m.input?.name ?? 'input'} gives us enough to start. The open point is how we handle errors and edge cases.`,
-  (m: TurnMeta) => `I agree with the direction. Let us write it down plainly so the next conversation can build on it.`,
-  (m: TurnMeta) => `I would split it in two steps: the smallest version that works, then the polish.`,
+const ANSWERS: Array<(m: TurnMeta) => string> = [
+  (m) => `From my side as ${m.speaker?.name}: ${firstSentence(m.speaker?.description ?? '').replace(/^You are/, 'I am')} I would keep the ${m.output?.name ?? 'output'} focused on the task and nothing more.`,
+  (m) => `The ${m.input?.name ?? 'input'} gives us enough to start. The open point is how we handle errors and edge cases.`,
+  () => `I agree with the direction. Let us write it down plainly so the next conversation can build on it.`,
+  () => `I would split it in two steps: the smallest version that works, then the polish.`,
 ];
 
 function artifactBody(m: TurnMeta): string {
@@ -80,7 +80,7 @@ function artifactBody(m: TurnMeta): string {
 }
 
 /** The full text of one demo reply, before it is streamed. */
-export function demoReply(meta: TurnMeta): string {
+function demoReply(meta: TurnMeta): string {
   if (meta.kind === 'sanity' || !meta.conversation || !meta.speaker) return 'SUCCESS';
   const speaker = meta.speaker.name;
   const partner = meta.partner?.name ?? 'team';

@@ -1,4 +1,4 @@
-import OpenAI from 'openai';
+import OpenAI, { type APIError } from 'openai';
 import { ProviderError, type ModelRequest, type Provider, type StreamChunk } from './types.js';
 
 export interface OpenAIProviderOptions {
@@ -8,10 +8,15 @@ export interface OpenAIProviderOptions {
   timeoutMs?: number;
 }
 
+/** `instanceof` alone would leave the error's status, headers and body typed any. */
+function isAPIError(error: unknown): error is APIError {
+  return error instanceof OpenAI.APIError;
+}
+
 /** Replaces the API key, and anything shaped like one, so no error message can carry it. */
-export function redactSecrets(text: string, secret?: string): string {
+function redactSecrets(text: string, secret?: string): string {
   let out = secret && secret.length >= 4 ? text.split(secret).join('[redacted]') : text;
-  out = out.replace(/\b(sk|rk|pk)-[A-Za-z0-9_*\-]{6,}/g, '$1-[redacted]');
+  out = out.replace(/\b(sk|rk|pk)-[A-Za-z0-9_*-]{6,}/g, '$1-[redacted]');
   return out;
 }
 
@@ -151,7 +156,7 @@ export class OpenAIProvider implements Provider {
       }
       throw new ProviderError(`cannot reach ${where} (${reason})`, true);
     }
-    if (error instanceof OpenAI.APIError && error.status !== undefined) {
+    if (isAPIError(error) && error.status !== undefined) {
       const status = error.status;
       const detail = redactSecrets(error.message.replace(/^\d{3}\s*/, ''), key);
       const retryable = status === 408 || status === 409 || status === 429 || status >= 500;

@@ -1,6 +1,6 @@
 /** The full-screen layout: header, timeline, transcript (or artifacts, or help), input and footer. */
 import { Box, Text } from 'ink';
-import { useRef } from 'react';
+import { useLayoutEffect, useRef, useState } from 'react';
 import { nameOf, type RunState } from '../views/runState.js';
 import { sanitize } from '../text/sanitize.js';
 import { ArtifactsView, artifactLines } from './ArtifactsView.js';
@@ -19,7 +19,7 @@ import { CTRL_C_WINDOW_MS, useControls, type LeaveKey, viewedConversation, type 
 import { useEngineState } from './useEngineState.js';
 import { useTerminalSize } from './useTerminalSize.js';
 
-export const NARROW_COLUMNS = 90;
+const NARROW_COLUMNS = 90;
 const TIMELINE_WIDTH = 30;
 
 export interface AppProps {
@@ -52,7 +52,8 @@ function ViewTitle({ state, conversationId, live }: { state: RunState; conversat
 export function App({ store, engine, workflow, onExit, costOf, reloader }: AppProps) {
   const state = useEngineState(store);
   const { columns, rows } = useTerminalSize();
-  const layout = useRef(new TranscriptLayout()).current;
+  // One layout for the App's life: it keeps the wrapped lines of finished messages between frames.
+  const [layout] = useState(() => new TranscriptLayout());
   const viewport = useRef<Viewport>({ length: 0, height: 0 });
   const ui = useControls({ state, engine, viewport, onExit, reloader });
 
@@ -67,18 +68,19 @@ export function App({ store, engine, workflow, onExit, costOf, reloader }: AppPr
   const live = ui.pinned === undefined || state.finished !== null;
 
   let main;
+  let viewLength: number;
   if (ui.view === 'costs') {
     const source = costLines(state, costOf ?? (() => undefined), textWidth);
-    viewport.current = { length: source.length, height: bodyHeight - 1 };
+    viewLength = source.length;
     main = <CostView source={source} height={bodyHeight} top={ui.top} />;
   } else if (ui.view === 'help') {
-    viewport.current = { length: helpLines().length, height: bodyHeight - 1 };
+    viewLength = helpLines().length;
     main = <HelpOverlay height={bodyHeight} top={ui.top} />;
   } else if (ui.view === 'inspector') {
     // Opened before any turn: show the first one as soon as it starts.
     const inspected = ui.inspected ?? turnsOf(state, conversationId).at(-1) ?? null;
     const source = inspectorLines(state, store.requests, inspected, textWidth);
-    viewport.current = { length: source.length, height: bodyHeight - 1 };
+    viewLength = source.length;
     main = (
       <InspectorView
         state={state}
@@ -92,11 +94,11 @@ export function App({ store, engine, workflow, onExit, costOf, reloader }: AppPr
       />
     );
   } else if (ui.view === 'artifacts') {
-    viewport.current = { length: artifactLines(state, ui.artifact, textWidth).source.length, height: bodyHeight - 1 };
+    viewLength = artifactLines(state, ui.artifact, textWidth).source.length;
     main = <ArtifactsView state={state} index={ui.artifact} width={textWidth} height={bodyHeight} top={ui.top} />;
   } else {
     const source = layout.lines(state, conversationId, textWidth);
-    viewport.current = { length: source.length, height: bodyHeight - 1 };
+    viewLength = source.length;
     main = (
       <Box flexDirection="column" height={bodyHeight}>
         <ViewTitle state={state} conversationId={conversationId} live={live} />
@@ -104,6 +106,11 @@ export function App({ store, engine, workflow, onExit, costOf, reloader }: AppPr
       </Box>
     );
   }
+
+  // What the scroll keys move through: the keys come after this frame is drawn, so it is handed over once it is.
+  useLayoutEffect(() => {
+    viewport.current = { length: viewLength, height: bodyHeight - 1 };
+  });
 
   const notice = ui.confirmQuit
     ? 'A reply is being generated. Quit anyway? y quits, any other key stays'

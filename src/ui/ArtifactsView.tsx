@@ -12,15 +12,22 @@ export function artifactLines(state: RunState, index: number, width: number): { 
   const entry = entries[Math.min(index, entries.length - 1)];
   if (!entry) return { id: null, source: { length: 0, at: () => '' } };
   const [id, artifact] = entry;
-  const lines = renderMarkdown(sanitize(artifact.text), width);
-  return { id, source: { length: lines.length, at: (i) => lines[i] ?? '' } };
+  return { id, source: markdownLines(artifact.text, width) };
 }
 
+function markdownLines(text: string, width: number): LineSource {
+  const lines = renderMarkdown(sanitize(text), width);
+  return { length: lines.length, at: (i) => lines[i] ?? '' };
+}
+
+const NO_LINES: LineSource = { length: 0, at: () => '' };
+
 export function ArtifactsView({ state, index, width, height, top }: { state: RunState; index: number; width: number; height: number; top: number | null }) {
+  const selected = Math.min(index, state.artifacts.size - 1);
+  // The state is mutated in place: the lines are kept for as long as the artifact's text and the width stay.
+  const text = [...state.artifacts.values()][selected]?.text;
+  const source = useMemo(() => (text === undefined ? NO_LINES : markdownLines(text, width)), [text, width]);
   const entries = [...state.artifacts.entries()];
-  const selected = Math.min(index, entries.length - 1);
-  const current = entries[selected];
-  const { source } = useMemo(() => artifactLines(state, selected, width), [state, selected, width, current?.[1].text]);
   return (
     <Box flexDirection="column" height={height}>
       <Text wrap="truncate-end">

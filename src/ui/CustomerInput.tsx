@@ -3,7 +3,7 @@ import { Box, Text } from 'ink';
 import { sanitize } from '../text/sanitize.js';
 import { CUSTOMER_COLOR } from './theme.js';
 
-export const INPUT_MAX_LINES = 5;
+const INPUT_MAX_LINES = 5;
 
 /** Rows the input takes on screen: its border, its lines and the hint. */
 export function inputHeight(draft: string): number {

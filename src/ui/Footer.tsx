@@ -7,7 +7,7 @@ import { Command, KEYMAP, type Binding } from './keymap.js';
 import { estimateTokens } from '../text/estimateTokens.js';
 import { formatUsdAmount } from '../text/formatDuration.js';
 
-export function formatTokens(n: number): string {
+function formatTokens(n: number): string {
   return n < 1000 ? String(n) : n < 100_000 ? `${(n / 1000).toFixed(1)}k` : `${Math.round(n / 1000)}k`;
 }
 
@@ -50,7 +50,7 @@ const ALWAYS: readonly Command[] = [Command.help, Command.quit];
 const hintWidth = (b: Binding) => b.label.length + 1 + (b.hint?.length ?? 0) + 3;
 
 /** The hints that fit in a width, in keymap order; help and quit are always among them. */
-export function footerHints(width: number): Binding[] {
+function footerHints(width: number): Binding[] {
   const hinted = KEYMAP.filter((b) => b.hint);
   let room = width - hinted.filter((b) => ALWAYS.includes(b.command)).reduce((n, b) => n + hintWidth(b), 0);
   return hinted.filter((b) => {

@@ -4,7 +4,7 @@ import { holdText, nameOf, type RunState } from '../views/runState.js';
 import { sanitize } from '../text/sanitize.js';
 import { roleColor } from './theme.js';
 
-export function stateLabel(state: RunState): { text: string; color: string } {
+function stateLabel(state: RunState): { text: string; color: string } {
   if (state.finished) {
     const how = state.finished.status === 'completed' ? '' : ` (${state.finished.status})`;
     return { text: `done${how}`, color: state.finished.status === 'failed' ? 'red' : 'green' };

@@ -47,7 +47,7 @@ export interface RequestDiff {
   changed: number;
 }
 
-export function diffRequests(state: RunState, requests: Requests, turnId: string): RequestDiff | null {
+function diffRequests(state: RunState, requests: Requests, turnId: string): RequestDiff | null {
   const previousTurnId = previousTurnOf(state, turnId);
   const current = requests.get(turnId);
   const previous = previousTurnId ? requests.get(previousTurnId) : undefined;
@@ -102,7 +102,7 @@ export function inspectorLines(state: RunState, requests: Requests, turnId: stri
     for (const [i, m] of request.entries()) {
       lines.push('');
       const mark = diff && i >= from ? chalk.green('+ ') : '  ';
-      const color = ROLE_COLOR[m.role as keyof typeof ROLE_COLOR] ?? 'white';
+      const color = ROLE_COLOR[m.role] ?? 'white';
       lines.push(mark + chalk[color].bold(`#${i + 1} ${m.role}`) + chalk.dim(` · ~${estimateTokens(m.content)} tok · ${m.content.length} chars`));
       const body = wrapAnsi(sanitize(m.content), Math.max(10, width - 4), { hard: true, trim: false });
       for (const line of body.split('\n')) lines.push(`    ${line}`);

@@ -9,7 +9,7 @@ function turnCount(c: ConversationView): string {
 }
 
 /** `↺2` when the conversation was rewound twice. */
-export function rewindMark(c: ConversationView): string {
+function rewindMark(c: ConversationView): string {
   return c.rewinds ? `↺${c.rewinds}` : '';
 }
 

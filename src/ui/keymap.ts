@@ -88,9 +88,3 @@ function matches(spec: KeySpec, input: string, key: Key): boolean {
 export function commandFor(input: string, key: Key): Command | undefined {
   return KEYMAP.find((binding) => binding.keys.some((spec) => matches(spec, input, key)))?.command;
 }
-
-export function bindingOf(command: Command): Binding {
-  const binding = KEYMAP.find((b) => b.command === command);
-  if (!binding) throw new Error(`no binding for ${command}`);
-  return binding;
-}

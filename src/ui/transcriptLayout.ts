@@ -16,7 +16,7 @@ export interface LineSource {
   at(index: number): string;
 }
 
-export const CURSOR = '▍';
+const CURSOR = '▍';
 const INDENT = '  ';
 
 function turnLines(state: RunState, turn: TurnView, width: number): string[] {

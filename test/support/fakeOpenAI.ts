@@ -51,7 +51,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function startFakeOpenAI(handler: FakeHandler): Promise<FakeServer> {
   const requests: ReceivedRequest[] = [];
   const sockets = new Set<import('node:net').Socket>();
-  const server = http.createServer(async (req, res) => {
+  const respond = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions')) {
@@ -108,7 +108,9 @@ export async function startFakeOpenAI(handler: FakeHandler): Promise<FakeServer>
       });
     }
     res.end('data: [DONE]\n\n');
-  });
+  };
+  // http calls the listener and drops what it returns: a failed reply shows as an unhandled rejection.
+  const server = http.createServer((req, res) => void respond(req, res));
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));

@@ -44,7 +44,7 @@ export interface RunSetup {
   outDir: string;
 }
 
-export const DEFAULT_MODEL = 'gpt-4o-mini';
+const DEFAULT_MODEL = 'gpt-4o-mini';
 
 /** Applies the command line's overrides to a config, at start and again on every reload. */
 export function applyOverrides(config: ResolvedConfig, flags: RunFlags): void {

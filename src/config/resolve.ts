@@ -1,11 +1,9 @@
 import type { z } from 'zod';
 import type { ConfigSchema } from './schema.js';
 import type {
-  ResolvedArtifactSchema,
   ResolvedConfigSchema,
   ResolvedConversationSchema,
   ResolvedPhaseSchema,
-  ResolvedRoleSchema,
   ResolvedWorkflowSchema,
   RetryPolicySchema,
 } from './resolvedSchema.js';
@@ -15,8 +13,6 @@ import { parseBreakpoint } from './breakpointSpec.js';
 
 // The shapes come from the schemas in resolvedSchema.ts (the journal reader validates recorded configs with them);
 // `import type` keeps zod out of a run that has no config file.
-export type Role = z.output<typeof ResolvedRoleSchema>;
-export type Artifact = z.output<typeof ResolvedArtifactSchema>;
 /** A conversation whose references are resolved to ids. */
 export type Conversation = z.output<typeof ResolvedConversationSchema>;
 export type Phase = z.output<typeof ResolvedPhaseSchema>;
@@ -53,7 +49,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out || '(root)';
 }
 
-export function slugify(name: string): string {
+function slugify(name: string): string {
   return (
     name
       .toLowerCase()

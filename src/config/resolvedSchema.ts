@@ -10,7 +10,7 @@ export function orUndefined<T extends z.ZodType>(schema: T) {
   return schema.optional().pipe(z.custom<z.output<T> | undefined>());
 }
 
-export const ResolvedRoleSchema = z.strictObject({
+const ResolvedRoleSchema = z.strictObject({
   name: z.string(),
   description: z.string(),
   model: z.string().optional(),
@@ -18,7 +18,7 @@ export const ResolvedRoleSchema = z.strictObject({
   id: z.string(),
 });
 
-export const ResolvedArtifactSchema = z.strictObject({
+const ResolvedArtifactSchema = z.strictObject({
   name: z.string(),
   description: z.string(),
   id: z.string(),
@@ -59,7 +59,7 @@ export const RetryPolicySchema = z.strictObject({
 });
 
 /** Every template filled in; the keys are those of PROMPT_VARIABLES (prompts.ts). */
-export const ResolvedPromptsSchema = z.strictObject({
+const ResolvedPromptsSchema = z.strictObject({
   system: z.string(),
   initial: z.string(),
   sanity: z.string(),
@@ -69,7 +69,7 @@ export const ResolvedPromptsSchema = z.strictObject({
   artifacts: z.string(),
 });
 
-export const PriceSchema = z.strictObject({ input: z.number().min(0), output: z.number().min(0) });
+const PriceSchema = z.strictObject({ input: z.number().min(0), output: z.number().min(0) });
 
 export const ResolvedConfigSchema = z.strictObject({
   workflow: ResolvedWorkflowSchema,

@@ -11,7 +11,7 @@ const reference = nonEmpty;
 const temperature = z.number().min(0, 'must be at least 0').max(2, 'must be at most 2');
 const turns = z.number().int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000');
 
-export const RoleSchema = z.strictObject({
+const RoleSchema = z.strictObject({
   name: nonEmpty,
   id: idString.optional(),
   description,
@@ -19,13 +19,13 @@ export const RoleSchema = z.strictObject({
   temperature: temperature.optional(),
 });
 
-export const ArtifactSchema = z.strictObject({
+const ArtifactSchema = z.strictObject({
   name: nonEmpty,
   id: idString.optional(),
   description,
 });
 
-export const ConversationSchema = z.strictObject({
+const ConversationSchema = z.strictObject({
   name: nonEmpty,
   id: idString.optional(),
   description,
@@ -36,7 +36,7 @@ export const ConversationSchema = z.strictObject({
   maxTurns: turns.optional(),
 });
 
-export const PhaseSchema = z.strictObject({
+const PhaseSchema = z.strictObject({
   name: nonEmpty,
   id: idString.optional(),
   description,

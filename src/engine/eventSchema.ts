@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { orUndefined, ResolvedConfigSchema } from '../config/resolvedSchema.js';
 import { ChatMessageSchema } from '../providers/messageSchema.js';
-import { JOURNAL_FORMAT } from './events.js';
+import { JOURNAL_FORMAT } from './journalFormat.js';
 
 export const ModeSchema = z.enum(['auto', 'step']);
 export const TurnKindSchema = z.enum(['sanity', 'start', 'switch']);

@@ -27,9 +27,7 @@ export type ConversationEndReason = z.output<typeof ConversationEndReasonSchema>
 /** `budget`: stopped by `--max-cost` (headless); `quit`: stopped by the person (or a signal). */
 export type RunStatus = z.output<typeof RunStatusSchema>;
 
-/** The journal format this build writes: `run.started` and `run.resumed` carry it. Older journals are migrated. */
-export const JOURNAL_FORMAT = 'roleplay-journal';
-export const JOURNAL_VERSION = 2;
+export { JOURNAL_FORMAT, JOURNAL_VERSION } from './journalFormat.js';
 
 /**
  * Why the run waits for the person before the next turn. Several can stand together (a breakpoint in step mode);

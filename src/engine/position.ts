@@ -52,8 +52,3 @@ export function nextStep(model: SessionModel, config: ResolvedConfig): Step {
   }
   return { kind: 'done' };
 }
-
-/** The phase a conversation belongs to. */
-export function phaseOf(config: ResolvedConfig, conversationId: string): Phase | undefined {
-  return config.workflow.phases.find((p) => p.conversations.includes(conversationId));
-}

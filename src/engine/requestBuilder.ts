@@ -17,7 +17,7 @@ const describe = (kind: string, fields: Array<[string, string]>) =>
  * it lists only what that conversation needs: its two roles, its input and output, itself and its phase. The
  * whole workflow in every request would cost as many tokens as a long thread.
  */
-export function initialMessage(config: ResolvedConfig, task: string, scope?: Conversation): string {
+function initialMessage(config: ResolvedConfig, task: string, scope?: Conversation): string {
   const workflow = scope ? scopedWorkflow(config.workflow, scope) : config.workflow;
   const byId = <T extends { id: string; name: string }>(list: T[], id: string) =>
     list.find((item) => item.id === id)?.name ?? id;
@@ -62,7 +62,7 @@ function scopedWorkflow(workflow: Workflow, c: Conversation): Workflow {
   };
 }
 
-export function artifactsMessage(
+function artifactsMessage(
   config: ResolvedConfig,
   produced: ReadonlyMap<string, { text: string }>,
 ): string | undefined {
@@ -73,7 +73,7 @@ export function artifactsMessage(
   return renderTemplate(config.prompts.artifacts, { artifacts: sections.join('\n\n') });
 }
 
-export function turnPrompt(
+function turnPrompt(
   config: ResolvedConfig,
   kind: 'sanity' | 'start' | 'switch',
   conversation: Conversation | undefined,

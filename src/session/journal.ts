@@ -41,9 +41,9 @@ export interface JournalFault {
 /** The writes the journal makes, so that tests can make them fail. */
 export interface JournalWrites {
   /** As `fs.writeSync`: may write less than asked, or throw. */
-  write(fd: number, data: Uint8Array, offset: number, length: number): number;
+  write: (fd: number, data: Uint8Array, offset: number, length: number) => number;
   /** Replaces a file whole (see writeFileAtomicSync). */
-  replace(file: string, text: string): void;
+  replace: (file: string, text: string) => void;
 }
 
 const FS_WRITES: JournalWrites = {

@@ -171,12 +171,12 @@ function toEvent(raw: unknown, migration: ReturnType<typeof createMigrationState
   if (!result.success) return fail(`${type}: ${describeIssue(result.error.issues[0])}`);
   // The schema returns a new object: a later run.finished must patch that one (see scanJournal).
   const held = migration.quitEnds.lastIndexOf(raw as Record<string, unknown>);
-  if (held !== -1) migration.quitEnds[held] = result.data as Record<string, unknown>;
-  return result.data as EngineEvent;
+  if (held !== -1) migration.quitEnds[held] = result.data;
+  return result.data;
 }
 
 /** One zod issue as a person reads it: the path of the bad field, then what is wrong with it. */
-export function describeIssue(issue: z.core.$ZodIssue | undefined): string {
+function describeIssue(issue: z.core.$ZodIssue | undefined): string {
   if (!issue) return 'is not valid';
   const where = formatPath(issue.path);
   const input = (issue as { input?: unknown }).input;

@@ -20,7 +20,7 @@ export interface ReplayClock {
   sleep(ms: number): Promise<void>;
 }
 
-export const realClock: ReplayClock = {
+const realClock: ReplayClock = {
   now: () => performance.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
@@ -48,7 +48,7 @@ export interface ReplayResult {
 
 /** Events that belong to whoever drives the run, not to the recording. */
 const OWNED_BY_PLAYER = new Set<EngineEvent['type']>(['waiting', 'resumed', 'mode.changed']);
-export const DEFAULT_MAX_GAP_MS = 2000;
+const DEFAULT_MAX_GAP_MS = 2000;
 
 const CANNOT_CHANGE = 'This is a replay: it cannot change the recording.';
 
@@ -184,7 +184,7 @@ export class ReplayPlayer implements EngineCommands {
       if (body.type === 'conversation.ended' && body.artifact) {
         this.artifacts.set(body.artifact.id, { text: body.artifact.text, incomplete: body.artifact.incomplete });
       }
-      const emitted = this.emit(body as EngineEventBody);
+      const emitted = this.emit(body);
       // A resumed session goes on after a run.finished (`run.resumed`): only the last one ends the replay.
       finished = emitted.type === 'run.finished' ? emitted : null;
     }

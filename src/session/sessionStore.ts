@@ -13,15 +13,15 @@ import { dateFromSessionId, SUMMARY_FILE, summaryFromState, type SessionSummary 
 import { SummarySidecarSchema } from './summarySchema.js';
 
 export { readJournal, type Journal } from './journalReader.js';
-export { dateFromSessionId, type SessionStatus, type SessionSummary } from './sessionSummary.js';
+export { dateFromSessionId, type SessionSummary } from './sessionSummary.js';
 
-export const EVENTS_FILE = 'events.jsonl';
+const EVENTS_FILE = 'events.jsonl';
 /** The reserved `<session>` names. */
-export const LATEST = 'latest';
-export const EXAMPLE = 'example';
+const LATEST = 'latest';
+const EXAMPLE = 'example';
 
 /** Where sessions live for an `--out` directory, as the user should read it in messages. */
-export function sessionsRoot(outDir: string): string {
+function sessionsRoot(outDir: string): string {
   return path.join(outDir, 'sessions');
 }
 

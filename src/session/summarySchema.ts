@@ -28,7 +28,7 @@ export const StoredSummarySchema = z.strictObject({
   torn: z.boolean(),
 });
 
-export const SUMMARY_FORMAT = 'roleplay-summary';
+const SUMMARY_FORMAT = 'roleplay-summary';
 
 export const SummarySidecarSchema = z.strictObject({
   format: z.literal(SUMMARY_FORMAT),

@@ -13,7 +13,7 @@ export interface EventSource {
   readonly history?: readonly EngineEvent[];
 }
 
-export const FLUSH_MS = 33;
+const FLUSH_MS = 33;
 
 export class EngineStore {
   readonly state: RunState = createRunState();

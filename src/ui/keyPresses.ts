@@ -7,7 +7,7 @@
  * `useInput` names them; a bracketed paste stays text.
  */
 import { useStdin, type Key } from 'ink';
-import { useEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef } from 'react';
 import { StreamSanitizer } from '../text/sanitize.js';
 
 export interface KeyPress {
@@ -157,7 +157,10 @@ const pasted = (text: string): KeyPress => ({ input: text, key: NO_KEY, paste: t
 export function useKeyPresses(handler: (presses: KeyPress[]) => void): void {
   const { internal_eventEmitter: events, setRawMode } = useStdin();
   const latest = useRef(handler);
-  latest.current = handler;
+  // The newest handler, for the next input event; set once it has rendered, as React asks of refs.
+  useLayoutEffect(() => {
+    latest.current = handler;
+  });
   useEffect(() => {
     setRawMode(true);
     return () => setRawMode(false);

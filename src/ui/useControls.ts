@@ -39,7 +39,7 @@ export interface UiState {
 const INITIAL: UiState = { view: 'transcript', inspected: null, draftKind: 'customer', pinned: undefined, top: null, artifact: 0, draft: null, confirmQuit: false, ctrlCArmed: false, notice: null };
 
 /** Conversations that can be viewed, in timeline order; null stands for the sanity check before them. */
-export function viewable(state: RunState): Array<string | null> {
+function viewable(state: RunState): Array<string | null> {
   const ids: Array<string | null> = state.preamble.length ? [null] : [];
   for (const phase of state.workflow?.phases ?? []) {
     for (const c of phase.conversations) if (state.conversations.get(c.id)?.status !== 'pending') ids.push(c.id);
@@ -64,7 +64,7 @@ export interface Reloader {
 }
 
 /** The last reply of the current conversation that can be edited, if any. */
-export function editableTurn(state: RunState): string | null {
+function editableTurn(state: RunState): string | null {
   const ids = turnsOf(state, state.activeConversationId);
   const last = ids.at(-1);
   const turn = last ? state.turns.get(last) : undefined;

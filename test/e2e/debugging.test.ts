@@ -70,7 +70,7 @@ describe('live config reload', () => {
     const engine = engineStub();
     const reloader = new ConfigReloader(engine as unknown as Engine, file, (config) => (config.maxTurns = 3));
     await reloader.reload();
-    const config = engine.reloadConfig.mock.calls[0]?.[0] as unknown as { prompts: { switch: string }; maxTurns: number };
+    const config = engine.reloadConfig.mock.calls[0]?.[0] as { prompts: { switch: string }; maxTurns: number };
     expect(config.prompts.switch).toBe('NEXT');
     expect(config.maxTurns).toBe(3);
     expect(engine.warn).not.toHaveBeenCalled();

@@ -23,7 +23,7 @@ function keptTurns(list: Array<Record<string, unknown>>): string[] {
     .filter((e) => e.type === 'turn.ended' && e.status === 'complete' && !discarded.has(e.turnId))
     .map((e) => {
       const s = starts.get(e.turnId) as Record<string, unknown>;
-      return `${s.conversationId}#${s.index}`;
+      return `${String(s.conversationId)}#${String(s.index)}`;
     });
 }
 

@@ -327,7 +327,7 @@ describe('engine: failures', () => {
   it('estimates usage when the provider sends none, and passes real usage through', async () => {
     const provider = new ScriptedProvider((req, call) =>
       call === 0
-        ? (async function* (): AsyncGenerator<StreamChunk> {
+        ? (function* (): Generator<StreamChunk> {
             yield { type: 'delta', text: 'CEO: hi' };
             yield { type: 'usage', promptTokens: 11, completionTokens: 3 };
           })()

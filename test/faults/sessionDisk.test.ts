@@ -66,7 +66,8 @@ describe('a session that cannot be saved stops the run with one line and exit co
       const disk = mountTmpfs('48k');
       if ('skip' in disk) return ctx.skip(disk.skip);
       try {
-        const { dir: out, resize } = disk;
+        const out = disk.dir;
+        const resize = (size: string) => disk.resize(size);
         const cwd = tempDir();
         const run = await runCli(['--demo-instant', '-o', out, TASK], { cwd });
         expect(run.code).toBe(1);

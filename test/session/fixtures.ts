@@ -67,7 +67,7 @@ export function stamp(bodies: Array<EngineEventBody | [number, EngineEventBody]>
   return bodies.map((entry, i) => {
     const [at, body] = Array.isArray(entry) ? entry : [i === 0 ? 0 : t + 100, entry];
     t = at;
-    return { ...body, seq: i + 1, t } as EngineEvent;
+    return { ...body, seq: i + 1, t };
   });
 }
 

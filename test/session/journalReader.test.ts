@@ -168,7 +168,7 @@ describe('streaming', () => {
 });
 
 describe('errors: one line, file:line, the bad field', () => {
-  const lines = () => stamp(completeRun()).map((e) => ({ ...e }) as Record<string, unknown>);
+  const lines = () => stamp(completeRun()).map((e) => ({ ...e }));
   const check = (name: string, edit: (l: Array<Record<string, unknown>>) => void) => {
     const l = lines();
     edit(l);

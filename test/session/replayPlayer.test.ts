@@ -11,9 +11,10 @@ function fakeClock(): ReplayClock & { sleeps: number[] } {
   return {
     sleeps,
     now: () => now,
-    sleep: async (ms) => {
+    sleep: (ms) => {
       sleeps.push(ms);
       now += ms;
+      return Promise.resolve();
     },
   };
 }
@@ -124,7 +125,7 @@ describe('ReplayPlayer', () => {
   it('abort pauses mid-reply until step; quit ends the playback with run.finished', async () => {
     const clock = fakeClock();
     // Slow enough that there is time to send commands between events.
-    const player = new ReplayPlayer(stamp(completeRun()), { clock: { now: clock.now, sleep: () => new Promise((r) => setTimeout(r, 1)) } });
+    const player = new ReplayPlayer(stamp(completeRun()), { clock: { now: () => clock.now(), sleep: () => new Promise((r) => setTimeout(r, 1)) } });
     const seen = record(player);
     const done = player.run();
     await until(() => seen.some((e) => e.type === 'token'));

@@ -6,7 +6,7 @@ import type { EngineEvent, EventOf } from '../../src/engine/events.js';
 import { RequestBook } from '../../src/engine/requestDelta.js';
 import { ProviderError, type ChatMessage, type ModelRequest, type Provider, type StreamChunk } from '../../src/providers/types.js';
 
-export type Script = (request: ModelRequest, call: number) => string | Error | AsyncIterable<StreamChunk>;
+export type Script = (request: ModelRequest, call: number) => string | Error | AsyncIterable<StreamChunk> | Iterable<StreamChunk>;
 
 /** A provider that answers from a function, word by word, with no timers and no network. */
 export class ScriptedProvider implements Provider {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { applyEvent, createRunState } from '../../src/views/runState.js';
-import type { EngineEvent } from '../../src/engine/events.js';
 import { costMarkdown, costReport } from '../../src/session/costReport.js';
 import { pricer } from '../../src/session/pricing.js';
 import { renderTranscript } from '../../src/session/transcript.js';
@@ -12,7 +11,7 @@ describe('cost per phase, conversation and role', () => {
     const { engine, events } = makeEngine(new ScriptedProvider(cooperative(2)), { model: 'gpt-4o-mini', config: config({ sanityCheck: true }) });
     await engine.run();
     const state = createRunState();
-    for (const event of events as EngineEvent[]) applyEvent(state, event);
+    for (const event of events) applyEvent(state, event);
     const report = costReport(state, pricer());
     expect(report.total.turns).toBe(17);
     expect(report.phases.map((p) => p.name)).toEqual(['Sanity check', 'Designing', 'Coding', 'Testing', 'Documenting']);

@@ -109,10 +109,11 @@ describe('TUI: prompt debugging', () => {
   it('R calls the reloader; shows the changed parts; without a config file it says so', async () => {
     let reloads = 0;
     const reloader = {
-      reload: async () => {
+      reload: () => {
         reloads++;
         const config = tui!.engine.currentConfig;
         tui!.engine.reloadConfig({ ...config, prompts: { ...config.prompts, switch: `${config.prompts.switch} Be brief.` } });
+        return Promise.resolve();
       },
     };
     tui = startTui({ columns: 140, reloader });

@@ -14,7 +14,7 @@ import { pricer } from '../../src/session/pricing.js';
 export type Reply = (request: ModelRequest, call: number) => string;
 
 /** Replies `Name:` plus a line naming the turn; the third reply of a conversation ends it. */
-export const talk: Reply = (request) => {
+const talk: Reply = (request) => {
   const m = request.meta;
   if (m.kind === 'sanity') return 'SUCCESS';
   const index = m.conversation?.turnIndex ?? 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EngineEvent, EngineEventBody } from '../../src/engine/events.js';
+import type { EngineEventBody } from '../../src/engine/events.js';
 import { applyEvent, createRunState } from '../../src/views/runState.js';
 import { TranscriptLayout } from '../../src/ui/transcriptLayout.js';
 import { startTui, TestProvider } from './harness.js';
@@ -17,7 +17,7 @@ const workflow = {
 function session(turns: number) {
   const state = createRunState();
   let seq = 0;
-  const emit = (body: EngineEventBody) => applyEvent(state, { ...body, seq: ++seq, t: 0 } as EngineEvent);
+  const emit = (body: EngineEventBody) => applyEvent(state, { ...body, seq: ++seq, t: 0 });
   // Only the fields the view reads; run.started carries more.
   emit({ type: 'run.started', sessionId: 's', task: 't', provider: 'p', model: 'm', mode: 'auto', context: 'thread', workflow } as unknown as EngineEventBody);
   emit({ type: 'conversation.started', conversationId: 'c', phaseId: 'p' });

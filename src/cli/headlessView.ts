@@ -21,6 +21,8 @@ const ENDINGS: Record<string, string> = {
 
 const RUN_ENDINGS: Record<RunStatus, string> = { completed: 'completed', quit: 'quit', budget: 'stopped by the budget', failed: 'failed' };
 
+const brief = (text: string) => (text.length > 60 ? `${text.slice(0, 59)}…` : text).replace(/\s+/g, ' ');
+
 /** One event per line; the text stays exact, with every character a terminal could act on escaped. */
 export function jsonView(write: Write): (event: EngineEvent) => void {
   return (event) => write(`${terminalSafeJson(event)}\n`);
@@ -88,8 +90,26 @@ export function plainView(write: Write, state: RunState): (event: EngineEvent) =
         line(`\n[Customer]\n${sanitize(event.text)}`);
         break;
       case 'customer.withdrawn':
-        line(`[customer message${event.customerIds.length === 1 ? '' : 's'} withdrawn: ${WITHDRAWN[event.reason]}]`);
+        for (const id of event.customerIds) {
+          const text = state.session.customers.get(id)?.text ?? id;
+          line(`[customer message withdrawn: ${WITHDRAWN[event.reason]}: "${sanitize(brief(text))}"]`);
+        }
         break;
+      case 'turn.discarded': {
+        if (event.reason === 'quit') break;
+        const turn = state.turns.get(event.turnId);
+        const who = turn ? `${role(turn.role) || 'the sanity check'}, turn ${turn.index + 1}` : event.turnId;
+        line(`[reply taken back (${event.reason === 'rewind' ? 'rewound' : 'to regenerate it'}): ${who}]`);
+        break;
+      }
+      case 'conversation.rewound':
+        line(`[rewound to turn ${event.toIndex + 1}: it is generated again]`);
+        break;
+      case 'turn.edited': {
+        const turn = state.turns.get(event.turnId);
+        line(`[reply edited: ${turn ? `${role(turn.role)}, turn ${turn.index + 1}` : event.turnId}; the thread now holds]\n${sanitize(event.text)}`);
+        break;
+      }
       case 'conversation.ended': {
         const a = event.artifact ? `; ${artifact(event.artifact.id)} written${event.artifact.incomplete ? ' (incomplete)' : ''}` : '';
         line(`--- ${ENDINGS[event.reason] ?? event.reason} after ${event.turns} turn${event.turns === 1 ? '' : 's'}${a} ---`);
@@ -98,6 +118,13 @@ export function plainView(write: Write, state: RunState): (event: EngineEvent) =
       case 'breakpoint':
         line(`breakpoint ${sanitize(event.spec)}: ${sanitize(event.message)}`);
         break;
+      case 'phase.ended': {
+        if (!event.skipped) break;
+        const phase = state.workflow?.phases.find((p) => p.id === event.phaseId);
+        const notRun = (phase?.conversations ?? []).filter((c) => state.conversations.get(c.id)?.endReason === null).map((c) => sanitize(c.name));
+        line(`=== Phase ${sanitize(phase?.name ?? event.phaseId)} skipped${notRun.length ? `: not run: ${notRun.join(', ')}` : ''} ===`);
+        break;
+      }
       case 'budget.reached':
         line(`budget reached: ${formatUsdAmount(event.spentUsd)} of ${formatUsdAmount(event.maxUsd)}`);
         break;

@@ -101,10 +101,12 @@ async function runHeadless(engine: Engine, journal: SessionJournal, setup: RunSe
   };
   engine.subscribe(setup.json ? jsonView(write) : plainView(write, journal.state));
   process.stderr.write(`${setup.providerNote}\n`);
-  const interrupt = onInterrupt(() => engine.quit(), () => journal.close());
+  const interrupt = onInterrupt((reason) => engine.quit(reason), () => journal.close());
   try {
     const result = await engine.run();
     journal.close();
+    // The terminal is gone: the session is saved, and there is no one left to tell.
+    if (interrupt.hungUp && result.status === 'quit') return exitCodeFor({ by: 'hangup' });
     if (journal.fault) {
       process.stderr.write(`roleplay: ${sanitize(journal.fault.message)}\n`);
       return EXIT.failed;

@@ -10,6 +10,13 @@ export class Budget {
     private spentUsd = 0,
   ) {}
 
+  /** The news, once, when what was spent before (a resumed run) already reaches the budget. */
+  check(): { spentUsd: number; maxUsd: number } | undefined {
+    if (this.maxUsd === undefined || this.reached || this.spentUsd < this.maxUsd) return undefined;
+    this.reached = true;
+    return { spentUsd: this.spentUsd, maxUsd: this.maxUsd };
+  }
+
   /** Counts one turn; returns the news the first time the total reaches the budget. */
   add(model: string, usage: Usage): { spentUsd: number; maxUsd: number } | undefined {
     const cost = this.costOf?.(model, usage);

@@ -140,8 +140,8 @@ export class Engine implements EngineCommands, DebugCommands {
     this.ctx.warn(code, message);
   }
 
-  quit(): void {
-    this.push({ kind: 'stop', status: 'quit', reason: 'quit by the user' }, 'quit');
+  quit(reason = 'quit by the user'): void {
+    this.push({ kind: 'stop', status: 'quit', reason }, 'quit');
   }
 
   /** Ends the run as failed for a reason outside the model, e.g. a session that can no longer be saved. */

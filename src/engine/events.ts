@@ -65,7 +65,8 @@ export interface EngineCommands {
   abort(): void;
   /** Drop the last reply of the current conversation and generate it again. */
   regenerate(): void;
-  quit(): void;
+  /** Ends the run; `reason` says why (default: the person quit). */
+  quit(reason?: string): void;
 }
 
 /** What a live run offers beyond a replay: taking turns back, editing, and reloading the config. */

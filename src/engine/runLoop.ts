@@ -17,9 +17,15 @@ import { formatUsdAmount } from '../text/formatDuration.js';
 
 export async function runLoop(ctx: RunContext): Promise<{ status: RunStatus; reason: string | null }> {
   try {
+    checkBudget(ctx);
     while (true) {
       const stop = ctx.intents.stop;
-      if (stop) return finish(ctx, stop.status, stop.reason);
+      if (stop) {
+        // A conversation that its last reply closed (END CONVERSATION, or its turn limit) ends as such first.
+        const step = nextStep(ctx.model, ctx.config);
+        if (step.kind === 'conversation.end') endConversation(ctx, step.conversation, step.reason);
+        return finish(ctx, stop.status, stop.reason);
+      }
       const step = nextStep(ctx.model, ctx.config);
       switch (step.kind) {
         case 'done':
@@ -137,7 +143,15 @@ async function takeTurn(ctx: RunContext, turn: TurnAt): Promise<void> {
 
 /** Headless stops at the budget (resumably); the TUI holds once and lets the person decide. */
 function countCost(ctx: RunContext, model: string, usage: Parameters<RunContext['budget']['add']>[1]): void {
-  const reached = ctx.budget.add(model, usage);
+  budgetReached(ctx, ctx.budget.add(model, usage));
+}
+
+/** A resumed run whose budget was already spent stops (or holds) before it sends anything. */
+function checkBudget(ctx: RunContext): void {
+  budgetReached(ctx, ctx.budget.check());
+}
+
+function budgetReached(ctx: RunContext, reached: { spentUsd: number; maxUsd: number } | undefined): void {
   if (!reached) return;
   ctx.emit({ type: 'budget.reached', ...reached });
   if (ctx.options.onFailure === 'stop') {

@@ -71,6 +71,8 @@ function summarizeDir(id: string, dir: string, cwd: string): SessionSummary {
   }
   const state = createRunState();
   const scan = scanJournal(file, (event) => applyEvent(state, event), cwd);
+  // What replay, export and --resume refuse, the listing calls unreadable too (a run still starting has a lock).
+  if (scan.events === 0 && !running) throw new UsageError(`${display(file, cwd)} holds no events`);
   return summaryFromState(state, { id, dir, events: scan.events, lastT: scan.lastT, torn: scan.torn, mtimeMs: stat?.mtimeMs ?? null, running });
 }
 

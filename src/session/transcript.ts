@@ -15,7 +15,8 @@ const REASONS: Record<string, string> = {
 
 function turnBlock(state: RunState, turn: TurnView): string {
   const who = turn.kind === 'sanity' ? 'Sanity check' : nameOf(state, 'roles', turn.role);
-  const flags = [turn.side, turn.status === 'interrupted' ? 'interrupted' : '', turn.status === 'failed' ? 'failed' : '']
+  const unfinished = turn.status === 'streaming' ? 'unfinished: the run stopped during it, a --resume asks again' : '';
+  const flags = [turn.side, turn.status === 'interrupted' ? 'interrupted' : '', turn.status === 'failed' ? 'failed' : '', unfinished]
     .filter(Boolean)
     .join(', ');
   return `#### ${who}${flags ? ` (${flags})` : ''}\n\n${nested(turn.text.trim()) || '_(no text)_'}\n`;
@@ -37,6 +38,7 @@ function nested(text: string): string {
 export function renderTranscript(state: RunState): string {
   const out: string[] = [`# roleplay session ${state.sessionId}`, '', `- Task: ${state.task}`, `- Model: ${state.model} (${state.provider})`, `- Context: ${state.context}`];
   if (state.finished) out.push(`- Status: ${state.finished.status}${state.finished.reason ? ` (${state.finished.reason})` : ''}`);
+  else out.push('- Status: not finished (still running, or stopped without an end: `--resume` goes on)');
   const t = state.totals;
   out.push(`- Tokens: ${t.promptTokens} prompt, ${t.completionTokens} completion${t.estimated ? ' (partly estimated)' : ''}`, '');
   const items = (list: RunState['preamble']) => {
@@ -65,6 +67,10 @@ export function renderTranscript(state: RunState): string {
       );
       if (conv.status === 'pending') {
         out.push('_Not run._', '');
+        continue;
+      }
+      if (conv.status === 'skipped' && conv.endReason === null) {
+        out.push('_Not run: skipped with its phase._', '');
         continue;
       }
       items(conv.items);

@@ -63,7 +63,8 @@ export function ActiveRoleLine({ state, notice }: { state: RunState; notice: str
   const holds = state.waiting?.holds.filter((hold) => hold.kind !== 'step') ?? [];
   const who = turn ? { ...turn, prefix: 'speaking' } : next ? { ...next, prefix: 'next' } : null;
   const partner = who ? partnerOf(state, who.conversationId, who.role) : null;
-  const last = state.warnings.at(-1);
+  // A run-wide warning is news until the next turn starts (the journal keeps it).
+  const last = state.warnings.length > state.warningsBeforeTurn ? state.warnings.at(-1) : undefined;
   const lastRunWarning = last && !last.turnId && last.code !== 'config-reloaded' ? last.message : null;
   const reloaded = last && last.code === 'config-reloaded' ? last.message : null;
   return (

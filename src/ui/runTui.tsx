@@ -81,7 +81,7 @@ export async function runTui<R>(engine: TuiRun<R>, options: TuiOptions): Promise
     exiting = true;
     // What the run had come to when it was left, before quitting ends it.
     const outcome = { by, ended };
-    engine.quit();
+    engine.quit(by === 'hangup' ? 'the terminal hung up' : undefined);
     await Promise.race([finished, new Promise((resolve) => setTimeout(resolve, QUIT_GRACE_MS))]);
     journal?.close();
     store.flush();

@@ -91,6 +91,7 @@ export interface RunState {
     promptTokens: number;
     completionTokens: number;
     estimated: boolean;
+    /** Replies that stand: not failed, not stopped before their first word, not taken back. */
     turns: number;
     /** Time spent generating, summed over turns. */
     durationMs: number;
@@ -102,6 +103,8 @@ export interface RunState {
   /** The artifacts produced so far: the session model's. */
   artifacts: ReadonlyMap<string, { text: string; incomplete: boolean }>;
   warnings: Array<{ code: string; message: string; turnId?: string | undefined }>;
+  /** How many warnings there were when the last turn started: the ones after are news. */
+  warningsBeforeTurn: number;
   /** The config's own prices (USD per 1M tokens by model), on top of the built-in table. */
   prices: Record<string, { input: number; output: number }>;
   lastError: string | null;
@@ -131,6 +134,7 @@ export function createRunState(): RunState {
     revision: 0,
     artifacts: emptySession.produced,
     warnings: [],
+    warningsBeforeTurn: 0,
     prices: {},
     lastError: null,
   };
@@ -245,7 +249,17 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
         edited: false,
         startedAt: event.t,
       });
-      itemsFor(state, event.conversationId).push({ kind: 'turn', turnId: event.turnId });
+      const items = itemsFor(state, event.conversationId);
+      // A reply stopped before its first word, asked for again: the new attempt takes its place in the views.
+      for (const item of items) {
+        const before = item.kind === 'turn' ? state.turns.get(item.turnId) : undefined;
+        if (before && !before.discarded && before.status === 'interrupted' && !before.text && before.index === event.index && before.kind === event.kind) {
+          before.discarded = true;
+          state.revision++;
+        }
+      }
+      items.push({ kind: 'turn', turnId: event.turnId });
+      state.warningsBeforeTurn = state.warnings.length;
       state.activeTurnId = event.turnId;
       state.lastTurnId = event.turnId;
       state.activity = 'generating';
@@ -299,7 +313,8 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
         const conv = turn.conversationId ? state.conversations.get(turn.conversationId) : undefined;
         if (conv && event.status !== 'failed') conv.turns = turn.index + 1;
       }
-      if (event.status !== 'failed') state.totals.turns++;
+      // Replies that stand: a failed turn, or one stopped before its first word, left none.
+      if (event.status !== 'failed' && event.text) state.totals.turns++;
       state.totals.durationMs += event.durationMs;
       state.activeTurnId = null;
       state.activity = 'waiting';
@@ -308,6 +323,7 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
     case 'turn.discarded': {
       const turn = state.turns.get(event.turnId);
       if (turn) {
+        if (!turn.discarded && turn.status !== 'failed' && turn.status !== 'streaming' && turn.text) state.totals.turns--;
         turn.discarded = true;
         state.revision++;
         const conv = turn.conversationId ? state.conversations.get(turn.conversationId) : undefined;
@@ -395,7 +411,14 @@ export function customerNote(state: RunState, customerId: string): string | null
   const fate = customerFate(state, customerId);
   if (!fate) return null;
   if (fate.withdrawn) return `withdrawn: ${WITHDRAWN[fate.withdrawn]}`;
-  return fate.heardBy ? null : 'not heard yet: the next turn (or a --resume) delivers it';
+  return customerHeard(state, customerId) ? null : 'not heard yet: the next turn (or a --resume) delivers it';
+}
+
+/** Whether a reply that ended carries the message: one still streaming (or cut off by a crash) does not yet. */
+export function customerHeard(state: RunState, customerId: string): boolean {
+  const heardBy = state.session.customers.get(customerId)?.heardBy;
+  const turn = heardBy ? state.session.turns.get(heardBy) : undefined;
+  return turn !== undefined && turn.status !== 'streaming';
 }
 
 /** What became of a customer message: waiting for a turn, heard by one, or withdrawn. */

@@ -83,4 +83,16 @@ describe('broken journals through the CLI', () => {
     expect(json.code).toBe(2);
     expect(json.stdout.trim().split('\n').map((l) => JSON.parse(l).error)).toHaveLength(CASES.length);
   });
+
+  it('an empty journal is unreadable to every command alike', async () => {
+    const dir = tempDir();
+    const id = '20250101-000009-000009';
+    mkdirSync(path.join(dir, '.roleplay', 'sessions', id), { recursive: true });
+    writeFileSync(path.join(dir, '.roleplay', 'sessions', id, 'events.jsonl'), '');
+    for (const args of [['sessions'], ['replay', id, '--headless'], ['export', id], ['--resume', id, '--demo-instant']]) {
+      const result = await runCli(args, { cwd: dir });
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr.trimEnd().split('\n').at(-1)).toBe(`roleplay: .roleplay/sessions/${id}/events.jsonl holds no events`);
+    }
+  });
 });

@@ -163,3 +163,20 @@ describe('the resume command printed on the way out', () => {
     expect(existsSync(path.join(cwd, '.roleplay'))).toBe(false);
   });
 });
+
+describe('a hangup on a headless run', () => {
+  it('exits 129 with the session saved as quit because the terminal hung up, and resumable', async () => {
+    const cwd = tempDir();
+    const child = spawn(process.execPath, [CLI, '--demo', '--headless', TASK], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    await waitFor(() => stdout.includes('[CEO (lead, turn 1)]'), 20_000);
+    child.kill('SIGHUP');
+    expect(await new Promise((resolve) => child.on('close', resolve))).toBe(129);
+    const dir = sessionDir(cwd);
+    expect(events(dir).at(-1)).toMatchObject({ type: 'run.finished', status: 'quit', reason: 'the terminal hung up' });
+    expect(existsSync(path.join(dir, 'lock'))).toBe(false);
+    expect(existsSync(path.join(dir, 'transcript.md'))).toBe(true);
+    expect((await runCli(['--resume', 'latest', '--demo-instant'], { cwd })).code).toBe(0);
+  });
+});

@@ -92,7 +92,8 @@ describe('session lookup', () => {
     ]);
     const a = sessions[2]!;
     // Five replies kept (the regenerated one is counted as a turn that ended), sanity included: 6 turns ended.
-    expect(a).toMatchObject({ turns: 6, promptTokens: 60, completionTokens: 30, estimated: false, conversations: { ended: 2, total: 2 } });
+    // Six replies, one of them taken back to regenerate it: five stand.
+    expect(a).toMatchObject({ turns: 5, promptTokens: 60, completionTokens: 30, estimated: false, conversations: { ended: 2, total: 2 } });
     expect(a.startedAt?.toISOString()).toBe('2025-01-02T03:04:05.000Z');
     expect(sessions[1]).toMatchObject({ torn: true, status: 'interrupted' });
     expect(listSessions('nowhere', cwd)).toEqual([]);

@@ -38,7 +38,7 @@ describe('summary.json', () => {
     const [folded] = listSessions('.roleplay', cwd);
     expect(listed).toEqual(folded);
     // The writer merges the tokens of a turn into one line: the count is of lines, as a reader counts them.
-    expect(listed).toMatchObject({ id: A, task: `task of ${A}`, status: 'completed', turns: 6, events: 39, torn: false });
+    expect(listed).toMatchObject({ id: A, task: `task of ${A}`, status: 'completed', turns: 5, events: 39, torn: false });
   });
 
   it('is used while the journal has its size and mtime, and only then', () => {
@@ -74,7 +74,7 @@ describe('summary.json', () => {
     expect(listSessions('.roleplay', cwd)[0]).toMatchObject({ task: `task of ${A}`, status: 'completed' });
     writeFileSync(path.join(dir, 'lock'), '2147483646');
     writeFileSync(file, JSON.stringify({ ...sidecar, summary: { ...sidecar.summary, turns: 'six' } }));
-    expect(listSessions('.roleplay', cwd)[0]).toMatchObject({ task: `task of ${A}`, turns: 6 });
+    expect(listSessions('.roleplay', cwd)[0]).toMatchObject({ task: `task of ${A}`, turns: 5 });
   });
 
   it('an unfinished run that closed reads as interrupted, or running while its lock is live', () => {

@@ -87,6 +87,12 @@ export async function runCommand(taskWords: string[], flags: RunFlags): Promise<
       costOf: pricer(setup.config.prices),
       ...(reloader ? { reloader } : {}),
     });
+    // Left while the server could not be used at all (never reached, key refused): the same line and code as headless.
+    const fault = engine.setupFault;
+    if (fault && closed.by === 'you') {
+      process.stderr.write(`roleplay: ${sanitize(fault)}\n`);
+      return EXIT.usage;
+    }
     // q or Ctrl+C twice in a run that had not ended stop it, as Ctrl+C stops a headless one; a crash is a crash.
     if (closed.by === 'crash' || closed.by === 'fault' || !closed.ended) return exitCodeFor({ by: closed.by });
     return exitCodeFor({ by: 'itself', status: closed.ended.status });

@@ -51,6 +51,12 @@ export class Engine implements EngineCommands, DebugCommands {
     return this.ctx.model;
   }
 
+  /** What is wrong with the set-up, while the last turn failed on it (a server never reached, a refused key). */
+  get setupFault(): string | undefined {
+    const failure = this.ctx.lastFailure;
+    return failure?.setupFault ? failure.message : undefined;
+  }
+
   get currentMode(): Mode {
     return this.ctx.gate.mode;
   }

@@ -130,6 +130,7 @@ async function takeTurn(ctx: RunContext, turn: TurnAt): Promise<void> {
       else if (outcome.stoppedBy === 'user') ctx.gate.hold({ kind: 'stopped', message: stoppedByYou });
       return;
     default:
+      ctx.lastFailure = null;
       if (outcome.stoppedBy === 'user') ctx.gate.hold({ kind: 'stopped', message: stoppedByYou });
       if (outcome.status === 'complete') {
         const match = breakpointAfterReply(ctx.breakpoints, outcome.text);

@@ -166,6 +166,19 @@ describe.skipIf(!hasTmux)('the TUI in a real terminal', () => {
     expect(screen(t)).not.toContain('Resume it with');
   });
 
+  it('a server that cannot be used: the TUI holds on it, and leaving says what to fix with exit 2, as headless does', async () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), 'roleplay-down-'));
+    const t = 'down';
+    start(t, 120, 40, cwd, ['--base-url', 'http://127.0.0.1:9/v1', '--model', 'm', 'a todo app']);
+    await until('the step hold', () => screen(t).includes('waiting for you'), 15_000, () => screen(t));
+    keys(t, 'Space');
+    await until('the failure', () => screen(t).includes('cannot reach'), 15_000, () => screen(t));
+    keys(t, 'q');
+    await until('the exit code', () => existsSync(path.join(cwd, 'exit-code')), 15_000, () => screen(t));
+    expect(readFileSync(path.join(cwd, 'exit-code'), 'utf8').trim()).toBe('2');
+    expect(screen(t)).toMatch(/roleplay: cannot reach http:\/\/127\.0\.0\.1:9\/v1/);
+  });
+
   it('prints a resume command that works as printed, with --out when the run had one', async () => {
     const cwd = mkdtempSync(path.join(tmpdir(), 'roleplay-out-'));
     const t = 'out';

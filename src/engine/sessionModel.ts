@@ -94,7 +94,7 @@ const withEntry = <K, V>(map: ReadonlyMap<K, V>, key: K, value: V) => new Map(ma
 
 /** Customer messages heard by a turn that left nothing in the thread wait again, in the order they were sent. */
 function unhear(model: SessionModel, turn: TurnRecord): Pick<SessionModel, 'customers' | 'waiting'> {
-  if (!turn.heard.length) return model;
+  if (!turn.heard.length) return { customers: model.customers, waiting: model.waiting };
   const customers = new Map(model.customers);
   const back: string[] = [];
   for (const entry of turn.heard) {

@@ -11,6 +11,8 @@ export class Gate {
   /** Steps asked for and not yet taken: two spaces in one chunk of keys are two turns. */
   private steps = 0;
   private wake: (() => void) | null = null;
+  /** A poke that came while nobody waited: the next wait ends at once, so that it is not lost. */
+  private poked = false;
 
   constructor(
     private currentMode: Mode,
@@ -56,14 +58,22 @@ export class Gate {
     this.steps = Math.max(0, this.steps - 1);
   }
 
-  /** Resolves at the next command that may change what the run should do. */
+  /**
+   * Resolves at the next command that may change what the run should do, or at once if one came since the last
+   * wait ended: a command sent from a listener of the `waiting` event comes before the run awaits here.
+   */
   changed(): Promise<void> {
+    if (this.poked) {
+      this.poked = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => (this.wake = resolve));
   }
 
   poke(): void {
     const wake = this.wake;
     this.wake = null;
-    wake?.();
+    if (wake) wake();
+    else this.poked = true;
   }
 }

@@ -18,7 +18,8 @@ export function applyIntent(ctx: RunContext, intent: Exclude<Intent, StopIntent>
     case 'reload': {
       const changed = changedParts(ctx.config, intent.config);
       ctx.emit({ type: 'config.reloaded', config: intent.config, changed });
-      return undefined;
+      // The turn the gate holds was read off the old config (its conversation, its limit): read it anew.
+      return 'again';
     }
     case 'regenerate':
       return regenerate(ctx, turn);

@@ -94,7 +94,7 @@ const withEntry = <K, V>(map: ReadonlyMap<K, V>, key: K, value: V) => new Map(ma
 
 /** Customer messages heard by a turn that left nothing in the thread wait again, in the order they were sent. */
 function unhear(model: SessionModel, turn: TurnRecord): Pick<SessionModel, 'customers' | 'waiting'> {
-  if (!turn.heard.length) return model;
+  if (!turn.heard.length) return { customers: model.customers, waiting: model.waiting };
   const customers = new Map(model.customers);
   const back: string[] = [];
   for (const entry of turn.heard) {
@@ -219,10 +219,13 @@ export function reduceSession(model: SessionModel, event: EngineEvent): SessionM
       if (!turn) return { ...model, ...at };
       const gone: TurnRecord = { ...turn, stands: false, discarded: true };
       const current = model.current && { ...model.current, replies: model.current.replies.filter((r) => r.turnId !== turn.turnId) };
+      // A sanity check taken back (regenerated, or cut short by a quit) is asked again, unless a phase has begun.
+      const sanityDone = turn.kind === 'sanity' ? model.phasesStarted.size > 0 : model.sanityDone;
       return {
         ...model,
         ...at,
         ...unhear(model, turn),
+        sanityDone,
         thread: model.thread.filter((entry) => entry.turnId !== turn.turnId),
         current,
         turns: withEntry(model.turns, turn.turnId, gone),

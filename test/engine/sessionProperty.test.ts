@@ -26,7 +26,7 @@ import { Engine, type RunResult } from '../../src/engine/engine.js';
 import type { EngineEvent } from '../../src/engine/events.js';
 import { nextStep } from '../../src/engine/position.js';
 import { nextRequest, type BuiltRequest } from '../../src/engine/requestBuilder.js';
-import { RequestResolver } from '../../src/engine/requestDelta.js';
+import { RequestBook } from '../../src/engine/requestDelta.js';
 import { resumePoint } from '../../src/engine/resume.js';
 import { emptySession, foldSession, reduceSession, type SessionModel } from '../../src/engine/sessionModel.js';
 import { ProviderError, type ChatMessage } from '../../src/providers/types.js';
@@ -165,7 +165,7 @@ class Session {
   detach: () => void = () => {};
   /** The journal as a resume reads it (each event serialized and parsed back), folded as it grows. */
   private shadow: SessionModel = emptySession;
-  private readonly resolver = new RequestResolver();
+  private readonly resolver = new RequestBook();
 
   constructor(
     private readonly base: ResolvedConfig,
@@ -212,7 +212,7 @@ class Session {
   private record(event: EngineEvent): void {
     if (event.type === 'turn.started') {
       const predicted = nextRequest(this.shadow, TASK);
-      const sent = this.resolver.add(event.turnId, roundTrip(event).request);
+      const sent = this.resolver.add(roundTrip(event));
       if (!predicted) this.problems.push(`${event.turnId} was sent, but the journal before it predicts no request`);
       else {
         if (JSON.stringify(contents(predicted.messages)) !== JSON.stringify(contents(sent))) {

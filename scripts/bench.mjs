@@ -115,7 +115,15 @@ function run(command, args, { env = {}, cwd = tmp, stdin = 'ignore', timeoutMs =
       const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
       let stats = null;
       if (report && existsSync(reportFile)) stats = JSON.parse(readFileSync(reportFile, 'utf8').trim().split('\n').at(-1));
-      resolve({ code, wallMs, stdout: Buffer.concat(head).toString('utf8'), tail: Buffer.concat(tail).toString('utf8'), outBytes, stderr: err, stats });
+      resolve({
+        code,
+        wallMs,
+        stdout: Buffer.concat(head).toString('utf8'),
+        tail: Buffer.concat(tail).toString('utf8'),
+        outBytes,
+        stderr: err,
+        stats,
+      });
     });
   });
 }
@@ -551,11 +559,15 @@ async function benchMemory() {
   const cwd = mkdtempSync(path.join(tmp, 'memory-'));
   // The demo ends a conversation after 2 to 4 turns: 340 conversations are a little over 1,000 turns.
   writeFileSync(path.join(cwd, '.roleplayrc.json'), JSON.stringify(longWorkflowConfig(340)));
-  const r = await run(process.execPath, [cli, '--demo-instant', '--headless', '--context', 'scoped', '-o', path.join(cwd, 'out'), 'a tool that renames photos'], {
-    cwd,
-    report: true,
-    timeoutMs: 300_000,
-  });
+  const r = await run(
+    process.execPath,
+    [cli, '--demo-instant', '--headless', '--context', 'scoped', '-o', path.join(cwd, 'out'), 'a tool that renames photos'],
+    {
+      cwd,
+      report: true,
+      timeoutMs: 300_000,
+    },
+  );
   if (r.code !== 0) throw new Error(`the long demo run exited ${r.code}: ${r.stderr}`);
   const turns = Number(/Run completed: (\d+) turns/.exec(r.tail)?.[1] ?? NaN);
   return { rssMb: r.stats.maxRssKb / 1024, turns };
@@ -592,10 +604,21 @@ const fmtMs = (ms) => (ms >= 100 ? `${Math.round(ms)} ms` : `${ms.toFixed(1)} ms
 const rows = [];
 const notes = [];
 const add = (figure, value, anchor, anchorValue, ratio, target, ok) =>
-  rows.push({ figure, value, anchor, anchorValue, ratio: ratio === null ? '—' : `${ratio.toFixed(2)}x`, target, ok: ok === null ? '—' : ok ? 'yes' : 'NO' });
+  rows.push({
+    figure,
+    value,
+    anchor,
+    anchorValue,
+    ratio: ratio === null ? '—' : `${ratio.toFixed(2)}x`,
+    target,
+    ok: ok === null ? '—' : ok ? 'yes' : 'NO',
+  });
 
 async function main() {
-  const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+  const only = process.argv
+    .find((a) => a.startsWith('--only='))
+    ?.slice(7)
+    .split(',');
   const want = (name) => !only || only.includes(name);
   const began = Date.now();
   if (want('version')) {
@@ -618,30 +641,70 @@ async function main() {
       f.mine <= 300 && ratio <= 1,
     );
     const strict = f.mine / f.reference;
-    add('the same first frame, against a stricter anchor', fmtMs(f.mine), "the Ink hello-world built with roleplay's esbuild plugins", fmtMs(f.reference), strict, 'none (for reference)', null);
+    add(
+      'the same first frame, against a stricter anchor',
+      fmtMs(f.mine),
+      "the Ink hello-world built with roleplay's esbuild plugins",
+      fmtMs(f.reference),
+      strict,
+      'none (for reference)',
+      null,
+    );
   }
   if (want('headless')) {
     log('headless CPU time streaming ~1 MB against the bare openai package ...');
     const h = await benchHeadless();
     const ratio = h.mine / h.anchor;
-    add(`CPU time (user+sys), \`--headless\` run streaming ${(h.chars / 1e6).toFixed(2)} MB in ${h.requests} replies of ${CHUNK_CHARS}-char chunks`, fmtMs(h.mine), 'same streams with the bare `openai` package', fmtMs(h.anchor), ratio, 'at most 1.5x', ratio <= 1.5);
+    add(
+      `CPU time (user+sys), \`--headless\` run streaming ${(h.chars / 1e6).toFixed(2)} MB in ${h.requests} replies of ${CHUNK_CHARS}-char chunks`,
+      fmtMs(h.mine),
+      'same streams with the bare `openai` package',
+      fmtMs(h.anchor),
+      ratio,
+      'at most 1.5x',
+      ratio <= 1.5,
+    );
   }
   if (want('render')) {
     log('TUI render cost per 1,000 tokens, 1,000 against 10 messages ...');
     const r = await benchRender();
     const ratio = r.mine / r.anchor;
-    add('TUI CPU per 1,000 streamed tokens, 1,000 messages in the transcript', fmtMs(r.mine), 'the same with 10 messages', fmtMs(r.anchor), ratio, 'at most 1.2x', ratio <= 1.2);
+    add(
+      'TUI CPU per 1,000 streamed tokens, 1,000 messages in the transcript',
+      fmtMs(r.mine),
+      'the same with 10 messages',
+      fmtMs(r.anchor),
+      ratio,
+      'at most 1.2x',
+      ratio <= 1.2,
+    );
   }
   if (want('memory')) {
     log('peak RSS of a 1,000-turn demo session ...');
     const m = await benchMemory();
-    add(`peak RSS, headless demo session of ${m.turns} turns`, `${Math.round(m.rssMb)} MB`, '—', '—', null, 'at most 200 MB', m.rssMb <= 200 && m.turns >= 1000);
+    add(
+      `peak RSS, headless demo session of ${m.turns} turns`,
+      `${Math.round(m.rssMb)} MB`,
+      '—',
+      '—',
+      null,
+      'at most 200 MB',
+      m.rssMb <= 200 && m.turns >= 1000,
+    );
   }
   if (want('tokens')) {
     log('prompt tokens, thread against scoped ...');
     const t = await benchTokens();
     const ratio = t.thread / t.scoped;
-    add('prompt tokens, software-company workflow, `context: thread` (demo, estimated)', `${t.thread}`, '`context: scoped`', `${t.scoped}`, ratio, 'scoped at least 2x fewer', ratio >= 2);
+    add(
+      'prompt tokens, software-company workflow, `context: thread` (demo, estimated)',
+      `${t.thread}`,
+      '`context: scoped`',
+      `${t.scoped}`,
+      ratio,
+      'scoped at least 2x fewer',
+      ratio >= 2,
+    );
   }
   if (setStartVars.length > 0) {
     log(`node -e 0 with and without ${setStartVars.join(' and ')} ...`);

@@ -58,7 +58,13 @@ export const widthFastPath = {
       const { manifest, version } = widthPackage(real.path);
       const fast = widthFastPathFor(version);
       if (fast === undefined) {
-        return { errors: [{ text: `string-width ${version} (${manifest}) has no checked fast path: add its major version to WIDTH_FAST_PATHS in scripts/bundlePlugins.mjs, with a function test/text/simpleWidth.test.ts checks` }] };
+        return {
+          errors: [
+            {
+              text: `string-width ${version} (${manifest}) has no checked fast path: add its major version to WIDTH_FAST_PATHS in scripts/bundlePlugins.mjs, with a function test/text/simpleWidth.test.ts checks`,
+            },
+          ],
+        };
       }
       return { path: real.path, namespace: 'string-width-fast-path', pluginData: fast };
     });
@@ -119,7 +125,7 @@ const INK_OUTPUT_EDITS = [
   ],
   [
     'return sliceAnsi(line, from, to);',
-    "return from === 0 && to === width && !/[\\x1b\\x9b]/.test(line) && simpleWidth(line) === width ? line : sliceAnsi(line, from, to);",
+    'return from === 0 && to === width && !/[\\x1b\\x9b]/.test(line) && simpleWidth(line) === width ? line : sliceAnsi(line, from, to);',
   ],
 ];
 export const inkOutputShortcuts = {

@@ -2,7 +2,8 @@ import { VERSION } from './version.js';
 
 // `roleplay --help | head`: a reader that goes away is no error. A run adds its own handler to save its session.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE' && process.stdout.listenerCount('error') === 1) process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+  if (error.code === 'EPIPE' && process.stdout.listenerCount('error') === 1)
+    process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
 });
 
 const args = process.argv.slice(2);

@@ -8,7 +8,10 @@ import { parse } from 'dotenv';
  */
 export function loadDotenv(cwd: string, env: NodeJS.ProcessEnv = process.env): string[] {
   const loaded: string[] = [];
-  for (const [file, override] of [['.env', false], ['.env.local', true]] as const) {
+  for (const [file, override] of [
+    ['.env', false],
+    ['.env.local', true],
+  ] as const) {
     const full = path.join(cwd, file);
     if (!existsSync(full)) continue;
     const values = parse(readFileSync(full));

@@ -51,7 +51,12 @@ function output(out: (text: string) => void, err: (text: string) => void) {
     writeOut: out,
     writeErr: err,
     outputError: (message: string, write: (text: string) => void) =>
-      write(`roleplay: ${message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').trim()} (see roleplay --help)\n`),
+      write(
+        `roleplay: ${message
+          .replace(/^error: /, '')
+          .replace(/\s*\n\s*/g, ' ')
+          .trim()} (see roleplay --help)\n`,
+      ),
   };
 }
 
@@ -63,7 +68,7 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
     .helpOption('-h, --help', 'show this help')
     // `roleplay help` shows the help rather than running a company on the task "help".
     .helpCommand('help [command]', 'show help for a command')
-    .argument('[task...]', 'the task for the company (default: the config\'s task, else the seed\'s)')
+    .argument('[task...]', "the task for the company (default: the config's task, else the seed's)")
     .option('-c, --config <path>', 'config file (default: roleplay.config.ts or another cosmiconfig place in the working directory)')
     .option('-m, --model <id>', 'model id for roles that name none (default: OPENAI_MODEL, OPENAI_API_MODEL, config, gpt-4o-mini)')
     .option('--base-url <url>', 'OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1 (default: OPENAI_BASE_URL)')
@@ -74,7 +79,12 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
     .option('--auto', 'start in auto mode: turns follow each other without a key press')
     .option('--step', 'start in step mode: each turn waits for space (the TUI default)')
     .option('--max-turns <n>', 'most replies per conversation, for every conversation (config default: 10)', positiveInt('--max-turns'))
-    .addOption(new Option('--context <strategy>', 'thread: one growing thread; scoped: each conversation starts from the artifacts so far').choices(['thread', 'scoped']))
+    .addOption(
+      new Option('--context <strategy>', 'thread: one growing thread; scoped: each conversation starts from the artifacts so far').choices([
+        'thread',
+        'scoped',
+      ]),
+    )
     .option('-o, --out <dir>', 'where sessions are written', '.roleplay')
     .option('--resume <session>', 'continue an interrupted session from its last completed turn: an id, a path, or "latest"')
     .option(
@@ -125,7 +135,7 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
 
   program
     .command('export')
-    .description('write a session\'s transcript: phases, conversations, customer messages and artifacts')
+    .description("write a session's transcript: phases, conversations, customer messages and artifacts")
     .argument('<session>', 'a session id, a unique prefix of one, a session folder or its events.jsonl, "latest" or "example"')
     .option('--format <format>', 'md (the transcript) or json (a structured document); default md, or json for an --output ending in .json')
     .option('--output <file>', 'write to this file (owner-only) instead of stdout')

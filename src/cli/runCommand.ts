@@ -107,7 +107,10 @@ async function runHeadless(engine: Engine, journal: SessionJournal, setup: RunSe
   };
   engine.subscribe(setup.json ? jsonView(write) : plainView(write, journal.state));
   process.stderr.write(`${setup.providerNote}\n`);
-  const interrupt = onInterrupt((reason) => engine.quit(reason), () => journal.close());
+  const interrupt = onInterrupt(
+    (reason) => engine.quit(reason),
+    () => journal.close(),
+  );
   try {
     const result = await engine.run();
     journal.close();
@@ -124,9 +127,7 @@ async function runHeadless(engine: Engine, journal: SessionJournal, setup: RunSe
       return EXIT.usage;
     }
     if (result.status === 'failed') {
-      process.stderr.write(
-        `roleplay: the run failed: ${sanitize(result.reason ?? 'unknown error')}. ${resume}\n`,
-      );
+      process.stderr.write(`roleplay: the run failed: ${sanitize(result.reason ?? 'unknown error')}. ${resume}\n`);
     } else if ((result.status === 'quit' || result.status === 'budget') && !interrupt.interrupted) {
       process.stderr.write(`roleplay: stopped: ${sanitize(result.reason ?? 'quit')}. ${resume}\n`);
     } else {
@@ -149,5 +150,7 @@ function unpricedNotices(setup: RunSetup): Array<{ code: string; message: string
   const unpriced = [...models].filter((model) => price(model, { promptTokens: 1, completionTokens: 1 }) === undefined);
   if (!unpriced.length) return [];
   const names = unpriced.map((m) => `"${m}"`).join(', ');
-  return [{ code: 'max-cost', message: `No price is known for model ${names}: --max-cost does not count its turns. Add it under "prices" in the config.` }];
+  return [
+    { code: 'max-cost', message: `No price is known for model ${names}: --max-cost does not count its turns. Add it under "prices" in the config.` },
+  ];
 }

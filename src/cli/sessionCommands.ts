@@ -119,7 +119,7 @@ export function exportCommand(session: string, flags: ExportFlags, write: Write,
     const summary = summarize(journal);
     text = `${terminalSafeJson(buildExportDocument(state, { startedAt: summary.startedAt, durationMs: summary.durationMs }), 2)}\n`;
   }
-  if (journal.torn) note('roleplay: the journal\'s last line was cut off and was skipped.\n');
+  if (journal.torn) note("roleplay: the journal's last line was cut off and was skipped.\n");
   if (flags.output === undefined) {
     quietClosedPipe();
     write(text);
@@ -194,7 +194,7 @@ async function playHeadless(journal: Journal, speed: number, json: boolean): Pro
 
   const id = journal.events[0]?.type === 'run.started' ? journal.events[0].sessionId : path.basename(journal.dir);
   process.stderr.write(`Replaying session ${id} at ${speed}x: a recording, no model is called.\n`);
-  if (journal.torn) process.stderr.write('roleplay: the journal\'s last line was cut off and was skipped.\n');
+  if (journal.torn) process.stderr.write("roleplay: the journal's last line was cut off and was skipped.\n");
 
   const interrupt = onInterrupt(() => player.quit());
   try {

@@ -117,7 +117,7 @@ async function chooseProvider(
   recorded: { configModel?: string | undefined; provider?: string; model?: string; endpoint?: string | null },
 ): Promise<ChosenProvider> {
   const apiKey = env.OPENAI_API_KEY?.trim() || undefined;
-  const baseURL = flags.baseUrl ?? (env.OPENAI_BASE_URL?.trim() || undefined) ?? (recorded.endpoint ?? undefined);
+  const baseURL = flags.baseUrl ?? (env.OPENAI_BASE_URL?.trim() || undefined) ?? recorded.endpoint ?? undefined;
   if (baseURL !== undefined) checkUrl(baseURL, flags.baseUrl !== undefined ? '--base-url' : 'OPENAI_BASE_URL');
   const envModel = env.OPENAI_MODEL?.trim() || env.OPENAI_API_MODEL?.trim() || undefined;
   const useDemo = flags.demo || (recorded.provider ? recorded.provider === 'demo' : !apiKey && !baseURL);

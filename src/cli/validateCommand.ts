@@ -24,7 +24,9 @@ export async function validateCommand(flags: { config?: string }, out: (line: st
         );
       }
     }
-    out(`context: ${config.context}, sanity check: ${config.sanityCheck ? 'on' : 'off'}, model: ${config.model ?? '(from --model or the environment)'}`);
+    out(
+      `context: ${config.context}, sanity check: ${config.sanityCheck ? 'on' : 'off'}, model: ${config.model ?? '(from --model or the environment)'}`,
+    );
     out(`task: ${sanitize(config.task)}`);
     if (config.breakpoints.length) out(`breakpoints: ${config.breakpoints.map(sanitize).join(', ')}`);
     const prices = Object.entries(config.prices);

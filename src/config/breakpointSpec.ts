@@ -15,8 +15,7 @@ interface Workflow {
 }
 
 export type Breakpoint =
-  | { spec: string; kind: 'conversation' | 'phase' | 'role'; id: string; name: string }
-  | { spec: string; kind: 'match'; pattern: RegExp };
+  { spec: string; kind: 'conversation' | 'phase' | 'role'; id: string; name: string } | { spec: string; kind: 'match'; pattern: RegExp };
 
 const KINDS = ['conversation', 'phase', 'role', 'match'] as const;
 

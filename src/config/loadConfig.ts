@@ -35,11 +35,17 @@ function mayHoldConfig(cwd: string): boolean {
 function firstLine(error: unknown): string {
   // The code frame is coloured when the terminal (or CI) supports it: read it without the colours.
   const text = sanitize(error instanceof Error ? error.message : String(error));
-  const lines = text.split('\n').map((line) => line.trim()).filter(Boolean);
+  const lines = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
   const [head = 'unknown error'] = lines;
   // jiti puts where a TypeScript config fails on its own line, "/path/roleplay.config.ts:1:29", with the
   // column counted from 0 as Babel does; editors count from 1.
-  const where = lines.slice(1).map((line) => /:(\d+):(\d+)$/.exec(line)).find(Boolean);
+  const where = lines
+    .slice(1)
+    .map((line) => /:(\d+):(\d+)$/.exec(line))
+    .find(Boolean);
   if (where) return `${head.replace(/\s+$/, '')} at line ${where[1]}, column ${Number(where[2]) + 1}`;
   if (!head.endsWith(':')) return head;
   const reason = lines.slice(1).find((line) => !/^(>?\s*\d+\s*\||\|)/.test(line));
@@ -67,7 +73,10 @@ export async function loadConfig(options: { configPath?: string | undefined; cwd
     }
   } catch (error) {
     // cosmiconfig does not say which file failed while searching: it is the first place that exists.
-    const file = wanted ?? SEARCH_PLACES.map((p) => path.join(cwd, p)).find((p) => !p.endsWith('package.json') && existsSync(p)) ?? path.join(cwd, 'package.json');
+    const file =
+      wanted ??
+      SEARCH_PLACES.map((p) => path.join(cwd, p)).find((p) => !p.endsWith('package.json') && existsSync(p)) ??
+      path.join(cwd, 'package.json');
     throw new ConfigError(`${path.relative(cwd, file) || file}: cannot load the config: ${firstLine(error)}`, [], wanted);
   }
   const filepath = found?.filepath;

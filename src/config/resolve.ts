@@ -64,7 +64,8 @@ export type ParsedConfig = z.output<typeof ConfigSchema>;
  * Resolves presets, defaults and references of config data the schema has already accepted. It needs no zod:
  * a run without a config file resolves the built-in preset without loading the schema at all.
  */
-export function resolveParsed(input: ParsedConfig): { config: ResolvedConfig } | { issues: ConfigIssue[] } {  const preset = input.preset ?? (input.workflow ? undefined : 'software-company');
+export function resolveParsed(input: ParsedConfig): { config: ResolvedConfig } | { issues: ConfigIssue[] } {
+  const preset = input.preset ?? (input.workflow ? undefined : 'software-company');
   const base = preset ? PRESETS[preset] : undefined;
   const workflowInput = input.workflow ?? base?.workflow;
   if (!workflowInput) return { issues: [{ path: 'workflow', message: 'is missing: set "workflow" or "preset"' }] };
@@ -126,26 +127,15 @@ function index<T extends Named>(items: T[], section: string, issues: ConfigIssue
   });
 }
 
-function lookup(
-  items: ReadonlyArray<{ id: string; name: string }>,
-  ref: string,
-  kind: string,
-  path: string,
-  issues: ConfigIssue[],
-): string {
-  const found = items.find((item) => item.id === ref || item.name === ref) ??
-    items.find((item) => item.name.toLowerCase() === ref.toLowerCase());
+function lookup(items: ReadonlyArray<{ id: string; name: string }>, ref: string, kind: string, path: string, issues: ConfigIssue[]): string {
+  const found = items.find((item) => item.id === ref || item.name === ref) ?? items.find((item) => item.name.toLowerCase() === ref.toLowerCase());
   if (found) return found.id;
   const known = items.map((item) => item.name).join(', ');
   issues.push({ path, message: `unknown ${kind} "${ref}" (known: ${known})` });
   return ref;
 }
 
-function resolveWorkflow(
-  input: z.output<typeof ConfigSchema>['workflow'] & object,
-  defaultMaxTurns: number,
-  issues: ConfigIssue[],
-): Workflow {
+function resolveWorkflow(input: z.output<typeof ConfigSchema>['workflow'] & object, defaultMaxTurns: number, issues: ConfigIssue[]): Workflow {
   const roles = index(input.roles, 'roles', issues);
   const artifacts = index(input.artifacts, 'artifacts', issues);
   const conversations = index(input.conversations, 'conversations', issues).map((conv, i) => {

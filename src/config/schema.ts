@@ -2,9 +2,7 @@ import { z } from 'zod';
 import { PROMPT_VARIABLES, type PromptName } from './prompts.js';
 
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
-const idString = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes, e.g. "design-modalities"');
+const idString = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes, e.g. "design-modalities"');
 const description = z.string();
 /** A reference to another entry of the workflow, by its name or its id. */
 const reference = nonEmpty;
@@ -102,9 +100,7 @@ export const ConfigSchema = z.strictObject({
   /** `conversation:<name>`, `phase:<name>`, `role:<name>` or `match:<text or /regex/flags>`. */
   breakpoints: z.array(nonEmpty).optional(),
   /** USD per 1M tokens, by model id; adds to and overrides the built-in price table. */
-  prices: z
-    .record(nonEmpty, z.strictObject({ input: z.number().min(0), output: z.number().min(0) }))
-    .optional(),
+  prices: z.record(nonEmpty, z.strictObject({ input: z.number().min(0), output: z.number().min(0) })).optional(),
 });
 
 /** What a user writes: every field optional, a preset or a workflow. */

@@ -157,7 +157,13 @@ export const EVENT_BODY_SCHEMAS = {
     firstTokenMs: ms.nullable(),
   }),
   'turn.discarded': z.strictObject({ type: z.literal('turn.discarded'), turnId: id, reason: z.enum(['regenerate', 'rewind', 'quit']) }),
-  'turn.edited': z.strictObject({ type: z.literal('turn.edited'), turnId: id, text: z.string(), previous: z.string(), endsConversation: z.boolean() }),
+  'turn.edited': z.strictObject({
+    type: z.literal('turn.edited'),
+    turnId: id,
+    text: z.string(),
+    previous: z.string(),
+    endsConversation: z.boolean(),
+  }),
   'conversation.rewound': z.strictObject({ type: z.literal('conversation.rewound'), conversationId: id, toIndex: count, discarded: z.array(id) }),
   'config.reloaded': z.strictObject({ type: z.literal('config.reloaded'), config: ResolvedConfigSchema, changed: z.array(z.string()) }),
   breakpoint: z.strictObject({ type: z.literal('breakpoint'), spec: z.string(), message: z.string() }),
@@ -184,10 +190,7 @@ export const EVENT_BODY_SCHEMAS = {
 export type EventType = keyof typeof EVENT_BODY_SCHEMAS;
 
 type BodySchema = (typeof EVENT_BODY_SCHEMAS)[EventType];
-export const EngineEventBodySchema = z.discriminatedUnion(
-  'type',
-  Object.values(EVENT_BODY_SCHEMAS) as unknown as [BodySchema, ...BodySchema[]],
-);
+export const EngineEventBodySchema = z.discriminatedUnion('type', Object.values(EVENT_BODY_SCHEMAS) as unknown as [BodySchema, ...BodySchema[]]);
 
 /** What every line adds to its body: its place in the session. */
 export const EventStampSchema = z.strictObject({

@@ -36,7 +36,7 @@ export class EventHub {
     const t = Math.round(this.now() - this.t0);
     // A token is most of the events of a run: it gets an object literal of its own, which keeps its shape the same
     // every time. Spreading bodies of two dozen shapes makes V8 copy them the slow way, a few microseconds each.
-    return body.type === 'token' ? { type: 'token', turnId: body.turnId, text: body.text, seq, t } : ({ ...body, seq, t });
+    return body.type === 'token' ? { type: 'token', turnId: body.turnId, text: body.text, seq, t } : { ...body, seq, t };
   }
 
   publish(event: EngineEvent): void {

@@ -9,8 +9,7 @@ import { nextStep, type TurnAt } from './position.js';
 import { waitingCustomers, type SessionModel } from './sessionModel.js';
 import { customerContent } from './thread.js';
 
-const describe = (kind: string, fields: Array<[string, string]>) =>
-  `('${kind}' ${fields.map(([k, v]) => `${k}:[${v}]`).join(', ')})`;
+const describe = (kind: string, fields: Array<[string, string]>) => `('${kind}' ${fields.map(([k, v]) => `${k}:[${v}]`).join(', ')})`;
 
 /**
  * The message that introduces the company and the task. With `scope`, a conversation of the `scoped` context,
@@ -19,12 +18,23 @@ const describe = (kind: string, fields: Array<[string, string]>) =>
  */
 function initialMessage(config: ResolvedConfig, task: string, scope?: Conversation): string {
   const workflow = scope ? scopedWorkflow(config.workflow, scope) : config.workflow;
-  const byId = <T extends { id: string; name: string }>(list: T[], id: string) =>
-    list.find((item) => item.id === id)?.name ?? id;
+  const byId = <T extends { id: string; name: string }>(list: T[], id: string) => list.find((item) => item.id === id)?.name ?? id;
   return renderTemplate(config.prompts.initial, {
-    roles: workflow.roles.map((r) => describe('role', [['name', r.name], ['description', r.description]])).join('\n'),
+    roles: workflow.roles
+      .map((r) =>
+        describe('role', [
+          ['name', r.name],
+          ['description', r.description],
+        ]),
+      )
+      .join('\n'),
     artifacts: workflow.artifacts
-      .map((a) => describe('artifact', [['name', a.name], ['description', a.description]]))
+      .map((a) =>
+        describe('artifact', [
+          ['name', a.name],
+          ['description', a.description],
+        ]),
+      )
       .join('\n'),
     conversations: workflow.conversations
       .map((c) =>
@@ -62,14 +72,9 @@ function scopedWorkflow(workflow: Workflow, c: Conversation): Workflow {
   };
 }
 
-function artifactsMessage(
-  config: ResolvedConfig,
-  produced: ReadonlyMap<string, { text: string }>,
-): string | undefined {
+function artifactsMessage(config: ResolvedConfig, produced: ReadonlyMap<string, { text: string }>): string | undefined {
   if (produced.size === 0) return undefined;
-  const sections = config.workflow.artifacts
-    .filter((a) => produced.has(a.id))
-    .map((a) => `### ${a.name}\n\n${produced.get(a.id)?.text ?? ''}`);
+  const sections = config.workflow.artifacts.filter((a) => produced.has(a.id)).map((a) => `### ${a.name}\n\n${produced.get(a.id)?.text ?? ''}`);
   return renderTemplate(config.prompts.artifacts, { artifacts: sections.join('\n\n') });
 }
 

@@ -107,7 +107,18 @@ async function takeTurn(ctx: RunContext, turn: TurnAt): Promise<void> {
   const previous = ctx.lastRequest;
   ctx.lastRequest = { turnId, messages: built.messages };
   const outcome = await runTurn(
-    { turnId, turn, config, task: ctx.options.task, model: ctx.options.model, built, previous, produced: ctx.model.produced, customer, roleNames: ctx.roleNames },
+    {
+      turnId,
+      turn,
+      config,
+      task: ctx.options.task,
+      model: ctx.options.model,
+      built,
+      previous,
+      produced: ctx.model.produced,
+      customer,
+      roleNames: ctx.roleNames,
+    },
     {
       provider: ctx.options.provider,
       flights: ctx.flights,
@@ -186,12 +197,16 @@ function endConversation(ctx: RunContext, conversation: Conversation, reason: Co
 function finish(ctx: RunContext, status: RunStatus, reason: string | null): { status: RunStatus; reason: string | null } {
   const current = ctx.model.current;
   const conversation = current && ctx.config.workflow.conversations.find((c) => c.id === current.conversationId);
-  if (conversation && status !== 'completed') endConversation(ctx, conversation, status === 'budget' ? 'budget' : status === 'failed' ? 'failed' : 'quit');
+  if (conversation && status !== 'completed')
+    endConversation(ctx, conversation, status === 'budget' ? 'budget' : status === 'failed' ? 'failed' : 'quit');
   const unheard = ctx.model.waiting;
   if (status === 'completed' && unheard.length > 0) {
     // Said after the last turn: nobody is left to hear it. A quit keeps it waiting for a resume.
     ctx.emit({ type: 'customer.withdrawn', customerIds: [...unheard], reason: 'no-turn-left' });
-    ctx.warn('customer-unheard', `Not sent: no turn was left to hear ${unheard.length === 1 ? 'your last message' : `your last ${unheard.length} messages`}`);
+    ctx.warn(
+      'customer-unheard',
+      `Not sent: no turn was left to hear ${unheard.length === 1 ? 'your last message' : `your last ${unheard.length} messages`}`,
+    );
   }
   ctx.emit({ type: 'run.finished', status, reason });
   return { status, reason };

@@ -133,7 +133,9 @@ export function reduceSession(model: SessionModel, event: EngineEvent): SessionM
     case 'conversation.ended': {
       // Stopped by a quit, a budget or a failure: the conversation is where a resume goes on.
       if (event.reason === 'quit' || event.reason === 'budget' || event.reason === 'failed') return { ...model, ...at };
-      const produced = event.artifact ? withEntry(model.produced, event.artifact.id, { text: event.artifact.text, incomplete: event.artifact.incomplete }) : model.produced;
+      const produced = event.artifact
+        ? withEntry(model.produced, event.artifact.id, { text: event.artifact.text, incomplete: event.artifact.incomplete })
+        : model.produced;
       return { ...model, ...at, produced, conversationsEnded: withSet(model.conversationsEnded, event.conversationId), current: null };
     }
     case 'customer.message': {
@@ -209,7 +211,13 @@ export function reduceSession(model: SessionModel, event: EngineEvent): SessionM
       let { current, sanityDone } = model;
       if (turn.kind === 'sanity') sanityDone = true;
       else if (current && current.conversationId === turn.conversationId && turn.side) {
-        const reply: Reply = { turnId: turn.turnId, text: event.text, side: turn.side, status: event.status === 'complete' ? 'complete' : 'interrupted', endsConversation: event.endsConversation };
+        const reply: Reply = {
+          turnId: turn.turnId,
+          text: event.text,
+          side: turn.side,
+          status: event.status === 'complete' ? 'complete' : 'interrupted',
+          endsConversation: event.endsConversation,
+        };
         current = { ...current, replies: [...current.replies, reply] };
       }
       return { ...model, ...at, thread, current, sanityDone, turns: withEntry(model.turns, turn.turnId, ended) };
@@ -237,7 +245,9 @@ export function reduceSession(model: SessionModel, event: EngineEvent): SessionM
       );
       const current = model.current && {
         ...model.current,
-        replies: model.current.replies.map((r) => (r.turnId === event.turnId ? { ...r, text: event.text, endsConversation: event.endsConversation } : r)),
+        replies: model.current.replies.map((r) =>
+          r.turnId === event.turnId ? { ...r, text: event.text, endsConversation: event.endsConversation } : r,
+        ),
       };
       return { ...model, ...at, thread, current };
     }

@@ -58,7 +58,16 @@ export async function runTurn(input: TurnInput, deps: TurnDeps): Promise<TurnOut
   const messages = built.messages;
   const model = role?.model ?? input.model;
   const temperature = role?.temperature ?? config.temperature;
-  const meta = turnMeta({ config, task: input.task, produced: input.produced, customer: input.customer, kind, conversation, side: side ?? undefined, index });
+  const meta = turnMeta({
+    config,
+    task: input.task,
+    produced: input.produced,
+    customer: input.customer,
+    kind,
+    conversation,
+    side: side ?? undefined,
+    index,
+  });
   const started = now();
   emit({
     type: 'turn.started',
@@ -83,7 +92,11 @@ export async function runTurn(input: TurnInput, deps: TurnDeps): Promise<TurnOut
     emit,
     now,
   });
-  const ended = (status: TurnStatus, text: string, extra: { speaker?: string | null; endsConversation?: boolean; firstTokenAt?: number | null } = {}) =>
+  const ended = (
+    status: TurnStatus,
+    text: string,
+    extra: { speaker?: string | null; endsConversation?: boolean; firstTokenAt?: number | null } = {},
+  ) =>
     emit({
       type: 'turn.ended',
       turnId,

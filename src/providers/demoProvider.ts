@@ -22,9 +22,19 @@ function hash(text: string): number {
 
 const pick = <T>(items: readonly T[], seed: number): T => items[seed % items.length] as T;
 
-const firstSentence = (text: string) => (text.replace(/\s+/g, ' ').trim().match(/^[^.!?]*[.!?]?/)?.[0] ?? '').trim();
+const firstSentence = (text: string) =>
+  (
+    text
+      .replace(/\s+/g, ' ')
+      .trim()
+      .match(/^[^.!?]*[.!?]?/)?.[0] ?? ''
+  ).trim();
 const brief = (text: string, words = 24) => {
-  const parts = text.replace(/[#*`>]/g, '').replace(/\s+/g, ' ').trim().split(' ');
+  const parts = text
+    .replace(/[#*`>]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .split(' ');
   return parts.length > words ? `${parts.slice(0, words).join(' ')} ...` : parts.join(' ');
 };
 
@@ -41,7 +51,8 @@ const QUESTIONS: Array<(m: TurnMeta) => string> = [
 ];
 
 const ANSWERS: Array<(m: TurnMeta) => string> = [
-  (m) => `From my side as ${m.speaker?.name}: ${firstSentence(m.speaker?.description ?? '').replace(/^You are/, 'I am')} I would keep the ${m.output?.name ?? 'output'} focused on the task and nothing more.`,
+  (m) =>
+    `From my side as ${m.speaker?.name}: ${firstSentence(m.speaker?.description ?? '').replace(/^You are/, 'I am')} I would keep the ${m.output?.name ?? 'output'} focused on the task and nothing more.`,
   (m) => `The ${m.input?.name ?? 'input'} gives us enough to start. The open point is how we handle errors and edge cases.`,
   () => `I agree with the direction. Let us write it down plainly so the next conversation can build on it.`,
   () => `I would split it in two steps: the smallest version that works, then the polish.`,

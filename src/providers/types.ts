@@ -25,9 +25,7 @@ export interface ModelRequest {
   meta: TurnMeta;
 }
 
-export type StreamChunk =
-  | { type: 'delta'; text: string }
-  | { type: 'usage'; promptTokens: number; completionTokens: number };
+export type StreamChunk = { type: 'delta'; text: string } | { type: 'usage'; promptTokens: number; completionTokens: number };
 
 export interface Provider {
   /** Shown to the user: "demo", or the model host. */

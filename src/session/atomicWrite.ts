@@ -24,8 +24,12 @@ export function writeFileAtomicSync(file: string, text: string, mode = 0o600): v
 }
 
 /** `writeSync` may write less than asked (a disk that just filled up): go on until all of it is written, or it throws. */
-export function writeAll(fd: number, data: Uint8Array, write: (fd: number, data: Uint8Array, offset: number, length: number) => number = writeSync): void {
-  for (let offset = 0; offset < data.length; ) {
+export function writeAll(
+  fd: number,
+  data: Uint8Array,
+  write: (fd: number, data: Uint8Array, offset: number, length: number) => number = writeSync,
+): void {
+  for (let offset = 0; offset < data.length;) {
     const written = write(fd, data, offset, data.length - offset);
     if (written <= 0) throw Object.assign(new Error('nothing was written'), { code: 'EIO' });
     offset += written;

@@ -78,7 +78,12 @@ export class SessionJournal {
     return new SessionJournal(dir, path.basename(dir), history, writes);
   }
 
-  private constructor(dir: string, readonly sessionId: string, history: readonly EngineEvent[], writes: Partial<JournalWrites> = {}) {
+  private constructor(
+    dir: string,
+    readonly sessionId: string,
+    history: readonly EngineEvent[],
+    writes: Partial<JournalWrites> = {},
+  ) {
     this.dir = dir;
     this.writes = { ...FS_WRITES, ...writes };
     try {
@@ -215,7 +220,9 @@ export class SessionJournal {
   }
 
   private writeArtifact(id: string, text: string, incomplete: boolean, reason: string): void {
-    const note = incomplete ? `> Incomplete: the conversation ${reason === 'turn-limit' ? 'hit its turn limit' : `ended (${reason})`} before END CONVERSATION.\n\n` : '';
+    const note = incomplete
+      ? `> Incomplete: the conversation ${reason === 'turn-limit' ? 'hit its turn limit' : `ended (${reason})`} before END CONVERSATION.\n\n`
+      : '';
     this.replace(path.posix.join('artifacts', `${id}.md`), `${note}${sanitize(text).trim()}\n`);
   }
 
@@ -304,7 +311,7 @@ function dropTornTail(fd: number): void {
   const size = fstatSync(fd).size;
   const chunk = Buffer.alloc(64 * 1024);
   // Read backwards until the last newline: a line (a turn's whole request) can be megabytes long.
-  for (let end = size; end > 0; ) {
+  for (let end = size; end > 0;) {
     const start = Math.max(0, end - chunk.length);
     readSync(fd, chunk, 0, end - start, start);
     if (end === size && chunk[end - start - 1] === 0x0a) return;

@@ -124,7 +124,9 @@ export function holdsFromMessage(message: string): Hold[] {
     return message.split(/; (?=Breakpoint )/).map((part) => {
       const text = part.slice('Breakpoint '.length);
       const colon = text.indexOf(': ');
-      return colon === -1 ? { kind: 'breakpoint', spec: text, message: '' } : { kind: 'breakpoint', spec: text.slice(0, colon), message: text.slice(colon + 2) };
+      return colon === -1
+        ? { kind: 'breakpoint', spec: text, message: '' }
+        : { kind: 'breakpoint', spec: text.slice(0, colon), message: text.slice(colon + 2) };
     });
   }
   if (message.startsWith('Budget of')) {

@@ -139,7 +139,7 @@ function forEachLine(fd: number, chunkSize: number, take: (text: string, line: n
       parts = [];
     }
   };
-  for (let n: number; (n = readSync(fd, buffer, 0, buffer.length, null)) > 0; ) {
+  for (let n: number; (n = readSync(fd, buffer, 0, buffer.length, null)) > 0;) {
     const text = decoder.write(buffer.subarray(0, n));
     let start = 0;
     for (let newline: number; (newline = text.indexOf('\n', start)) !== -1; start = newline + 1) {

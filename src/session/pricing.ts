@@ -28,7 +28,10 @@ const PRICES: Readonly<Record<string, Price>> = {
 
 /** The price of a model id, also for dated snapshots like `gpt-4o-2024-08-06`. */
 export function priceOf(model: string): Price | undefined {
-  const id = model.trim().toLowerCase().replace(/^openai\//, '');
+  const id = model
+    .trim()
+    .toLowerCase()
+    .replace(/^openai\//, '');
   const exact = PRICES[id];
   if (exact) return exact;
   const snapshot = /^(.*?)-\d{4}-\d{2}-\d{2}$/.exec(id);

@@ -77,8 +77,10 @@ export class ReplayPlayer implements EngineCommands {
     this.speed = speed;
     this.maxGapMs = options.maxGapMs ?? DEFAULT_MAX_GAP_MS;
     this.clock = options.clock ?? realClock;
-    this.hub = new EventHub(() => (this.started ? this.clock.now() : 0), undefined, (message) =>
-      this.emit({ type: 'warning', code: 'listener-failed', message }),
+    this.hub = new EventHub(
+      () => (this.started ? this.clock.now() : 0),
+      undefined,
+      (message) => this.emit({ type: 'warning', code: 'listener-failed', message }),
     );
     // The player owns the mode: a recording's own mode changes are not replayed.
     this.gate = new Gate(options.mode ?? 'auto', (mode) => {

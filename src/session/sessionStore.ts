@@ -188,7 +188,9 @@ export function resolveSession(arg: string, options: ResolveOptions): string {
   if (matches.length === 1 && matches[0]) return path.join(root, matches[0]);
   if (matches.length > 1) {
     const shown = matches.sort().slice(0, 3).join(', ');
-    throw new UsageError(`session "${name}" is ambiguous in ${where}: it starts ${matches.length} ids (${shown}${matches.length > 3 ? ', ...' : ''})`);
+    throw new UsageError(
+      `session "${name}" is ambiguous in ${where}: it starts ${matches.length} ids (${shown}${matches.length > 3 ? ', ...' : ''})`,
+    );
   }
   throw new UsageError(`no session "${name}" in ${where} (run "roleplay sessions" to list them)`);
 }

@@ -36,7 +36,13 @@ function nested(text: string): string {
 
 /** The session as Markdown: phases, conversations, every reply, customer messages and artifacts. */
 export function renderTranscript(state: RunState): string {
-  const out: string[] = [`# roleplay session ${state.sessionId}`, '', `- Task: ${state.task}`, `- Model: ${state.model} (${state.provider})`, `- Context: ${state.context}`];
+  const out: string[] = [
+    `# roleplay session ${state.sessionId}`,
+    '',
+    `- Task: ${state.task}`,
+    `- Model: ${state.model} (${state.provider})`,
+    `- Context: ${state.context}`,
+  ];
   if (state.finished) out.push(`- Status: ${state.finished.status}${state.finished.reason ? ` (${state.finished.reason})` : ''}`);
   else out.push('- Status: not finished (still running, or stopped without an end: `--resume` goes on)');
   const t = state.totals;
@@ -46,8 +52,7 @@ export function renderTranscript(state: RunState): string {
       if (item.kind === 'customer') {
         const note = customerNote(state, item.customerId);
         out.push(`> **Customer${note ? ` (${note})` : ''}:** ${item.text.split('\n').join('\n> ')}`, '');
-      }
-      else {
+      } else {
         const turn = state.turns.get(item.turnId);
         if (turn && !turn.discarded) out.push(turnBlock(state, turn));
       }

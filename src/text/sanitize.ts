@@ -12,13 +12,7 @@ const BIDI = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g;
 
 export function sanitize(text: string): string {
   if (!/[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/.test(text)) return text;
-  return text
-    .replace(STRING_SEQ, '')
-    .replace(CSI_SEQ, '')
-    .replace(ESC_SEQ, '')
-    .replace(/\r\n?/g, '\n')
-    .replace(CONTROLS, '')
-    .replace(BIDI, '');
+  return text.replace(STRING_SEQ, '').replace(CSI_SEQ, '').replace(ESC_SEQ, '').replace(/\r\n?/g, '\n').replace(CONTROLS, '').replace(BIDI, '');
 }
 
 // A string sequence (OSC, DCS, ...) opened but not yet terminated at the end of the text so far.

@@ -41,10 +41,16 @@ function ViewTitle({ state, conversationId, live }: { state: RunState; conversat
   const role = (id: string) => sanitize(nameOf(state, 'roles', id));
   return (
     <Text wrap="truncate-end">
-      {live ? null : <Text color="black" backgroundColor="yellow">{' viewing an earlier conversation, tab moves on '}</Text>}
+      {live ? null : (
+        <Text color="black" backgroundColor="yellow">
+          {' viewing an earlier conversation, tab moves on '}
+        </Text>
+      )}
       {live ? null : ' '}
       <Text bold>{sanitize(c.name)}</Text>
-      <Text dimColor>{` · ${role(c.lead)} with ${role(c.assistant)} · ${sanitize(nameOf(state, 'artifacts', c.input))} -> ${sanitize(nameOf(state, 'artifacts', c.output))} · ${c.turns}/${c.maxTurns} turns · ${STATUS_WORD[c.status]}`}</Text>
+      <Text
+        dimColor
+      >{` · ${role(c.lead)} with ${role(c.assistant)} · ${sanitize(nameOf(state, 'artifacts', c.input))} -> ${sanitize(nameOf(state, 'artifacts', c.output))} · ${c.turns}/${c.maxTurns} turns · ${STATUS_WORD[c.status]}`}</Text>
     </Text>
   );
 }
@@ -102,7 +108,13 @@ export function App({ store, engine, workflow, onExit, costOf, reloader }: AppPr
     main = (
       <Box flexDirection="column" height={bodyHeight}>
         <ViewTitle state={state} conversationId={conversationId} live={live} />
-        <LinesView source={source} height={bodyHeight - 1} top={ui.top} empty="Nothing here yet: space sends the first turn." below={live ? 'new text below' : 'more below'} />
+        <LinesView
+          source={source}
+          height={bodyHeight - 1}
+          top={ui.top}
+          empty="Nothing here yet: space sends the first turn."
+          below={live ? 'new text below' : 'more below'}
+        />
       </Box>
     );
   }

@@ -22,7 +22,19 @@ function markdownLines(text: string, width: number): LineSource {
 
 const NO_LINES: LineSource = { length: 0, at: () => '' };
 
-export function ArtifactsView({ state, index, width, height, top }: { state: RunState; index: number; width: number; height: number; top: number | null }) {
+export function ArtifactsView({
+  state,
+  index,
+  width,
+  height,
+  top,
+}: {
+  state: RunState;
+  index: number;
+  width: number;
+  height: number;
+  top: number | null;
+}) {
   const selected = Math.min(index, state.artifacts.size - 1);
   // The state is mutated in place: the lines are kept for as long as the artifact's text and the width stay.
   const text = [...state.artifacts.values()][selected]?.text;

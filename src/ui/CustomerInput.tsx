@@ -11,7 +11,17 @@ export function inputHeight(draft: string): number {
 }
 
 /** The input for a customer message, or (kind `edit`) for the new text of the last reply. */
-export function CustomerInput({ draft, width, busy, kind = 'customer' }: { draft: string; width: number; busy: boolean; kind?: 'customer' | 'edit' }) {
+export function CustomerInput({
+  draft,
+  width,
+  busy,
+  kind = 'customer',
+}: {
+  draft: string;
+  width: number;
+  busy: boolean;
+  kind?: 'customer' | 'edit';
+}) {
   const edit = kind === 'edit';
   const color = edit ? 'magenta' : CUSTOMER_COLOR;
   const lines = sanitize(draft).split('\n');
@@ -21,7 +31,11 @@ export function CustomerInput({ draft, width, busy, kind = 'customer' }: { draft
       <Box borderStyle="round" borderColor={color} flexDirection="column" paddingX={1}>
         {shown.map((line, i) => (
           <Text key={i} wrap="truncate-start">
-            {i === 0 && lines.length <= INPUT_MAX_LINES ? <Text color={color} bold>{edit ? 'Edit reply › ' : 'Customer › '}</Text> : null}
+            {i === 0 && lines.length <= INPUT_MAX_LINES ? (
+              <Text color={color} bold>
+                {edit ? 'Edit reply › ' : 'Customer › '}
+              </Text>
+            ) : null}
             {line}
             {i === shown.length - 1 ? <Text inverse> </Text> : null}
           </Text>

@@ -29,7 +29,9 @@ export function Header({ state, workflow, width }: { state: RunState; workflow: 
     <Box width={width}>
       <Box flexShrink={1} flexGrow={1}>
         <Text wrap="truncate-end">
-          <Text bold color="cyan">roleplay</Text>
+          <Text bold color="cyan">
+            roleplay
+          </Text>
           <Text dimColor> │ </Text>
           {sanitize(workflow)}
           <Text dimColor> │ task: </Text>
@@ -43,7 +45,9 @@ export function Header({ state, workflow, width }: { state: RunState; workflow: 
           <Text dimColor> │ </Text>
           <Text bold inverse color={state.mode === 'auto' ? 'green' : 'blue'}>{` ${state.mode.toUpperCase()} `}</Text>
           <Text dimColor> │ </Text>
-          <Text bold color={label.color}>{label.text}</Text>
+          <Text bold color={label.color}>
+            {label.text}
+          </Text>
         </Text>
       </Box>
     </Box>
@@ -79,9 +83,16 @@ export function ActiveRoleLine({ state, notice }: { state: RunState; notice: str
             <Text bold>Sanity check</Text>
           ) : (
             <Text>
-              <Text bold color={roleColor(state, who.role)}>{sanitize(nameOf(state, 'roles', who.role))}</Text>
+              <Text bold color={roleColor(state, who.role)}>
+                {sanitize(nameOf(state, 'roles', who.role))}
+              </Text>
               <Text dimColor>{` (${who.side})`}</Text>
-              {partner ? <Text>{' -> '}<Text color={roleColor(state, partner)}>{sanitize(nameOf(state, 'roles', partner))}</Text></Text> : null}
+              {partner ? (
+                <Text>
+                  {' -> '}
+                  <Text color={roleColor(state, partner)}>{sanitize(nameOf(state, 'roles', partner))}</Text>
+                </Text>
+              ) : null}
             </Text>
           )}
         </Text>

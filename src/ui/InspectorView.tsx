@@ -89,13 +89,20 @@ export function inspectorLines(state: RunState, requests: Requests, turnId: stri
       const against = `against the request of ${turnTitle(state, diff.previousTurnId)}`;
       if (diff.changed > 0) {
         const why = diff.from === 0 ? 'a new context (or a changed system prompt)' : `message #${diff.from + 1} on`;
-        lines.push(chalk.yellow(`Changed ${against}: ${diff.changed} earlier message${diff.changed === 1 ? '' : 's'} differ from ${why}; ${added.length} here are new or changed (marked +)`));
+        lines.push(
+          chalk.yellow(
+            `Changed ${against}: ${diff.changed} earlier message${diff.changed === 1 ? '' : 's'} differ from ${why}; ${added.length} here are new or changed (marked +)`,
+          ),
+        );
       } else {
         lines.push(chalk.green(`Changed ${against}: +${added.length} message${added.length === 1 ? '' : 's'} added (marked +)`));
       }
       for (const [i, m] of added.entries()) {
         const first = sanitize(m.content).replace(/\s+/g, ' ').trim();
-        lines.push(chalk.green(`  + #${diff.from + i + 1} ${m.role} ~${estimateTokens(m.content)} tok: `) + chalk.dim(first.length > 80 ? `${first.slice(0, 79)}…` : first));
+        lines.push(
+          chalk.green(`  + #${diff.from + i + 1} ${m.role} ~${estimateTokens(m.content)} tok: `) +
+            chalk.dim(first.length > 80 ? `${first.slice(0, 79)}…` : first),
+        );
       }
     }
     const from = diff?.from ?? request.length;

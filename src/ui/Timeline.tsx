@@ -35,7 +35,10 @@ export function Timeline({ state, viewed, width, height }: { state: RunState; vi
             const shown = name.length > room ? `${name.slice(0, room - 1)}…` : name.padEnd(room);
             return (
               <Text key={id} wrap="truncate-end" inverse={active} bold={active} underline={viewed === id && !active}>
-                <Text color={active ? undefined : STATUS_COLOR[c.status]}>{viewed === id ? '›' : ' '}{STATUS_ICON[c.status]} </Text>
+                <Text color={active ? undefined : STATUS_COLOR[c.status]}>
+                  {viewed === id ? '›' : ' '}
+                  {STATUS_ICON[c.status]}{' '}
+                </Text>
                 <Text dimColor={c.status === 'pending' || c.status === 'skipped'}>{shown}</Text>
                 {c.rewinds ? <Text color="magenta">{` ${rewindMark(c)}`}</Text> : null}
                 <Text dimColor>{turnCount(c).padStart(6)}</Text>

@@ -26,7 +26,10 @@ export class EngineStore {
   private timer: NodeJS.Timeout | null = null;
   private readonly unsubscribe: () => void;
 
-  constructor(source: EventSource, private readonly flushMs = FLUSH_MS) {
+  constructor(
+    source: EventSource,
+    private readonly flushMs = FLUSH_MS,
+  ) {
     for (const event of source.history ?? []) this.fold(event);
     this.unsubscribe = source.subscribe((event) => this.receive(event));
   }

@@ -35,7 +35,10 @@ export const Command = {
 export type Command = (typeof Command)[keyof typeof Command];
 
 /** A key as the user presses it: a printable character, or one of Ink's named keys. */
-export type KeySpec = { char: string } | { key: 'return' | 'escape' | 'tab' | 'upArrow' | 'downArrow' | 'pageUp' | 'pageDown' | 'home' | 'end'; shift?: boolean } | { ctrl: string };
+export type KeySpec =
+  | { char: string }
+  | { key: 'return' | 'escape' | 'tab' | 'upArrow' | 'downArrow' | 'pageUp' | 'pageDown' | 'home' | 'end'; shift?: boolean }
+  | { ctrl: string };
 
 export interface Binding {
   command: Command;
@@ -49,12 +52,30 @@ export interface Binding {
 }
 
 export const KEYMAP: readonly Binding[] = [
-  { command: Command.step, keys: [{ char: ' ' }, { key: 'return' }], label: 'space/enter', description: 'next turn (step mode), or continue when paused', hint: 'next' },
+  {
+    command: Command.step,
+    keys: [{ char: ' ' }, { key: 'return' }],
+    label: 'space/enter',
+    description: 'next turn (step mode), or continue when paused',
+    hint: 'next',
+  },
   { command: Command.toggleMode, keys: [{ char: 'a' }], label: 'a', description: 'switch between auto and step mode', hint: 'auto/step' },
-  { command: Command.intervene, keys: [{ char: 'c' }], label: 'c', description: 'speak as the customer (enter sends, esc cancels)', hint: 'customer' },
+  {
+    command: Command.intervene,
+    keys: [{ char: 'c' }],
+    label: 'c',
+    description: 'speak as the customer (enter sends, esc cancels)',
+    hint: 'customer',
+  },
   { command: Command.skipConversation, keys: [{ char: 's' }], label: 's', description: 'skip the rest of this conversation', hint: 'skip' },
   { command: Command.skipPhase, keys: [{ char: 'S' }], label: 'S', description: 'skip the rest of this phase', hint: 'skip phase' },
-  { command: Command.abort, keys: [{ char: 'x' }, { key: 'escape' }], label: 'x/esc', description: 'stop the reply being generated (its text stays)', hint: 'stop' },
+  {
+    command: Command.abort,
+    keys: [{ char: 'x' }, { key: 'escape' }],
+    label: 'x/esc',
+    description: 'stop the reply being generated (its text stays)',
+    hint: 'stop',
+  },
   { command: Command.regenerate, keys: [{ char: 'r' }], label: 'r', description: 'regenerate the last reply, or retry a failed turn', hint: 'redo' },
   { command: Command.scrollUp, keys: [{ key: 'upArrow' }, { char: 'k' }], label: '↑/k', description: 'scroll up one line' },
   { command: Command.scrollDown, keys: [{ key: 'downArrow' }, { char: 'j' }], label: '↓/j', description: 'scroll down one line' },
@@ -63,7 +84,12 @@ export const KEYMAP: readonly Binding[] = [
   { command: Command.scrollTop, keys: [{ key: 'home' }], label: 'Home', description: 'go to the top' },
   { command: Command.scrollBottom, keys: [{ key: 'end' }], label: 'End', description: 'go to the bottom and follow new text' },
   { command: Command.nextConversation, keys: [{ key: 'tab' }], label: 'tab', description: 'view the next conversation (or artifact)', hint: 'view' },
-  { command: Command.previousConversation, keys: [{ key: 'tab', shift: true }], label: 'shift+tab', description: 'view the previous conversation (or artifact)' },
+  {
+    command: Command.previousConversation,
+    keys: [{ key: 'tab', shift: true }],
+    label: 'shift+tab',
+    description: 'view the previous conversation (or artifact)',
+  },
   { command: Command.artifacts, keys: [{ char: 'o' }], label: 'o', description: 'show or hide the artifacts produced so far', hint: 'artifacts' },
   { command: Command.inspect, keys: [{ char: 'p' }], label: 'p', description: 'show the messages sent for a turn, and changes', hint: 'prompt' },
   { command: Command.previousTurn, keys: [{ char: '[' }], label: '[', description: 'inspector: the previous turn' },

@@ -105,10 +105,13 @@ export async function runTui<R>(engine: TuiRun<R>, options: TuiOptions): Promise
   // The run itself is stopped by whoever owns the engine (runCommand halts it); the TUI only has to leave.
   const offFault = journal?.onFault?.(() => void exit('fault'));
 
-  const instance = render(<App store={store} engine={engine} reloader={reloader} workflow={options.workflow} costOf={options.costOf} onExit={() => void exit('you')} />, {
-    exitOnCtrlC: false,
-    patchConsole: true,
-  });
+  const instance = render(
+    <App store={store} engine={engine} reloader={reloader} workflow={options.workflow} costOf={options.costOf} onExit={() => void exit('you')} />,
+    {
+      exitOnCtrlC: false,
+      patchConsole: true,
+    },
+  );
   // Ink ends the app by itself only when rendering crashed: leave cleanly all the same.
   instance.waitUntilExit().then(
     () => void exit('crash'),

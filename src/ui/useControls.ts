@@ -36,7 +36,18 @@ export interface UiState {
   notice: string | null;
 }
 
-const INITIAL: UiState = { view: 'transcript', inspected: null, draftKind: 'customer', pinned: undefined, top: null, artifact: 0, draft: null, confirmQuit: false, ctrlCArmed: false, notice: null };
+const INITIAL: UiState = {
+  view: 'transcript',
+  inspected: null,
+  draftKind: 'customer',
+  pinned: undefined,
+  top: null,
+  artifact: 0,
+  draft: null,
+  confirmQuit: false,
+  ctrlCArmed: false,
+  notice: null,
+};
 
 /** Conversations that can be viewed, in timeline order; null stands for the sanity check before them. */
 function viewable(state: RunState): Array<string | null> {
@@ -97,10 +108,13 @@ export function useControls(options: {
   const update = (patch: Partial<UiState>) => setUi((u) => ({ ...u, ...patch }));
   const lastCtrlC = useRef(0);
   const timers = useRef<{ ctrlC?: NodeJS.Timeout; notice?: NodeJS.Timeout }>({});
-  useEffect(() => () => {
-    clearTimeout(timers.current.ctrlC);
-    clearTimeout(timers.current.notice);
-  }, []);
+  useEffect(
+    () => () => {
+      clearTimeout(timers.current.ctrlC);
+      clearTimeout(timers.current.notice);
+    },
+    [],
+  );
 
   const notify = (notice: string) => {
     clearTimeout(timers.current.notice);

@@ -253,7 +253,14 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
       // A reply stopped before its first word, asked for again: the new attempt takes its place in the views.
       for (const item of items) {
         const before = item.kind === 'turn' ? state.turns.get(item.turnId) : undefined;
-        if (before && !before.discarded && before.status === 'interrupted' && !before.text && before.index === event.index && before.kind === event.kind) {
+        if (
+          before &&
+          !before.discarded &&
+          before.status === 'interrupted' &&
+          !before.text &&
+          before.index === event.index &&
+          before.kind === event.kind
+        ) {
           before.discarded = true;
           state.revision++;
         }

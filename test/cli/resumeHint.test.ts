@@ -5,7 +5,9 @@ import { resumeCommand, shellQuote } from '../../src/cli/resumeHint.js';
 
 /** What a shell makes of `words`: each word it sees, as `printf` prints it. */
 function shellWords(shell: string, command: string): string[] {
-  return execFileSync(shell, ['-c', `printf '%s\\0' ${command}`], { encoding: 'utf8' }).split('\0').slice(0, -1);
+  return execFileSync(shell, ['-c', `printf '%s\\0' ${command}`], { encoding: 'utf8' })
+    .split('\0')
+    .slice(0, -1);
 }
 
 const hasBash = (() => {

@@ -35,7 +35,7 @@ describe('loading a config', () => {
     expect(config).toMatchObject({ maxTurns: 10, sanityCheck: true, context: 'thread', task: 'I want a to create users in my application!' });
   });
 
-  it('keeps a compiled roleplay.config.ts in the user\'s own cache folder, and compiles it again once it changes', async () => {
+  it("keeps a compiled roleplay.config.ts in the user's own cache folder, and compiles it again once it changes", async () => {
     const cache = compiledConfigCache();
     if (cache === false) throw new Error('no cache folder');
     expect(cache.startsWith(String(process.env.XDG_CACHE_HOME))).toBe(true);
@@ -49,7 +49,7 @@ describe('loading a config', () => {
     expect((await loadConfig({ cwd })).config.maxTurns).toBe(4);
   });
 
-  it('loads no compiled config from a folder that is a link, another user\'s, or open to others until it is closed', () => {
+  it("loads no compiled config from a folder that is a link, another user's, or open to others until it is closed", () => {
     const base = mkdtempSync(path.join(tmpdir(), 'roleplay-cache-'));
     const open = path.join(base, 'open');
     mkdirSync(open, { mode: 0o777 });

@@ -7,7 +7,9 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli, tempDir } from '../support/cli.js';
 
-const EXAMPLE = readFileSync(path.join(ROOT, 'examples', 'software-company', 'events.jsonl'), 'utf8').trimEnd().split('\n');
+const EXAMPLE = readFileSync(path.join(ROOT, 'examples', 'software-company', 'events.jsonl'), 'utf8')
+  .trimEnd()
+  .split('\n');
 
 /** Each case: a session id and the lines of its journal, and the line the error must name. */
 const CASES: Array<{ id: string; lines: string[]; error: RegExp }> = [
@@ -76,12 +78,18 @@ describe('broken journals through the CLI', () => {
     for (const row of rows.slice(1)) expect(row).toMatch(/^\S+\s+\S+ \S+\s+unreadable\s+0\s+0\s+\.roleplay\/sessions\//);
     const errors = result.stderr.trimEnd().split('\n');
     expect(errors).toHaveLength(CASES.length);
-    for (const { id, error } of CASES) expect(errors.some((line) => line.startsWith(`roleplay: .roleplay/sessions/${id}/events.jsonl:`) && error.test(line))).toBe(true);
+    for (const { id, error } of CASES)
+      expect(errors.some((line) => line.startsWith(`roleplay: .roleplay/sessions/${id}/events.jsonl:`) && error.test(line))).toBe(true);
     expect(result.stderr).not.toMatch(/\n\s+at |\u001b/);
 
     const json = await runCli(['sessions', '--json'], { cwd });
     expect(json.code).toBe(2);
-    expect(json.stdout.trim().split('\n').map((l) => JSON.parse(l).error)).toHaveLength(CASES.length);
+    expect(
+      json.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).error),
+    ).toHaveLength(CASES.length);
   });
 
   it('an empty journal is unreadable to every command alike', async () => {

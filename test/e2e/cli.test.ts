@@ -58,7 +58,10 @@ describe('roleplay against a local OpenAI-compatible server', () => {
     expect(readFileSync(path.join(dir, 'artifacts', 'code.md'), 'utf8')).toBe('Artifact of Coding (Code).\n');
     const transcript = readFileSync(path.join(dir, 'transcript.md'), 'utf8');
     for (const name of CONVERSATIONS) expect(transcript).toContain(`### ${name}`);
-    const events = readFileSync(path.join(dir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const events = readFileSync(path.join(dir, 'events.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(events[0]).toMatchObject({ type: 'run.started', format: 'roleplay-journal', version: 2, model: 'm', task: 'build a login' });
     expect(events.at(-1)).toMatchObject({ type: 'run.finished', status: 'completed' });
     // Each request is journaled as what it adds to the one before; rebuilt, every one is exactly what was sent.
@@ -79,7 +82,10 @@ describe('roleplay against a local OpenAI-compatible server', () => {
     const cwd = tempDir();
     const result = await runCli(['--json', '--base-url', server.url, '--max-turns', '2'], { cwd, env: { OPENAI_API_KEY: KEY } });
     expect(result.code).toBe(0);
-    const lines = result.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = result.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines[0].type).toBe('run.started');
     expect(lines.at(-1)).toMatchObject({ type: 'run.finished', status: 'completed' });
     expect(lines.filter((e) => e.type === 'conversation.ended').every((e) => e.reason === 'turn-limit')).toBe(true);
@@ -93,7 +99,10 @@ describe('roleplay with no key', () => {
     const result = await runCli(['--demo-instant', 'a todo app'], { cwd });
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('running the offline demo model');
-    const events = readFileSync(path.join(sessionDir(cwd), 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const events = readFileSync(path.join(sessionDir(cwd), 'events.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const ended = events.filter((e) => e.type === 'conversation.ended');
     expect(ended).toHaveLength(8);
     expect(ended.every((e) => e.reason === 'end-marker' && e.turns >= 2 && e.turns <= 4)).toBe(true);

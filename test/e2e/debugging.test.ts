@@ -24,12 +24,17 @@ describe('breakpoints and budget from the command line', () => {
   it('a bad --break spec exits 2 with one line', async () => {
     const result = await runCli(['--demo', '--break', 'role:Janitor'], { cwd: tempDir() });
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe('roleplay: --break "role:Janitor": unknown role "Janitor" (known: CEO, CPO, CTO, Programmer, Designer, Reviewer, Tester)\n');
+    expect(result.stderr).toBe(
+      'roleplay: --break "role:Janitor": unknown role "Janitor" (known: CEO, CPO, CTO, Programmer, Designer, Reviewer, Tester)\n',
+    );
   });
 
   it('--max-cost stops a headless run with the session resumable', async () => {
     const cwd = tempDir();
-    writeFileSync(path.join(cwd, 'roleplay.config.json'), JSON.stringify({ preset: 'software-company', prices: { m: { input: 1000, output: 1000 } } }));
+    writeFileSync(
+      path.join(cwd, 'roleplay.config.json'),
+      JSON.stringify({ preset: 'software-company', prices: { m: { input: 1000, output: 1000 } } }),
+    );
     const env = { OPENAI_API_KEY: 'sk-test-key-123456' };
     const result = await runCli(['--base-url', server.url, '--model', 'm', '--max-cost', '2'], { cwd, env });
     expect(result.code).toBe(1);
@@ -45,7 +50,10 @@ describe('breakpoints and budget from the command line', () => {
     expect((await runCli(['export', 'latest'], { cwd })).stdout).toMatch(/- Status: budget \(the budget of \$2\.00 was reached/);
     const resumed = await runCli(['--resume', 'latest', '--max-cost', '1000000'], { cwd, env });
     expect(resumed.code).toBe(0);
-    const events = readFileSync(path.join(sessionDir(cwd), 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const events = readFileSync(path.join(sessionDir(cwd), 'events.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const properly = events.filter((e) => e.type === 'conversation.ended' && e.reason === 'end-marker').map((e) => e.conversationId);
     expect(new Set(properly).size).toBe(8);
     expect(properly).toHaveLength(8);

@@ -7,12 +7,19 @@ import { CLI, runCli, runPrinted, sessionDir, tempDir } from '../support/cli.js'
 const TASK = 'a tool that plans team lunches';
 
 function events(dir: string) {
-  return readFileSync(path.join(dir, 'events.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+  return readFileSync(path.join(dir, 'events.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
 }
 
 function artifacts(dir: string): Record<string, string> {
   const root = path.join(dir, 'artifacts');
-  return Object.fromEntries(readdirSync(root).sort().map((f) => [f, readFileSync(path.join(root, f), 'utf8')]));
+  return Object.fromEntries(
+    readdirSync(root)
+      .sort()
+      .map((f) => [f, readFileSync(path.join(root, f), 'utf8')]),
+  );
 }
 
 /** The completed turns that stand (not discarded), as conversation/index pairs in order. */

@@ -28,10 +28,13 @@ describe('terminal safety and setup faults, end to end', () => {
     expect(journal).toContain('\\u001b]0;owned');
     const json = await runCli(['--json', '--base-url', server.url, '--model', 'm'], { cwd: tempDir(), env: { OPENAI_API_KEY: KEY } });
     const unsafeJson = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]/.test(json.stdout);
-    expect(unsafeJson, "raw control or BiDi character in --json output").toBe(false);
+    expect(unsafeJson, 'raw control or BiDi character in --json output').toBe(false);
     expect(json.stdout).toContain('\\u001b[2J');
     expect(json.stdout).toContain('\\u202eevil');
-    const events = json.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const events = json.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(events.find((e) => e.type === 'turn.ended')?.text).toBeDefined();
     expect(events.some((e) => e.type === 'turn.ended' && e.text === EVIL)).toBe(true);
     for (const out of [plain.stdout, plain.stderr, json.stdout, json.stderr, journal]) expect(out).not.toContain(KEY);

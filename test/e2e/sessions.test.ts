@@ -40,7 +40,10 @@ describe('roleplay sessions, export and replay', () => {
     expect(rows).toHaveLength(3);
 
     const json = await runCli(['sessions', '--json'], { cwd });
-    const objects = json.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const objects = json.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(objects.map((o) => [o.id, o.status])).toEqual([
       [EXAMPLE_ID, 'completed'],
       [OLDER, 'interrupted'],
@@ -71,7 +74,10 @@ describe('roleplay sessions, export and replay', () => {
     expect(conversations.every((c: { turns: unknown[] }) => c.turns.length >= 2)).toBe(true);
     expect(doc.artifacts).toHaveLength(8);
 
-    expectUsage(await runCli(['export', EXAMPLE_ID, '--output', 'session.json'], { cwd }), /^roleplay: session\.json already exists: pass --force to overwrite it$/m);
+    expectUsage(
+      await runCli(['export', EXAMPLE_ID, '--output', 'session.json'], { cwd }),
+      /^roleplay: session\.json already exists: pass --force to overwrite it$/m,
+    );
     const forced = await runCli(['export', EXAMPLE_ID, '--output', 'session.json', '--format', 'md', '--force'], { cwd });
     expect(forced.code).toBe(0);
     expect(readFileSync(file, 'utf8')).toMatch(/^# roleplay session /);
@@ -96,14 +102,20 @@ describe('roleplay sessions, export and replay', () => {
     expect(result.stdout.trimEnd()).toMatch(/Run completed: 25 turns, \d+ tokens \(estimated\)\.$/);
 
     const json = await runCli(['replay', 'example', '--json', '--speed', '1000'], { cwd });
-    const events = json.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const events = json.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(events[0]).toMatchObject({ type: 'run.started', mode: 'auto' });
     expect(events.at(-1)).toMatchObject({ type: 'run.finished', status: 'completed' });
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
   });
 
   it('bad sessions and flags: one line, exit 2', async () => {
-    expectUsage(await runCli(['replay', 'nosuch'], { cwd }), /^roleplay: no session "nosuch" in \.roleplay\/sessions \(run "roleplay sessions" to list them\)$/);
+    expectUsage(
+      await runCli(['replay', 'nosuch'], { cwd }),
+      /^roleplay: no session "nosuch" in \.roleplay\/sessions \(run "roleplay sessions" to list them\)$/,
+    );
     expectUsage(await runCli(['replay', '2'], { cwd }), /^roleplay: session "2" is ambiguous/);
     expectUsage(await runCli(['replay', 'example', '--speed', '0'], { cwd }), /^roleplay: --speed takes a number above 0/);
     expectUsage(await runCli(['replay', 'latest', '--auto', '--step'], { cwd }), /contradict/);

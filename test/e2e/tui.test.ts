@@ -56,7 +56,13 @@ describe.skipIf(!hasTmux)('the TUI in a real terminal', () => {
     const cwd = mkdtempSync(path.join(tmpdir(), 'roleplay-tui-'));
     const t = 'main';
     start(t, 120, 40, cwd);
-    const see = (text: string, timeoutMs?: number) => until(JSON.stringify(text), () => screen(t).includes(text), timeoutMs, () => screen(t));
+    const see = (text: string, timeoutMs?: number) =>
+      until(
+        JSON.stringify(text),
+        () => screen(t).includes(text),
+        timeoutMs,
+        () => screen(t),
+      );
 
     await see('waiting for you');
     expect(screen(t)).toContain('Timeline');
@@ -79,11 +85,21 @@ describe.skipIf(!hasTmux)('the TUI in a real terminal', () => {
     expect(screen(t)).toContain('CPO (assistant) · turn 2');
 
     keys(t, 's');
-    await until('the next conversation', () => /●\s*Design \(Language\)/.test(screen(t)), 15_000, () => screen(t));
+    await until(
+      'the next conversation',
+      () => /●\s*Design \(Language\)/.test(screen(t)),
+      15_000,
+      () => screen(t),
+    );
     expect(screen(t)).toMatch(/↷ Design \(Modalities\)\s+2\/10/);
 
     keys(t, 'q');
-    await until('the exit code', () => existsSync(path.join(cwd, 'exit-code')), 15_000, () => screen(t));
+    await until(
+      'the exit code',
+      () => existsSync(path.join(cwd, 'exit-code')),
+      15_000,
+      () => screen(t),
+    );
     // q in the middle of the run stops it: 130, as Ctrl+C.
     expect(readFileSync(path.join(cwd, 'exit-code'), 'utf8').trim()).toBe('130');
     // Back on the main screen: the TUI is gone and the shell's line is there.
@@ -100,7 +116,10 @@ describe.skipIf(!hasTmux)('the TUI in a real terminal', () => {
       .split('\n')
       .map((line) => JSON.parse(line) as { type: string; [key: string]: unknown });
     expect(events.filter((e) => e.type === 'customer.message').map((e) => e.text)).toEqual(['Please add a dark mode']);
-    expect(events.find((e) => e.type === 'conversation.ended' && e.conversationId === 'design-modalities')).toMatchObject({ reason: 'skipped', turns: 2 });
+    expect(events.find((e) => e.type === 'conversation.ended' && e.conversationId === 'design-modalities')).toMatchObject({
+      reason: 'skipped',
+      turns: 2,
+    });
     expect(events.at(-1)).toMatchObject({ type: 'run.finished', status: 'quit' });
     const transcript = readFileSync(path.join(dir, 'transcript.md'), 'utf8');
     expect(transcript).toContain('**Customer:** Please add a dark mode');
@@ -111,7 +130,13 @@ describe.skipIf(!hasTmux)('the TUI in a real terminal', () => {
     const cwd = mkdtempSync(path.join(tmpdir(), 'roleplay-replay-'));
     const t = 'replay';
     start(t, 120, 40, cwd, ['replay', 'example', '--step', '--speed', '50']);
-    const see = (text: string) => until(JSON.stringify(text), () => screen(t).includes(text), 15_000, () => screen(t));
+    const see = (text: string) =>
+      until(
+        JSON.stringify(text),
+        () => screen(t).includes(text),
+        15_000,
+        () => screen(t),
+      );
     await see('replay of');
     await see('waiting for you');
     expect(screen(t)).toContain('STEP');
@@ -124,7 +149,12 @@ describe.skipIf(!hasTmux)('the TUI in a real terminal', () => {
     keys(t, 's');
     await see('This is a replay');
     keys(t, 'q');
-    await until('exit code', () => existsSync(path.join(cwd, 'exit-code')), 10_000, () => screen(t));
+    await until(
+      'exit code',
+      () => existsSync(path.join(cwd, 'exit-code')),
+      10_000,
+      () => screen(t),
+    );
     // Left before its end, as a headless replay stopped by Ctrl+C.
     expect(readFileSync(path.join(cwd, 'exit-code'), 'utf8').trim()).toBe('130');
     // A replay writes no session.
@@ -134,7 +164,13 @@ describe.skipIf(!hasTmux)('the TUI in a real terminal', () => {
     const cwd = mkdtempSync(path.join(tmpdir(), 'roleplay-chunks-'));
     const t = 'chunks';
     start(t, 80, 24, cwd, ['--demo', 'a todo app']);
-    const see = (text: string) => until(JSON.stringify(text), () => screen(t).includes(text), 15_000, () => screen(t));
+    const see = (text: string) =>
+      until(
+        JSON.stringify(text),
+        () => screen(t).includes(text),
+        15_000,
+        () => screen(t),
+      );
     await see('waiting for you');
     // One send-keys, one write to the terminal: c opens the input and q is typed into it, not taken for quit.
     type(t, 'cq');
@@ -147,10 +183,17 @@ describe.skipIf(!hasTmux)('the TUI in a real terminal', () => {
     await see('1 turn');
     expect(existsSync(path.join(cwd, 'exit-code'))).toBe(false);
     keys(t, 'q');
-    await until('the exit code', () => existsSync(path.join(cwd, 'exit-code')), 15_000, () => screen(t));
+    await until(
+      'the exit code',
+      () => existsSync(path.join(cwd, 'exit-code')),
+      15_000,
+      () => screen(t),
+    );
     expect(readFileSync(path.join(cwd, 'exit-code'), 'utf8').trim()).toBe('130');
     const [id] = readdirSync(path.join(cwd, '.roleplay', 'sessions'));
-    const events = readFileSync(path.join(cwd, '.roleplay', 'sessions', id ?? '', 'events.jsonl'), 'utf8').trim().split('\n');
+    const events = readFileSync(path.join(cwd, '.roleplay', 'sessions', id ?? '', 'events.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
     const said = events.map((line) => JSON.parse(line) as { type: string; text?: string }).filter((e) => e.type === 'customer.message');
     expect(said.map((e) => e.text)).toEqual(['ok']);
   });
@@ -159,9 +202,19 @@ describe.skipIf(!hasTmux)('the TUI in a real terminal', () => {
     const cwd = mkdtempSync(path.join(tmpdir(), 'roleplay-done-'));
     const t = 'done';
     start(t, 120, 40, cwd, ['--demo', '--demo-instant', '--auto', '--max-turns', '2', 'a todo app']);
-    await until('the end of the run', () => screen(t).includes('The run is over'), 30_000, () => screen(t));
+    await until(
+      'the end of the run',
+      () => screen(t).includes('The run is over'),
+      30_000,
+      () => screen(t),
+    );
     keys(t, 'q');
-    await until('the exit code', () => existsSync(path.join(cwd, 'exit-code')), 15_000, () => screen(t));
+    await until(
+      'the exit code',
+      () => existsSync(path.join(cwd, 'exit-code')),
+      15_000,
+      () => screen(t),
+    );
     expect(readFileSync(path.join(cwd, 'exit-code'), 'utf8').trim()).toBe('0');
     expect(screen(t)).not.toContain('Resume it with');
   });
@@ -170,11 +223,26 @@ describe.skipIf(!hasTmux)('the TUI in a real terminal', () => {
     const cwd = mkdtempSync(path.join(tmpdir(), 'roleplay-down-'));
     const t = 'down';
     start(t, 120, 40, cwd, ['--base-url', 'http://127.0.0.1:9/v1', '--model', 'm', 'a todo app']);
-    await until('the step hold', () => screen(t).includes('waiting for you'), 15_000, () => screen(t));
+    await until(
+      'the step hold',
+      () => screen(t).includes('waiting for you'),
+      15_000,
+      () => screen(t),
+    );
     keys(t, 'Space');
-    await until('the failure', () => screen(t).includes('cannot reach'), 15_000, () => screen(t));
+    await until(
+      'the failure',
+      () => screen(t).includes('cannot reach'),
+      15_000,
+      () => screen(t),
+    );
     keys(t, 'q');
-    await until('the exit code', () => existsSync(path.join(cwd, 'exit-code')), 15_000, () => screen(t));
+    await until(
+      'the exit code',
+      () => existsSync(path.join(cwd, 'exit-code')),
+      15_000,
+      () => screen(t),
+    );
     expect(readFileSync(path.join(cwd, 'exit-code'), 'utf8').trim()).toBe('2');
     expect(screen(t)).toMatch(/roleplay: cannot reach http:\/\/127\.0\.0\.1:9\/v1/);
   });
@@ -183,9 +251,19 @@ describe.skipIf(!hasTmux)('the TUI in a real terminal', () => {
     const cwd = mkdtempSync(path.join(tmpdir(), 'roleplay-out-'));
     const t = 'out';
     start(t, 120, 40, cwd, ['--demo', '--out', 'my runs', 'a todo app']);
-    await until('the TUI', () => screen(t).includes('waiting for you'), 15_000, () => screen(t));
+    await until(
+      'the TUI',
+      () => screen(t).includes('waiting for you'),
+      15_000,
+      () => screen(t),
+    );
     keys(t, 'q');
-    await until('the exit code', () => existsSync(path.join(cwd, 'exit-code')), 15_000, () => screen(t));
+    await until(
+      'the exit code',
+      () => existsSync(path.join(cwd, 'exit-code')),
+      15_000,
+      () => screen(t),
+    );
     expect(readFileSync(path.join(cwd, 'exit-code'), 'utf8').trim()).toBe('130');
     const printed = /Resume it with: (roleplay --resume \S+ --out 'my runs')/.exec(screen(t).replace(/\n/g, ''))?.[1];
     expect(printed, screen(t)).toBeDefined();

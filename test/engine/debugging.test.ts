@@ -5,7 +5,11 @@ import { holdText } from '../../src/views/runState.js';
 
 const of = <T extends EngineEvent['type']>(events: EngineEvent[], type: T) => events.filter((e): e is EventOf<T> => e.type === type);
 /** What a view says of a wait: each reason it holds for, besides step mode. */
-const message = (waiting: EventOf<'waiting'>) => waiting.holds.filter((h) => h.kind !== 'step').map(holdText).join('; ');
+const message = (waiting: EventOf<'waiting'>) =>
+  waiting.holds
+    .filter((h) => h.kind !== 'step')
+    .map(holdText)
+    .join('; ');
 const talk = () => new ScriptedProvider((req, call) => `${req.meta.speaker?.name}: reply ${call}`);
 
 async function stepTurns(engine: ReturnType<typeof makeEngine>['engine'], events: EngineEvent[], n: number) {
@@ -63,7 +67,10 @@ describe('rewind and edit', () => {
     const done = engine.run();
     await stepTurns(engine, events, 1);
     engine.edit('CEO: corrected words');
-    expect(await waitForEvent(events, engine, (e) => e.type === 'turn.edited')).toMatchObject({ text: 'CEO: corrected words', previous: 'CEO: reply 0' });
+    expect(await waitForEvent(events, engine, (e) => e.type === 'turn.edited')).toMatchObject({
+      text: 'CEO: corrected words',
+      previous: 'CEO: reply 0',
+    });
     await stepTurns(engine, events, 1);
     const contents = provider.requests.at(-1)!.messages.map((m) => m.content);
     expect(contents).toContain('CEO: corrected words');
@@ -146,7 +153,9 @@ describe('breakpoints', () => {
     const log = makeEngine(provider, { breakpoints: ['match:END CONVERSATION'], onBreakpoint: 'log' });
     await log.engine.run();
     expect(of(log.events, 'breakpoint')).toHaveLength(8);
-    const { engine, events } = makeEngine(new ScriptedProvider(cooperative(2)), { breakpoints: ['match:/Turn 1 of Design \\(Modalities\\)/', 'role:cpo'] });
+    const { engine, events } = makeEngine(new ScriptedProvider(cooperative(2)), {
+      breakpoints: ['match:/Turn 1 of Design \\(Modalities\\)/', 'role:cpo'],
+    });
     const done = engine.run();
     const waiting = (await waitForEvent(events, engine, (e) => e.type === 'waiting')) as EventOf<'waiting'>;
     expect(waiting.holds.map((h) => h.kind)).toEqual(['breakpoint', 'breakpoint']);
@@ -166,7 +175,8 @@ describe('breakpoints', () => {
 });
 
 describe('budget', () => {
-  const costOf = (_model: string, usage: { promptTokens: number; completionTokens: number }) => (usage.promptTokens + usage.completionTokens) / 10_000;
+  const costOf = (_model: string, usage: { promptTokens: number; completionTokens: number }) =>
+    (usage.promptTokens + usage.completionTokens) / 10_000;
 
   it('headless: the run stops once the budget is reached', async () => {
     const { engine, events } = makeEngine(new ScriptedProvider(cooperative(3)), { maxCostUsd: 0.5, costOf });

@@ -3,8 +3,7 @@ import type { EngineEvent, EventOf } from '../../src/engine/events.js';
 import type { StreamChunk } from '../../src/providers/types.js';
 import { config, cooperative, makeEngine, retryable, ScriptedProvider, turnStarts, waitForEvent } from '../support/scripted.js';
 
-const ofType = <T extends EngineEvent['type']>(events: EngineEvent[], type: T) =>
-  events.filter((e): e is EventOf<T> => e.type === type);
+const ofType = <T extends EngineEvent['type']>(events: EngineEvent[], type: T) => events.filter((e): e is EventOf<T> => e.type === type);
 
 describe('engine: order and protocol', () => {
   it('runs every phase and conversation in order, alternating lead and assistant', async () => {
@@ -30,11 +29,7 @@ describe('engine: order and protocol', () => {
       ['switch', 'ceo', 'lead'],
     ]);
     // START goes to the lead, then SWITCH.
-    expect(firstConversation.map((e) => e.messages.at(-1)?.content)).toEqual([
-      'START CONVERSATION Design (Modalities)',
-      'SWITCH',
-      'SWITCH',
-    ]);
+    expect(firstConversation.map((e) => e.messages.at(-1)?.content)).toEqual(['START CONVERSATION Design (Modalities)', 'SWITCH', 'SWITCH']);
     expect(ofType(events, 'warning')).toEqual([]);
     expect(ofType(events, 'run.finished')).toHaveLength(1);
   });
@@ -80,7 +75,9 @@ describe('engine: order and protocol', () => {
     });
     const { engine, events } = makeEngine(provider, { config: config({ maxTurns: 3 }) });
     await engine.run();
-    const codes = ofType(events, 'warning').slice(0, 2).map((w) => [w.code, w.message]);
+    const codes = ofType(events, 'warning')
+      .slice(0, 2)
+      .map((w) => [w.code, w.message]);
     expect(codes[0]).toEqual(['wrong-speaker', 'The reply speaks as "CTO" but it is CEO\'s turn']);
     expect(codes[1]?.[0]).toBe('no-header');
   });
@@ -256,7 +253,12 @@ describe('engine: commands', () => {
     await done;
     const tokens = ofType(events, 'token');
     expect(tokens.some((t) => t.text.includes('LATE'))).toBe(false);
-    expect(tokens.filter((t) => t.turnId === ended.turnId).map((t) => t.text).join('')).toBe('CEO: partial');
+    expect(
+      tokens
+        .filter((t) => t.turnId === ended.turnId)
+        .map((t) => t.text)
+        .join(''),
+    ).toBe('CEO: partial');
   });
 
   it('regenerate drops the last reply and asks again from the same point', async () => {

@@ -4,8 +4,7 @@ import type { EngineEvent, EventOf } from '../../src/engine/events.js';
 import type { ModelRequest, Provider } from '../../src/providers/types.js';
 import { cooperative, makeEngine, ScriptedProvider, waitForEvent } from '../support/scripted.js';
 
-const ofType = <T extends EngineEvent['type']>(events: EngineEvent[], type: T) =>
-  events.filter((e): e is EventOf<T> => e.type === type);
+const ofType = <T extends EngineEvent['type']>(events: EngineEvent[], type: T) => events.filter((e): e is EventOf<T> => e.type === type);
 
 describe('engine: halt, for a fault outside the engine', () => {
   const REASON = 'the session cannot be saved: writing events.jsonl: ENOSPC (no space left on device) in x';

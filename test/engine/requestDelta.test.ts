@@ -63,7 +63,10 @@ describe('RequestBook', () => {
   it('round trip: whatever the writer makes of a run of requests, the book reads back the same requests', () => {
     // Requests as a run makes them: mostly the request before plus a few messages, now and then a fresh start
     // (scoped context) or one cut back (a rewind), from a small vocabulary so that messages repeat.
-    const message = fc.record({ role: fc.constantFrom<ChatMessage['role']>('system', 'user', 'assistant'), content: fc.constantFrom('a', 'b', 'START', 'SWITCH', '', 'é🎉') });
+    const message = fc.record({
+      role: fc.constantFrom<ChatMessage['role']>('system', 'user', 'assistant'),
+      content: fc.constantFrom('a', 'b', 'START', 'SWITCH', '', 'é🎉'),
+    });
     const step = fc.record({ cut: fc.nat(6), fresh: fc.boolean(), added: fc.array(message, { minLength: 1, maxLength: 4 }) });
     fc.assert(
       fc.property(fc.array(step, { minLength: 1, maxLength: 25 }), (steps) => {

@@ -85,7 +85,10 @@ describe('one truth for a session', () => {
     engine.rewind(second.turnId);
     await waitForEvent(events, engine, waitingAfter(events, before));
     expect(of(events, 'customer.withdrawn')).toMatchObject([{ customerIds: ['c2', 'c3'], reason: 'rewind' }]);
-    const sent = provider.requests.at(-1)!.messages.map((m) => m.content).join('\n');
+    const sent = provider.requests
+      .at(-1)!
+      .messages.map((m) => m.content)
+      .join('\n');
     expect(sent).toContain('before turn 2');
     expect(sent).not.toContain('before turn 3');
     expect(sent).not.toContain('after turn 3');

@@ -64,7 +64,11 @@ const command: fc.Arbitrary<Command> = fc.oneof(
   {
     arbitrary: fc.record({
       k: fc.constant('say' as const),
-      word: fc.oneof(fc.stringMatching(/^[a-z]{1,6}$/), fc.string({ maxLength: 8 }), fc.constantFrom('{{message}}', '$& $1', 'END CONVERSATION', 'SWITCH', '  two\r\nlines  ')),
+      word: fc.oneof(
+        fc.stringMatching(/^[a-z]{1,6}$/),
+        fc.string({ maxLength: 8 }),
+        fc.constantFrom('{{message}}', '$& $1', 'END CONVERSATION', 'SWITCH', '  two\r\nlines  '),
+      ),
     }),
     weight: 4,
   },
@@ -74,7 +78,11 @@ const command: fc.Arbitrary<Command> = fc.oneof(
   { arbitrary: fc.constant({ k: 'skipConversation' as const }), weight: 1 },
   { arbitrary: fc.constant({ k: 'skipPhase' as const }), weight: 2 },
   {
-    arbitrary: fc.record({ k: fc.constant('reload' as const), what: fc.constantFrom<Reload>('switch', 'role', 'customer', 'conversation', 'maxTurns'), n: fc.nat(9) }),
+    arbitrary: fc.record({
+      k: fc.constant('reload' as const),
+      what: fc.constantFrom<Reload>('switch', 'role', 'customer', 'conversation', 'maxTurns'),
+      n: fc.nat(9),
+    }),
     weight: 2,
   },
   { arbitrary: fc.constant({ k: 'stop' as const }), weight: 2 },
@@ -216,7 +224,9 @@ class Session {
       if (!predicted) this.problems.push(`${event.turnId} was sent, but the journal before it predicts no request`);
       else {
         if (JSON.stringify(contents(predicted.messages)) !== JSON.stringify(contents(sent))) {
-          this.problems.push(`${event.turnId} sent another request than the journal before it predicts:\n${diff(contents(predicted.messages), contents(sent))}`);
+          this.problems.push(
+            `${event.turnId} sent another request than the journal before it predicts:\n${diff(contents(predicted.messages), contents(sent))}`,
+          );
         }
         if (JSON.stringify(predicted.heard) !== JSON.stringify(event.heard)) {
           this.problems.push(`${event.turnId} heard ${JSON.stringify(event.heard)}, predicted ${JSON.stringify(predicted.heard)}`);
@@ -264,7 +274,14 @@ class Session {
         if (++rounds > 200) {
           settled = true;
           off();
-          reject(new Error(`the engine did not come to rest after ${what}: last events ${this.journal.slice(-4).map((e) => e.type).join(', ')}`));
+          reject(
+            new Error(
+              `the engine did not come to rest after ${what}: last events ${this.journal
+                .slice(-4)
+                .map((e) => e.type)
+                .join(', ')}`,
+            ),
+          );
         } else setImmediate(tick);
       };
       setImmediate(tick);
@@ -340,7 +357,8 @@ async function send(s: Session, cmd: Command, index: number): Promise<{ mark: nu
       const discarded = s.journal.find((e) => e.seq > mark && e.type === 'turn.discarded');
       const taken = discarded?.type === 'turn.discarded' ? heardIds(before, discarded.turnId) : [];
       const next = s.journal.find((e) => e.seq > mark && e.type === 'turn.started');
-      if (next?.type === 'turn.started') expect(next.heard, `${what}: the new reply hears what the old one heard and what waited`).toEqual(byNumber([...taken, ...before.waiting]));
+      if (next?.type === 'turn.started')
+        expect(next.heard, `${what}: the new reply hears what the old one heard and what waited`).toEqual(byNumber([...taken, ...before.waiting]));
       break;
     }
     case 'rewind': {
@@ -354,12 +372,17 @@ async function send(s: Session, cmd: Command, index: number): Promise<{ mark: nu
       engine.rewind(target);
       await s.rest(mark, what, warning('rewind'));
       if (invalid) {
-        expect(s.journal.some((e) => e.seq > mark && e.type === 'conversation.rewound'), `${what}: rewound to ${target}, not a reply of this conversation`).toBe(false);
+        expect(
+          s.journal.some((e) => e.seq > mark && e.type === 'conversation.rewound'),
+          `${what}: rewound to ${target}, not a reply of this conversation`,
+        ).toBe(false);
         break;
       }
       // The docs' rule: the target's messages are heard by its new version; those heard later, or waiting, are withdrawn.
       const kept = heardIds(before, target);
-      const later = byNumber([...replies.slice(at + 1).flatMap((r) => heardIds(before, r.turnId)), ...before.waiting]).filter((id) => !kept.includes(id));
+      const later = byNumber([...replies.slice(at + 1).flatMap((r) => heardIds(before, r.turnId)), ...before.waiting]).filter(
+        (id) => !kept.includes(id),
+      );
       const after = engine.session;
       for (const id of later) expect(after.customers.get(id)?.withdrawn, `${what}: ${id} answered a reply taken back`).toBe('rewind');
       const next = s.journal.find((e) => e.seq > mark && e.type === 'turn.started');
@@ -377,7 +400,10 @@ async function send(s: Session, cmd: Command, index: number): Promise<{ mark: nu
       // Thread context: the edited words, not the old ones, are what the model reads next.
       const predicted = nextRequest(engine.session, TASK);
       if (edited && predicted && engine.session.config?.context === 'thread') {
-        expect(predicted.messages.some((m) => m.content === text), `${what}: the next request reads the edit`).toBe(true);
+        expect(
+          predicted.messages.some((m) => m.content === text),
+          `${what}: the next request reads the edit`,
+        ).toBe(true);
       }
       break;
     }
@@ -554,13 +580,19 @@ function check(s: Session, cmd: string): BuiltRequest | undefined {
   const lastWaiting = [...journal].reverse().find((e) => e.type === 'waiting' || e.type === 'run.finished' || e.type === 'turn.started');
   if (lastWaiting?.type === 'waiting' && folded.config) {
     const step = nextStep(folded, folded.config);
-    const next = step.kind === 'turn' ? { conversationId: step.turn.conversationId, kind: step.turn.kind, role: step.turn.role, side: step.turn.side } : step.kind;
+    const next =
+      step.kind === 'turn'
+        ? { conversationId: step.turn.conversationId, kind: step.turn.kind, role: step.turn.role, side: step.turn.side }
+        : step.kind;
     expect(lastWaiting.next, `${where}: the run waits before another turn than the session's next`).toEqual(next);
   }
 
   // The journal's seq is strictly increasing, across resumes too (docs/journal.md).
   const unordered = journal.findIndex((e, i) => i > 0 && e.seq <= journal[i - 1]!.seq);
-  expect(unordered, `${where}: seq ${journal[unordered]?.seq} (${journal[unordered]?.type}) after seq ${journal[unordered - 1]?.seq} (${journal[unordered - 1]?.type})`).toBe(-1);
+  expect(
+    unordered,
+    `${where}: seq ${journal[unordered]?.seq} (${journal[unordered]?.type}) after seq ${journal[unordered - 1]?.seq} (${journal[unordered - 1]?.type})`,
+  ).toBe(-1);
 
   // 3. The requests rebuilt from the journal's deltas are what the provider received, turn by turn.
   const starts = turnStarts(journal);
@@ -571,7 +603,9 @@ function check(s: Session, cmd: string): BuiltRequest | undefined {
 
   // 2. Customer truth, from the views' own fold.
   const state = journal.reduce(applyEvent, createRunState());
-  const items = [...state.preamble, ...[...state.conversations.values()].flatMap((c) => c.items)].flatMap((item) => (item.kind === 'customer' ? [item] : []));
+  const items = [...state.preamble, ...[...state.conversations.values()].flatMap((c) => c.items)].flatMap((item) =>
+    item.kind === 'customer' ? [item] : [],
+  );
   const carries = (messages: readonly ChatMessage[] | undefined, text: string) => (messages ?? []).some((m) => m.content.includes(text));
   const model = state.session;
   const nextTurn = model.config && predicted ? nextTurnKind(s) : undefined;
@@ -583,10 +617,15 @@ function check(s: Session, cmd: string): BuiltRequest | undefined {
     if (fate.withdrawn) {
       const withdrawnAt = journal.find((e) => e.type === 'customer.withdrawn' && e.customerIds.includes(item.customerId))?.seq ?? Infinity;
       const later = starts.filter((start) => start.seq > withdrawnAt && carries(requestOf.get(start.turnId)?.messages, item.text));
-      expect(later.map((t) => t.turnId), `${name} is withdrawn (${fate.withdrawn}) yet in a later request`).toEqual([]);
+      expect(
+        later.map((t) => t.turnId),
+        `${name} is withdrawn (${fate.withdrawn}) yet in a later request`,
+      ).toEqual([]);
       expect(fate.heardBy, `${name} is withdrawn and heard`).toBeNull();
     } else if (fate.heardBy) {
-      expect(carries(requestOf.get(fate.heardBy)?.messages, item.text), `${name} heard by ${fate.heardBy}, whose request does not carry it`).toBe(true);
+      expect(carries(requestOf.get(fate.heardBy)?.messages, item.text), `${name} heard by ${fate.heardBy}, whose request does not carry it`).toBe(
+        true,
+      );
       // From then on it is part of the thread: the next request carries it (scoped: within its conversation).
       const heardIn = model.turns.get(fate.heardBy)?.conversationId;
       if (predicted && nextTurn !== 'sanity' && (model.config?.context === 'thread' || heardIn === s.engine.session.current?.conversationId)) {
@@ -633,11 +672,15 @@ async function drive(params: Params, commands: Command[]) {
       }
       // `r` while a reply streams asks for that very reply again: the same request.
       if (cmd.k === 'during' && cmd.what === 'regenerate' && s.received.length > before + 1) {
-        expect(contents(s.received[before + 1]?.messages), `${label}: the reply regenerated mid-stream was asked with another request`).toEqual(contents(s.received[before]?.messages));
+        expect(contents(s.received[before + 1]?.messages), `${label}: the reply regenerated mid-stream was asked with another request`).toEqual(
+          contents(s.received[before]?.messages),
+        );
       }
       // A reply cut short by a quit or a crash left nothing: the resumed run asks for it again, as predicted before it.
-      if (resumedMidReply) expect(predicted, `${label}: the run resumed after a reply cut short predicts another next request than before it`).toEqual(prediction);
-      if (cmd.k === 'resume') expect(predicted, `${label}: the resumed run predicts another next request than the run before the quit`).toEqual(prediction);
+      if (resumedMidReply)
+        expect(predicted, `${label}: the run resumed after a reply cut short predicts another next request than before it`).toEqual(prediction);
+      if (cmd.k === 'resume')
+        expect(predicted, `${label}: the resumed run predicts another next request than the run before the quit`).toEqual(prediction);
     }
   } finally {
     if (!s.finished) s.engine.quit();
@@ -664,10 +707,18 @@ const FOUND: Array<[Params, Command[]]> = [
 
 describe('session property: resume equivalence and customer truth under random commands', () => {
   // About 4 s here. To hunt longer: PROPERTY_RUNS=1500 PROPERTY_TIMEOUT=600000 (and PROPERTY_SEED=<seed> to replay one).
-  it('holds for random command sequences', async () => {
-    await fc.assert(
-      fc.asyncProperty(setup, fc.array(command, { minLength: 1, maxLength: 40, size: 'max' }), (params, commands) => drive(params, commands)),
-      { examples: FOUND, numRuns: Number(process.env.PROPERTY_RUNS ?? 100), ...(process.env.PROPERTY_SEED ? { seed: Number(process.env.PROPERTY_SEED) } : {}) },
-    );
-  }, Number(process.env.PROPERTY_TIMEOUT ?? 60_000));
+  it(
+    'holds for random command sequences',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(setup, fc.array(command, { minLength: 1, maxLength: 40, size: 'max' }), (params, commands) => drive(params, commands)),
+        {
+          examples: FOUND,
+          numRuns: Number(process.env.PROPERTY_RUNS ?? 100),
+          ...(process.env.PROPERTY_SEED ? { seed: Number(process.env.PROPERTY_SEED) } : {}),
+        },
+      );
+    },
+    Number(process.env.PROPERTY_TIMEOUT ?? 60_000),
+  );
 });

@@ -43,8 +43,17 @@ function withFaults(fault: (index: number, body: Parameters<FakeHandler>[0]['bod
 async function run(handler: FakeHandler, overrides: RoleplayConfig = {}, onFailure: 'stop' | 'pause' = 'stop') {
   server = await startFakeOpenAI(handler);
   const provider = new OpenAIProvider({ apiKey: KEY, baseURL: server.url });
-  const { engine, events } = makeEngine(provider, { config: config({ ...ONE, ...overrides, retry: { ...ONE.retry, ...overrides.retry } }), onFailure });
-  return { engine, events, server, result: onFailure === 'stop' ? await engine.run() : undefined, done: onFailure === 'pause' ? engine.run() : undefined };
+  const { engine, events } = makeEngine(provider, {
+    config: config({ ...ONE, ...overrides, retry: { ...ONE.retry, ...overrides.retry } }),
+    onFailure,
+  });
+  return {
+    engine,
+    events,
+    server,
+    result: onFailure === 'stop' ? await engine.run() : undefined,
+    done: onFailure === 'pause' ? engine.run() : undefined,
+  };
 }
 
 const of = <T extends EngineEvent['type']>(events: EngineEvent[], type: T) => events.filter((e): e is EventOf<T> => e.type === type);
@@ -82,13 +91,19 @@ describe('network faults are retried with backoff', () => {
   });
 
   it('no first byte within the timeout', async () => {
-    const { result, events } = await run(withFaults((i) => (i === 0 ? { text: GOOD_LEAD, firstByteDelayMs: 5000 } : undefined)), FAST_TIMEOUTS);
+    const { result, events } = await run(
+      withFaults((i) => (i === 0 ? { text: GOOD_LEAD, firstByteDelayMs: 5000 } : undefined)),
+      FAST_TIMEOUTS,
+    );
     expectCompletedWithPlan(result);
     expect(of(events, 'retrying')[0]?.reason).toBe('no reply within 800 ms');
   });
 
   it('a stream that stalls in the middle', async () => {
-    const { result, events } = await run(withFaults((i) => (i === 0 ? { text: GOOD_LEAD, chunkSize: 3, stallAfterChunks: 2 } : undefined)), FAST_TIMEOUTS);
+    const { result, events } = await run(
+      withFaults((i) => (i === 0 ? { text: GOOD_LEAD, chunkSize: 3, stallAfterChunks: 2 } : undefined)),
+      FAST_TIMEOUTS,
+    );
     expectCompletedWithPlan(result);
     expect(of(events, 'retrying')[0]?.reason).toMatch(/^the stream stalled/);
     // The retried turn starts afresh: its final text is the whole reply, once.
@@ -110,7 +125,10 @@ describe('network faults are retried with backoff', () => {
   });
 
   it('when retries run out, headless stops with a clear reason', async () => {
-    const { result, events, server } = await run(withFaults(() => ({ status: 503 })), { retry: { attempts: 2 } });
+    const { result, events, server } = await run(
+      withFaults(() => ({ status: 503 })),
+      { retry: { attempts: 2 } },
+    );
     expect(result?.status).toBe('failed');
     expect(result?.reason).toMatch(/^HTTP 503: /);
     expect(server.requests).toHaveLength(3);
@@ -120,7 +138,11 @@ describe('network faults are retried with backoff', () => {
 
   it('when retries run out in the TUI, the run pauses and r retries', async () => {
     let failing = true;
-    const { engine, events, done } = await run(withFaults(() => (failing ? { status: 500 } : undefined)), { retry: { attempts: 1 } }, 'pause');
+    const { engine, events, done } = await run(
+      withFaults(() => (failing ? { status: 500 } : undefined)),
+      { retry: { attempts: 1 } },
+      'pause',
+    );
     const waiting = (await waitForEvent(events, engine, (e) => e.type === 'waiting')) as EventOf<'waiting'>;
     expect(waiting).toMatchObject({ holds: [{ kind: 'failure' }] });
     expect(waiting.holds[0]).toMatchObject({ message: expect.stringMatching(/HTTP 500.*\(r or space: retry, s: skip\)/) });
@@ -160,7 +182,8 @@ describe('setup faults stop at once with a clear reason', () => {
 describe('servers that differ from OpenAI', () => {
   it('a server that rejects stream_options gets one retry without it, remembered', async () => {
     const { result, server, events } = await run((request) => {
-      if (request.body.stream_options) return { status: 400, errorBody: { error: { message: "Unrecognized request argument supplied: stream_options" } } };
+      if (request.body.stream_options)
+        return { status: 400, errorBody: { error: { message: 'Unrecognized request argument supplied: stream_options' } } };
       const replies = request.body.messages.filter((m) => m.role === 'assistant').length;
       return { text: replies === 0 ? GOOD_LEAD : GOOD_END };
     });
@@ -170,7 +193,9 @@ describe('servers that differ from OpenAI', () => {
   });
 
   it('a stream without usage gets an estimate', async () => {
-    const { result, events } = await run(withFaults((i, body) => ({ text: body.messages.some((m) => m.role === 'assistant') ? GOOD_END : GOOD_LEAD, usage: null })));
+    const { result, events } = await run(
+      withFaults((i, body) => ({ text: body.messages.some((m) => m.role === 'assistant') ? GOOD_END : GOOD_LEAD, usage: null })),
+    );
     expectCompletedWithPlan(result);
     const usage = of(events, 'usage')[0]?.usage;
     expect(usage?.estimated).toBe(true);
@@ -187,7 +212,9 @@ describe('servers that differ from OpenAI', () => {
   });
 
   it('no role header, or the wrong speaker, is flagged but the run goes on', async () => {
-    const { result, events } = await run(withFaults((i) => (i === 0 ? { text: 'What do we need?' } : i === 1 ? { text: 'Boss:\n\nplan\n\nEND CONVERSATION' } : undefined)));
+    const { result, events } = await run(
+      withFaults((i) => (i === 0 ? { text: 'What do we need?' } : i === 1 ? { text: 'Boss:\n\nplan\n\nEND CONVERSATION' } : undefined)),
+    );
     expect(result?.status).toBe('completed');
     expect(of(events, 'warning').map((w) => w.code)).toEqual(['no-header', 'wrong-speaker']);
   });

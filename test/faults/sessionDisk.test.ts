@@ -29,7 +29,11 @@ const messages = (stderr: string) => stderr.split('\n').filter((line) => line.st
 describe('a session that cannot be saved stops the run with one line and exit code 1', () => {
   it('the session folder removed (rm -rf) while a --demo run streams', async () => {
     const cwd = tempDir();
-    const child = spawn(process.execPath, [CLI, '--demo', '--headless', TASK], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, OPENAI_API_KEY: '' } });
+    const child = spawn(process.execPath, [CLI, '--demo', '--headless', TASK], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, OPENAI_API_KEY: '' },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -52,7 +56,9 @@ describe('a session that cannot be saved stops the run with one line and exit co
     expect(Date.now() - removedAt).toBeLessThan(5_000);
     expect(messages(stderr)).toHaveLength(1);
     expect(stderr.trim().split('\n').at(-1)).toMatch(
-      new RegExp(String.raw`^roleplay: the session cannot be saved: writing (events\.jsonl|transcript\.md|artifacts/[\w-]+\.md): ENOENT \(the file or its folder was removed\) in \.roleplay/sessions/${ID}$`),
+      new RegExp(
+        String.raw`^roleplay: the session cannot be saved: writing (events\.jsonl|transcript\.md|artifacts/[\w-]+\.md): ENOENT \(the file or its folder was removed\) in \.roleplay/sessions/${ID}$`,
+      ),
     );
     expect(stderr).not.toMatch(/\n\s+at |unexpected error|Resume it with/);
     // The run stopped as soon as it knew: no more turns, and nothing written where the session was.
@@ -129,7 +135,9 @@ describe('a session that cannot be saved stops the run with one line and exit co
       const after = tmux.screen('unsaved');
       expect(after).not.toContain('Timeline');
       expect(after.replace(/\n/g, '').trim()).toMatch(
-        new RegExp(String.raw`^roleplay: the session cannot be saved: writing (events\.jsonl|transcript\.md|artifacts/[\w-]+\.md): ENOENT \(the file or its folder was removed\) in \.roleplay/sessions/${ID}$`),
+        new RegExp(
+          String.raw`^roleplay: the session cannot be saved: writing (events\.jsonl|transcript\.md|artifacts/[\w-]+\.md): ENOENT \(the file or its folder was removed\) in \.roleplay/sessions/${ID}$`,
+        ),
       );
       expect(existsSync(sessions)).toBe(false);
     });

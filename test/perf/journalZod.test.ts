@@ -15,7 +15,9 @@ const cli = path.join(root, 'dist', 'cli.js');
 
 /** The built files that hold zod's code. */
 function zodFiles(): string[] {
-  const meta = JSON.parse(readFileSync(path.join(root, 'dist', 'meta.json'), 'utf8')) as { outputs: Record<string, { inputs: Record<string, unknown> }> };
+  const meta = JSON.parse(readFileSync(path.join(root, 'dist', 'meta.json'), 'utf8')) as {
+    outputs: Record<string, { inputs: Record<string, unknown> }>;
+  };
   return Object.entries(meta.outputs)
     .filter(([, output]) => Object.keys(output.inputs).some((input) => /node_modules\/zod\//.test(input)))
     .map(([file]) => path.join(root, file));
@@ -32,7 +34,10 @@ export async function load(url, context, next) {
 }
 `,
   );
-  writeFileSync(path.join(dir, 'register.mjs'), `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(path.join(dir, 'hooks.mjs')).href)});\n`);
+  writeFileSync(
+    path.join(dir, 'register.mjs'),
+    `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(path.join(dir, 'hooks.mjs')).href)});\n`,
+  );
   const loaded = path.join(dir, 'loaded.txt');
   const result = spawnSync(process.execPath, ['--import', path.join(dir, 'register.mjs'), cli, ...args], {
     cwd,
@@ -41,7 +46,12 @@ export async function load(url, context, next) {
     timeout: 30_000,
   });
   expect(result.status, result.stderr).toBe(0);
-  return existsSync(loaded) ? readFileSync(loaded, 'utf8').trim().split('\n').map((url) => fileURLToPath(url)) : [];
+  return existsSync(loaded)
+    ? readFileSync(loaded, 'utf8')
+        .trim()
+        .split('\n')
+        .map((url) => fileURLToPath(url))
+    : [];
 }
 
 describe('zod stays out of a run', () => {

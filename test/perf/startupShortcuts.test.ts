@@ -86,7 +86,11 @@ describe('start-up shortcuts in the bundle', () => {
       }
     }
     const fronts = Object.entries(inputs).filter(([input]) => input.startsWith('string-width-fast-path:'));
-    for (const [front, { imports }] of fronts) expect(imports.map((i) => i.path), front).toContain('src/text/simpleWidth.ts');
+    for (const [front, { imports }] of fronts)
+      expect(
+        imports.map((i) => i.path),
+        front,
+      ).toContain('src/text/simpleWidth.ts');
   });
 
   it("gives the very frames Ink's own output gives, with its shortcuts (property)", async () => {
@@ -108,11 +112,33 @@ describe('start-up shortcuts in the bundle', () => {
       const Plain = await bundle('plain', []);
       const Shipped = await bundle('shipped', bundlePlugins);
       const piece = fc.constantFrom(
-        'a', 'word', ' ', '   ', '│', '漢', '👍', 'e\u0301', '\u200B', '\x1b[31mred\x1b[39m', '\x1b[41m  \x1b[49m', '\x1b[1m \x1b[22m', '\x1b[2mdim ', '\x1b[22m', '\n',
+        'a',
+        'word',
+        ' ',
+        '   ',
+        '│',
+        '漢',
+        '👍',
+        'e\u0301',
+        '\u200B',
+        '\x1b[31mred\x1b[39m',
+        '\x1b[41m  \x1b[49m',
+        '\x1b[1m \x1b[22m',
+        '\x1b[2mdim ',
+        '\x1b[22m',
+        '\n',
         // Escape codes that are not a closed pair: an unclosed bold, a reset, a line erase, a window title, a C1 CSI.
-        '\x1b[1m', '\x1b[0m', '\x1b[2K', '\x1b]0;title\x07', '\x9b32m', '\x1b[1m\x1b[2mboth\x1b[22m',
+        '\x1b[1m',
+        '\x1b[0m',
+        '\x1b[2K',
+        '\x1b]0;title\x07',
+        '\x9b32m',
+        '\x1b[1m\x1b[2mboth\x1b[22m',
         // Where graphemes.ts hands over to ICU: CR LF, a mark after an escape code, a link.
-        'a\r\nb', '\r', '\x1b[31m\u0301', '\x1b]8;;https://x.example\x07link\x1b]8;;\x07',
+        'a\r\nb',
+        '\r',
+        '\x1b[31m\u0301',
+        '\x1b]8;;https://x.example\x07link\x1b]8;;\x07',
       );
       // Text's transformers as Ink builds them from props: a colour (chalk re-opens it after each inner close), dim.
       const dim = (line: string) => `\x1b[2m${line.replaceAll('\x1b[22m', '\x1b[22m\x1b[2m')}\x1b[22m`;
@@ -126,7 +152,13 @@ describe('start-up shortcuts in the bundle', () => {
           text: fc.array(piece, { maxLength: 6 }).map((p) => p.join('')),
           transformers,
         }),
-        fc.record({ kind: fc.constant('clip' as const), x1: fc.nat(6), x2: fc.integer({ min: 6, max: 16 }), y1: fc.nat(3), y2: fc.integer({ min: 3, max: 8 }) }),
+        fc.record({
+          kind: fc.constant('clip' as const),
+          x1: fc.nat(6),
+          x2: fc.integer({ min: 6, max: 16 }),
+          y1: fc.nat(3),
+          y2: fc.integer({ min: 3, max: 8 }),
+        }),
         fc.record({ kind: fc.constant('unclip' as const) }),
       );
       fc.assert(

@@ -47,7 +47,12 @@ describe('export', () => {
       ['Building', ['Coding']],
     ]);
     const planning = doc.phases[0]!.conversations[0]!;
-    expect(planning).toMatchObject({ lead: { id: 'ceo', name: 'CEO' }, output: { id: 'plan', name: 'Plan' }, status: 'done', endReason: 'end-marker' });
+    expect(planning).toMatchObject({
+      lead: { id: 'ceo', name: 'CEO' },
+      output: { id: 'plan', name: 'Plan' },
+      status: 'done',
+      endReason: 'end-marker',
+    });
     expect(planning.turns.map((t) => ({ role: t.roleName, side: t.side, text: t.text, status: t.status }))).toEqual([
       { role: 'CEO', side: 'lead', text: 'CEO: what shall we plan?', status: 'complete' },
       { role: 'CTO', side: 'assistant', text: 'CTO: the plan. END CONVERSATION', status: 'complete' },

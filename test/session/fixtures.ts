@@ -16,8 +16,16 @@ export const WORKFLOW: WorkflowOutline = {
     { id: 'code', name: 'Code' },
   ],
   phases: [
-    { id: 'design', name: 'Designing', conversations: [{ id: 'planning', name: 'Planning', lead: 'ceo', assistant: 'cto', input: 'task', output: 'plan', maxTurns: 4 }] },
-    { id: 'build', name: 'Building', conversations: [{ id: 'coding', name: 'Coding', lead: 'cto', assistant: 'ceo', input: 'plan', output: 'code', maxTurns: 4 }] },
+    {
+      id: 'design',
+      name: 'Designing',
+      conversations: [{ id: 'planning', name: 'Planning', lead: 'ceo', assistant: 'cto', input: 'task', output: 'plan', maxTurns: 4 }],
+    },
+    {
+      id: 'build',
+      name: 'Building',
+      conversations: [{ id: 'coding', name: 'Coding', lead: 'cto', assistant: 'ceo', input: 'plan', output: 'code', maxTurns: 4 }],
+    },
   ],
 };
 
@@ -71,10 +79,29 @@ export function stamp(bodies: Array<EngineEventBody | [number, EngineEventBody]>
   });
 }
 
-function turn(turnId: string, conversationId: string | null, kind: 'sanity' | 'start' | 'switch', role: string | null, side: 'lead' | 'assistant' | null, index: number, text: string, ends = false, heard: string[] = []): EngineEventBody[] {
+function turn(
+  turnId: string,
+  conversationId: string | null,
+  kind: 'sanity' | 'start' | 'switch',
+  role: string | null,
+  side: 'lead' | 'assistant' | null,
+  index: number,
+  text: string,
+  ends = false,
+  heard: string[] = [],
+): EngineEventBody[] {
   return [
     {
-      type: 'turn.started', turnId, conversationId, kind, role, side, index, attempt: 1, model: 'm', temperature: undefined,
+      type: 'turn.started',
+      turnId,
+      conversationId,
+      kind,
+      role,
+      side,
+      index,
+      attempt: 1,
+      model: 'm',
+      temperature: undefined,
       request: { base: null, keep: 0, add: [{ role: 'user', content: 'go' }] },
       heard,
     },
@@ -99,14 +126,26 @@ export function completeRun(sessionId = '20250102-030405-aaaaaa', task = 'build 
     ...turn('t3', 'planning', 'switch', 'cto', 'assistant', 1, 'CTO: a first draft', false, ['c1']),
     { type: 'turn.discarded', turnId: 't3', reason: 'regenerate' },
     ...turn('t4', 'planning', 'switch', 'cto', 'assistant', 1, 'CTO: the plan. END CONVERSATION', true, ['c1']),
-    { type: 'conversation.ended', conversationId: 'planning', reason: 'end-marker', turns: 2, artifact: { id: 'plan', text: 'The plan.', incomplete: false } },
+    {
+      type: 'conversation.ended',
+      conversationId: 'planning',
+      reason: 'end-marker',
+      turns: 2,
+      artifact: { id: 'plan', text: 'The plan.', incomplete: false },
+    },
     { type: 'phase.ended', phaseId: 'design', skipped: false },
     { type: 'mode.changed', mode: 'auto' },
     { type: 'phase.started', phaseId: 'build', index: 1 },
     { type: 'conversation.started', conversationId: 'coding', phaseId: 'build' },
     ...turn('t5', 'coding', 'start', 'cto', 'lead', 0, 'CTO: code it'),
     ...turn('t6', 'coding', 'switch', 'ceo', 'assistant', 1, 'CEO: done'),
-    { type: 'conversation.ended', conversationId: 'coding', reason: 'turn-limit', turns: 2, artifact: { id: 'code', text: 'CEO: done', incomplete: true } },
+    {
+      type: 'conversation.ended',
+      conversationId: 'coding',
+      reason: 'turn-limit',
+      turns: 2,
+      artifact: { id: 'code', text: 'CEO: done', incomplete: true },
+    },
     { type: 'phase.ended', phaseId: 'build', skipped: false },
     { type: 'run.finished', status: 'completed', reason: null },
   ];

@@ -16,7 +16,10 @@ describe('the session journal', () => {
     journal.record(event(1, { type: 'token', turnId: 't1', text: 'Hel' }));
     journal.record(event(2, { type: 'token', turnId: 't1', text: 'lo' }));
     journal.record(event(3, { type: 'warning', code: 'x', message: 'm' }));
-    const lines = readFileSync(path.join(journal.dir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(path.join(journal.dir, 'events.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toEqual([
       { seq: 2, t: 1, type: 'token', turnId: 't1', text: 'Hello' },
       { seq: 3, t: 3, type: 'warning', code: 'x', message: 'm' },
@@ -34,7 +37,10 @@ describe('the session journal', () => {
     const resumed = SessionJournal.resume(first.dir, []);
     resumed.record(event(2, { type: 'warning', code: 'b', message: 'after' }));
     resumed.close();
-    const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.message)).toEqual(['kept', 'after']);
   });
 });
@@ -74,7 +80,12 @@ describe('one writer per session', () => {
     const file = path.join(first.dir, 'events.jsonl');
     appendFileSync(file, `{"seq":2,"t":2,"type":"warning","message":"${'x'.repeat(200_000)}`);
     SessionJournal.resume(first.dir, []).close();
-    expect(readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l).message)).toEqual(['kept']);
+    expect(
+      readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).message),
+    ).toEqual(['kept']);
   });
 });
 
@@ -108,7 +119,13 @@ function flakyWrites(options: { failAppend?: () => boolean; failReplace?: (file:
 const started = (seq: number) => event(seq, runStarted('s', 'x'));
 const warning = (seq: number, message: string) => event(seq, { type: 'warning', code: 'w', message });
 const ended = (seq: number) =>
-  event(seq, { type: 'conversation.ended', conversationId: 'planning', reason: 'end-marker', turns: 2, artifact: { id: 'plan', text: 'The plan', incomplete: false } });
+  event(seq, {
+    type: 'conversation.ended',
+    conversationId: 'planning',
+    reason: 'end-marker',
+    turns: 2,
+    artifact: { id: 'plan', text: 'The plan', incomplete: false },
+  });
 const nextTick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 describe('a journal that cannot be written', () => {

@@ -42,7 +42,10 @@ const runs = { numRuns: 200 };
 
 describe('journal fuzzing', () => {
   it('random bytes', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 400 }), chunk, (bytes, size) => void outcome(bytes, size)), runs);
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 400 }), chunk, (bytes, size) => void outcome(bytes, size)),
+      runs,
+    );
   });
 
   it('random bytes after a valid start', () => {

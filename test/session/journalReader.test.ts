@@ -89,7 +89,7 @@ describe('reading format 1', () => {
     expect(events.at(-1)).toMatchObject({ type: 'run.finished', status: 'budget' });
   });
 
-  it('keeps a quit that was the person\'s a quit', () => {
+  it("keeps a quit that was the person's a quit", () => {
     const lines = v1Journal();
     lines[lines.length - 1] = { ...lines.at(-1)!, reason: 'quit by the user' };
     const { events } = readJournal(write('quit.jsonl', jsonl(lines)), cwd);
@@ -98,16 +98,31 @@ describe('reading format 1', () => {
   });
 
   it('reads the kind of a pause from its message', () => {
-    expect(holdsFromMessage('Budget of $0.0014 reached ($0.0020 spent): space goes on anyway')).toEqual([{ kind: 'budget', maxUsd: 0.0014, spentUsd: 0.002 }]);
+    expect(holdsFromMessage('Budget of $0.0014 reached ($0.0020 spent): space goes on anyway')).toEqual([
+      { kind: 'budget', maxUsd: 0.0014, spentUsd: 0.002 },
+    ]);
     expect(holdsFromMessage('Budget of something odd')).toEqual([{ kind: 'budget', maxUsd: 0, spentUsd: 0 }]);
-    expect(holdsFromMessage('Breakpoint match:/a: b/: the reply matched /a: b/')).toEqual([{ kind: 'breakpoint', spec: 'match:/a', message: 'b/: the reply matched /a: b/' }]);
+    expect(holdsFromMessage('Breakpoint match:/a: b/: the reply matched /a: b/')).toEqual([
+      { kind: 'breakpoint', spec: 'match:/a', message: 'b/: the reply matched /a: b/' },
+    ]);
     expect(holdsFromMessage('Breakpoint phase:x')).toEqual([{ kind: 'breakpoint', spec: 'phase:x', message: '' }]);
-    expect(holdsFromMessage('the sanity check failed (r: retry, s: skip)')).toEqual([{ kind: 'failure', message: 'the sanity check failed (r: retry, s: skip)' }]);
+    expect(holdsFromMessage('the sanity check failed (r: retry, s: skip)')).toEqual([
+      { kind: 'failure', message: 'the sanity check failed (r: retry, s: skip)' },
+    ]);
   });
 
   it('numbers format-1 customer messages on from the ids a format-2 part of the file used', () => {
     const v2 = stamp(completeRun()).slice(0, -1);
-    const resumed = { type: 'run.resumed', sessionId: 's', fromSeq: v2.length, provider: 'demo', model: 'm', mode: 'auto', seq: v2.length + 1, t: 5000 };
+    const resumed = {
+      type: 'run.resumed',
+      sessionId: 's',
+      fromSeq: v2.length,
+      provider: 'demo',
+      model: 'm',
+      mode: 'auto',
+      seq: v2.length + 1,
+      t: 5000,
+    };
     const old = { type: 'customer.message', conversationId: null, text: 'again', seq: v2.length + 2, t: 5001 };
     const { events } = readJournal(write('mixed.jsonl', jsonl([...v2, resumed, old])), cwd);
     expect(events.at(-2)).toMatchObject({ type: 'run.resumed', version: 2 });
@@ -127,7 +142,9 @@ describe('reading format 2', () => {
   it('refuses a journal from a newer roleplay in one line', () => {
     const [first, ...rest] = stamp(completeRun());
     const file = write('new.jsonl', jsonl([{ ...first, version: 3 }, ...rest]));
-    expect(usageMessage(() => readJournal(file, cwd))).toBe('new.jsonl:1: written by a newer roleplay (journal version 3); update roleplay to read it');
+    expect(usageMessage(() => readJournal(file, cwd))).toBe(
+      'new.jsonl:1: written by a newer roleplay (journal version 3); update roleplay to read it',
+    );
   });
 });
 
@@ -186,21 +203,33 @@ describe('errors: one line, file:line, the bad field', () => {
     expect(check('d', (l) => (l[3]!.colour = 'red'))).toBe('d.jsonl:4: token: unknown field "colour"');
     expect(check('e', (l) => (l[3]!.type = 'tokn'))).toBe('e.jsonl:4: unknown event type "tokn"');
     expect(check('f', (l) => (l[3] = [1, 2] as never))).toBe('f.jsonl:4: not a JSON object; is this a roleplay events.jsonl?');
-    expect(check('g', (l) => ((l[0]!.config as Record<string, unknown>).maxTurns = 'ten'))).toBe('g.jsonl:1: run.started: config.maxTurns: expected number, got string "ten"');
-    expect(check('h', (l) => (l[1]!.request = { base: null, keep: 0, add: [] }))).toBe('h.jsonl:2: turn.started: request.add: must hold at least the prompt');
+    expect(check('g', (l) => ((l[0]!.config as Record<string, unknown>).maxTurns = 'ten'))).toBe(
+      'g.jsonl:1: run.started: config.maxTurns: expected number, got string "ten"',
+    );
+    expect(check('h', (l) => (l[1]!.request = { base: null, keep: 0, add: [] }))).toBe(
+      'h.jsonl:2: turn.started: request.add: must hold at least the prompt',
+    );
   });
 
   it('checks the order of events', () => {
     expect(check('seq', (l) => ([l[3], l[4]] = [l[4]!, l[3]!]))).toBe('seq.jsonl:5: seq 4 comes after seq 5: the events are out of order');
-    expect(check('again', (l) => l.push({ ...l[0]!, seq: 1000 }))).toBe('again.jsonl:46: a second run.started: a journal holds one run (a --resume appends run.resumed)');
-    expect(check('first', (l) => l.shift())).toBe('first.jsonl:1: the first event is turn.started, not run.started; is this a roleplay events.jsonl?');
+    expect(check('again', (l) => l.push({ ...l[0]!, seq: 1000 }))).toBe(
+      'again.jsonl:46: a second run.started: a journal holds one run (a --resume appends run.resumed)',
+    );
+    expect(check('first', (l) => l.shift())).toBe(
+      'first.jsonl:1: the first event is turn.started, not run.started; is this a roleplay events.jsonl?',
+    );
     expect(check('unstarted', (l) => (l[3]!.turnId = 't9'))).toBe('unstarted.jsonl:4: token for turn "t9", which has not started');
-    expect(check('ended', (l) => l.push({ type: 'token', turnId: 't1', text: 'late', seq: 1000, t: 9999 }))).toBe('ended.jsonl:46: token for turn "t1", which has already ended');
+    expect(check('ended', (l) => l.push({ type: 'token', turnId: 't1', text: 'late', seq: 1000, t: 9999 }))).toBe(
+      'ended.jsonl:46: token for turn "t1", which has already ended',
+    );
     expect(check('discard2', (l) => Object.assign(l[2]!, { type: 'turn.discarded', reason: 'quit', text: undefined }))).toBe(
       'discard2.jsonl:3: turn.discarded for turn "t1", which has not ended',
     );
     expect(check('dup', (l) => (l[10]!.turnId = 't1'))).toBe('dup.jsonl:11: turn "t1" starts a second time');
-    expect(check('conv', (l) => (l[7]!.conversationId = 'nope'))).toBe('conv.jsonl:8: conversation "nope" is not a conversation of the run\'s workflow');
+    expect(check('conv', (l) => (l[7]!.conversationId = 'nope'))).toBe(
+      'conv.jsonl:8: conversation "nope" is not a conversation of the run\'s workflow',
+    );
     expect(check('phase', (l) => (l[7]!.phaseId = 'build'))).toBe('phase.jsonl:8: conversation "planning" is in phase "design", not "build"');
     expect(check('phase2', (l) => (l[6]!.phaseId = 'nope'))).toBe('phase2.jsonl:7: phase "nope" is not a phase of the run\'s workflow');
     expect(check('heard', (l) => (l[16]!.heard = ['c7']))).toBe('heard.jsonl:17: hears customer message "c7", which was never sent');
@@ -230,7 +259,9 @@ describe('errors: one line, file:line, the bad field', () => {
   });
 
   it('escapes control characters and line breaks the file brings into the message', () => {
-    expect(check('ctl', (l) => (l[3]!.turnId = 't\n\u001b[31m\u009b'))).toBe('ctl.jsonl:4: token for turn "t\\u000a\\u001b[31m\\u009b", which has not started');
+    expect(check('ctl', (l) => (l[3]!.turnId = 't\n\u001b[31m\u009b'))).toBe(
+      'ctl.jsonl:4: token for turn "t\\u000a\\u001b[31m\\u009b", which has not started',
+    );
   });
 
   it('says when the file cannot be read', () => {

@@ -7,11 +7,31 @@ const SYSTEM = { role: 'system', content: 'You roleplay a company.' };
 const INITIAL = { role: 'user', content: 'The task: build a login.' };
 
 function started(turnId: string, kind: string, role: string | null, side: string | null, index: number, request: unknown[]): V1 {
-  return { type: 'turn.started', turnId, conversationId: kind === 'sanity' ? null : 'planning', kind, role, side, index, attempt: 1, model: 'm', request };
+  return {
+    type: 'turn.started',
+    turnId,
+    conversationId: kind === 'sanity' ? null : 'planning',
+    kind,
+    role,
+    side,
+    index,
+    attempt: 1,
+    model: 'm',
+    request,
+  };
 }
 
 function ended(turnId: string, status: string, text: string): V1 {
-  return { type: 'turn.ended', turnId, status, text, speaker: null, endsConversation: /END CONVERSATION/.test(text), durationMs: 10, firstTokenMs: 1 };
+  return {
+    type: 'turn.ended',
+    turnId,
+    status,
+    text,
+    speaker: null,
+    endsConversation: /END CONVERSATION/.test(text),
+    durationMs: 10,
+    firstTokenMs: 1,
+  };
 }
 
 const next = { conversationId: 'planning', kind: 'switch', role: 'cto', side: 'assistant' };
@@ -23,7 +43,18 @@ const next = { conversationId: 'planning', kind: 'switch', role: 'cto', side: 'a
 export function v1Journal(): V1[] {
   const { breakpoints: _b, prices: _p, ...config } = CONFIG;
   const bodies: V1[] = [
-    { type: 'run.started', sessionId: '20250105-000000-111111', task: 'build a login', provider: 'demo', model: 'm', mode: 'auto', context: 'thread', workflow: WORKFLOW, config, endpoint: null },
+    {
+      type: 'run.started',
+      sessionId: '20250105-000000-111111',
+      task: 'build a login',
+      provider: 'demo',
+      model: 'm',
+      mode: 'auto',
+      context: 'thread',
+      workflow: WORKFLOW,
+      config,
+      endpoint: null,
+    },
     { type: 'customer.message', conversationId: null, text: 'Before anything: hello.' },
     started('t1', 'sanity', null, null, 0, [SYSTEM, INITIAL, { role: 'user', content: 'Say SUCCESS.' }]),
     { type: 'token', turnId: 't1', text: 'SUCCESS' },
@@ -31,12 +62,29 @@ export function v1Journal(): V1[] {
     ended('t1', 'complete', 'SUCCESS'),
     { type: 'phase.started', phaseId: 'design', index: 0 },
     { type: 'conversation.started', conversationId: 'planning', phaseId: 'design' },
-    { type: 'waiting', reason: 'paused', message: 'Breakpoint conversation:Planning: before conversation "Planning"; Breakpoint role:ceo: CEO is about to speak', next: { ...next, kind: 'start', role: 'ceo', side: 'lead' } },
+    {
+      type: 'waiting',
+      reason: 'paused',
+      message: 'Breakpoint conversation:Planning: before conversation "Planning"; Breakpoint role:ceo: CEO is about to speak',
+      next: { ...next, kind: 'start', role: 'ceo', side: 'lead' },
+    },
     { type: 'resumed' },
-    started('t2', 'start', 'ceo', 'lead', 0, [SYSTEM, INITIAL, { role: 'user', content: 'The customer: hello.' }, { role: 'user', content: 'START' }]),
+    started('t2', 'start', 'ceo', 'lead', 0, [
+      SYSTEM,
+      INITIAL,
+      { role: 'user', content: 'The customer: hello.' },
+      { role: 'user', content: 'START' },
+    ]),
     ended('t2', 'complete', 'CEO: what shall we plan?'),
     { type: 'customer.message', conversationId: 'planning', text: 'Keep it small, please.' },
-    started('t3', 'switch', 'cto', 'assistant', 1, [SYSTEM, INITIAL, { role: 'user', content: 'START' }, { role: 'assistant', content: 'CEO: what shall we plan?' }, { role: 'user', content: 'small' }, { role: 'user', content: 'SWITCH' }]),
+    started('t3', 'switch', 'cto', 'assistant', 1, [
+      SYSTEM,
+      INITIAL,
+      { role: 'user', content: 'START' },
+      { role: 'assistant', content: 'CEO: what shall we plan?' },
+      { role: 'user', content: 'small' },
+      { role: 'user', content: 'SWITCH' },
+    ]),
     ended('t3', 'complete', 'CTO: a first draft'),
     { type: 'turn.discarded', turnId: 't3', reason: 'regenerate' },
     started('t4', 'switch', 'cto', 'assistant', 1, [SYSTEM, { role: 'user', content: 'SWITCH' }]),

@@ -31,7 +31,16 @@ async function until(done: () => boolean): Promise<void> {
   expect(done()).toBe(true);
 }
 
-const started = { type: 'run.started', sessionId: 's', task: 'x', provider: 'p', model: 'm', mode: 'step', context: 'thread', workflow: WORKFLOW } as EngineEventBody;
+const started = {
+  type: 'run.started',
+  sessionId: 's',
+  task: 'x',
+  provider: 'p',
+  model: 'm',
+  mode: 'step',
+  context: 'thread',
+  workflow: WORKFLOW,
+} as EngineEventBody;
 
 describe('ReplayPlayer', () => {
   it('keeps the recorded pacing, scaled by speed, with long gaps capped at 2 s / speed', async () => {
@@ -54,7 +63,7 @@ describe('ReplayPlayer', () => {
     expect(clock.sleeps).toEqual([50, 150, 1000, 50]);
   });
 
-  it('drops the recording\'s own waiting, resumed and mode.changed events, and the time spent waiting', async () => {
+  it("drops the recording's own waiting, resumed and mode.changed events, and the time spent waiting", async () => {
     const events = stamp([
       [0, started],
       [10, { type: 'waiting', holds: [{ kind: 'step' }], next: { conversationId: null, kind: 'sanity', role: null, side: null } }],
@@ -155,7 +164,12 @@ describe('ReplayPlayer', () => {
     player.skipPhase();
     player.regenerate();
     const warnings = seen.filter((e) => e.type === 'warning');
-    expect(warnings.map((w) => (w.type === 'warning' ? w.code : ''))).toEqual(['replay-intervene', 'replay-skip-conversation', 'replay-skip-phase', 'replay-regenerate']);
+    expect(warnings.map((w) => (w.type === 'warning' ? w.code : ''))).toEqual([
+      'replay-intervene',
+      'replay-skip-conversation',
+      'replay-skip-phase',
+      'replay-regenerate',
+    ]);
     for (const w of warnings) expect(w).toMatchObject({ message: expect.stringContaining('cannot change the recording') });
     expect(seen.some((e) => e.type === 'customer.message')).toBe(false);
     player.setMode('auto');

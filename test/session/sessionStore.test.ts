@@ -3,14 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
-import {
-  dateFromSessionId,
-  exampleSessionDir,
-  listSessions,
-  openSession,
-  readJournal,
-  resolveSession,
-} from '../../src/session/sessionStore.js';
+import { dateFromSessionId, exampleSessionDir, listSessions, openSession, readJournal, resolveSession } from '../../src/session/sessionStore.js';
 import { completeRun, stamp, writeSession } from './fixtures.js';
 
 const A = '20250102-030405-aaaaaa';
@@ -53,7 +46,9 @@ describe('session lookup', () => {
     expect(usageMessage(() => resolveSession('abc', opts()))).toBe(
       `no session "abc" in ${path.join('.roleplay', 'sessions')} (run "roleplay sessions" to list them)`,
     );
-    expect(usageMessage(() => resolveSession('20250103', opts()))).toMatch(/^session "20250103" is ambiguous in \.roleplay\/sessions: it starts 2 ids/);
+    expect(usageMessage(() => resolveSession('20250103', opts()))).toMatch(
+      /^session "20250103" is ambiguous in \.roleplay\/sessions: it starts 2 ids/,
+    );
     expect(usageMessage(() => resolveSession('nope/events.jsonl', opts()))).toBe('no such session file or directory: nope/events.jsonl');
     expect(usageMessage(() => resolveSession('latest', { outDir: 'empty', cwd }))).toMatch(/^no sessions in empty\/sessions yet/);
     mkdirSync(path.join(cwd, 'plain'));
@@ -79,7 +74,9 @@ describe('session lookup', () => {
     writeFileSync(file, `${first}\nnot json\n${second}\n`);
     expect(usageMessage(() => readJournal(file, cwd))).toBe('broken.jsonl:2: not a JSON event; is this a roleplay events.jsonl?');
     writeFileSync(file, '{"type":"token","turnId":"t1","text":"","seq":1,"t":0}\n');
-    expect(usageMessage(() => readJournal(file, cwd))).toBe('broken.jsonl:1: the first event is token, not run.started; is this a roleplay events.jsonl?');
+    expect(usageMessage(() => readJournal(file, cwd))).toBe(
+      'broken.jsonl:1: the first event is token, not run.started; is this a roleplay events.jsonl?',
+    );
   });
 
   it('lists sessions newest first with status, turns and tokens', () => {

@@ -89,7 +89,7 @@ describe('summary.json', () => {
 });
 
 describe('latest', () => {
-  it('is the newest id by its date, else by the journal\'s mtime, and reads no journal', () => {
+  it("is the newest id by its date, else by the journal's mtime, and reads no journal", () => {
     const root = path.join(out, 'sessions');
     // Journals no reader could read: "latest" must not need to.
     for (const id of ['20250101-000000-aaaaaa', '20250301-000000-cccccc', '20250201-000000-bbbbbb']) {

@@ -67,11 +67,7 @@ export function makeEngine(provider: Provider, options: Partial<EngineOptions> =
 export const retryable = (message: string) => new ProviderError(message, true);
 
 /** Resolves once `predicate` holds for the events so far. */
-export function waitForEvent(
-  events: EngineEvent[],
-  engine: Engine,
-  predicate: (event: EngineEvent) => boolean,
-): Promise<EngineEvent> {
+export function waitForEvent(events: EngineEvent[], engine: Engine, predicate: (event: EngineEvent) => boolean): Promise<EngineEvent> {
   const found = events.find(predicate);
   if (found) return Promise.resolve(found);
   return new Promise((resolve) => {

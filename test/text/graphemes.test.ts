@@ -17,7 +17,8 @@ for (let cp = 0; cp <= 0xffff; cp++) {
 describe('segmentGraphemes', () => {
   it('answers by itself for the characters terminal lines and escape codes are made of', () => {
     expect(answered.length).toBeGreaterThan(2000);
-    for (const ch of ['a', ' ', '~', '\x1b', '\x9b', '\x07', '\n', '│', '─', '…', '✓', '⚠', 'é', '→']) expect(answered, JSON.stringify(ch)).toContain(ch);
+    for (const ch of ['a', ' ', '~', '\x1b', '\x9b', '\x07', '\n', '│', '─', '…', '✓', '⚠', 'é', '→'])
+      expect(answered, JSON.stringify(ch)).toContain(ch);
     for (const ch of ['\r', '\u0301', '\u200D', '\uFE0F', '漢', '\uD83D', '\u1100']) expect(answered, JSON.stringify(ch)).not.toContain(ch);
   });
 
@@ -34,7 +35,22 @@ describe('segmentGraphemes', () => {
   });
 
   it('gives the segments and the containing segment Intl.Segmenter gives (property)', () => {
-    const pool = [...answered.filter((_, i) => i % 7 === 0), 'a', '\x1b[31m', '\x1b]8;;x\x07', '\r\n', '\r', 'e\u0301', '👍', '👨\u200D👩', '🇫🇷', '漢', '\u1100\u1161', '\uFE0F', '\uD800'];
+    const pool = [
+      ...answered.filter((_, i) => i % 7 === 0),
+      'a',
+      '\x1b[31m',
+      '\x1b]8;;x\x07',
+      '\r\n',
+      '\r',
+      'e\u0301',
+      '👍',
+      '👨\u200D👩',
+      '🇫🇷',
+      '漢',
+      '\u1100\u1161',
+      '\uFE0F',
+      '\uD800',
+    ];
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...pool), { maxLength: 30 }), (parts) => {
         const text = parts.join('');

@@ -46,7 +46,6 @@ describe('simpleWidth', () => {
     expect(simpleWidth('±', { ambiguousIsNarrow: true, countAnsiEscapeCodes: false })).toBe(1);
     expect(simpleWidth(42)).toBeUndefined();
   });
-
 });
 
 /** Every copy of string-width under node_modules, as the bundle finds them: the plugin fronts each one. */
@@ -97,9 +96,46 @@ describe.each(copies)('the fast path in front of $dir ($version)', ({ version, f
     const real = ((await import(pathToFileURL(main).href)) as { default: Width }).default;
     const width: Width = fastPaths[fast!];
     const pieces = [
-      'a', 'Z', ' ', '~', 'é', 'ß', '±', '│', '─', '○', '●', '…', '·', '→', '✓', '⚠', '⏸', '™', '©', '↔', '▶',
-      '👍', '❤\uFE0F', '🇫🇷', '👨\u200D👩\u200D👧', '漢', 'ｱ', '\u0301', '\u200B', '\u00AD', '\uFE0F', '\t', '\n', '\u1100\u1161',
-      '\x1b[31m', '\x1b[0m', '\x1b[1;2m', '\x9b4m', '\x1b]8;;https://x.example\x07', '\x1b]8;;\x07',
+      'a',
+      'Z',
+      ' ',
+      '~',
+      'é',
+      'ß',
+      '±',
+      '│',
+      '─',
+      '○',
+      '●',
+      '…',
+      '·',
+      '→',
+      '✓',
+      '⚠',
+      '⏸',
+      '™',
+      '©',
+      '↔',
+      '▶',
+      '👍',
+      '❤\uFE0F',
+      '🇫🇷',
+      '👨\u200D👩\u200D👧',
+      '漢',
+      'ｱ',
+      '\u0301',
+      '\u200B',
+      '\u00AD',
+      '\uFE0F',
+      '\t',
+      '\n',
+      '\u1100\u1161',
+      '\x1b[31m',
+      '\x1b[0m',
+      '\x1b[1;2m',
+      '\x9b4m',
+      '\x1b]8;;https://x.example\x07',
+      '\x1b]8;;\x07',
     ];
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 24 }), fc.boolean(), (parts, narrow) => {
@@ -120,7 +156,7 @@ describe('simpleWidthV7', () => {
 });
 
 describe('the copies found', () => {
-  it('include the one Ink uses and wrap-ansi 9\'s older one', () => {
+  it("include the one Ink uses and wrap-ansi 9's older one", () => {
     expect(copies.map((c) => c.version.split('.')[0]).sort()).toEqual(expect.arrayContaining(['7', '8']));
   });
 });

@@ -75,7 +75,10 @@ describe('TUI: keys that arrive in one chunk', () => {
     tui = await startGenerating();
     const intervene = vi.spyOn(tui.engine, 'intervene');
     tui.press('qncnext\r');
-    await waitFor(() => intervene.mock.calls.length > 0, () => 'the message typed after the no');
+    await waitFor(
+      () => intervene.mock.calls.length > 0,
+      () => 'the message typed after the no',
+    );
     await tui.waitFor((f) => !f.includes('esc cancels'));
     expect(tui.exits).toEqual([]);
     expect(tui.frame()).not.toContain('Quit anyway?');
@@ -144,7 +147,10 @@ describe('TUI: a bracketed paste is one text, however it arrives', () => {
     // Ink hands on a lone start of a sequence after a tick: a slow link that splits the mark does the same.
     await new Promise((resolve) => setTimeout(resolve, 20));
     tui.press('0~one\rtwo\x1b[201~\r');
-    await waitFor(() => intervene.mock.calls.length > 0, () => `the message; last frame:\n${tui.frame()}`);
+    await waitFor(
+      () => intervene.mock.calls.length > 0,
+      () => `the message; last frame:\n${tui.frame()}`,
+    );
     expect(intervene.mock.calls).toEqual([['one\ntwo']]);
   });
 

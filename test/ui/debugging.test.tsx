@@ -132,7 +132,14 @@ describe('TUI: prompt debugging', () => {
 
 describe('TUI: a view without debug commands (a replay)', () => {
   it('c, e, w and R say what a replay cannot do', async () => {
-    const engine = new Engine({ config: testConfig(), provider: new TestProvider(), task: 'build a thing', sessionId: 'test', model: 'gpt-4o-mini', mode: 'step' });
+    const engine = new Engine({
+      config: testConfig(),
+      provider: new TestProvider(),
+      task: 'build a thing',
+      sessionId: 'test',
+      model: 'gpt-4o-mini',
+      mode: 'step',
+    });
     const store = new EngineStore(engine);
     const plain: EngineCommands = {
       step: () => engine.step(),
@@ -152,16 +159,31 @@ describe('TUI: a view without debug commands (a replay)', () => {
       app.stdin.write(' ');
       await waitFor(() => frame().includes('Reply 1 of') && frame().includes('waiting for you'));
       app.stdin.write('e');
-      await waitFor(() => frame().includes('a replay cannot be edited'), () => frame());
+      await waitFor(
+        () => frame().includes('a replay cannot be edited'),
+        () => frame(),
+      );
       app.stdin.write('R');
-      await waitFor(() => frame().includes('a replay cannot reload its config'), () => frame());
+      await waitFor(
+        () => frame().includes('a replay cannot reload its config'),
+        () => frame(),
+      );
       app.stdin.write('c');
-      await waitFor(() => frame().includes('a replay cannot take customer messages'), () => frame());
+      await waitFor(
+        () => frame().includes('a replay cannot take customer messages'),
+        () => frame(),
+      );
       expect(frame()).not.toContain('Customer ›');
       app.stdin.write('p');
-      await waitFor(() => frame().includes('Prompt · turn 1 of'), () => frame());
+      await waitFor(
+        () => frame().includes('Prompt · turn 1 of'),
+        () => frame(),
+      );
       app.stdin.write('w');
-      await waitFor(() => frame().includes('a replay cannot be rewound'), () => frame());
+      await waitFor(
+        () => frame().includes('a replay cannot be rewound'),
+        () => frame(),
+      );
     } finally {
       engine.quit();
       await finished;

@@ -105,14 +105,22 @@ export function startTui(options: StartOptions = {}) {
     press: (...keys: string[]) => {
       for (const key of keys) app.stdin.write(key);
     },
-    waitFor: (predicate: (frame: string) => boolean, what = 'the frame') => waitFor(() => predicate(frame()), () => `${what}; last frame:\n${frame()}`),
+    waitFor: (predicate: (frame: string) => boolean, what = 'the frame') =>
+      waitFor(
+        () => predicate(frame()),
+        () => `${what}; last frame:\n${frame()}`,
+      ),
     /** Every engine event so far, in order. */
     events,
     /** Waits for an engine event of `type` among those after the first `from`. */
     waitForEvent: (type: EngineEvent['type'], from = 0) =>
       waitFor(
         () => events.slice(from).some((e) => e.type === type),
-        () => `a ${type} event; events since: ${events.slice(from).map((e) => e.type).join(', ')}`,
+        () =>
+          `a ${type} event; events since: ${events
+            .slice(from)
+            .map((e) => e.type)
+            .join(', ')}`,
       ),
     /**
      * For an assertion that something did not happen: presses c, whose effect shows, and Esc to close the input
@@ -120,9 +128,15 @@ export function startTui(options: StartOptions = {}) {
      */
     keysTaken: async () => {
       app.stdin.write('c');
-      await waitFor(() => frame().includes('Customer ›'), () => `the input opened by c; last frame:\n${frame()}`);
+      await waitFor(
+        () => frame().includes('Customer ›'),
+        () => `the input opened by c; last frame:\n${frame()}`,
+      );
       app.stdin.write(KEY.escape);
-      await waitFor(() => !frame().includes('Customer ›'), () => `the input closed by esc; last frame:\n${frame()}`);
+      await waitFor(
+        () => !frame().includes('Customer ›'),
+        () => `the input closed by esc; last frame:\n${frame()}`,
+      );
     },
     resize: (columns: number) => resize(app.stdout, columns),
     stop: async () => {

@@ -19,15 +19,46 @@ function session(turns: number) {
   let seq = 0;
   const emit = (body: EngineEventBody) => applyEvent(state, { ...body, seq: ++seq, t: 0 });
   // Only the fields the view reads; run.started carries more.
-  emit({ type: 'run.started', sessionId: 's', task: 't', provider: 'p', model: 'm', mode: 'auto', context: 'thread', workflow } as unknown as EngineEventBody);
+  emit({
+    type: 'run.started',
+    sessionId: 's',
+    task: 't',
+    provider: 'p',
+    model: 'm',
+    mode: 'auto',
+    context: 'thread',
+    workflow,
+  } as unknown as EngineEventBody);
   emit({ type: 'conversation.started', conversationId: 'c', phaseId: 'p' });
   const turn = (i: number) => {
-    emit({ type: 'turn.started', turnId: `t${i}`, conversationId: 'c', kind: 'switch', role: i % 2 ? 'b' : 'a', side: i % 2 ? 'assistant' : 'lead', index: i, attempt: 1, model: 'm', temperature: undefined, request: { base: null, keep: 0, add: [{ role: 'user', content: 'SWITCH' }] }, heard: [] });
+    emit({
+      type: 'turn.started',
+      turnId: `t${i}`,
+      conversationId: 'c',
+      kind: 'switch',
+      role: i % 2 ? 'b' : 'a',
+      side: i % 2 ? 'assistant' : 'lead',
+      index: i,
+      attempt: 1,
+      model: 'm',
+      temperature: undefined,
+      request: { base: null, keep: 0, add: [{ role: 'user', content: 'SWITCH' }] },
+      heard: [],
+    });
     emit({ type: 'token', turnId: `t${i}`, text: `Reply ${i} with **some** text that wraps over a line or two when the pane is narrow.` });
   };
   for (let i = 0; i < turns; i++) {
     turn(i);
-    emit({ type: 'turn.ended', turnId: `t${i}`, status: 'complete', text: state.turns.get(`t${i}`)?.text ?? '', speaker: null, endsConversation: false, durationMs: 1, firstTokenMs: 1 });
+    emit({
+      type: 'turn.ended',
+      turnId: `t${i}`,
+      status: 'complete',
+      text: state.turns.get(`t${i}`)?.text ?? '',
+      speaker: null,
+      endsConversation: false,
+      durationMs: 1,
+      firstTokenMs: 1,
+    });
   }
   return { state, emit, turn };
 }

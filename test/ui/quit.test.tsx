@@ -44,7 +44,11 @@ describe('TUI: quitting', () => {
     await tui.waitFor((f) => f.includes('waiting for you'));
     tui.press(KEY.ctrlC);
     await tui.waitFor((f) => f.includes('Press Ctrl+C again'));
-    await waitFor(() => !tui!.frame().includes('Press Ctrl+C again'), () => 'the hint to go', 3500);
+    await waitFor(
+      () => !tui!.frame().includes('Press Ctrl+C again'),
+      () => 'the hint to go',
+      3500,
+    );
     tui.press(KEY.ctrlC);
     await tui.waitFor((f) => f.includes('Press Ctrl+C again'));
     expect(tui.exits).toEqual([]);

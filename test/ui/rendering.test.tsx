@@ -46,7 +46,20 @@ describe('TUI: rendering', () => {
     const emit = (body: Record<string, unknown>) => {
       for (const l of listeners) l({ ...body, seq: ++seq, t: 0 } as EngineEvent);
     };
-    emit({ type: 'turn.started', turnId: 't1', conversationId: null, kind: 'sanity', role: null, side: null, index: 0, attempt: 1, model: 'm', temperature: undefined, request: { base: null, keep: 0, add: [{ role: 'user', content: 'SANITY' }] }, heard: [] });
+    emit({
+      type: 'turn.started',
+      turnId: 't1',
+      conversationId: null,
+      kind: 'sanity',
+      role: null,
+      side: null,
+      index: 0,
+      attempt: 1,
+      model: 'm',
+      temperature: undefined,
+      request: { base: null, keep: 0, add: [{ role: 'user', content: 'SANITY' }] },
+      heard: [],
+    });
     for (let i = 0; i < 5000; i++) emit({ type: 'token', turnId: 't1', text: 'x' });
     expect(store.flushes).toBe(0);
     await waitFor(() => store.flushes === 1);

@@ -45,7 +45,10 @@ describe('TUI: stepping and auto mode', () => {
     tui.press('a');
     await tui.waitFor((f) => f.includes('AUTO') && f.includes('generating'));
     provider.release();
-    await waitFor(() => provider.requests.length === 2, () => 'the second turn to start by itself');
+    await waitFor(
+      () => provider.requests.length === 2,
+      () => 'the second turn to start by itself',
+    );
     tui.press('a');
     await tui.waitFor((f) => f.includes('STEP'));
     const before = tui.events.length;

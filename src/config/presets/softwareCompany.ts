@@ -54,8 +54,7 @@ export const softwareCompany = {
       },
       {
         name: 'Language',
-        description:
-          'The use cases of the task defined in human language which can be translated between\nbusiness and technical department easily.',
+        description: 'The use cases of the task defined in human language which can be translated between\nbusiness and technical department easily.',
       },
       {
         name: 'Code',
@@ -96,8 +95,7 @@ export const softwareCompany = {
       },
       {
         name: 'Design (Language)',
-        description:
-          'From the task and modalities specific use-cases are created that help the technical\nteam to form working code from them.',
+        description: 'From the task and modalities specific use-cases are created that help the technical\nteam to form working code from them.',
         lead: 'CEO',
         assistant: 'CTO',
         input: 'Modalities',
@@ -123,8 +121,7 @@ export const softwareCompany = {
       },
       {
         name: 'Testing (Review)',
-        description:
-          'The completed code is reviewed for common code problems, errors\nand best practice problems. The programmer resolves problems.',
+        description: 'The completed code is reviewed for common code problems, errors\nand best practice problems. The programmer resolves problems.',
         lead: 'Programmer',
         assistant: 'Reviewer',
         input: 'Designed Code',
@@ -172,8 +169,7 @@ export const softwareCompany = {
       },
       {
         name: 'Testing',
-        description:
-          'The testing phase. The implementation is reviewed and tested properly\nso that it checks all quality marks.',
+        description: 'The testing phase. The implementation is reviewed and tested properly\nso that it checks all quality marks.',
         conversations: ['Testing (Review)', 'Testing (Test)'],
       },
       {

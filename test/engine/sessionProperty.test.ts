@@ -17,8 +17,12 @@
  *     next request carries it (unless that is the sanity check, which hears none); regenerate and rewind
  *     follow the rules of docs/journal.md (what the new reply hears, what is withdrawn);
  *  3. the requests rebuilt from the journal's deltas are what the provider received, turn by turn;
- * and the journal's seq is strictly increasing, and a waiting event announces the turn the model says is next.
+ * and the journal's seq is strictly increasing, a waiting event announces the turn the model says is next, and the
+ * journal reads back through the journal reader (shape and order) at the end.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ResolvedConfig } from '../../src/config/resolve.js';
@@ -30,6 +34,7 @@ import { RequestBook } from '../../src/engine/requestDelta.js';
 import { resumePoint } from '../../src/engine/resume.js';
 import { emptySession, foldSession, reduceSession, type SessionModel } from '../../src/engine/sessionModel.js';
 import { ProviderError, type ChatMessage } from '../../src/providers/types.js';
+import { readJournal } from '../../src/session/journalReader.js';
 import { applyEvent, createRunState, customerFate } from '../../src/views/runState.js';
 import { config, ScriptedProvider, turnStarts, type Script } from '../support/scripted.js';
 
@@ -687,6 +692,12 @@ async function drive(params: Params, commands: Command[]) {
     await settles(s.done, 'the final quit');
   }
   expect(s.problems).toEqual([]);
+  // Whatever the run did, its journal reads back through the reader every command uses: each line of its shape, in
+  // an order the reader accepts.
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'roleplay-property-')), 'events.jsonl');
+  writeFileSync(file, s.journal.map((e) => `${JSON.stringify(e)}\n`).join(''));
+  expect(readJournal(file).events).toHaveLength(s.journal.length);
+  rmSync(path.dirname(file), { recursive: true });
 }
 
 type Params = { maxTurns: number; context: 'thread' | 'scoped'; sanityCheck: boolean; replies: Reply[] };

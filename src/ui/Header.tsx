@@ -1,6 +1,6 @@
 /** The top bar (workflow, task, model, mode, state) and the line that says who speaks and who is next. */
 import { Box, Text } from 'ink';
-import { holdText, nameOf, type RunState } from '../views/runState.js';
+import { holdBrief, holdText, nameOf, type RunState } from '../views/runState.js';
 import { sanitize } from '../text/sanitize.js';
 import { roleColor } from './theme.js';
 
@@ -100,9 +100,14 @@ export function ActiveRoleLine({ state, notice }: { state: RunState; notice: str
         <Text dimColor>{state.finished ? 'The run is over: q quits, tab and o look back.' : ' '}</Text>
       )}
       {/* Every reason the run waits for, each on its own (a breakpoint in step mode after a stopped reply…). */}
-      {holds.map((hold, i) => (
-        <Text key={i} color={hold.kind === 'failure' ? 'red' : 'yellow'}>{`  ⏸ ${sanitize(holdText(hold))}`}</Text>
-      ))}
+      {holds.length === 1 && holds[0] ? (
+        <Text color={holds[0].kind === 'failure' ? 'red' : 'yellow'}>{`  ⏸ ${sanitize(holdText(holds[0]))}`}</Text>
+      ) : holds.length > 1 ? (
+        // Several at once: each in brief, so that all fit on the line; space goes on past all of them.
+        <Text
+          color={holds.some((hold) => hold.kind === 'failure') ? 'red' : 'yellow'}
+        >{`  ⏸ ${sanitize(holds.map(holdBrief).join(' · '))} (space goes on)`}</Text>
+      ) : null}
       {state.activity === 'paused' && holds.length === 0 && state.lastError ? <Text color="red">{`  ✗ ${sanitize(state.lastError)}`}</Text> : null}
       {/* Warnings about the run as a whole (a turn's own show under it in the transcript). */}
       {lastRunWarning ? <Text color="yellow" dimColor>{`  ⚠ ${sanitize(lastRunWarning)}`}</Text> : null}

@@ -433,6 +433,22 @@ export function customerFate(state: RunState, customerId: string): CustomerRecor
   return state.session.customers.get(customerId);
 }
 
+/** A few words per hold, for a line that shows several. */
+export function holdBrief(hold: Hold): string {
+  switch (hold.kind) {
+    case 'step':
+      return 'step mode';
+    case 'breakpoint':
+      return `breakpoint ${hold.spec}`;
+    case 'budget':
+      return `budget of ${formatUsdAmount(hold.maxUsd)} reached`;
+    case 'failure':
+      return `failed: ${hold.message}`;
+    case 'stopped':
+      return 'stopped by you';
+  }
+}
+
 /** One line per hold, for the views: why the run waits. */
 export function holdText(hold: Hold): string {
   switch (hold.kind) {

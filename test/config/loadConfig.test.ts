@@ -99,6 +99,31 @@ describe('config errors name the file and the field path', () => {
     expect(error.message).toBe('.roleplayrc.json: workflow.conversations[0].lead: unknown role "Chief" (known: Boss, Helper)');
   });
 
+  it('a near miss of a role gets a "did you mean"', async () => {
+    const error = await configError({ '.roleplayrc.json': JSON.stringify({ workflow: workflow({ lead: 'Bos' }) }) });
+    expect(error.message).toBe('.roleplayrc.json: workflow.conversations[0].lead: unknown role "Bos" (did you mean "Boss"?)');
+  });
+
+  it('a conversation that is in no phase would never run', async () => {
+    const wf = workflow();
+    wf.conversations.push({ name: 'Review', description: 'r', lead: 'Helper', assistant: 'Boss', input: 'Plan', output: 'Idea' });
+    const error = await configError({ '.roleplayrc.json': JSON.stringify({ workflow: wf }) });
+    expect(error.message).toBe(
+      `.roleplayrc.json: workflow.conversations[1]: conversation "Review" is in no phase, so it would never run: add it to a phase's conversations`,
+    );
+  });
+
+  it('an input that only a later conversation produces', async () => {
+    const wf = workflow({ input: 'Review' });
+    wf.artifacts.push({ name: 'Review', description: 'r' });
+    wf.conversations.push({ name: 'Reviewing', description: 'r', lead: 'Helper', assistant: 'Boss', input: 'Plan', output: 'Review' });
+    wf.phases.push({ name: 'Later', description: 'l', conversations: ['Reviewing'] });
+    const error = await configError({ '.roleplayrc.json': JSON.stringify({ workflow: wf }) });
+    expect(error.message).toBe(
+      '.roleplayrc.json: workflow.conversations[0].input: conversation "Planning" takes artifact "Review" as input, but only "Reviewing" (phase "Later") produces it, and that runs later: move "Reviewing" earlier or take another input',
+    );
+  });
+
   it('an unknown artifact and an unknown conversation in a phase', async () => {
     const a = await configError({ '.roleplayrc.json': JSON.stringify({ workflow: workflow({ output: 'Nope' }) }) });
     expect(a.message).toMatch(/^\.roleplayrc\.json: workflow\.conversations\[0\]\.output: unknown artifact "Nope"/);

@@ -161,6 +161,26 @@ describe('config errors name the file and the field path', () => {
     );
   });
 
+  it('a missing field is named as missing; a misspelled key or value gets a "did you mean"', async () => {
+    // JSON leaves out a key whose value is undefined: "lead" is missing.
+    const wf = workflow({ laed: 'Boss', lead: undefined });
+    const error = await configError({ '.roleplayrc.json': JSON.stringify({ workflow: wf, contxt: 'thread' }) });
+    expect(error.issues).toEqual([
+      { path: 'workflow.conversations[0].lead', message: 'is missing (expected string)' },
+      { path: 'workflow.conversations[0].laed', message: 'unknown key "laed" (did you mean "lead"?)' },
+      { path: 'contxt', message: 'unknown key "contxt" (did you mean "context"?)' },
+    ]);
+    expect(error.message).toBe(
+      '.roleplayrc.json: workflow.conversations[0].lead: is missing (expected string) (+2 more: run "roleplay validate" to list them)',
+    );
+    expect((await configError({ '.roleplayrc.json': JSON.stringify({ context: 'thred' }) })).message).toBe(
+      '.roleplayrc.json: context: must be one of "thread", "scoped" (did you mean "thread"?)',
+    );
+    expect((await configError({ '.roleplayrc.json': JSON.stringify({ zzz: 1 }) })).message).toMatch(
+      /^\.roleplayrc\.json: zzz: unknown key "zzz" \(known: preset, workflow, /,
+    );
+  });
+
   it('a TypeScript syntax error names the file', async () => {
     const error = await configError({ 'roleplay.config.ts': 'export default { maxTurns: 3,, }\n' });
     expect(error.message).toBe('roleplay.config.ts: cannot load the config: ParseError: Unexpected token at line 1, column 30');

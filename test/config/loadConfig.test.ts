@@ -204,6 +204,47 @@ describe('config errors name the file and the field path', () => {
     expect(error.message).toBe('missing.config.ts: config file not found');
   });
 
+  it('a JavaScript or TypeScript config with no default export', async () => {
+    const error = await configError({ 'roleplay.config.ts': 'export const maxTurns = 3;\n' });
+    expect(error.message).toBe('roleplay.config.ts: has no default export (it exports maxTurns): write "export default defineConfig({ ... })"');
+    const cjs = await loadConfig({ cwd: dir({ 'roleplay.config.cjs': 'module.exports = { maxTurns: 4 };\n' }) });
+    expect(cjs.config.maxTurns).toBe(4);
+  });
+
+  it('an empty config file', async () => {
+    const error = await configError({ '.roleplayrc.yaml': '' });
+    expect(error.message).toBe('.roleplayrc.yaml: is empty: write a config in it, or delete it to use the built-in preset');
+  });
+
+  it('two config files: neither wins silently', async () => {
+    const files = { '.roleplayrc': 'maxTurns: 3\n', 'roleplay.config.ts': 'export default { maxTurns: 4 };\n' };
+    const error = await configError(files);
+    expect(error.message).toBe('2 config files: .roleplayrc, roleplay.config.ts; keep one, or choose one with --config <file>');
+    expect((await loadConfig({ cwd: dir(files), configPath: 'roleplay.config.ts' })).config.maxTurns).toBe(4);
+    // package.json counts only with a "roleplay" key.
+    const pkg = await loadConfig({ cwd: dir({ 'package.json': '{"name":"x"}', '.roleplayrc': 'maxTurns: 3\n' }) });
+    expect(pkg.config.maxTurns).toBe(3);
+  });
+
+  it('a config whose getter throws, and one that never finishes loading', async () => {
+    const getter = await configError({ 'roleplay.config.ts': 'export default { get maxTurns(): number { throw new Error("boom"); } };\n' });
+    expect(getter.message).toBe('roleplay.config.ts: cannot read the config: boom');
+    const started = Date.now();
+    const hung = await loadConfig({ cwd: dir({ 'roleplay.config.ts': 'await new Promise(() => {});\nexport default {};\n' }), timeoutMs: 300 }).catch(
+      (e: unknown) => e,
+    );
+    expect(hung).toBeInstanceOf(ConfigError);
+    expect((hung as Error).message).toBe(
+      'roleplay.config.ts: the config did not finish loading within 0.3 s (a top-level await that never settles?)',
+    );
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it('an empty --config path', async () => {
+    const error = await configError({ '.roleplayrc': 'maxTurns: 3\n' }, '');
+    expect(error.message).toBe('--config: the path is empty: name a config file');
+  });
+
   it('counts further problems in one line', async () => {
     const error = await configError({ '.roleplayrc.json': JSON.stringify({ workflow: workflow({ lead: 'X', input: 'Y' }) }) });
     expect(error.message).toMatch(/\(\+1 more: run "roleplay validate" to list them\)$/);

@@ -130,11 +130,21 @@ export default defineConfig({ workflow });
     );
     const result = await runCli(['--demo'], { cwd });
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe(
-      'roleplay: roleplay.config.ts: workflow.conversations[2].lead: unknown role "CTOO" (known: CEO, CPO, CTO, Programmer, Designer, Reviewer, Tester)\n',
-    );
+    expect(result.stderr).toBe('roleplay: roleplay.config.ts: workflow.conversations[2].lead: unknown role "CTOO" (did you mean "CTO"?)\n');
     const validate = await runCli(['validate'], { cwd });
     expect(validate.code).toBe(2);
+  });
+
+  it('a config that never finishes loading is stopped after 5 s, even one that keeps the process busy', async () => {
+    const cwd = tempDir();
+    writeFileSync(path.join(cwd, 'roleplay.config.ts'), 'await new Promise(() => setInterval(() => {}, 1000));\nexport default {};\n');
+    const started = Date.now();
+    const result = await runCli(['--demo'], { cwd });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      'roleplay: roleplay.config.ts: the config did not finish loading within 5 s (a top-level await that never settles?)\n',
+    );
+    expect(Date.now() - started).toBeLessThan(15_000);
   });
 
   it('unknown flags and bad values', async () => {

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, sessionDir, tempDir } from '../support/cli.js';
@@ -133,6 +133,20 @@ export default defineConfig({ workflow });
     expect(result.stderr).toBe('roleplay: roleplay.config.ts: workflow.conversations[2].lead: unknown role "CTOO" (did you mean "CTO"?)\n');
     const validate = await runCli(['validate'], { cwd });
     expect(validate.code).toBe(2);
+  });
+
+  it('init writes no second config next to one that exists; a .env that is a folder is one line', async () => {
+    const cwd = tempDir();
+    writeFileSync(path.join(cwd, '.roleplayrc'), 'maxTurns: 3\n');
+    const init = await runCli(['init'], { cwd });
+    expect(init.code).toBe(2);
+    expect(init.stderr).toBe('roleplay: .roleplayrc already holds the config: edit it, or remove it before "roleplay init"\n');
+    expect((await runCli(['init', '--force'], { cwd })).code).toBe(2);
+    expect(existsSync(path.join(cwd, 'roleplay.config.ts'))).toBe(false);
+    mkdirSync(path.join(cwd, '.env'));
+    const run = await runCli(['--demo'], { cwd });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('roleplay: .env: is not a file: remove it, or make it a file of KEY=value lines\n');
   });
 
   it('a config that never finishes loading is stopped after 5 s, even one that keeps the process busy', async () => {

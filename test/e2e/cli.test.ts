@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, sessionDir, tempDir } from '../support/cli.js';
 import { PRESET_SPEAKERS, presetModel, startFakeOpenAI, type FakeServer } from '../support/fakeOpenAI.js';
 import { turnStarts } from '../support/scripted.js';
+import { twoPersonWorkflow } from '../support/workflows.js';
 
 const KEY = 'sk-test-SECRET-0123456789';
 const CONVERSATIONS = Object.keys(PRESET_SPEAKERS);
@@ -133,6 +134,24 @@ export default defineConfig({ workflow });
     expect(result.stderr).toBe('roleplay: roleplay.config.ts: workflow.conversations[2].lead: unknown role "CTOO" (did you mean "CTO"?)\n');
     const validate = await runCli(['validate'], { cwd });
     expect(validate.code).toBe(2);
+  });
+
+  it('validate prints no escape codes from the config', async () => {
+    const cwd = tempDir();
+    const wf = twoPersonWorkflow(
+      { name: 'Plan\u001b]0;owned\u0007ning' },
+      { name: '\u001b[2JOnly\nphase', conversations: ['Plan\u001b]0;owned\u0007ning'] },
+    );
+    wf.roles[0]!.name = 'Bo\u001b[31mss';
+    writeFileSync(
+      path.join(cwd, '.roleplayrc.json'),
+      JSON.stringify({ workflow: { ...wf, conversations: [{ ...wf.conversations[0]!, lead: 'Bo\u001b[31mss' }] }, model: '\u001b[1mm' }),
+    );
+    const result = await runCli(['validate'], { cwd });
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    expect(result.stdout).toContain('roles (2): Boss, Helper');
+    expect(result.stdout).toContain('  Only phase\n    Planning: Boss (lead) with Helper, Idea -> Plan, max 10 turns');
   });
 
   it('init writes no second config next to one that exists; a .env that is a folder is one line', async () => {

@@ -180,6 +180,39 @@ export default defineConfig({ workflow });
     expect(Date.now() - started).toBeLessThan(15_000);
   });
 
+  it('empty paths, an --out that cannot be made, help on an unknown command', async () => {
+    const cwd = tempDir();
+    const lines = async (args: string[]) => {
+      const result = await runCli(args, { cwd });
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      return result.stderr;
+    };
+    expect(await lines(['--demo', '--config', ''])).toContain('--config takes a path, not an empty string');
+    expect(await lines(['--demo', '-o', ''])).toContain('--out takes a path, not an empty string');
+    expect(await lines(['sessions', '-o', ''])).toContain('--out takes a path, not an empty string');
+    expect(await lines(['help', 'valdate'])).toBe(
+      'roleplay: help: unknown command "valdate" (did you mean "validate"?) (commands: validate, init, sessions, export, replay)\n',
+    );
+    expect(readdirSync(cwd)).toEqual([]);
+    if (process.platform === 'linux') {
+      expect(await lines(['--demo', '--demo-instant', '-o', '/proc/self'])).toMatch(
+        /^roleplay: cannot write the session to \/proc\/self\/sessions\/\S+: ENOENT \(choose another folder with --out\)\n$/,
+      );
+    }
+  });
+
+  it('a run that fails at set-up leaves no session behind for "latest"', async () => {
+    const cwd = tempDir();
+    const result = await runCli(['--base-url', 'http://127.0.0.1:9/v1'], { cwd });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('cannot reach http://127.0.0.1:9/v1');
+    expect(readdirSync(path.join(cwd, '.roleplay', 'sessions'))).toEqual([]);
+    const latest = await runCli(['export', 'latest'], { cwd });
+    expect(latest.code).toBe(2);
+    expect(latest.stderr).toMatch(/no sessions/);
+  });
+
   it('unknown flags and bad values', async () => {
     const cwd = tempDir();
     for (const args of [['--bogus'], ['--max-turns', 'x'], ['--context', 'global'], ['--base-url', 'not a url']]) {

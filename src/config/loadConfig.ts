@@ -33,7 +33,7 @@ export function configFilesIn(cwd: string): string[] {
 }
 
 /** How long a config may take to load (a TypeScript config runs code: a top-level await may never settle). */
-export const LOAD_TIMEOUT_MS = 5000;
+const LOAD_TIMEOUT_MS = 5000;
 
 /**
  * The gist of a loader's error on one line. cosmiconfig's "JSON Error in <file>:" header comes with a code

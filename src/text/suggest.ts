@@ -20,7 +20,7 @@ function distance(a: string, b: string): number {
 }
 
 /** The known word closest to `word`, if it is a near miss: at most 2 edits, and fewer than a third of its length plus one. */
-export function closest(word: string, known: readonly string[]): string | undefined {
+function closest(word: string, known: readonly string[]): string | undefined {
   const limit = Math.min(2, Math.floor(word.length / 3) + 1);
   let best: { word: string; d: number } | undefined;
   for (const candidate of known) {

@@ -1,6 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
+import { configFilesIn } from '../config/loadConfig.js';
 
 const STARTER_CONFIG = `// roleplay.config.ts: the company, its workflow and its prompts.
 // Check it with \`roleplay validate\`; run it with \`roleplay "your task"\`.
@@ -47,7 +48,13 @@ export default defineConfig({
 `;
 
 export function initCommand(flags: { force?: boolean }, out: (line: string) => void): number {
-  const file = path.resolve(process.cwd(), 'roleplay.config.ts');
+  const cwd = process.cwd();
+  const file = path.resolve(cwd, 'roleplay.config.ts');
+  // A second config next to one would make both ambiguous: --force overwrites roleplay.config.ts, never adds to another.
+  const other = configFilesIn(cwd).find((found) => found !== file);
+  if (other) {
+    throw new UsageError(`${path.relative(cwd, other) || other} already holds the config: edit it, or remove it before "roleplay init"`);
+  }
   if (existsSync(file) && !flags.force) {
     throw new UsageError('roleplay.config.ts already exists: edit it, or pass --force to overwrite it');
   }

@@ -6,6 +6,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { sanitize } from '../text/sanitize.js';
 import { ConfigError, EXIT, UsageError } from '../errors.js';
 import { VERSION } from './version.js';
+import { didYouMean } from '../text/suggest.js';
 
 /** The run's flags as runCommand takes them; a type only, so the command's chunk still loads lazily. */
 type RunFlags = Parameters<(typeof import('./commands.js'))['runCommand']>[1];
@@ -17,6 +18,14 @@ function positiveInt(flag: string) {
       throw new InvalidArgumentError(`${flag} takes a whole number from 1 to 1000`);
     }
     return n;
+  };
+}
+
+/** A path option: an empty one would quietly mean the working directory. */
+function nonEmptyPath(flag: string) {
+  return (value: string): string => {
+    if (value.trim() === '') throw new InvalidArgumentError(`${flag} takes a path, not an empty string`);
+    return value;
   };
 }
 
@@ -38,7 +47,10 @@ Keys in the TUI: space/enter next turn, a auto/step, c speak as the customer, s 
 S skip phase, x stop the reply, r regenerate, q quit, ? all keys.
 
 Environment: OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL (or OPENAI_API_MODEL); .env and .env.local
-in the working directory are read.
+in the working directory are read: the shell wins over both, .env.local over .env.
+
+Config: the one config file in the working directory (two are an error: keep one, or pass --config),
+else the built-in software company; a config that has not loaded within 5 s is an error.
 
 Exit codes say how the run ended, in the TUI as headless: 0 it completed; 1 it failed, or stopped
 itself at --max-cost; 2 a usage or config error; 130 you stopped it before its end (q or Ctrl+C
@@ -69,7 +81,11 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
     // `roleplay help` shows the help rather than running a company on the task "help".
     .helpCommand('help [command]', 'show help for a command')
     .argument('[task...]', "the task for the company (default: the config's task, else the seed's)")
-    .option('-c, --config <path>', 'config file (default: roleplay.config.ts or another cosmiconfig place in the working directory)')
+    .option(
+      '-c, --config <path>',
+      'config file (default: the one config file in the working directory: roleplay.config.ts, .roleplayrc, ...; two are an error)',
+      nonEmptyPath('--config'),
+    )
     .option('-m, --model <id>', 'model id for roles that name none (default: OPENAI_MODEL, OPENAI_API_MODEL, config, gpt-4o-mini)')
     .option('--base-url <url>', 'OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1 (default: OPENAI_BASE_URL)')
     .option('--demo', 'use the offline demo model (also the default with no key and no base URL)')
@@ -85,7 +101,7 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
         'scoped',
       ]),
     )
-    .option('-o, --out <dir>', 'where sessions are written', '.roleplay')
+    .option('-o, --out <dir>', 'where sessions are written', nonEmptyPath('--out'), '.roleplay')
     .option('--resume <session>', 'continue an interrupted session from its last completed turn: an id, a path, or "latest"')
     .option(
       '--break <spec>',
@@ -108,7 +124,7 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
   program
     .command('validate')
     .description('check a config and print what it defines')
-    .option('-c, --config <path>', 'config file (default: found in the working directory)')
+    .option('-c, --config <path>', 'config file (default: the one found in the working directory)', nonEmptyPath('--config'))
     .action(async (flags: { config?: string }) => {
       const { validateCommand } = await import('./commands.js');
       process.exitCode = await validateCommand(flags, (line) => out(`${line}\n`));
@@ -126,7 +142,7 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
   program
     .command('sessions')
     .description('list the recorded sessions, newest first')
-    .option('-o, --out <dir>', 'where sessions are written (default: .roleplay)')
+    .option('-o, --out <dir>', 'where sessions are written (default: .roleplay)', nonEmptyPath('--out'))
     .option('--json', 'one JSON object per session')
     .action(async (flags: { out?: string; json?: boolean }) => {
       const { sessionsCommand } = await import('./sessionCommands.js');
@@ -140,7 +156,7 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
     .option('--format <format>', 'md (the transcript) or json (a structured document); default md, or json for an --output ending in .json')
     .option('--output <file>', 'write to this file (owner-only) instead of stdout')
     .option('-f, --force', 'overwrite an existing --output file')
-    .option('-o, --out <dir>', 'where sessions are written (default: .roleplay)')
+    .option('-o, --out <dir>', 'where sessions are written (default: .roleplay)', nonEmptyPath('--out'))
     .action(async (session: string, flags: { out?: string; format?: string; output?: string; force?: boolean }) => {
       const { exportCommand } = await import('./sessionCommands.js');
       process.exitCode = exportCommand(session, { ...flags, out: flags.out ?? program.opts<{ out: string }>().out }, out, err);
@@ -155,7 +171,7 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
     .option('--json', 'headless, one JSON event per line')
     .option('--auto', 'turns follow each other')
     .option('--step', 'each turn waits for a key press (TUI only)')
-    .option('-o, --out <dir>', 'where sessions are written (default: .roleplay)')
+    .option('-o, --out <dir>', 'where sessions are written (default: .roleplay)', nonEmptyPath('--out'))
     .action(async (session: string, flags: { out?: string; speed?: string; headless?: boolean; json?: boolean; auto?: boolean; step?: boolean }) => {
       const { replayCommand } = await import('./sessionCommands.js');
       process.exitCode = await replayCommand(session, { ...flags, out: flags.out ?? program.opts<{ out: string }>().out });
@@ -170,6 +186,13 @@ export async function main(argv: string[]): Promise<number> {
   const out = (text: string) => void process.stdout.write(text);
   const err = (text: string) => void process.stderr.write(text);
   const program = buildProgram(out, err);
+  // Commander answers `help <unknown>` with the whole help: one line says more.
+  const [first, topic] = argv;
+  const names = program.commands.map((command) => command.name());
+  if (first === 'help' && topic !== undefined && !names.includes(topic) && topic !== 'help') {
+    err(`roleplay: help: unknown command "${sanitize(topic)}"${didYouMean(topic, names)} (commands: ${names.join(', ')})\n`);
+    return EXIT.usage;
+  }
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;

@@ -90,6 +90,7 @@ export async function runCommand(taskWords: string[], flags: RunFlags): Promise<
     // Left while the server could not be used at all (never reached, key refused): the same line and code as headless.
     const fault = engine.setupFault;
     if (fault && closed.by === 'you') {
+      journal.discard();
       process.stderr.write(`roleplay: ${sanitize(fault)}\n`);
       return EXIT.usage;
     }
@@ -123,6 +124,8 @@ async function runHeadless(engine: Engine, journal: SessionJournal, setup: RunSe
     const where = path.relative(process.cwd(), journal.dir) || journal.dir;
     const resume = `Resume it with: ${resumeCommand(journal, process.cwd())}`;
     if (result.setupFault) {
+      // Nothing ran: a session of no turns that could not even start is not one to list, resume or call `latest`.
+      journal.discard();
       process.stderr.write(`roleplay: ${sanitize(result.reason ?? 'the model could not be used')}\n`);
       return EXIT.usage;
     }

@@ -45,6 +45,13 @@ export function ownPrivateFolder(dir: string, uid: number | undefined = process.
   return true;
 }
 
+/** A JavaScript or TypeScript config that exports no default; `names` are the exports it has. */
+export class NoDefaultExport extends Error {
+  constructor(readonly names: string[]) {
+    super('no default export');
+  }
+}
+
 const loadTypeScript: Loader = async (filepath) => {
   const { createJiti } = await import('jiti');
   const self = selfModule();
@@ -54,7 +61,10 @@ const loadTypeScript: Loader = async (filepath) => {
     interopDefault: true,
     alias: self ? { roleplay: self } : {},
   });
-  return jiti.import(filepath, { default: true });
+  // jiti gives CommonJS's module.exports as the default export; an ES module without one has none.
+  const mod = await jiti.import<Record<string, unknown>>(filepath);
+  if (!('default' in mod)) throw new NoDefaultExport(Object.keys(mod).filter((name) => name !== '__esModule'));
+  return mod.default;
 };
 
 export const explorer = () =>

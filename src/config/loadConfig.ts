@@ -13,9 +13,13 @@ export interface LoadedConfig {
   filepath: string | undefined;
 }
 
-/** Whether `cwd` may hold a config; most runs have none, and then nothing needs to parse one. */
-function mayHoldConfig(cwd: string): boolean {
-  return SEARCH_PLACES.some((place) => {
+/**
+ * The config files in `cwd`, in search order: every search place that exists, package.json only when it has a
+ * "roleplay" key (or cannot be read, so that the loader says what is wrong with it). Most runs have none, and then
+ * nothing needs to parse one.
+ */
+export function configFilesIn(cwd: string): string[] {
+  return SEARCH_PLACES.filter((place) => {
     const file = path.join(cwd, place);
     if (!existsSync(file)) return false;
     if (place !== 'package.json') return true;
@@ -23,10 +27,13 @@ function mayHoldConfig(cwd: string): boolean {
       const pkg: unknown = JSON.parse(readFileSync(file, 'utf8'));
       return typeof pkg === 'object' && pkg !== null && MODULE in pkg;
     } catch {
-      return true; // cosmiconfig says what is wrong with it
+      return true;
     }
-  });
+  }).map((place) => path.join(cwd, place));
 }
+
+/** How long a config may take to load (a TypeScript config runs code: a top-level await may never settle). */
+const LOAD_TIMEOUT_MS = 5000;
 
 /**
  * The gist of a loader's error on one line. cosmiconfig's "JSON Error in <file>:" header comes with a code
@@ -54,39 +61,77 @@ function firstLine(error: unknown): string {
 }
 
 /**
- * Loads `--config <path>`, or finds a config in `cwd`, or falls back to the built-in preset.
+ * Loads `--config <path>`, or the one config in `cwd`, or falls back to the built-in preset.
  * Throws ConfigError for every user mistake.
  */
-export async function loadConfig(options: { configPath?: string | undefined; cwd?: string }): Promise<LoadedConfig> {
+export async function loadConfig(options: { configPath?: string | undefined; cwd?: string; timeoutMs?: number }): Promise<LoadedConfig> {
   const cwd = options.cwd ?? process.cwd();
-  let found: { config: unknown; filepath: string } | null;
-  const wanted = options.configPath ? path.resolve(cwd, options.configPath) : undefined;
+  const relative = (file: string) => path.relative(cwd, file) || file;
+  if (options.configPath !== undefined && options.configPath.trim() === '') throw new ConfigError('--config: the path is empty: name a config file');
+  const wanted = options.configPath !== undefined ? path.resolve(cwd, options.configPath) : undefined;
   if (wanted && !existsSync(wanted)) throw new ConfigError(`${options.configPath}: config file not found`);
   if (wanted && statSync(wanted).isDirectory()) throw new ConfigError(`${options.configPath}: is a folder; name a config file`);
-  try {
-    if (wanted || mayHoldConfig(cwd)) {
-      // cosmiconfig, its YAML parser and jiti load only when there is a file to read.
-      const { explorer } = await import('./configFile.js');
-      found = wanted ? await explorer().load(wanted) : await explorer().search(cwd);
-    } else {
-      found = null;
+  let file = wanted;
+  if (!file) {
+    const files = configFilesIn(cwd);
+    // Which one would win is an accident of the search order: the user meant one of them, and should say which.
+    if (files.length > 1) {
+      throw new ConfigError(`${files.length} config files: ${files.map(relative).join(', ')}; keep one, or choose one with --config <file>`);
     }
-  } catch (error) {
-    // cosmiconfig does not say which file failed while searching: it is the first place that exists.
-    const file =
-      wanted ??
-      SEARCH_PLACES.map((p) => path.join(cwd, p)).find((p) => !p.endsWith('package.json') && existsSync(p)) ??
-      path.join(cwd, 'package.json');
-    throw new ConfigError(`${path.relative(cwd, file) || file}: cannot load the config: ${firstLine(error)}`, [], wanted);
+    file = files[0];
   }
-  const filepath = found?.filepath;
-  const shown = filepath ? path.relative(cwd, filepath) || filepath : 'built-in preset';
-  // The built-in preset is known to be valid; only a user's file goes through the schema (and loads zod).
-  const result = found ? (await import('./validate.js')).resolveConfig(found.config) : resolveParsed({});
+  if (!file) return { config: resolvedPreset(), filepath: undefined };
+  const shown = relative(file);
+  // cosmiconfig, its YAML parser and jiti load only when there is a file to read.
+  const { explorer, NoDefaultExport } = await import('./configFile.js');
+  let found: { config: unknown; filepath: string; isEmpty?: boolean } | null;
+  try {
+    found = await withTimeout(explorer().load(file), options.timeoutMs ?? LOAD_TIMEOUT_MS, shown);
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    if (error instanceof NoDefaultExport) {
+      const names = error.names.length ? ` (it exports ${error.names.join(', ')})` : '';
+      throw new ConfigError(`${shown}: has no default export${names}: write "export default defineConfig({ ... })"`, [], file);
+    }
+    throw new ConfigError(`${shown}: cannot load the config: ${firstLine(error)}`, [], file);
+  }
+  if (!found || found.isEmpty || found.config === undefined) {
+    throw new ConfigError(`${shown}: is empty: write a config in it, or delete it to use the built-in preset`, [], file);
+  }
+  let result: ReturnType<typeof resolveParsed>;
+  try {
+    // The built-in preset is known to be valid; only a user's file goes through the schema (and loads zod).
+    result = (await import('./validate.js')).resolveConfig(found.config);
+  } catch (error) {
+    // A getter or a proxy in a JavaScript config can throw while it is read.
+    throw new ConfigError(`${shown}: cannot read the config: ${firstLine(error)}`, [], file);
+  }
   if ('issues' in result) {
     const [first, ...rest] = result.issues;
     const more = rest.length ? ` (+${rest.length} more: run "roleplay validate" to list them)` : '';
-    throw new ConfigError(`${shown}: ${first?.path}: ${first?.message}${more}`, result.issues, filepath);
+    throw new ConfigError(`${shown}: ${first?.path}: ${first?.message}${more}`, result.issues, file);
   }
-  return { config: result.config, filepath };
+  return { config: result.config, filepath: found.filepath };
+}
+
+function resolvedPreset(): ResolvedConfig {
+  const result = resolveParsed({});
+  if ('issues' in result) throw new Error(`the built-in preset is invalid: ${result.issues.map((i) => i.message).join('; ')}`);
+  return result.config;
+}
+
+/** `promise`, or a ConfigError once `ms` have passed. The timer holds the process open: a config that never settles may hold nothing. */
+async function withTimeout<T>(promise: Promise<T>, ms: number, shown: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new ConfigError(`${shown}: the config did not finish loading within ${ms / 1000} s (a top-level await that never settles?)`)),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

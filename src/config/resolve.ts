@@ -10,6 +10,7 @@ import type {
 import { DEFAULT_PROMPTS, type Prompts } from './prompts.js';
 import { softwareCompany } from './presets/softwareCompany.js';
 import { parseBreakpoint } from './breakpointSpec.js';
+import { didYouMean } from '../text/suggest.js';
 
 // The shapes come from the schemas in resolvedSchema.ts (the journal reader validates recorded configs with them);
 // `import type` keeps zod out of a run that has no config file.
@@ -130,8 +131,9 @@ function index<T extends Named>(items: T[], section: string, issues: ConfigIssue
 function lookup(items: ReadonlyArray<{ id: string; name: string }>, ref: string, kind: string, path: string, issues: ConfigIssue[]): string {
   const found = items.find((item) => item.id === ref || item.name === ref) ?? items.find((item) => item.name.toLowerCase() === ref.toLowerCase());
   if (found) return found.id;
-  const known = items.map((item) => item.name).join(', ');
-  issues.push({ path, message: `unknown ${kind} "${ref}" (known: ${known})` });
+  const names = items.map((item) => item.name);
+  const hint = didYouMean(ref, names) || ` (known: ${names.join(', ')})`;
+  issues.push({ path, message: `unknown ${kind} "${ref}"${hint}` });
   return ref;
 }
 
@@ -175,5 +177,39 @@ function resolveWorkflow(input: z.output<typeof ConfigSchema>['workflow'] & obje
     }
     producers.set(conv.output, conv.name);
   }
+  checkRunOrder(conversations, artifacts, phases, issues);
   return { description: input.description, roles, artifacts, conversations, phases };
+}
+
+/**
+ * A conversation in no phase would never run, and an input that only a later conversation produces would be
+ * replaced by the task when its turn comes: both are mistakes, named with the conversations involved.
+ */
+function checkRunOrder(
+  conversations: ReadonlyArray<{ id: string; name: string; input: string; output: string }>,
+  artifacts: ReadonlyArray<{ id: string; name: string }>,
+  phases: ReadonlyArray<{ name: string; conversations: string[] }>,
+  issues: ConfigIssue[],
+): void {
+  const order = new Map<string, { at: number; phase: string }>();
+  for (const phase of phases) for (const id of phase.conversations) if (!order.has(id)) order.set(id, { at: order.size, phase: phase.name });
+  const artifactName = (id: string) => artifacts.find((a) => a.id === id)?.name ?? id;
+  for (const [i, conv] of conversations.entries()) {
+    if (!order.has(conv.id)) {
+      issues.push({
+        path: `workflow.conversations[${i}]`,
+        message: `conversation "${conv.name}" is in no phase, so it would never run: add it to a phase's conversations`,
+      });
+    }
+  }
+  for (const [i, conv] of conversations.entries()) {
+    const mine = order.get(conv.id);
+    const producer = conversations.find((other) => other.output === conv.input);
+    const theirs = producer && order.get(producer.id);
+    if (!mine || !producer || !theirs || theirs.at < mine.at) continue;
+    issues.push({
+      path: `workflow.conversations[${i}].input`,
+      message: `conversation "${conv.name}" takes artifact "${artifactName(conv.input)}" as input, but only "${producer.name}" (phase "${theirs.phase}") produces it, and that runs later: move "${producer.name}" earlier or take another input`,
+    });
+  }
 }

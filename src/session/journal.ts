@@ -5,7 +5,19 @@
  * A write that fails (a full disk, a read-only or removed folder) stops every write after it, so what is on disk
  * stays a readable, resumable session; the first such fault is reported once through `onFault`.
  */
-import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
 import { getSystemErrorMap } from 'node:util';
 import type { EngineEvent, EventOf } from '../engine/events.js';
@@ -67,6 +79,7 @@ export class SessionJournal {
   /** Lines in events.jsonl and the last one's `t`, for summary.json. */
   private lines: number;
   private lastT: number;
+  private readonly isNew: boolean;
 
   /** A new session in `<outDir>/sessions/<sessionId>`. */
   static create(outDir: string, sessionId: string, writes?: Partial<JournalWrites>): SessionJournal {
@@ -85,15 +98,16 @@ export class SessionJournal {
     writes: Partial<JournalWrites> = {},
   ) {
     this.dir = dir;
+    this.isNew = history.length === 0;
     this.writes = { ...FS_WRITES, ...writes };
     try {
-      mkdirSync(path.join(this.dir, 'artifacts'), { recursive: true, mode: 0o700 });
+      makeDirs(path.join(this.dir, 'artifacts'), 0o700);
       takeLock(path.join(this.dir, LOCK_FILE), sessionId);
       this.fd = openSync(path.join(this.dir, 'events.jsonl'), 'a+', 0o600);
     } catch (error) {
       if (error instanceof UsageError) throw error;
       const code = (error as NodeJS.ErrnoException).code ?? String(error);
-      throw new UsageError(`cannot write the session to ${path.relative(process.cwd(), dir) || dir}: ${code} (choose another folder with --out)`);
+      throw new UsageError(`cannot write the session to ${shown(dir)}: ${code} (choose another folder with --out)`);
     }
     dropTornTail(this.fd);
     this.size = fstatSync(this.fd).size;
@@ -151,6 +165,21 @@ export class SessionJournal {
       const { first, texts, lastSeq } = this.pending;
       this.pending = null;
       this.write({ ...first, text: texts.join(''), seq: lastSeq });
+    }
+  }
+
+  /**
+   * Closes a new session and removes its folder: for a run that failed at set-up (the server could not be used)
+   * before any turn got through, so that it leaves nothing for `latest` or `sessions` to find. A resumed session
+   * is only closed.
+   */
+  discard(): void {
+    this.close();
+    if (!this.isNew || this.state.totals.turns > 0) return;
+    try {
+      rmSync(this.dir, { recursive: true, force: true });
+    } catch {
+      // Left behind, it lists as a failed session of 0 turns.
     }
   }
 
@@ -278,6 +307,25 @@ function shown(dir: string, cwd = process.cwd()): string {
 }
 
 const LOCK_FILE = 'lock';
+
+/**
+ * mkdir -p, one level at a time. Node's own recursive mkdirSync never returns where mkdir keeps failing with ENOENT
+ * (under /proc/self); this fails at once with that code.
+ */
+function makeDirs(dir: string, mode: number): void {
+  const missing: string[] = [];
+  for (let at = path.resolve(dir); !existsSync(at); at = path.dirname(at)) {
+    missing.unshift(at);
+    if (path.dirname(at) === at) break;
+  }
+  for (const level of missing) {
+    try {
+      mkdirSync(level, { mode });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+}
 
 /**
  * One writer per session: the lock holds the writer's pid. A lock whose process is gone (a crash, kill -9) is

@@ -99,6 +99,31 @@ describe('config errors name the file and the field path', () => {
     expect(error.message).toBe('.roleplayrc.json: workflow.conversations[0].lead: unknown role "Chief" (known: Boss, Helper)');
   });
 
+  it('a near miss of a role gets a "did you mean"', async () => {
+    const error = await configError({ '.roleplayrc.json': JSON.stringify({ workflow: workflow({ lead: 'Bos' }) }) });
+    expect(error.message).toBe('.roleplayrc.json: workflow.conversations[0].lead: unknown role "Bos" (did you mean "Boss"?)');
+  });
+
+  it('a conversation that is in no phase would never run', async () => {
+    const wf = workflow();
+    wf.conversations.push({ name: 'Review', description: 'r', lead: 'Helper', assistant: 'Boss', input: 'Plan', output: 'Idea' });
+    const error = await configError({ '.roleplayrc.json': JSON.stringify({ workflow: wf }) });
+    expect(error.message).toBe(
+      `.roleplayrc.json: workflow.conversations[1]: conversation "Review" is in no phase, so it would never run: add it to a phase's conversations`,
+    );
+  });
+
+  it('an input that only a later conversation produces', async () => {
+    const wf = workflow({ input: 'Review' });
+    wf.artifacts.push({ name: 'Review', description: 'r' });
+    wf.conversations.push({ name: 'Reviewing', description: 'r', lead: 'Helper', assistant: 'Boss', input: 'Plan', output: 'Review' });
+    wf.phases.push({ name: 'Later', description: 'l', conversations: ['Reviewing'] });
+    const error = await configError({ '.roleplayrc.json': JSON.stringify({ workflow: wf }) });
+    expect(error.message).toBe(
+      '.roleplayrc.json: workflow.conversations[0].input: conversation "Planning" takes artifact "Review" as input, but only "Reviewing" (phase "Later") produces it, and that runs later: move "Reviewing" earlier or take another input',
+    );
+  });
+
   it('an unknown artifact and an unknown conversation in a phase', async () => {
     const a = await configError({ '.roleplayrc.json': JSON.stringify({ workflow: workflow({ output: 'Nope' }) }) });
     expect(a.message).toMatch(/^\.roleplayrc\.json: workflow\.conversations\[0\]\.output: unknown artifact "Nope"/);
@@ -136,6 +161,26 @@ describe('config errors name the file and the field path', () => {
     );
   });
 
+  it('a missing field is named as missing; a misspelled key or value gets a "did you mean"', async () => {
+    // JSON leaves out a key whose value is undefined: "lead" is missing.
+    const wf = workflow({ laed: 'Boss', lead: undefined });
+    const error = await configError({ '.roleplayrc.json': JSON.stringify({ workflow: wf, contxt: 'thread' }) });
+    expect(error.issues).toEqual([
+      { path: 'workflow.conversations[0].lead', message: 'is missing (expected string)' },
+      { path: 'workflow.conversations[0].laed', message: 'unknown key "laed" (did you mean "lead"?)' },
+      { path: 'contxt', message: 'unknown key "contxt" (did you mean "context"?)' },
+    ]);
+    expect(error.message).toBe(
+      '.roleplayrc.json: workflow.conversations[0].lead: is missing (expected string) (+2 more: run "roleplay validate" to list them)',
+    );
+    expect((await configError({ '.roleplayrc.json': JSON.stringify({ context: 'thred' }) })).message).toBe(
+      '.roleplayrc.json: context: must be one of "thread", "scoped" (did you mean "thread"?)',
+    );
+    expect((await configError({ '.roleplayrc.json': JSON.stringify({ zzz: 1 }) })).message).toMatch(
+      /^\.roleplayrc\.json: zzz: unknown key "zzz" \(known: preset, workflow, /,
+    );
+  });
+
   it('a TypeScript syntax error names the file', async () => {
     const error = await configError({ 'roleplay.config.ts': 'export default { maxTurns: 3,, }\n' });
     expect(error.message).toBe('roleplay.config.ts: cannot load the config: ParseError: Unexpected token at line 1, column 30');
@@ -157,6 +202,47 @@ describe('config errors name the file and the field path', () => {
   it('a --config path that does not exist', async () => {
     const error = await configError({}, 'missing.config.ts');
     expect(error.message).toBe('missing.config.ts: config file not found');
+  });
+
+  it('a JavaScript or TypeScript config with no default export', async () => {
+    const error = await configError({ 'roleplay.config.ts': 'export const maxTurns = 3;\n' });
+    expect(error.message).toBe('roleplay.config.ts: has no default export (it exports maxTurns): write "export default defineConfig({ ... })"');
+    const cjs = await loadConfig({ cwd: dir({ 'roleplay.config.cjs': 'module.exports = { maxTurns: 4 };\n' }) });
+    expect(cjs.config.maxTurns).toBe(4);
+  });
+
+  it('an empty config file', async () => {
+    const error = await configError({ '.roleplayrc.yaml': '' });
+    expect(error.message).toBe('.roleplayrc.yaml: is empty: write a config in it, or delete it to use the built-in preset');
+  });
+
+  it('two config files: neither wins silently', async () => {
+    const files = { '.roleplayrc': 'maxTurns: 3\n', 'roleplay.config.ts': 'export default { maxTurns: 4 };\n' };
+    const error = await configError(files);
+    expect(error.message).toBe('2 config files: .roleplayrc, roleplay.config.ts; keep one, or choose one with --config <file>');
+    expect((await loadConfig({ cwd: dir(files), configPath: 'roleplay.config.ts' })).config.maxTurns).toBe(4);
+    // package.json counts only with a "roleplay" key.
+    const pkg = await loadConfig({ cwd: dir({ 'package.json': '{"name":"x"}', '.roleplayrc': 'maxTurns: 3\n' }) });
+    expect(pkg.config.maxTurns).toBe(3);
+  });
+
+  it('a config whose getter throws, and one that never finishes loading', async () => {
+    const getter = await configError({ 'roleplay.config.ts': 'export default { get maxTurns(): number { throw new Error("boom"); } };\n' });
+    expect(getter.message).toBe('roleplay.config.ts: cannot read the config: boom');
+    const started = Date.now();
+    const hung = await loadConfig({ cwd: dir({ 'roleplay.config.ts': 'await new Promise(() => {});\nexport default {};\n' }), timeoutMs: 300 }).catch(
+      (e: unknown) => e,
+    );
+    expect(hung).toBeInstanceOf(ConfigError);
+    expect((hung as Error).message).toBe(
+      'roleplay.config.ts: the config did not finish loading within 0.3 s (a top-level await that never settles?)',
+    );
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it('an empty --config path', async () => {
+    const error = await configError({ '.roleplayrc': 'maxTurns: 3\n' }, '');
+    expect(error.message).toBe('--config: the path is empty: name a config file');
   });
 
   it('counts further problems in one line', async () => {

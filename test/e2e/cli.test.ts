@@ -1,9 +1,10 @@
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, sessionDir, tempDir } from '../support/cli.js';
 import { PRESET_SPEAKERS, presetModel, startFakeOpenAI, type FakeServer } from '../support/fakeOpenAI.js';
 import { turnStarts } from '../support/scripted.js';
+import { twoPersonWorkflow } from '../support/workflows.js';
 
 const KEY = 'sk-test-SECRET-0123456789';
 const CONVERSATIONS = Object.keys(PRESET_SPEAKERS);
@@ -130,11 +131,86 @@ export default defineConfig({ workflow });
     );
     const result = await runCli(['--demo'], { cwd });
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe(
-      'roleplay: roleplay.config.ts: workflow.conversations[2].lead: unknown role "CTOO" (known: CEO, CPO, CTO, Programmer, Designer, Reviewer, Tester)\n',
-    );
+    expect(result.stderr).toBe('roleplay: roleplay.config.ts: workflow.conversations[2].lead: unknown role "CTOO" (did you mean "CTO"?)\n');
     const validate = await runCli(['validate'], { cwd });
     expect(validate.code).toBe(2);
+  });
+
+  it('validate prints no escape codes from the config', async () => {
+    const cwd = tempDir();
+    const wf = twoPersonWorkflow(
+      { name: 'Plan\u001b]0;owned\u0007ning' },
+      { name: '\u001b[2JOnly\nphase', conversations: ['Plan\u001b]0;owned\u0007ning'] },
+    );
+    wf.roles[0]!.name = 'Bo\u001b[31mss';
+    writeFileSync(
+      path.join(cwd, '.roleplayrc.json'),
+      JSON.stringify({ workflow: { ...wf, conversations: [{ ...wf.conversations[0]!, lead: 'Bo\u001b[31mss' }] }, model: '\u001b[1mm' }),
+    );
+    const result = await runCli(['validate'], { cwd });
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    expect(result.stdout).toContain('roles (2): Boss, Helper');
+    expect(result.stdout).toContain('  Only phase\n    Planning: Boss (lead) with Helper, Idea -> Plan, max 10 turns');
+  });
+
+  it('init writes no second config next to one that exists; a .env that is a folder is one line', async () => {
+    const cwd = tempDir();
+    writeFileSync(path.join(cwd, '.roleplayrc'), 'maxTurns: 3\n');
+    const init = await runCli(['init'], { cwd });
+    expect(init.code).toBe(2);
+    expect(init.stderr).toBe('roleplay: .roleplayrc already holds the config: edit it, or remove it before "roleplay init"\n');
+    expect((await runCli(['init', '--force'], { cwd })).code).toBe(2);
+    expect(existsSync(path.join(cwd, 'roleplay.config.ts'))).toBe(false);
+    mkdirSync(path.join(cwd, '.env'));
+    const run = await runCli(['--demo'], { cwd });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('roleplay: .env: is not a file: remove it, or make it a file of KEY=value lines\n');
+  });
+
+  it('a config that never finishes loading is stopped after 5 s, even one that keeps the process busy', async () => {
+    const cwd = tempDir();
+    writeFileSync(path.join(cwd, 'roleplay.config.ts'), 'await new Promise(() => setInterval(() => {}, 1000));\nexport default {};\n');
+    const started = Date.now();
+    const result = await runCli(['--demo'], { cwd });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      'roleplay: roleplay.config.ts: the config did not finish loading within 5 s (a top-level await that never settles?)\n',
+    );
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
+  it('empty paths, an --out that cannot be made, help on an unknown command', async () => {
+    const cwd = tempDir();
+    const lines = async (args: string[]) => {
+      const result = await runCli(args, { cwd });
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      return result.stderr;
+    };
+    expect(await lines(['--demo', '--config', ''])).toContain('--config takes a path, not an empty string');
+    expect(await lines(['--demo', '-o', ''])).toContain('--out takes a path, not an empty string');
+    expect(await lines(['sessions', '-o', ''])).toContain('--out takes a path, not an empty string');
+    expect(await lines(['help', 'valdate'])).toBe(
+      'roleplay: help: unknown command "valdate" (did you mean "validate"?) (commands: validate, init, sessions, export, replay)\n',
+    );
+    expect(readdirSync(cwd)).toEqual([]);
+    if (process.platform === 'linux') {
+      expect(await lines(['--demo', '--demo-instant', '-o', '/proc/self'])).toMatch(
+        /^roleplay: cannot write the session to \/proc\/self\/sessions\/\S+: ENOENT \(choose another folder with --out\)\n$/,
+      );
+    }
+  });
+
+  it('a run that fails at set-up leaves no session behind for "latest"', async () => {
+    const cwd = tempDir();
+    const result = await runCli(['--base-url', 'http://127.0.0.1:9/v1'], { cwd });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('cannot reach http://127.0.0.1:9/v1');
+    expect(readdirSync(path.join(cwd, '.roleplay', 'sessions'))).toEqual([]);
+    const latest = await runCli(['export', 'latest'], { cwd });
+    expect(latest.code).toBe(2);
+    expect(latest.stderr).toMatch(/no sessions/);
   });
 
   it('unknown flags and bad values', async () => {

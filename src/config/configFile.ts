@@ -59,7 +59,8 @@ const loadTypeScript: Loader = async (filepath) => {
     moduleCache: false,
     fsCache: compiledConfigCache(),
     interopDefault: true,
-    alias: self ? { roleplay: self } : {},
+    // The package's own name too: a config written with editor types installed (`npm i -D roleplay-tui`).
+    alias: self ? { roleplay: self, 'roleplay-tui': self } : {},
   });
   // jiti gives CommonJS's module.exports as the default export; an ES module without one has none.
   const mod = await jiti.import<Record<string, unknown>>(filepath);

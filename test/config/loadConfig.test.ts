@@ -67,7 +67,7 @@ describe('loading a config', () => {
 
   it('loads roleplay.config.ts that imports defineConfig from "roleplay"', async () => {
     const cwd = dir({
-      'roleplay.config.ts': `import { defineConfig } from 'roleplay';\nconst turns: number = 3;\nexport default defineConfig({ preset: 'software-company', maxTurns: turns, context: 'scoped' });\n`,
+      'roleplay.config.ts': `import { defineConfig } from 'roleplay-tui';\nconst turns: number = 3;\nexport default defineConfig({ preset: 'software-company', maxTurns: turns, context: 'scoped' });\n`,
     });
     const { config, filepath } = await loadConfig({ cwd });
     expect(filepath).toBe(path.join(cwd, 'roleplay.config.ts'));

@@ -1,7 +1,10 @@
 // `npm run bench`: measures start-up, streaming cost, render cost, memory and prompt size of the built CLI,
 // each against an anchor measured in the same run, and prints one table. Medians of several repetitions;
 // compare the ratios, not the absolute figures, on a shared machine. Needs `script` (util-linux) for the
-// pseudo-terminal figures. Loopback only; everything it starts it stops, and its temp dir is removed.
+// pseudo-terminal figures. `--json`: one JSON object a line per figure instead of the table; `--only=a,b`: some
+// figures only (version, frame, headless, render, replies, inspector, memory, tokens); `--quick`: fewer
+// repetitions; `--src=DIR`: build the frame harness (replies, inspector) from DIR/src, e.g. an older commit's
+// `git archive`, to measure the old code path with the same harness. Loopback only; everything it starts it stops, and its temp dir is removed.
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import http from 'node:http';
@@ -529,6 +532,205 @@ function renderHarness(harness, messages) {
   };
 }
 
+// ---- 4b. frame cost while a reply streams: long replies, and the inspector on a large request ----------------
+
+// The sources the frame harness is built from: this tree's, or (`--src=DIR`, a tree with src/ in it, e.g. an
+// older commit's `git archive`) another's, to measure the old code path with the same harness.
+const srcRoot = path.resolve(process.argv.find((a) => a.startsWith('--src='))?.slice(6) ?? root);
+
+async function buildFrameHarness() {
+  const entry = path.join(tmp, 'frame-entry.tsx');
+  const from = (file) => JSON.stringify(path.join(srcRoot, 'src', 'ui', file));
+  writeFileSync(
+    entry,
+    `import React from 'react';
+import { createInterface } from 'node:readline';
+import { render } from 'ink-testing-library';
+import { App } from ${from('App.js')};
+import { EngineStore } from ${from('engineStore.js')};
+
+// argv: 'reply' <latin|cjk|emoji> <chars>: the CPU of a frame while a reply of that many characters streams;
+// 'inspector' <request chars>: the same with the prompt inspector open on a request of that many characters.
+const [what, a, b] = process.argv.slice(2);
+const script = what === 'reply' ? a : 'latin';
+const chars = Number(what === 'reply' ? b : 4000);
+const requestChars = what === 'inspector' ? Number(a) : 200;
+const FRAMES = 12;
+let emit = () => {};
+const source = { subscribe(listener) { emit = listener; return () => {}; } };
+const store = new EngineStore(source, 1e9);
+let seq = 0;
+const send = (body) => emit({ ...body, seq: ++seq, t: seq });
+const roles = [{ id: 'cto', name: 'CTO' }, { id: 'programmer', name: 'Programmer' }];
+send({ type: 'run.started', sessionId: 'bench', task: 'bench', provider: 'bench', model: 'bench', mode: 'auto', context: 'thread', endpoint: null, format: 'roleplay-journal', version: 2,
+  workflow: { description: '', roles, artifacts: [{ id: 'task', name: 'Task' }, { id: 'code', name: 'Code' }],
+    phases: [{ id: 'coding', name: 'Coding', conversations: [{ id: 'code', name: 'Code', lead: 'cto', assistant: 'programmer', input: 'task', output: 'code', maxTurns: 2000 }] }] } });
+send({ type: 'phase.started', phaseId: 'coding', index: 0 });
+send({ type: 'conversation.started', conversationId: 'code', phaseId: 'coding' });
+const WORDS = {
+  latin: ['service', 'stores', 'a', '**name**', 'and', 'an', 'email,', 'checks', 'the', '\`address\`', 'then', 'returns', 'ok.'],
+  cjk: ['服务', '存储', '用户的', '姓名和', '电子邮件，', '检查', '地址', '然后', '返回', '新用户。', 'データ', '検証'],
+  emoji: ['👩‍💻', 'deploys', '🚀', 'the', '🇩🇪', 'build', '👍🏽', 'and', '👨‍👩‍👧‍👦', 'ships', '✨', 'it', '🎉'],
+}[script];
+const sep = script === 'cjk' ? '' : ' ';
+// Paragraphs of ~40 words, with a list and a closed code fence now and then, as replies have.
+function textOf(length, salt) {
+  let text = 'Programmer:\\n\\n';
+  for (let i = 0; text.length < length; i++) {
+    text += WORDS[(i * 7 + salt) % WORDS.length] + (i % 40 === 39 ? '\\n\\n' : sep);
+    if (i % 400 === 399) text += '- one point ' + salt + '\\n- another point\\n\\n\`\`\`ts\\nconst x = ' + i + ';\\n\`\`\`\\n\\n';
+  }
+  return text.slice(0, length);
+}
+let turn = 0;
+const request = [{ role: 'system', content: 'You are the programmer.' }];
+for (let n = 0; request.reduce((sum, m) => sum + m.content.length, 0) < requestChars; n++) {
+  request.push({ role: n % 2 ? 'assistant' : 'user', content: textOf(2000, n) });
+}
+const startTurn = () => {
+  turn++;
+  send({ type: 'turn.started', turnId: 't' + turn, conversationId: 'code', kind: turn === 1 ? 'start' : 'switch', role: 'programmer', side: 'assistant', index: turn - 1, attempt: 1, model: 'bench', temperature: undefined,
+    request: { base: null, keep: 0, add: request }, heard: [] });
+  return 't' + turn;
+};
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+const engine = { step() {}, setMode() {}, intervene() {}, skipConversation() {}, skipPhase() {}, abort() {}, regenerate() {}, quit() {} };
+const app = render(React.createElement(App, { store, engine, workflow: 'bench', onExit() {} }));
+store.flush();
+await tick();
+if (what === 'inspector') {
+  startTurn();
+  store.flush();
+  await tick();
+  app.stdin.write('p');
+  await tick();
+  if (!(app.lastFrame() ?? '').includes('Prompt ·')) throw new Error('the inspector did not open');
+}
+let round = 0;
+for await (const _ of createInterface({ input: process.stdin })) {
+  const id = what === 'inspector' ? 't' + turn : startTurn();
+  // The reply so far, laid out once before the frames that count.
+  send({ type: 'token', turnId: id, text: textOf(chars, round) });
+  store.flush();
+  await tick();
+  const before = process.cpuUsage();
+  for (let f = 0; f < FRAMES; f++) {
+    // ~30 tokens a frame (~1,000 a second at ~30 frames a second); a paragraph ends every other frame.
+    for (let i = 0; i < 30; i++) send({ type: 'token', turnId: id, text: WORDS[(i + f) % WORDS.length] + sep });
+    send({ type: 'token', turnId: id, text: f % 2 ? '\\n\\n' : 'r' + round + 'f' + f + ' ' });
+    store.flush();
+    await tick();
+  }
+  const used = process.cpuUsage(before);
+  const frame = app.lastFrame() ?? '';
+  if (what === 'reply') {
+    if (!frame.includes('r' + round + 'f' + (FRAMES - 2))) throw new Error('the streamed words are not on screen: ' + frame.slice(-300));
+    send({ type: 'turn.ended', turnId: id, status: 'complete', text: '', speaker: null, endsConversation: false, durationMs: 1, firstTokenMs: 1 });
+    // The transcript keeps growing otherwise; only the streaming reply is measured, so each round starts afresh.
+    send({ type: 'turn.discarded', turnId: id, reason: 'regenerate' });
+    store.flush();
+    await tick();
+  } else if (!frame.includes('Prompt ·')) throw new Error('the inspector closed');
+  process.stdout.write('round ' + (used.user + used.system) / 1000 / FRAMES + '\\n');
+  round++;
+}
+app.unmount();
+process.exit(0);
+`,
+  );
+  const outfile = path.join(tmp, 'frame-harness.mjs');
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    jsx: 'automatic',
+    plugins: bundlePlugins,
+    nodePaths: [path.join(root, 'node_modules')],
+    alias: { 'react-devtools-core': path.join(root, 'scripts', 'empty-module.mjs') },
+    external: ['jiti', 'typescript'],
+    define: { 'process.env.NODE_ENV': '"production"' },
+    banner: { js: "import { createRequire as __r } from 'node:module'; const require = __r(import.meta.url);" },
+    logLevel: 'error',
+  });
+  return outfile;
+}
+
+/**
+ * CPU ms per frame for each argument list, each in a process of its own, all alive at once and taking turns round
+ * by round (the order turned about every round); the first rounds warm the JIT up and do not count.
+ */
+async function sideBySide(harness, argLists, { warmup = 3, rounds = 6 } = {}) {
+  const sides = argLists.map((args) => frameHarness(harness, args));
+  const results = argLists.map(() => []);
+  try {
+    for (let round = 0; round < warmup + reps(rounds); round++) {
+      const order = sides.map((_, i) => i);
+      if (round % 2) order.reverse();
+      for (const i of order) {
+        const ms = await sides[i].round();
+        if (round >= warmup) results[i].push(ms);
+      }
+    }
+  } finally {
+    for (const side of sides) side.end();
+  }
+  return results.map(median);
+}
+
+function frameHarness(harness, args) {
+  const child = spawn(process.execPath, [harness, ...args.map(String)], {
+    cwd: tmp,
+    env: { ...baseEnv, COLUMNS: '120', LINES: '40' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+    detached: true,
+  });
+  children.add(child);
+  child.on('exit', () => children.delete(child));
+  let err = '';
+  child.stderr.on('data', (c) => (err += c));
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  return {
+    async round() {
+      child.stdin.write('go\n');
+      for (;;) {
+        const { value, done } = await lines.next();
+        if (done) throw new Error(`frame harness (${args.join(' ')}) ended: ${err.trim()}`);
+        if (value.startsWith('round ')) return Number(value.slice(6));
+      }
+    },
+    end() {
+      child.stdin.end();
+    },
+  };
+}
+
+const REPLY_SIZES = [1_000, 20_000, 100_000];
+
+async function benchReplyFrames() {
+  const harness = await buildFrameHarness();
+  const out = {};
+  for (const script of ['latin', 'cjk', 'emoji']) {
+    log(`  ${script} replies of ${REPLY_SIZES.map((n) => `${n / 1000}K`).join(', ')} characters ...`);
+    out[script] = await sideBySide(
+      harness,
+      REPLY_SIZES.map((n) => ['reply', script, n]),
+    );
+  }
+  return out;
+}
+
+async function benchInspectorFrames() {
+  const harness = await buildFrameHarness();
+  const [small, large] = await sideBySide(harness, [
+    ['inspector', 10_000],
+    ['inspector', 1_000_000],
+  ]);
+  return { small, large };
+}
+
 // ---- 5. peak RSS of a 1,000-turn demo session ----------------------------------------------------------------
 
 function longWorkflowConfig(conversations) {
@@ -679,6 +881,46 @@ async function main() {
       ratio <= 1.2,
     );
   }
+  if (want('replies')) {
+    log('TUI frame cost while a reply streams, 1K to 100K characters ...');
+    const r = await benchReplyFrames();
+    const names = { latin: 'Latin', cjk: 'CJK', emoji: 'emoji-rich' };
+    for (const [script, [small, middle, large]] of Object.entries(r)) {
+      add(
+        `TUI CPU per frame, streaming a 20K-character ${names[script]} reply`,
+        fmtMs(middle),
+        'the same, 1K characters',
+        fmtMs(small),
+        middle / small,
+        'none (for reference)',
+        null,
+      );
+      const ratio = large / small;
+      add(
+        `TUI CPU per frame, streaming a 100K-character ${names[script]} reply`,
+        fmtMs(large),
+        'the same, 1K characters',
+        fmtMs(small),
+        ratio,
+        'at most 1.5x',
+        ratio <= 1.5,
+      );
+    }
+  }
+  if (want('inspector')) {
+    log('TUI frame cost with the inspector open, 1 MB against 10 KB request ...');
+    const i = await benchInspectorFrames();
+    const ratio = i.large / i.small;
+    add(
+      'TUI CPU per frame while a reply streams, prompt inspector open on a 1 MB request',
+      fmtMs(i.large),
+      'the same, 10 KB request',
+      fmtMs(i.small),
+      ratio,
+      'at most 1.5x',
+      ratio <= 1.5,
+    );
+  }
   if (want('memory')) {
     log('peak RSS of a 1,000-turn demo session ...');
     const m = await benchMemory();
@@ -723,7 +965,21 @@ async function main() {
     ...rows.map((r) => `| ${r.figure} | ${r.value} | ${r.anchor} | ${r.anchorValue} | ${r.ratio} | ${r.target} | ${r.ok} |`),
     ...(notes.length > 0 ? ['', ...notes] : []),
   ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+  if (process.argv.includes('--json')) {
+    // One JSON object a line for each figure: its value as a number with its unit, its target and whether it holds.
+    for (const r of rows) {
+      const [, value, unit] = /^([\d.]+)\s*(.*)$/.exec(r.value) ?? [null, r.value, ''];
+      const name = r.figure
+        .replace(/[`'()]/g, '')
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-|-$/g, '');
+      const holds = r.ok === '—' ? null : r.ok === 'yes';
+      process.stdout.write(
+        `${JSON.stringify({ name, value: Number(value), unit: unit || 'count', target: r.target, holds, anchor: r.anchor, anchorValue: r.anchorValue, ratio: r.ratio })}\n`,
+      );
+    }
+  } else process.stdout.write(`${lines.join('\n')}\n`);
   process.exitCode = rows.every((r) => r.ok !== 'NO') ? 0 : 1;
 }
 

@@ -20,6 +20,8 @@ import { useEngineState } from './useEngineState.js';
 import { useTerminalSize } from './useTerminalSize.js';
 
 const NARROW_COLUMNS = 90;
+/** No prices: one function for the App's life, so the cost view's kept lines stay valid between frames. */
+const NO_PRICES: CostOf = () => undefined;
 const TIMELINE_WIDTH = 30;
 
 export interface AppProps {
@@ -76,7 +78,7 @@ export function App({ store, engine, workflow, onExit, costOf, reloader }: AppPr
   let main;
   let viewLength: number;
   if (ui.view === 'costs') {
-    const source = costLines(state, costOf ?? (() => undefined), textWidth);
+    const source = costLines(state, costOf ?? NO_PRICES, textWidth);
     viewLength = source.length;
     main = <CostView source={source} height={bodyHeight} top={ui.top} />;
   } else if (ui.view === 'help') {
@@ -100,8 +102,10 @@ export function App({ store, engine, workflow, onExit, costOf, reloader }: AppPr
       />
     );
   } else if (ui.view === 'artifacts') {
-    viewLength = artifactLines(state, ui.artifact, textWidth).source.length;
-    main = <ArtifactsView state={state} index={ui.artifact} width={textWidth} height={bodyHeight} top={ui.top} />;
+    // Laid out once per artifact text and width (kept across frames), and handed to the view.
+    const { source } = artifactLines(state, ui.artifact, textWidth);
+    viewLength = source.length;
+    main = <ArtifactsView state={state} index={ui.artifact} height={bodyHeight} top={ui.top} source={source} />;
   } else {
     const source = layout.lines(state, conversationId, textWidth);
     viewLength = source.length;

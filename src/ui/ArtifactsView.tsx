@@ -1,6 +1,5 @@
 /** The artifacts produced so far, one at a time: tab moves between them, the scroll keys move in one. */
 import { Box, Text } from 'ink';
-import { useMemo } from 'react';
 import { nameOf, type RunState } from '../views/runState.js';
 import { sanitize } from '../text/sanitize.js';
 import { LinesView } from './LinesView.js';
@@ -12,33 +11,36 @@ export function artifactLines(state: RunState, index: number, width: number): { 
   const entry = entries[Math.min(index, entries.length - 1)];
   if (!entry) return { id: null, source: { length: 0, at: () => '' } };
   const [id, artifact] = entry;
-  return { id, source: markdownLines(artifact.text, width) };
+  return { id, source: markdownLines(id, artifact.text, width) };
 }
 
-function markdownLines(text: string, width: number): LineSource {
+/** Each artifact's lines, kept for as long as its text and the width stay: an artifact is laid out once, not per frame. */
+const laidOut = new Map<string, { text: string; width: number; source: LineSource }>();
+
+function markdownLines(id: string, text: string, width: number): LineSource {
+  const kept = laidOut.get(id);
+  if (kept && kept.text === text && kept.width === width) return kept.source;
   const lines = renderMarkdown(sanitize(text), width);
-  return { length: lines.length, at: (i) => lines[i] ?? '' };
+  const source = { length: lines.length, at: (i: number) => lines[i] ?? '' };
+  laidOut.set(id, { text, width, source });
+  return source;
 }
 
-const NO_LINES: LineSource = { length: 0, at: () => '' };
-
+/** `source`: the selected artifact's lines, `artifactLines(state, index, width).source`, laid out by the caller once a frame. */
 export function ArtifactsView({
   state,
   index,
-  width,
   height,
   top,
+  source,
 }: {
   state: RunState;
   index: number;
-  width: number;
   height: number;
   top: number | null;
+  source: LineSource;
 }) {
   const selected = Math.min(index, state.artifacts.size - 1);
-  // The state is mutated in place: the lines are kept for as long as the artifact's text and the width stay.
-  const text = [...state.artifacts.values()][selected]?.text;
-  const source = useMemo(() => (text === undefined ? NO_LINES : markdownLines(text, width)), [text, width]);
   const entries = [...state.artifacts.entries()];
   return (
     <Box flexDirection="column" height={height}>

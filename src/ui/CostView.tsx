@@ -7,7 +7,24 @@ import { sanitize } from '../text/sanitize.js';
 import { LinesView } from './LinesView.js';
 import type { LineSource } from './transcriptLayout.js';
 
+/**
+ * The last lines made, with what they were made from: the report changes only when a turn's usage arrives (the
+ * totals move, or the last turn's usage object is new), a turn is taken back (revision), turns are added, the
+ * workflow is reloaded, or the width or the prices change; not per streamed token.
+ */
+let kept: { key: unknown[]; source: LineSource } | null = null;
+
 export function costLines(state: RunState, costOf: CostOf, width: number): LineSource {
+  const t = state.totals;
+  const lastUsage = state.lastTurnId ? state.turns.get(state.lastTurnId)?.usage : undefined;
+  const key = [state, costOf, width, state.revision, state.turns.size, t.promptTokens, t.completionTokens, t.estimated, lastUsage, state.workflow];
+  if (kept && kept.key.length === key.length && kept.key.every((v, i) => v === key[i])) return kept.source;
+  const source = layCosts(state, costOf, width);
+  kept = { key, source };
+  return source;
+}
+
+function layCosts(state: RunState, costOf: CostOf, width: number): LineSource {
   const report = costReport(state, costOf);
   const nameWidth = Math.max(12, Math.min(32, width - 44));
   const row = (l: CostLine) => {

@@ -67,6 +67,54 @@ function turnTitle(state: RunState, turnId: string | null): string {
 
 const ROLE_COLOR = { system: 'yellow', user: 'green', assistant: 'blue' } as const;
 
+interface Laid {
+  width: number;
+  previous: readonly ChatMessage[] | undefined;
+  diff: RequestDiff | null;
+  estimate: number;
+  /** The "+ #n" summary of the added messages. */
+  added: string[];
+  /** Every message, wrapped at the width. */
+  bodies: string[];
+}
+
+/**
+ * The expensive part of a request's lines (the wrapped messages, the summary of the added ones, the diff and the
+ * token estimate), kept per request (a request never changes once sent) for one width and one previous request,
+ * so a frame while a reply streams does not wrap the whole request again.
+ */
+const laidOut = new WeakMap<readonly ChatMessage[], Laid>();
+
+function layRequest(state: RunState, requests: Requests, turnId: string, request: readonly ChatMessage[], width: number): Laid {
+  const previousTurnId = previousTurnOf(state, turnId);
+  const previous = previousTurnId ? requests.get(previousTurnId) : undefined;
+  const kept = laidOut.get(request);
+  if (kept && kept.width === width && kept.previous === previous) return kept;
+  const diff = diffRequests(state, requests, turnId);
+  const added: string[] = [];
+  for (const [i, m] of (diff ? request.slice(diff.from) : []).entries()) {
+    const first = sanitize(m.content).replace(/\s+/g, ' ').trim();
+    added.push(
+      chalk.green(`  + #${(diff?.from ?? 0) + i + 1} ${m.role} ~${estimateTokens(m.content)} tok: `) +
+        chalk.dim(first.length > 80 ? `${first.slice(0, 79)}…` : first),
+    );
+  }
+  const bodies: string[] = [];
+  const from = diff?.from ?? request.length;
+  for (const [i, m] of request.entries()) {
+    bodies.push('');
+    const mark = diff && i >= from ? chalk.green('+ ') : '  ';
+    const color = ROLE_COLOR[m.role] ?? 'white';
+    bodies.push(mark + chalk[color].bold(`#${i + 1} ${m.role}`) + chalk.dim(` · ~${estimateTokens(m.content)} tok · ${m.content.length} chars`));
+    const body = wrapAnsi(sanitize(m.content), Math.max(10, width - 4), { hard: true, trim: false });
+    for (const line of body.split('\n')) bodies.push(`    ${line}`);
+  }
+  const estimate = request.reduce((n, m) => n + estimateTokens(m.content), 0);
+  const laid = { width, previous, diff, estimate, added, bodies };
+  laidOut.set(request, laid);
+  return laid;
+}
+
 export function inspectorLines(state: RunState, requests: Requests, turnId: string | null, width: number): LineSource {
   const lines: string[] = [];
   const request = turnId ? requests.get(turnId) : undefined;
@@ -76,44 +124,30 @@ export function inspectorLines(state: RunState, requests: Requests, turnId: stri
   } else if (!request) {
     lines.push(chalk.dim('The request of this turn was not recorded.'));
   } else {
-    const estimate = request.reduce((n, m) => n + estimateTokens(m.content), 0);
+    const { diff, estimate, added, bodies } = layRequest(state, requests, turnId, request, width);
     const usage = turn.usage
       ? ` · usage: ${turn.usage.promptTokens} in, ${turn.usage.completionTokens} out${turn.usage.estimated ? ' (estimated)' : ''}`
       : '';
     lines.push(`${request.length} message${request.length === 1 ? '' : 's'} · ~${estimate} tokens (chars/4)${usage} · model ${sanitize(turn.model)}`);
-    const diff = diffRequests(state, requests, turnId);
     if (!diff) {
       lines.push(chalk.dim('Changed: the first request, nothing to compare with.'));
     } else {
-      const added = request.slice(diff.from);
+      const count = request.length - diff.from;
       const against = `against the request of ${turnTitle(state, diff.previousTurnId)}`;
       if (diff.changed > 0) {
         const why = diff.from === 0 ? 'a new context (or a changed system prompt)' : `message #${diff.from + 1} on`;
         lines.push(
           chalk.yellow(
-            `Changed ${against}: ${diff.changed} earlier message${diff.changed === 1 ? '' : 's'} differ from ${why}; ${added.length} here are new or changed (marked +)`,
+            `Changed ${against}: ${diff.changed} earlier message${diff.changed === 1 ? '' : 's'} differ from ${why}; ${count} here are new or changed (marked +)`,
           ),
         );
       } else {
-        lines.push(chalk.green(`Changed ${against}: +${added.length} message${added.length === 1 ? '' : 's'} added (marked +)`));
+        lines.push(chalk.green(`Changed ${against}: +${count} message${count === 1 ? '' : 's'} added (marked +)`));
       }
-      for (const [i, m] of added.entries()) {
-        const first = sanitize(m.content).replace(/\s+/g, ' ').trim();
-        lines.push(
-          chalk.green(`  + #${diff.from + i + 1} ${m.role} ~${estimateTokens(m.content)} tok: `) +
-            chalk.dim(first.length > 80 ? `${first.slice(0, 79)}…` : first),
-        );
-      }
+      lines.push(...added);
     }
-    const from = diff?.from ?? request.length;
-    for (const [i, m] of request.entries()) {
-      lines.push('');
-      const mark = diff && i >= from ? chalk.green('+ ') : '  ';
-      const color = ROLE_COLOR[m.role] ?? 'white';
-      lines.push(mark + chalk[color].bold(`#${i + 1} ${m.role}`) + chalk.dim(` · ~${estimateTokens(m.content)} tok · ${m.content.length} chars`));
-      const body = wrapAnsi(sanitize(m.content), Math.max(10, width - 4), { hard: true, trim: false });
-      for (const line of body.split('\n')) lines.push(`    ${line}`);
-    }
+    // The few lines above are made per frame; the wrapped messages are the kept ones, read in place.
+    return { length: lines.length + bodies.length, at: (i) => (i < lines.length ? lines[i] : bodies[i - lines.length]) ?? '' };
   }
   return { length: lines.length, at: (i) => lines[i] ?? '' };
 }

@@ -5,7 +5,7 @@
 import chalk from 'chalk';
 import wrapAnsi from 'wrap-ansi';
 
-const FENCE = /^\s*(```|~~~)\s*([\w+#.-]*)/;
+export const FENCE = /^\s*(```|~~~)\s*([\w+#.-]*)/;
 const HEADING = /^(#{1,6})\s+(.*)$/;
 const LIST = /^(\s*)([-*+]|\d+[.)])\s+(.*)$/;
 const QUOTE = /^\s*>\s?(.*)$/;

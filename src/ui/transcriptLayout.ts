@@ -7,6 +7,7 @@ import chalk from 'chalk';
 import { customerFate, nameOf, WITHDRAWN, type RunState, type TranscriptItem, type TurnView } from '../views/runState.js';
 import { sanitize } from '../text/sanitize.js';
 import { renderMarkdown } from './markdown.js';
+import { MarkdownStream } from './markdownStream.js';
 import { CUSTOMER_COLOR, roleColor } from './theme.js';
 import { formatDelay } from '../text/formatDuration.js';
 
@@ -19,12 +20,20 @@ export interface LineSource {
 const CURSOR = '▍';
 const INDENT = '  ';
 
-function turnLines(state: RunState, turn: TurnView, width: number): string[] {
+/** A streaming reply's body: its finished blocks are kept between frames, only the tail is laid out again. */
+function streamingBody(stream: MarkdownStream, text: string, width: number): string[] {
+  const { kept, tail } = stream.lines(text, width);
+  return kept.concat(tail);
+}
+
+function turnLines(state: RunState, turn: TurnView, width: number, stream?: MarkdownStream): string[] {
   const color = roleColor(state, turn.role);
   const who = turn.kind === 'sanity' ? 'Sanity check' : sanitize(nameOf(state, 'roles', turn.role));
   const details = turn.kind === 'sanity' ? '' : ` (${turn.side}) · turn ${turn.index + 1}`;
   const lines = [chalk[color].bold(who) + chalk.dim(details)];
-  const body = renderMarkdown(sanitize(turn.text), width - INDENT.length).map((line) => INDENT + line);
+  const body = stream
+    ? streamingBody(stream, sanitize(turn.text), width - INDENT.length)
+    : renderMarkdown(sanitize(turn.text), width - INDENT.length).map((line) => INDENT + line);
   while (body.length && body[body.length - 1]?.trim() === '') body.pop();
   if (turn.status === 'streaming') {
     if (turn.retry) {
@@ -53,11 +62,11 @@ function customerLines(state: RunState, customerId: string, text: string, width:
   return [bar + chalk[CUSTOMER_COLOR].bold('Customer'), ...body, ...note, ''];
 }
 
-function itemLines(state: RunState, item: TranscriptItem, width: number): string[] {
+function itemLines(state: RunState, item: TranscriptItem, width: number, stream?: MarkdownStream): string[] {
   if (item.kind === 'customer') return customerLines(state, item.customerId, item.text, width);
   const turn = state.turns.get(item.turnId);
   if (!turn || turn.discarded) return [];
-  return turnLines(state, turn, width);
+  return turnLines(state, turn, width, turn.status === 'streaming' ? stream : undefined);
 }
 
 function isFinished(state: RunState, item: TranscriptItem): boolean {
@@ -71,8 +80,21 @@ interface Cached {
   lines: string[];
 }
 
+export interface LayoutOptions {
+  /** Lay out a streaming reply block by block (the default); false lays all of it out on every frame. */
+  incremental?: boolean;
+}
+
 export class TranscriptLayout {
   private readonly cache = new Map<string, Cached>();
+  /** The streaming replies' kept blocks, by turn; a turn's goes when it is no longer streaming. */
+  private readonly streams = new Map<string, MarkdownStream>();
+  private readonly incremental: boolean;
+
+  constructor(options: LayoutOptions = {}) {
+    this.incremental = options.incremental ?? true;
+  }
+
   /** How many items were laid out so far; tests use it to check that finished ones are laid out once. */
   laidOut = 0;
 
@@ -93,12 +115,22 @@ export class TranscriptLayout {
       this.laidOut++;
     }
     const frozen = cached.lines;
-    const tail: string[] = [];
+    let tail: string[] = [];
     for (let i = cached.items; i < items.length; i++) {
       const item = items[i];
-      if (item) tail.push(...itemLines(state, item, width));
+      if (item) tail = tail.concat(itemLines(state, item, width, this.streamOf(state, item)));
       this.laidOut++;
     }
+    for (const turnId of this.streams.keys()) {
+      if (state.turns.get(turnId)?.status !== 'streaming') this.streams.delete(turnId);
+    }
     return { length: frozen.length + tail.length, at: (i) => (i < frozen.length ? frozen[i] : tail[i - frozen.length]) ?? '' };
+  }
+
+  private streamOf(state: RunState, item: TranscriptItem): MarkdownStream | undefined {
+    if (!this.incremental || item.kind !== 'turn' || state.turns.get(item.turnId)?.status !== 'streaming') return undefined;
+    let stream = this.streams.get(item.turnId);
+    if (!stream) this.streams.set(item.turnId, (stream = new MarkdownStream(INDENT)));
+    return stream;
   }
 }

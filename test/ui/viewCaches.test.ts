@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import type { EngineEventBody } from '../../src/engine/events.js';
+import { RequestBook } from '../../src/engine/requestDelta.js';
+import { artifactLines } from '../../src/ui/ArtifactsView.js';
+import { costLines } from '../../src/ui/CostView.js';
+import { inspectorLines } from '../../src/ui/InspectorView.js';
+import type { LineSource } from '../../src/ui/transcriptLayout.js';
+import { applyEvent, createRunState } from '../../src/views/runState.js';
+
+const all = (s: LineSource) => Array.from({ length: s.length }, (_, i) => s.at(i));
+
+function run() {
+  const state = createRunState();
+  const requests = new RequestBook();
+  let seq = 0;
+  const emit = (body: EngineEventBody) => {
+    const event = { ...body, seq: ++seq, t: 0 };
+    if (event.type === 'turn.started') requests.add(event);
+    applyEvent(state, event);
+  };
+  emit({
+    type: 'run.started',
+    sessionId: 's',
+    task: 't',
+    provider: 'p',
+    model: 'm',
+    mode: 'auto',
+    context: 'thread',
+    workflow: {
+      description: 'd',
+      roles: [{ id: 'a', name: 'A' }],
+      artifacts: [{ id: 'x', name: 'X' }],
+      phases: [{ id: 'p', name: 'P', conversations: [{ id: 'c', name: 'C', lead: 'a', assistant: 'a', input: 'x', output: 'x', maxTurns: 9 }] }],
+    },
+  } as unknown as EngineEventBody);
+  emit({ type: 'conversation.started', conversationId: 'c', phaseId: 'p' });
+  const content = 'A long message that wraps. '.repeat(400);
+  emit({
+    type: 'turn.started',
+    turnId: 't1',
+    conversationId: 'c',
+    kind: 'start',
+    role: 'a',
+    side: 'lead',
+    index: 0,
+    attempt: 1,
+    model: 'm',
+    temperature: undefined,
+    request: { base: null, keep: 0, add: [{ role: 'user', content }] },
+    heard: [],
+  });
+  return { state, requests, emit };
+}
+
+describe('views lay out their lines once per text and width, not per frame', () => {
+  it('the inspector wraps a request once: tokens streaming into the reply leave its lines as they were', () => {
+    const { state, requests, emit } = run();
+    const first = all(inspectorLines(state, requests, 't1', 60));
+    for (let i = 0; i < 5; i++) emit({ type: 'token', turnId: 't1', text: 'word ' });
+    expect(all(inspectorLines(state, requests, 't1', 60))).toEqual(first);
+    expect(first.length).toBeGreaterThan(100);
+    // Another width wraps again.
+    expect(inspectorLines(state, requests, 't1', 120).length).toBeLessThan(first.length);
+    emit({ type: 'usage', turnId: 't1', usage: { promptTokens: 7, completionTokens: 3, estimated: false } });
+    expect(inspectorLines(state, requests, 't1', 60).at(0)).toContain('usage: 7 in, 3 out');
+  });
+
+  it('the cost view keeps its lines while tokens stream, and makes them again when usage arrives', () => {
+    const { state, emit } = run();
+    const costOf = () => undefined;
+    const before = costLines(state, costOf, 80);
+    emit({ type: 'token', turnId: 't1', text: 'word ' });
+    expect(costLines(state, costOf, 80)).toBe(before);
+    emit({ type: 'usage', turnId: 't1', usage: { promptTokens: 7, completionTokens: 3, estimated: false } });
+    const after = costLines(state, costOf, 80);
+    expect(after).not.toBe(before);
+    expect(all(after).join('\n')).toContain('10');
+  });
+
+  it('an artifact is laid out once per text and width', () => {
+    const state = createRunState();
+    state.artifacts = new Map([['x', { text: '# Title\n\nSome **text**.', incomplete: false }]]);
+    const a = artifactLines(state, 0, 40).source;
+    expect(artifactLines(state, 0, 40).source).toBe(a);
+    expect(artifactLines(state, 0, 30).source).not.toBe(a);
+    expect(all(a).join('\n')).toContain('Title');
+  });
+});

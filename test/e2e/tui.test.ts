@@ -35,6 +35,26 @@ async function until(what: string, check: () => boolean, timeoutMs = 15_000, las
   }
 }
 
+/** Waits until the screen of tmux session `target` shows `text`. */
+const untilScreen = (target: string, what: string, text: string, timeoutMs = 15_000) =>
+  until(
+    what,
+    () => screen(target).includes(text),
+    timeoutMs,
+    () => screen(target),
+  );
+
+/** Waits for the exit code the shell wrote when the CLI in `target` ended, and returns it. */
+async function exitCodeOf(target: string, cwd: string, timeoutMs = 15_000): Promise<string> {
+  await until(
+    'the exit code',
+    () => existsSync(path.join(cwd, 'exit-code')),
+    timeoutMs,
+    () => screen(target),
+  );
+  return readFileSync(path.join(cwd, 'exit-code'), 'utf8').trim();
+}
+
 /** Starts the CLI in a new tmux session; the shell writes its exit code to a file, then stays so the screen can be read. */
 function start(name: string, columns: number, rows: number, cwd: string, args = ['--demo', '--demo-instant', 'a todo app']): void {
   const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -183,13 +203,7 @@ describe.skipIf(!hasTmux)('the TUI in a real terminal', () => {
     await see('1 turn');
     expect(existsSync(path.join(cwd, 'exit-code'))).toBe(false);
     keys(t, 'q');
-    await until(
-      'the exit code',
-      () => existsSync(path.join(cwd, 'exit-code')),
-      15_000,
-      () => screen(t),
-    );
-    expect(readFileSync(path.join(cwd, 'exit-code'), 'utf8').trim()).toBe('130');
+    expect(await exitCodeOf(t, cwd, 15_000)).toBe('130');
     const [id] = readdirSync(path.join(cwd, '.roleplay', 'sessions'));
     const events = readFileSync(path.join(cwd, '.roleplay', 'sessions', id ?? '', 'events.jsonl'), 'utf8')
       .trim()
@@ -202,20 +216,9 @@ describe.skipIf(!hasTmux)('the TUI in a real terminal', () => {
     const cwd = mkdtempSync(path.join(tmpdir(), 'roleplay-done-'));
     const t = 'done';
     start(t, 120, 40, cwd, ['--demo', '--demo-instant', '--auto', '--max-turns', '2', 'a todo app']);
-    await until(
-      'the end of the run',
-      () => screen(t).includes('The run is over'),
-      30_000,
-      () => screen(t),
-    );
+    await untilScreen(t, 'the end of the run', 'The run is over', 30_000);
     keys(t, 'q');
-    await until(
-      'the exit code',
-      () => existsSync(path.join(cwd, 'exit-code')),
-      15_000,
-      () => screen(t),
-    );
-    expect(readFileSync(path.join(cwd, 'exit-code'), 'utf8').trim()).toBe('0');
+    expect(await exitCodeOf(t, cwd, 15_000)).toBe('0');
     expect(screen(t)).not.toContain('Resume it with');
   });
 
@@ -223,27 +226,11 @@ describe.skipIf(!hasTmux)('the TUI in a real terminal', () => {
     const cwd = mkdtempSync(path.join(tmpdir(), 'roleplay-down-'));
     const t = 'down';
     start(t, 120, 40, cwd, ['--base-url', 'http://127.0.0.1:9/v1', '--model', 'm', 'a todo app']);
-    await until(
-      'the step hold',
-      () => screen(t).includes('waiting for you'),
-      15_000,
-      () => screen(t),
-    );
+    await untilScreen(t, 'the step hold', 'waiting for you', 15_000);
     keys(t, 'Space');
-    await until(
-      'the failure',
-      () => screen(t).includes('cannot reach'),
-      15_000,
-      () => screen(t),
-    );
+    await untilScreen(t, 'the failure', 'cannot reach', 15_000);
     keys(t, 'q');
-    await until(
-      'the exit code',
-      () => existsSync(path.join(cwd, 'exit-code')),
-      15_000,
-      () => screen(t),
-    );
-    expect(readFileSync(path.join(cwd, 'exit-code'), 'utf8').trim()).toBe('2');
+    expect(await exitCodeOf(t, cwd, 15_000)).toBe('2');
     expect(screen(t)).toMatch(/roleplay: cannot reach http:\/\/127\.0\.0\.1:9\/v1/);
   });
 
@@ -251,20 +238,9 @@ describe.skipIf(!hasTmux)('the TUI in a real terminal', () => {
     const cwd = mkdtempSync(path.join(tmpdir(), 'roleplay-out-'));
     const t = 'out';
     start(t, 120, 40, cwd, ['--demo', '--out', 'my runs', 'a todo app']);
-    await until(
-      'the TUI',
-      () => screen(t).includes('waiting for you'),
-      15_000,
-      () => screen(t),
-    );
+    await untilScreen(t, 'the TUI', 'waiting for you', 15_000);
     keys(t, 'q');
-    await until(
-      'the exit code',
-      () => existsSync(path.join(cwd, 'exit-code')),
-      15_000,
-      () => screen(t),
-    );
-    expect(readFileSync(path.join(cwd, 'exit-code'), 'utf8').trim()).toBe('130');
+    expect(await exitCodeOf(t, cwd, 15_000)).toBe('130');
     const printed = /Resume it with: (roleplay --resume \S+ --out 'my runs')/.exec(screen(t).replace(/\n/g, ''))?.[1];
     expect(printed, screen(t)).toBeDefined();
     const resumed = await runPrinted(printed!, '--demo-instant', { cwd, timeoutMs: 30_000 });

@@ -503,9 +503,12 @@ async function benchRender() {
   return { mine: median(many), anchor: median(few) };
 }
 
-/** A render harness process with `messages` in its transcript; `round()` streams one reply into it, its CPU ms. */
-function renderHarness(harness, messages) {
-  const child = spawn(process.execPath, [harness, String(messages)], {
+/**
+ * A harness process (a render or frame harness, started with `args`): `round()` has it stream one reply and returns
+ * its CPU ms for that round.
+ */
+function harnessProcess(harness, args, what) {
+  const child = spawn(process.execPath, [harness, ...args.map(String)], {
     cwd: tmp,
     env: { ...baseEnv, COLUMNS: '120', LINES: '40' },
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -521,7 +524,7 @@ function renderHarness(harness, messages) {
       child.stdin.write('go\n');
       for (;;) {
         const { value, done } = await lines.next();
-        if (done) throw new Error(`render harness (${messages} messages) ended: ${err.trim()}`);
+        if (done) throw new Error(`${what} ended: ${err.trim()}`);
         if (value.startsWith('round ')) return Number(value.slice(6));
       }
     },
@@ -531,6 +534,9 @@ function renderHarness(harness, messages) {
     },
   };
 }
+
+/** A render harness process with `messages` in its transcript. */
+const renderHarness = (harness, messages) => harnessProcess(harness, [messages], `render harness (${messages} messages)`);
 
 // ---- 4b. frame cost while a reply streams: long replies, and the inspector on a large request ----------------
 
@@ -680,32 +686,7 @@ async function sideBySide(harness, argLists, { warmup = 3, rounds = 6 } = {}) {
   return results.map(median);
 }
 
-function frameHarness(harness, args) {
-  const child = spawn(process.execPath, [harness, ...args.map(String)], {
-    cwd: tmp,
-    env: { ...baseEnv, COLUMNS: '120', LINES: '40' },
-    stdio: ['pipe', 'pipe', 'pipe'],
-    detached: true,
-  });
-  children.add(child);
-  child.on('exit', () => children.delete(child));
-  let err = '';
-  child.stderr.on('data', (c) => (err += c));
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  return {
-    async round() {
-      child.stdin.write('go\n');
-      for (;;) {
-        const { value, done } = await lines.next();
-        if (done) throw new Error(`frame harness (${args.join(' ')}) ended: ${err.trim()}`);
-        if (value.startsWith('round ')) return Number(value.slice(6));
-      }
-    },
-    end() {
-      child.stdin.end();
-    },
-  };
-}
+const frameHarness = (harness, args) => harnessProcess(harness, args, `frame harness (${args.join(' ')})`);
 
 const REPLY_SIZES = [1_000, 20_000, 100_000];
 

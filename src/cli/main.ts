@@ -52,10 +52,11 @@ in the working directory are read: the shell wins over both, .env.local over .en
 Config: the one config file in the working directory (two are an error: keep one, or pass --config),
 else the built-in software company; a config that has not loaded within 5 s is an error.
 
-Exit codes say how the run ended, in the TUI as headless: 0 it completed; 1 it failed, or stopped
-itself at --max-cost; 2 a usage or config error; 130 you stopped it before its end (q or Ctrl+C
-twice in the TUI, Ctrl+C or SIGTERM, a closed pipe); 129 the terminal hung up. After 1, 129 and
-130 the session can be resumed: the last line on stderr says how.`;
+Exit codes say how the run ended, in the TUI as headless: 0 it completed; 1 it failed, stopped
+itself at --max-cost, or the session could not be saved; 2 a usage or config error, or a server
+that cannot be used at all; 130 you stopped it before its end (q or Ctrl+C twice in the TUI, Ctrl+C
+or SIGTERM, a closed pipe); 129 the terminal hung up. After 1, 129 and 130 the session can be
+resumed: the last line on stderr says how.`;
 
 /** Commander's output, with its errors folded into one line that says where to look. */
 function output(out: (text: string) => void, err: (text: string) => void) {

@@ -1,10 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { EngineEventBody } from '../../src/engine/events.js';
 import { renderMarkdown } from '../../src/ui/markdown.js';
 import { MarkdownStream } from '../../src/ui/markdownStream.js';
 import { TranscriptLayout, type LineSource } from '../../src/ui/transcriptLayout.js';
-import { applyEvent, createRunState } from '../../src/views/runState.js';
+import { oneConversation, viewState } from '../support/viewState.js';
 
 // Pieces of replies: Latin, CJK, emoji (ZWJ sequences, flags, skin tones), fences (closed, unclosed, ~~~, with and
 // without a language, one that looks like a closing fence but has a language), lists, quotes, headings, tabs,
@@ -95,27 +94,7 @@ describe('incremental layout of a streaming reply', () => {
   it('in the transcript: the same lines as laying out the streaming reply whole, whatever the chunks', () => {
     fc.assert(
       fc.property(chunked, fc.constantFrom(...WIDTHS), ({ text, cuts }, width) => {
-        const state = createRunState();
-        let seq = 0;
-        const emit = (body: EngineEventBody) => applyEvent(state, { ...body, seq: ++seq, t: 0 });
-        emit({
-          type: 'run.started',
-          sessionId: 's',
-          task: 't',
-          provider: 'p',
-          model: 'm',
-          mode: 'auto',
-          context: 'thread',
-          workflow: {
-            description: 'd',
-            roles: [{ id: 'a', name: 'A' }],
-            artifacts: [{ id: 'x', name: 'X' }],
-            phases: [
-              { id: 'p', name: 'P', conversations: [{ id: 'c', name: 'C', lead: 'a', assistant: 'a', input: 'x', output: 'x', maxTurns: 9 }] },
-            ],
-          },
-        } as unknown as EngineEventBody);
-        emit({ type: 'conversation.started', conversationId: 'c', phaseId: 'p' });
+        const { state, emit } = viewState(oneConversation(9));
         emit({
           type: 'turn.started',
           turnId: 't1',

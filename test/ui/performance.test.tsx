@@ -1,35 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { EngineEventBody } from '../../src/engine/events.js';
-import { applyEvent, createRunState } from '../../src/views/runState.js';
+import { oneConversation, viewState } from '../support/viewState.js';
 import { TranscriptLayout } from '../../src/ui/transcriptLayout.js';
 import { startTui, TestProvider } from './harness.js';
 
-const workflow = {
-  description: 'd',
-  roles: [
-    { id: 'a', name: 'A' },
-    { id: 'b', name: 'B' },
-  ],
-  artifacts: [{ id: 'x', name: 'X' }],
-  phases: [{ id: 'p', name: 'P', conversations: [{ id: 'c', name: 'C', lead: 'a', assistant: 'b', input: 'x', output: 'x', maxTurns: 5000 }] }],
-};
-
 function session(turns: number) {
-  const state = createRunState();
-  let seq = 0;
-  const emit = (body: EngineEventBody) => applyEvent(state, { ...body, seq: ++seq, t: 0 });
-  // Only the fields the view reads; run.started carries more.
-  emit({
-    type: 'run.started',
-    sessionId: 's',
-    task: 't',
-    provider: 'p',
-    model: 'm',
-    mode: 'auto',
-    context: 'thread',
-    workflow,
-  } as unknown as EngineEventBody);
-  emit({ type: 'conversation.started', conversationId: 'c', phaseId: 'p' });
+  const { state, emit } = viewState(oneConversation(5000, 'b'));
   const turn = (i: number) => {
     emit({
       type: 'turn.started',

@@ -1,39 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import type { EngineEventBody } from '../../src/engine/events.js';
 import { RequestBook } from '../../src/engine/requestDelta.js';
 import { artifactLines } from '../../src/ui/ArtifactsView.js';
 import { costLines } from '../../src/ui/CostView.js';
 import { inspectorLines } from '../../src/ui/InspectorView.js';
 import type { LineSource } from '../../src/ui/transcriptLayout.js';
-import { applyEvent, createRunState } from '../../src/views/runState.js';
+import { createRunState } from '../../src/views/runState.js';
+import { oneConversation, viewState } from '../support/viewState.js';
 
 const all = (s: LineSource) => Array.from({ length: s.length }, (_, i) => s.at(i));
 
 function run() {
-  const state = createRunState();
   const requests = new RequestBook();
-  let seq = 0;
-  const emit = (body: EngineEventBody) => {
-    const event = { ...body, seq: ++seq, t: 0 };
+  const { state, emit } = viewState(oneConversation(9), (event) => {
     if (event.type === 'turn.started') requests.add(event);
-    applyEvent(state, event);
-  };
-  emit({
-    type: 'run.started',
-    sessionId: 's',
-    task: 't',
-    provider: 'p',
-    model: 'm',
-    mode: 'auto',
-    context: 'thread',
-    workflow: {
-      description: 'd',
-      roles: [{ id: 'a', name: 'A' }],
-      artifacts: [{ id: 'x', name: 'X' }],
-      phases: [{ id: 'p', name: 'P', conversations: [{ id: 'c', name: 'C', lead: 'a', assistant: 'a', input: 'x', output: 'x', maxTurns: 9 }] }],
-    },
-  } as unknown as EngineEventBody);
-  emit({ type: 'conversation.started', conversationId: 'c', phaseId: 'p' });
+  });
   const content = 'A long message that wraps. '.repeat(400);
   emit({
     type: 'turn.started',

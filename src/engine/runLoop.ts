@@ -11,7 +11,6 @@ import { nextStep, type TurnAt } from './position.js';
 import { extractArtifact } from './protocol.js';
 import { requestFor } from './requestBuilder.js';
 import type { RunContext } from './runContext.js';
-import { waitingCustomers } from './sessionModel.js';
 import { runTurn } from './turnRunner.js';
 import { formatUsdAmount } from '../text/formatDuration.js';
 
@@ -103,7 +102,7 @@ async function takeTurn(ctx: RunContext, turn: TurnAt): Promise<void> {
   const config = ctx.config;
   const built = requestFor(ctx.model, config, ctx.options.task, turn);
   const turnId = `t${ctx.model.turnCounter + 1}`;
-  const customer = turn.kind === 'sanity' ? [] : waitingCustomers(ctx.model).map((c) => c.text);
+  const customer = built.heard.map((id) => ctx.model.customers.get(id)?.text ?? '');
   const previous = ctx.lastRequest;
   ctx.lastRequest = { turnId, messages: built.messages };
   const outcome = await runTurn(

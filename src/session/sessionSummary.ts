@@ -2,12 +2,13 @@
  * A session as `roleplay sessions` lists it, computed from the run state a fold of its journal gives, and the
  * `summary.json` sidecar that saves the next listing that fold. No zod at run time: the journal writer uses it.
  */
-import { renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import type { RunStatus } from '../engine/events.js';
 import type { RunState } from '../views/runState.js';
 import type { StoredSummarySchema, SummarySidecarSchema } from './summarySchema.js';
+import { writeFileAtomicSync } from './atomicWrite.js';
 
 export const SUMMARY_FILE = 'summary.json';
 
@@ -79,8 +80,6 @@ export function summaryFromState(state: RunState, facts: JournalFacts): SessionS
  * the old one, so a listing never reads half of it. Only a cache: a failure to write it is not the run's.
  */
 export function writeSummarySidecar(dir: string, summary: SessionSummary, journalFile = path.join(dir, 'events.jsonl')): boolean {
-  const file = path.join(dir, SUMMARY_FILE);
-  const temp = `${file}.${process.pid}.tmp`;
   try {
     const { size, mtimeMs } = statSync(journalFile);
     const { id: _id, dir: _dir, error: _error, startedAt, status, ...rest } = summary;
@@ -94,11 +93,9 @@ export function writeSummarySidecar(dir: string, summary: SessionSummary, journa
         status: status === 'running' ? 'interrupted' : status,
       },
     };
-    writeFileSync(temp, `${JSON.stringify(sidecar)}\n`, { mode: 0o600 });
-    renameSync(temp, file);
+    writeFileAtomicSync(path.join(dir, SUMMARY_FILE), `${JSON.stringify(sidecar)}\n`);
     return true;
   } catch {
-    rmSync(temp, { force: true });
     return false;
   }
 }

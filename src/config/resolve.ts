@@ -41,13 +41,14 @@ export const DEFAULT_RETRY: RetryPolicy = {
 
 const PRESETS = { 'software-company': softwareCompany } as const;
 
-export function formatPath(path: readonly PropertyKey[]): string {
+/** `workflow.conversations[2].lead`; `empty` names the whole thing, for a path with no parts. */
+export function formatPath(path: readonly PropertyKey[], empty = '(root)'): string {
   let out = '';
   for (const part of path) {
     if (typeof part === 'number') out += `[${part}]`;
     else out += out ? `.${String(part)}` : String(part);
   }
-  return out || '(root)';
+  return out || empty;
 }
 
 function slugify(name: string): string {

@@ -27,6 +27,7 @@ import { summaryFromState, writeSummarySidecar } from './sessionSummary.js';
 import { sanitize } from '../text/sanitize.js';
 import { UsageError } from '../errors.js';
 import { writeAll, writeFileAtomicSync } from './atomicWrite.js';
+import { displayPath } from './displayPath.js';
 
 export function newSessionId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
@@ -107,7 +108,7 @@ export class SessionJournal {
     } catch (error) {
       if (error instanceof UsageError) throw error;
       const code = (error as NodeJS.ErrnoException).code ?? String(error);
-      throw new UsageError(`cannot write the session to ${shown(dir)}: ${code} (choose another folder with --out)`);
+      throw new UsageError(`cannot write the session to ${displayPath(dir)}: ${code} (choose another folder with --out)`);
     }
     dropTornTail(this.fd);
     this.size = fstatSync(this.fd).size;
@@ -269,7 +270,7 @@ export class SessionJournal {
     if (this.faulted) return;
     const code = (error as NodeJS.ErrnoException | undefined)?.code ?? 'EIO';
     const what = `${doing}: ${code} (${describeError(code, error)})`;
-    const fault: JournalFault = { code, what, dir: this.dir, message: `the session cannot be saved: ${what} in ${shown(this.dir)}` };
+    const fault: JournalFault = { code, what, dir: this.dir, message: `the session cannot be saved: ${what} in ${displayPath(this.dir)}` };
     this.faulted = fault;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
@@ -298,12 +299,6 @@ function describeError(code: string, error: unknown): string {
   if (code === 'ENOENT') return 'the file or its folder was removed';
   const known = ERROR_TEXT[code] ?? [...getSystemErrorMap().values()].find(([name]) => name === code)?.[1];
   return known ?? (error instanceof Error ? error.message : String(error));
-}
-
-/** A path as the user should read it: relative when it is under the working directory. */
-function shown(dir: string, cwd = process.cwd()): string {
-  const rel = path.relative(cwd, dir);
-  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : dir;
 }
 
 const LOCK_FILE = 'lock';

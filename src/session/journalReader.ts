@@ -13,6 +13,8 @@ import type { z } from 'zod';
 import type { EngineEvent } from '../engine/events.js';
 import { EVENT_SCHEMAS, isEventType } from '../engine/eventSchema.js';
 import { UsageError } from '../errors.js';
+import { displayPath } from './displayPath.js';
+import { formatPath } from '../config/resolve.js';
 import { createMigrationState, JournalProblem, migrateEvent } from './journalMigration.js';
 import { JournalOrder } from './journalOrder.js';
 
@@ -40,12 +42,6 @@ export interface JournalScan {
 }
 
 const CHUNK = 1024 * 1024;
-
-/** A path as the user should read it: relative to `cwd` when it is inside it. */
-export function displayPath(file: string, cwd = process.cwd()): string {
-  const rel = path.relative(cwd, file);
-  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
-}
 
 /** Reads and checks the whole journal into memory (events only: a format-2 journal stores no text twice). */
 export function readJournal(file: string, cwd = process.cwd(), options: ReadOptions = {}): Journal {
@@ -178,7 +174,7 @@ function toEvent(raw: unknown, migration: ReturnType<typeof createMigrationState
 /** One zod issue as a person reads it: the path of the bad field, then what is wrong with it. */
 function describeIssue(issue: z.core.$ZodIssue | undefined): string {
   if (!issue) return 'is not valid';
-  const where = formatPath(issue.path);
+  const where = formatPath(issue.path, '(event)');
   const input = (issue as { input?: unknown }).input;
   switch (issue.code) {
     case 'invalid_type':
@@ -192,15 +188,6 @@ function describeIssue(issue: z.core.$ZodIssue | undefined): string {
     default:
       return `${where}: ${issue.message.replace(/^Invalid input: /, '')}`;
   }
-}
-
-function formatPath(parts: readonly PropertyKey[]): string {
-  let out = '';
-  for (const part of parts) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else out += out ? `.${String(part)}` : String(part);
-  }
-  return out || '(event)';
 }
 
 function quote(value: unknown): string {

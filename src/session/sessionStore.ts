@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import type { EngineEvent } from '../engine/events.js';
 import { applyEvent, createRunState, type RunState } from '../views/runState.js';
 import { UsageError } from '../errors.js';
-import { displayPath as display, readJournal, scanJournal, type Journal } from './journalReader.js';
+import { displayPath as display } from './displayPath.js';
+import { readJournal, scanJournal, type Journal } from './journalReader.js';
 import { dateFromSessionId, SUMMARY_FILE, summaryFromState, type SessionSummary } from './sessionSummary.js';
 import { SummarySidecarSchema } from './summarySchema.js';
 

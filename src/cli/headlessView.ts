@@ -4,7 +4,7 @@
  */
 import type { EngineEvent, RunStatus } from '../engine/events.js';
 import { nameOf, WITHDRAWN, type RunState } from '../views/runState.js';
-import { sanitize, StreamSanitizer, terminalSafeJson } from '../text/sanitize.js';
+import { oneLine, sanitize, StreamSanitizer, terminalSafeJson } from '../text/sanitize.js';
 import { formatDelay, formatUsdAmount } from '../text/formatDuration.js';
 
 export type Write = (text: string) => void;
@@ -20,8 +20,6 @@ const ENDINGS: Record<string, string> = {
 };
 
 const RUN_ENDINGS: Record<RunStatus, string> = { completed: 'completed', quit: 'quit', budget: 'stopped by the budget', failed: 'failed' };
-
-const brief = (text: string) => (text.length > 60 ? `${text.slice(0, 59)}…` : text).replace(/\s+/g, ' ');
 
 /** One event per line; the text stays exact, with every character a terminal could act on escaped. */
 export function jsonView(write: Write): (event: EngineEvent) => void {
@@ -92,7 +90,7 @@ export function plainView(write: Write, state: RunState): (event: EngineEvent) =
       case 'customer.withdrawn':
         for (const id of event.customerIds) {
           const text = state.session.customers.get(id)?.text ?? id;
-          line(`[customer message withdrawn: ${WITHDRAWN[event.reason]}: "${sanitize(brief(text))}"]`);
+          line(`[customer message withdrawn: ${WITHDRAWN[event.reason]}: "${oneLine(text, 60)}"]`);
         }
         break;
       case 'turn.discarded': {

@@ -11,7 +11,7 @@ import { pricer } from '../session/pricing.js';
 import { ReplayPlayer } from '../session/replayPlayer.js';
 import { foldEvents, listSessions, openSession, summarize, type Journal, type SessionSummary } from '../session/sessionStore.js';
 import { renderTranscript } from '../session/transcript.js';
-import { sanitize, terminalSafeJson } from '../text/sanitize.js';
+import { oneLine, sanitize, terminalSafeJson } from '../text/sanitize.js';
 import { EXIT, UsageError } from '../errors.js';
 import { jsonView, plainView } from './headlessView.js';
 import { chooseView } from './setup.js';
@@ -33,11 +33,6 @@ function localDate(date: Date | null): string {
   if (!date) return '?';
   const p = (n: number) => String(n).padStart(2, '0');
   return `${date.getFullYear()}-${p(date.getMonth() + 1)}-${p(date.getDate())} ${p(date.getHours())}:${p(date.getMinutes())}`;
-}
-
-function oneLine(text: string, width: number): string {
-  const flat = sanitize(text).replace(/\s+/g, ' ').trim();
-  return flat.length > width ? `${flat.slice(0, width - 1)}…` : flat;
 }
 
 function sessionJson(s: SessionSummary): Record<string, unknown> {

@@ -56,3 +56,9 @@ const UNSAFE_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202
 export function terminalSafeJson(value: unknown, space?: number): string {
   return JSON.stringify(value, null, space).replace(UNSAFE_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
+
+/** Text for one line of `width` columns at most: sanitised, its whitespace runs one space, cut with "…". */
+export function oneLine(text: string, width: number): string {
+  const flat = sanitize(text).replace(/\s+/g, ' ').trim();
+  return flat.length > width ? `${flat.slice(0, width - 1)}…` : flat;
+}

@@ -137,7 +137,7 @@ export class Engine implements EngineCommands, DebugCommands {
     }
     const changed = changedParts(this.currentConfig, next);
     this.pendingConfig = next;
-    this.push({ kind: 'reload', config: next });
+    this.push({ kind: 'reload', config: next, changed });
     return { ok: true, changed };
   }
 

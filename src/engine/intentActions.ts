@@ -2,7 +2,6 @@
  * What each intent does when the run reaches the gate: take replies back, edit one, apply a reloaded config,
  * skip. Each change is an event; the session model follows from it.
  */
-import { changedParts } from './outline.js';
 import type { Intent, StopIntent } from './intents.js';
 import type { TurnAt } from './position.js';
 import { hasEndMarker } from './protocol.js';
@@ -16,8 +15,7 @@ export function applyIntent(ctx: RunContext, intent: Exclude<Intent, StopIntent>
     case 'skip':
       return { skip: intent.scope };
     case 'reload': {
-      const changed = changedParts(ctx.config, intent.config);
-      ctx.emit({ type: 'config.reloaded', config: intent.config, changed });
+      ctx.emit({ type: 'config.reloaded', config: intent.config, changed: intent.changed });
       // The turn the gate holds was read off the old config (its conversation, its limit): read it anew.
       return 'again';
     }

@@ -8,7 +8,8 @@ export type Intent =
   /** Take back the replies of the current conversation from this one on. */
   | { kind: 'rewind'; turnId: string }
   | { kind: 'edit'; text: string }
-  | { kind: 'reload'; config: ResolvedConfig }
+  /** `changed`: what differs from the config before it, as the reload told the person. */
+  | { kind: 'reload'; config: ResolvedConfig; changed: string[] }
   /** End the run: quit by the person, stopped by the budget, or failed (retries ran out, the session cannot be saved). */
   | { kind: 'stop'; status: 'quit' | 'budget' | 'failed'; reason: string };
 

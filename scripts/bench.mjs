@@ -544,7 +544,11 @@ const renderHarness = (harness, messages) => harnessProcess(harness, [messages],
 // older commit's `git archive`) another's, to measure the old code path with the same harness.
 const srcRoot = path.resolve(process.argv.find((a) => a.startsWith('--src='))?.slice(6) ?? root);
 
-async function buildFrameHarness() {
+let frameHarnessBuilt = null;
+/** The frame harness, bundled once for both rows that use it. */
+const buildFrameHarness = () => (frameHarnessBuilt ??= bundleFrameHarness());
+
+async function bundleFrameHarness() {
   const entry = path.join(tmp, 'frame-entry.tsx');
   const from = (file) => JSON.stringify(path.join(srcRoot, 'src', 'ui', file));
   writeFileSync(

@@ -3,7 +3,7 @@
  * phases → conversations → turns, the customer's messages in order, and the artifacts.
  */
 import type { ConversationEndReason, RunStatus, Side, TurnKind, Usage } from '../engine/events.js';
-import { customerFate, customerHeard, nameOf, type ConversationStatus, type RunState, type TranscriptItem } from '../views/runState.js';
+import { customerFate, customerStatus, nameOf, type ConversationStatus, type RunState, type TranscriptItem } from '../views/runState.js';
 
 export const EXPORT_FORMAT = 'roleplay-session';
 export const EXPORT_VERSION = 1;
@@ -88,7 +88,7 @@ export function buildExportDocument(state: RunState, meta: { startedAt?: Date | 
     for (const item of items) {
       if (item.kind === 'customer') {
         const fate = customerFate(state, item.customerId);
-        const status = fate?.withdrawn ? 'withdrawn' : customerHeard(state, item.customerId) ? 'heard' : 'waiting';
+        const status = customerStatus(state, item.customerId);
         customerMessages.push({
           conversationId,
           afterTurns: turns.length,

@@ -417,15 +417,25 @@ export const WITHDRAWN: Record<'rewind' | 'no-turn-left', string> = {
 export function customerNote(state: RunState, customerId: string): string | null {
   const fate = customerFate(state, customerId);
   if (!fate) return null;
-  if (fate.withdrawn) return `withdrawn: ${WITHDRAWN[fate.withdrawn]}`;
-  return customerHeard(state, customerId) ? null : 'not heard yet: the next turn (or a --resume) delivers it';
+  switch (customerStatus(state, customerId)) {
+    case 'withdrawn':
+      return `withdrawn: ${WITHDRAWN[fate.withdrawn ?? 'rewind']}`;
+    case 'waiting':
+      return 'not heard yet: the next turn (or a --resume) delivers it';
+    case 'heard':
+      return null;
+  }
 }
 
-/** Whether a reply that ended carries the message: one still streaming (or cut off by a crash) does not yet. */
-export function customerHeard(state: RunState, customerId: string): boolean {
-  const heardBy = state.session.customers.get(customerId)?.heardBy;
-  const turn = heardBy ? state.session.turns.get(heardBy) : undefined;
-  return turn !== undefined && turn.status !== 'streaming';
+/**
+ * `heard` once a reply that ended carries the message (one still streaming, or cut off by a crash, does not yet);
+ * `withdrawn` when no turn will; `waiting` otherwise.
+ */
+export function customerStatus(state: RunState, customerId: string): 'heard' | 'waiting' | 'withdrawn' {
+  const fate = customerFate(state, customerId);
+  if (fate?.withdrawn) return 'withdrawn';
+  const turn = fate?.heardBy ? state.session.turns.get(fate.heardBy) : undefined;
+  return turn !== undefined && turn.status !== 'streaming' ? 'heard' : 'waiting';
 }
 
 /** What became of a customer message: waiting for a turn, heard by one, or withdrawn. */

@@ -5,27 +5,11 @@
  * it. The same frame always gives the same SVG.
  */
 
-/** A dark theme's 16 colours (VS Code's terminal): 0-7 normal, 8-15 bright. */
-const PALETTE = [
-  '#000000',
-  '#cd3131',
-  '#0dbc79',
-  '#e5e510',
-  '#2472c8',
-  '#bc3fbc',
-  '#11a8cd',
-  '#e5e5e5',
-  '#666666',
-  '#f14c4c',
-  '#23d18b',
-  '#f5f543',
-  '#3b8eea',
-  '#d670d6',
-  '#29b8db',
-  '#ffffff',
-];
-const FOREGROUND = '#d4d4d4';
-const BACKGROUND = '#1e1e1e';
+import { TERMINAL_THEME } from '../../src/views/palette.js';
+
+const PALETTE: readonly string[] = TERMINAL_THEME.palette;
+const FOREGROUND = TERMINAL_THEME.fg;
+const BACKGROUND = TERMINAL_THEME.bg;
 
 interface Style {
   fg: number | null;

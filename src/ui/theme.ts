@@ -1,17 +1,7 @@
 /** Colours and symbols. Each role keeps one colour for the whole session: its place in the workflow picks it. */
 import type { ConversationStatus } from '../views/runState.js';
-import type { RunState } from '../views/runState.js';
 
-// Yellow is kept for the customer, red for errors.
-const ROLE_PALETTE = ['cyan', 'magenta', 'green', 'blue', 'cyanBright', 'magentaBright', 'greenBright', 'blueBright', 'white'] as const;
-export type RoleColor = (typeof ROLE_PALETTE)[number] | 'yellow' | 'gray';
-export const CUSTOMER_COLOR = 'yellow' as const;
-
-export function roleColor(state: RunState, roleId: string | null): RoleColor {
-  if (!roleId) return 'gray';
-  const index = state.workflow?.roles.findIndex((r) => r.id === roleId) ?? -1;
-  return index < 0 ? 'gray' : (ROLE_PALETTE[index % ROLE_PALETTE.length] ?? 'white');
-}
+export { CUSTOMER_COLOR, roleColor } from '../views/palette.js';
 
 export const STATUS_ICON: Record<ConversationStatus, string> = {
   pending: '○',

@@ -10,6 +10,7 @@ import { didYouMean } from '../text/suggest.js';
 
 /** The run's flags as runCommand takes them; a type only, so the command's chunk still loads lazily. */
 type RunFlags = Parameters<(typeof import('./commands.js'))['runCommand']>[1];
+type ReplayFlags = import('./sessionCommands.js').ReplayFlags;
 
 function positiveInt(flag: string) {
   return (value: string): number => {
@@ -167,13 +168,18 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
     .command('replay')
     .description('play a recorded session back at its original pace, without calling any model')
     .argument('<session>', 'a session id, a unique prefix of one, a session folder or its events.jsonl, "latest" or "example"')
-    .option('--speed <x>', 'play x times as fast, e.g. 2 or 0.5 (default 1); a pause in the recording lasts 2 s / x at most')
+    .option('--speed <x>', 'play x times as fast, e.g. 2 or 0.5 (default 1)')
+    .option('--idle-limit <s>', 'a pause in the recording lasts s seconds at most, before --speed (default 2)')
     .option('--headless', 'print the transcript as plain text (implied when stdout is not a terminal)')
     .option('--json', 'headless, one JSON event per line')
     .option('--auto', 'turns follow each other')
     .option('--step', 'each turn waits for a key press (TUI only)')
+    .option('--cast <file>', "don't play: write the TUI's frames at the recording's timing to an asciicast v2 file (no terminal needed)")
+    .option('--cols <n>', "the cast's terminal width in columns (default 120)")
+    .option('--rows <n>', "the cast's terminal height in rows (default 40)")
+    .option('-f, --force', 'overwrite an existing --cast file')
     .option('-o, --out <dir>', 'where sessions are written (default: .roleplay)', nonEmptyPath('--out'))
-    .action(async (session: string, flags: { out?: string; speed?: string; headless?: boolean; json?: boolean; auto?: boolean; step?: boolean }) => {
+    .action(async (session: string, flags: ReplayFlags) => {
       const { replayCommand } = await import('./sessionCommands.js');
       process.exitCode = await replayCommand(session, { ...flags, out: flags.out ?? program.opts<{ out: string }>().out });
     });

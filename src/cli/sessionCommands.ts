@@ -2,7 +2,7 @@
  * `roleplay sessions`, `roleplay export <session>` and `roleplay replay <session>`: recorded sessions,
  * listed, written out as Markdown or JSON, and played back.
  */
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { EngineEvent } from '../engine/events.js';
 import { applyEvent, createRunState } from '../views/runState.js';
@@ -12,6 +12,7 @@ import { ReplayPlayer } from '../session/replayPlayer.js';
 import { foldEvents, listSessions, openSession, summarize, type Journal, type SessionSummary } from '../session/sessionStore.js';
 import { renderTranscript } from '../session/transcript.js';
 import { oneLine, sanitize, terminalSafeJson } from '../text/sanitize.js';
+import { formatDelay } from '../text/formatDuration.js';
 import { EXIT, UsageError } from '../errors.js';
 import { jsonView, plainView } from './headlessView.js';
 import { chooseView } from './setup.js';
@@ -21,6 +22,8 @@ import { loadTui } from './loadTui.js';
 export type Write = (text: string) => void;
 const DEFAULT_OUT = '.roleplay';
 const TASK_WIDTH = 50;
+/** The longest pause of a recording that a replay plays as is, before --speed. */
+const DEFAULT_IDLE_LIMIT_S = 2;
 
 /** `roleplay export latest | head`: a reader that leaves early is not an error. */
 function quietClosedPipe(): void {
@@ -100,6 +103,21 @@ export interface ExportFlags {
   force?: boolean;
 }
 
+/** Writes a file only the owner can read; an existing one only with `force`. A failure is one line (exit 2). */
+function writeOutput(file: string, text: string, force: boolean): void {
+  try {
+    writeFileSync(file, text, { mode: 0o600, flag: force ? 'w' : 'wx' });
+    if (force) chmodSync(file, 0o600);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw new UsageError(`${file} already exists: pass --force to overwrite it`);
+    if (code === 'ENOENT') throw new UsageError(`cannot write ${file}: its folder does not exist`);
+    if (code === 'EISDIR') throw new UsageError(`cannot write ${file}: it is a folder`);
+    if (code === 'EACCES' || code === 'EPERM') throw new UsageError(`cannot write ${file}: permission denied`);
+    throw new UsageError(`cannot write ${file}: ${code ?? (error instanceof Error ? error.message : String(error))}`);
+  }
+}
+
 export function exportCommand(session: string, flags: ExportFlags, write: Write, note: Write): number {
   const format = flags.format ?? (flags.output && /\.json$/i.test(flags.output) ? 'json' : 'md');
   if (format !== 'md' && format !== 'json') throw new UsageError(`--format takes md or json, not "${oneLine(format, 20)}"`);
@@ -120,19 +138,8 @@ export function exportCommand(session: string, flags: ExportFlags, write: Write,
     write(text);
     return EXIT.ok;
   }
-  const file = flags.output;
-  try {
-    writeFileSync(file, text, { mode: 0o600, flag: flags.force ? 'w' : 'wx' });
-    if (flags.force) chmodSync(file, 0o600);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw new UsageError(`${file} already exists: pass --force to overwrite it`);
-    if (code === 'ENOENT') throw new UsageError(`cannot write ${file}: its folder does not exist`);
-    if (code === 'EISDIR') throw new UsageError(`cannot write ${file}: it is a folder`);
-    if (code === 'EACCES' || code === 'EPERM') throw new UsageError(`cannot write ${file}: permission denied`);
-    throw new UsageError(`cannot write ${file}: ${code ?? (error instanceof Error ? error.message : String(error))}`);
-  }
-  note(`Wrote ${file} (${format}, session ${state.sessionId}).\n`);
+  writeOutput(flags.output, text, flags.force === true);
+  note(`Wrote ${flags.output} (${format}, session ${state.sessionId}).\n`);
   return EXIT.ok;
 }
 
@@ -145,6 +152,29 @@ export interface ReplayFlags {
   json?: boolean;
   auto?: boolean;
   step?: boolean;
+  idleLimit?: string;
+  cast?: string;
+  cols?: string;
+  rows?: string;
+  force?: boolean;
+}
+
+/** A whole number of cells for the cast's terminal, in the range the TUI can be drawn at. */
+function parseCells(flag: string, value: string | undefined, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value.trim());
+  if (!/^\d+$/.test(value.trim()) || n < min || n > 1000)
+    throw new UsageError(`${flag} takes a whole number from ${min} to 1000, not "${oneLine(value, 20)}"`);
+  return n;
+}
+
+function parseIdleLimit(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_IDLE_LIMIT_S * 1000;
+  const s = Number(value.trim());
+  if (!value.trim() || !Number.isFinite(s) || s <= 0 || s > 86_400) {
+    throw new UsageError(`--idle-limit takes a number of seconds above 0, e.g. 1 or 0.5, not "${oneLine(value, 20)}"`);
+  }
+  return s * 1000;
 }
 
 function parseSpeed(value: string | undefined): number {
@@ -157,18 +187,66 @@ function parseSpeed(value: string | undefined): number {
 }
 
 export async function replayCommand(session: string, flags: ReplayFlags): Promise<number> {
+  if (flags.cast !== undefined) return castCommand(session, flags);
+  for (const [flag, set] of [
+    ['--cols', flags.cols],
+    ['--rows', flags.rows],
+    ['--force', flags.force],
+  ] as const) {
+    if (set !== undefined) throw new UsageError(`${flag} only goes with --cast <file>`);
+  }
   // A replay plays in auto mode unless --step says otherwise: nobody is steering a recording.
   const { headless } = chooseView(flags, { stdoutIsTTY: process.stdout.isTTY === true, stdinIsTTY: process.stdin.isTTY === true });
   const speed = parseSpeed(flags.speed);
+  const maxGapMs = parseIdleLimit(flags.idleLimit);
   const journal = openSession(session, { outDir: flags.out ?? DEFAULT_OUT });
-  if (!headless) return playInTui(journal, speed, flags.step ? 'step' : 'auto');
-  return playHeadless(journal, speed, flags.json === true);
+  if (!headless) return playInTui(journal, { speed, maxGapMs, mode: flags.step ? 'step' : 'auto' });
+  return playHeadless(journal, { speed, maxGapMs }, flags.json === true);
+}
+
+const sessionIdOf = (journal: Journal) => (journal.events[0]?.type === 'run.started' ? journal.events[0].sessionId : path.basename(journal.dir));
+
+/** `replay --cast <file>`: the TUI's frames as an asciicast, drawn off screen; nothing is played, no terminal needed. */
+async function castCommand(session: string, flags: ReplayFlags): Promise<number> {
+  const file = flags.cast ?? '';
+  if (!file.trim()) throw new UsageError('--cast needs a file name, e.g. --cast demo.cast');
+  for (const [flag, set] of [
+    ['--headless', flags.headless],
+    ['--json', flags.json],
+    ['--step', flags.step],
+  ] as const) {
+    if (set) throw new UsageError(`${flag} does not go with --cast: a cast is drawn off screen, in auto mode`);
+  }
+  const columns = parseCells('--cols', flags.cols, 120, 40);
+  const rows = parseCells('--rows', flags.rows, 40, 10);
+  const speed = parseSpeed(flags.speed);
+  const idleLimitMs = parseIdleLimit(flags.idleLimit);
+  if (!flags.force && existsSync(file)) throw new UsageError(`${file} already exists: pass --force to overwrite it`);
+  const journal = openSession(session, { outDir: flags.out ?? DEFAULT_OUT });
+  if (journal.torn) process.stderr.write("roleplay: the journal's last line was cut off and was skipped.\n");
+  const id = sessionIdOf(journal);
+  const startedAt = summarize(journal).startedAt;
+  const { recordCast } = await import('../ui/asciicast.js');
+  const cast = await recordCast(journal.events, {
+    columns,
+    rows,
+    speed,
+    idleLimitMs,
+    title: `roleplay replay ${id}`,
+    workflow: `replay of ${id} at ${speed}x`,
+    timestamp: startedAt ? Math.floor(startedAt.getTime() / 1000) : undefined,
+  });
+  writeOutput(file, cast.text, flags.force === true);
+  process.stderr.write(
+    `Wrote ${file} (asciicast v2, ${columns}x${rows}, ${cast.frames} frames, ${formatDelay(cast.durationMs)} long, session ${id}).\n`,
+  );
+  return EXIT.ok;
 }
 
 /** Plays a recording in the TUI: space steps, a toggles auto, x pauses, q quits; nothing can change it. */
-async function playInTui(journal: Journal, speed: number, mode: 'auto' | 'step'): Promise<number> {
-  const player = new ReplayPlayer(journal.events, { speed, mode });
-  const id = journal.events[0]?.type === 'run.started' ? journal.events[0].sessionId : path.basename(journal.dir);
+async function playInTui(journal: Journal, { speed, maxGapMs, mode }: { speed: number; maxGapMs: number; mode: 'auto' | 'step' }): Promise<number> {
+  const player = new ReplayPlayer(journal.events, { speed, mode, maxGapMs });
+  const id = sessionIdOf(journal);
   const { runTui } = await loadTui();
   const started = journal.events[0];
   const prices = started?.type === 'run.started' ? started.config?.prices : undefined;
@@ -180,14 +258,14 @@ async function playInTui(journal: Journal, speed: number, mode: 'auto' | 'step')
 }
 
 /** Plays a recording as plain text or JSON lines, always in auto mode, as headless runs do. */
-async function playHeadless(journal: Journal, speed: number, json: boolean): Promise<number> {
-  const player = new ReplayPlayer(journal.events, { speed, mode: 'auto' });
+async function playHeadless(journal: Journal, { speed, maxGapMs }: { speed: number; maxGapMs: number }, json: boolean): Promise<number> {
+  const player = new ReplayPlayer(journal.events, { speed, mode: 'auto', maxGapMs });
   const state = createRunState();
   const write = (text: string) => void process.stdout.write(text);
   player.subscribe((event: EngineEvent) => applyEvent(state, event));
   player.subscribe(json ? jsonView(write) : plainView(write, state));
 
-  const id = journal.events[0]?.type === 'run.started' ? journal.events[0].sessionId : path.basename(journal.dir);
+  const id = sessionIdOf(journal);
   process.stderr.write(`Replaying session ${id} at ${speed}x: a recording, no model is called.\n`);
   if (journal.torn) process.stderr.write("roleplay: the journal's last line was cut off and was skipped.\n");
 

@@ -13,7 +13,8 @@ export interface EventSource {
   readonly history?: readonly EngineEvent[];
 }
 
-const FLUSH_MS = 33;
+/** How often React hears of new events at most: also the frame interval of `replay --cast`. */
+export const FLUSH_MS = 33;
 
 export class EngineStore {
   readonly state: RunState = createRunState();

@@ -39,13 +39,3 @@ export function roleColor(state: RunState, roleId: string | null): RoleColor {
   const index = state.workflow?.roles.findIndex((r) => r.id === roleId) ?? -1;
   return index < 0 ? 'gray' : (ROLE_PALETTE[index % ROLE_PALETTE.length] ?? 'white');
 }
-
-const BASE = ['black', 'red', 'green', 'yellow', 'blue', 'magenta', 'cyan', 'white'] as const;
-
-/** A colour name as chalk and Ink spell it ('cyan', 'cyanBright', 'gray'), as RGB in the terminal theme. */
-export function themeColor(name: RoleColor): string {
-  if (name === 'gray') return TERMINAL_THEME.palette[8];
-  const bright = name.endsWith('Bright');
-  const index = BASE.indexOf(name.replace(/Bright$/, '') as (typeof BASE)[number]);
-  return TERMINAL_THEME.palette[(index < 0 ? 7 : index) + (bright ? 8 : 0)] ?? TERMINAL_THEME.fg;
-}

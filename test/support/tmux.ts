@@ -17,6 +17,12 @@ export function tmuxServer() {
   const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   return {
     screen: (target: string) => tmux('capture-pane', '-p', '-t', target),
+    /** The screen with its colours and attributes, as escape codes. */
+    styledScreen: (target: string) => tmux('capture-pane', '-p', '-e', '-t', target),
+    /** Runs a shell command line in a new session, then keeps the pane open so its screen can be read. */
+    shell(name: string, cwd: string, command: string, columns = 120, rows = 40): void {
+      tmux('new-session', '-d', '-s', name, '-x', String(columns), '-y', String(rows), `cd ${shellQuote(cwd)} && ${command}; sleep 600`);
+    },
     /** Starts the CLI; the shell then writes its exit code to `exit-code` in `cwd` and stays, so the screen can be read. */
     start(name: string, cwd: string, args: string[], columns = 120, rows = 40): void {
       const command = `cd ${shellQuote(cwd)} && env -u OPENAI_API_KEY -u OPENAI_BASE_URL CI=true ${shellQuote(process.execPath)} ${shellQuote(CLI)} ${args.map(shellQuote).join(' ')}; echo $? > exit-code; sleep 600`;

@@ -153,9 +153,12 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
 
   program
     .command('export')
-    .description("write a session's transcript: phases, conversations, customer messages and artifacts")
+    .description("write a session's transcript: phases, conversations, customer messages, artifacts (and in html: requests, cost)")
     .argument('<session>', 'a session id, a unique prefix of one, a session folder or its events.jsonl, "latest" or "example"')
-    .option('--format <format>', 'md (the transcript) or json (a structured document); default md, or json for an --output ending in .json')
+    .option(
+      '--format <format>',
+      'md (the transcript), json (a structured document) or html (one self-contained page that loads nothing); default md, or what an --output ends in (.json, .html)',
+    )
     .option('--output <file>', 'write to this file (owner-only) instead of stdout')
     .option('-f, --force', 'overwrite an existing --output file')
     .option('-o, --out <dir>', 'where sessions are written (default: .roleplay)', nonEmptyPath('--out'))

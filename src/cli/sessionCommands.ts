@@ -7,6 +7,9 @@ import path from 'node:path';
 import type { EngineEvent } from '../engine/events.js';
 import { applyEvent, createRunState } from '../views/runState.js';
 import { buildExportDocument } from '../session/exportDocument.js';
+import { costReport } from '../session/costReport.js';
+import { renderHtmlReport } from '../session/htmlReport.js';
+import { RequestBook } from '../engine/requestDelta.js';
 import { pricer } from '../session/pricing.js';
 import { ReplayPlayer } from '../session/replayPlayer.js';
 import { foldEvents, listSessions, openSession, summarize, type Journal, type SessionSummary } from '../session/sessionStore.js';
@@ -119,8 +122,9 @@ function writeOutput(file: string, text: string, force: boolean): void {
 }
 
 export function exportCommand(session: string, flags: ExportFlags, write: Write, note: Write): number {
-  const format = flags.format ?? (flags.output && /\.json$/i.test(flags.output) ? 'json' : 'md');
-  if (format !== 'md' && format !== 'json') throw new UsageError(`--format takes md or json, not "${oneLine(format, 20)}"`);
+  const format = flags.format ?? (flags.output && /\.(json|html)$/i.exec(flags.output)?.[1]?.toLowerCase()) ?? 'md';
+  if (format !== 'md' && format !== 'json' && format !== 'html')
+    throw new UsageError(`--format takes md, json or html, not "${oneLine(format, 20)}"`);
   if (flags.output !== undefined && !flags.output.trim()) throw new UsageError('--output needs a file name');
   if (flags.force && flags.output === undefined) throw new UsageError('--force only goes with --output <file>');
   const journal = openSession(session, { outDir: flags.out ?? DEFAULT_OUT });
@@ -130,7 +134,14 @@ export function exportCommand(session: string, flags: ExportFlags, write: Write,
     text = renderTranscript(state);
   } else {
     const summary = summarize(journal);
-    text = `${terminalSafeJson(buildExportDocument(state, { startedAt: summary.startedAt, durationMs: summary.durationMs }), 2)}\n`;
+    const doc = buildExportDocument(state, { startedAt: summary.startedAt, durationMs: summary.durationMs });
+    if (format === 'json') {
+      text = `${terminalSafeJson(doc, 2)}\n`;
+    } else {
+      const requests = new RequestBook();
+      for (const event of journal.events) if (event.type === 'turn.started') requests.add(event);
+      text = renderHtmlReport({ doc, state, cost: costReport(state, pricer(state.prices)), requestOf: (turnId) => requests.get(turnId) });
+    }
   }
   if (journal.torn) note("roleplay: the journal's last line was cut off and was skipped.\n");
   if (flags.output === undefined) {

@@ -20,6 +20,8 @@ export interface ExportedTurn {
   model: string;
   text: string;
   status: 'streaming' | 'complete' | 'interrupted' | 'failed';
+  /** True when the person replaced the model's text (`turn.edited`). */
+  edited: boolean;
   usage: Usage | null;
   durationMs: number | null;
   firstTokenMs: number | null;
@@ -112,6 +114,7 @@ export function buildExportDocument(state: RunState, meta: { startedAt?: Date | 
         model: turn.model,
         text: turn.text,
         status: turn.status,
+        edited: turn.edited,
         usage: turn.usage,
         durationMs: turn.durationMs,
         firstTokenMs: turn.firstTokenMs,

@@ -3,7 +3,8 @@ import { costMarkdown, costReport } from './costReport.js';
 import { pricer } from './pricing.js';
 import { sanitize } from '../text/sanitize.js';
 
-const REASONS: Record<string, string> = {
+/** Why a conversation ended, in words. */
+export const END_REASONS: Record<string, string> = {
   'end-marker': 'ended with END CONVERSATION',
   'turn-limit': 'ended at the turn limit (artifact incomplete)',
   skipped: 'skipped (artifact is the last reply)',
@@ -79,7 +80,7 @@ export function renderTranscript(state: RunState): string {
         continue;
       }
       items(conv.items);
-      if (conv.endReason) out.push(`_Conversation ${REASONS[conv.endReason] ?? conv.endReason}, ${conv.turns} turns._`, '');
+      if (conv.endReason) out.push(`_Conversation ${END_REASONS[conv.endReason] ?? conv.endReason}, ${conv.turns} turns._`, '');
     }
   }
   if (state.totals.turns > 0) out.push('## Cost', '', costMarkdown(costReport(state, pricer(state.prices))).trimEnd(), '');

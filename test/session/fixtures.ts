@@ -158,3 +158,26 @@ export function writeSession(outDir: string, id: string, events: EngineEvent[], 
   writeFileSync(path.join(dir, 'events.jsonl'), events.map((e) => `${JSON.stringify(e)}\n`).join('') + tail);
   return dir;
 }
+
+/** Text that would run script, load something or break out of its element if a page wrote it unescaped. */
+export const HOSTILE = [
+  '<script>document.title="pwned"</script>',
+  `<img src=x onerror="document.title='pwned'">`,
+  `<a href="javascript:document.title='pwned'">click</a> [md](javascript:alert(1))`,
+  '</details></article></pre></div><b id="broke-out">broken out</b>',
+  '</style><style>body{display:none;background:url(http://127.0.0.1:9/css)}</style>',
+  '<link rel=stylesheet href="http://127.0.0.1:9/x.css"><meta http-equiv="refresh" content="0;url=http://127.0.0.1:9/">',
+  '<iframe src="http://127.0.0.1:9/"></iframe><svg onload="document.title=\'pwned\'"></svg>',
+  '\x1b]8;;http://127.0.0.1:9/\x07osc link\x1b]8;;\x07 \u202eevil',
+].join('\n');
+
+/** completeRun() with HOSTILE in every text, name, description and message a session holds. */
+export function hostileRun(): EngineEventBody[] {
+  const poison = (value: unknown, key = ''): unknown => {
+    if (typeof value === 'string') return ['text', 'content', 'task', 'name', 'description'].includes(key) ? `${value} ${HOSTILE}` : value;
+    if (Array.isArray(value)) return value.map((v) => poison(v));
+    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, poison(v, k)]));
+    return value;
+  };
+  return completeRun().map((body) => poison(body) as EngineEventBody);
+}

@@ -3,12 +3,11 @@
  * same session gives the same bytes; and, where tmux and asciinema are installed, the cast played into a real
  * terminal ends on the very screen the live replay in the TUI ends on.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, ROOT, runCli, tempDir } from '../support/cli.js';
-import { hasTmux, tmuxServer } from '../support/tmux.js';
+import { hasTmux, installed, tmuxServer } from '../support/tmux.js';
 
 const EXAMPLE_JOURNAL = path.join(ROOT, 'examples', 'software-company', 'events.jsonl');
 const EXAMPLE = readFileSync(EXAMPLE_JOURNAL, 'utf8')
@@ -17,14 +16,7 @@ const EXAMPLE = readFileSync(EXAMPLE_JOURNAL, 'utf8')
   .map((line) => JSON.parse(line) as { type: string; t: number; sessionId?: string });
 const EXAMPLE_ID = EXAMPLE[0]!.sessionId!;
 
-const hasAsciinema = (() => {
-  try {
-    execFileSync('asciinema', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasAsciinema = installed('asciinema');
 
 interface Cast {
   header: Record<string, unknown>;

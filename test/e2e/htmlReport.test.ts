@@ -64,14 +64,20 @@ describe.skipIf(!existsSync(CHROMIUM))('the HTML report in headless Chromium', (
     return { page, requests, stopped, problems };
   }
 
-  it("loads the example's report with no console error and no request beyond the file itself", async () => {
-    const result = await runCli(['export', 'example', '--format', 'html', '--output', 'example.html'], { cwd });
+  /** Exports a session with the CLI and opens the page: it must load with no console message and no request but its own. */
+  async function exportAndOpen(args: string[], output: string): Promise<{ page: Page; file: string }> {
+    const result = await runCli(['export', ...args, '--output', output], { cwd });
     expect(result.code).toBe(0);
-    const file = path.join(cwd, 'example.html');
+    const file = path.join(cwd, output);
     const { page, requests, stopped, problems } = await visit(file);
     expect(problems).toEqual([]);
     expect(requests).toEqual([pathToFileURL(file).href]);
     expect(stopped).toEqual([]);
+    return { page, file };
+  }
+
+  it("loads the example's report with no console error and no request beyond the file itself", async () => {
+    const { page, file } = await exportAndOpen(['example', '--format', 'html'], 'example.html');
 
     expect(await page.title()).toMatch(/^roleplay session 20261202-014018-1e743d$/);
     // The timeline links every conversation; each reply is an article with its request folded under it, closed.
@@ -99,13 +105,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the HTML report in headless Chromium', (
   it('keeps hostile text inert: no script runs, nothing loads, nothing breaks out of its element', async () => {
     const out = path.join(cwd, 'hostile-sessions');
     const dir = writeSession(out, '20250102-030405-aaaaaa', stamp(hostileRun()));
-    const result = await runCli(['export', dir, '--output', 'hostile.html'], { cwd });
-    expect(result.code).toBe(0);
-    const file = path.join(cwd, 'hostile.html');
-    const { page, requests, stopped, problems } = await visit(file);
-    expect(problems).toEqual([]);
-    expect(requests).toEqual([pathToFileURL(file).href]);
-    expect(stopped).toEqual([]);
+    // No --format: the .html of --output says it.
+    const { page } = await exportAndOpen([dir], 'hostile.html');
 
     expect(await page.title()).toMatch(/^roleplay session /);
     expect(await page.locator('script, img, iframe, svg, link, object, embed, meta[http-equiv="refresh"], #broke-out').count()).toBe(0);

@@ -82,7 +82,7 @@ describe('roleplay sessions, export and replay', () => {
     expect(forced.code).toBe(0);
     expect(readFileSync(file, 'utf8')).toMatch(/^# roleplay session /);
 
-    expectUsage(await runCli(['export', 'latest', '--format', 'xml'], { cwd }), /^roleplay: --format takes md or json, not "xml"$/m);
+    expectUsage(await runCli(['export', 'latest', '--format', 'xml'], { cwd }), /^roleplay: --format takes md, json or html, not "xml"$/m);
     // The torn session still exports.
     const torn = await runCli(['export', OLDER], { cwd });
     expect(torn.code).toBe(0);

@@ -1,15 +1,18 @@
 import { execFileSync } from 'node:child_process';
 import { CLI } from './cli.js';
 
-/** The built CLI in a real pseudo-terminal: a tmux server of its own, one session per test. */
-export const hasTmux = (() => {
+/** Whether a command is installed: it runs with `versionFlag`. */
+export function installed(command: string, versionFlag = '--version'): boolean {
   try {
-    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
+    execFileSync(command, [versionFlag], { stdio: 'ignore' });
     return true;
   } catch {
     return false;
   }
-})();
+}
+
+/** The built CLI in a real pseudo-terminal: a tmux server of its own, one session per test. */
+export const hasTmux = installed('tmux', '-V');
 
 export function tmuxServer() {
   const socket = `roleplay-e2e-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;

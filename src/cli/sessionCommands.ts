@@ -16,6 +16,7 @@ import { foldEvents, listSessions, openSession, summarize, type Journal, type Se
 import { renderTranscript } from '../session/transcript.js';
 import { oneLine, sanitize, terminalSafeJson } from '../text/sanitize.js';
 import { formatDelay } from '../text/formatDuration.js';
+import { dateFromSessionId } from '../session/sessionSummary.js';
 import { EXIT, UsageError } from '../errors.js';
 import { jsonView, plainView } from './headlessView.js';
 import { chooseView } from './setup.js';
@@ -232,11 +233,14 @@ async function castCommand(session: string, flags: ReplayFlags): Promise<number>
   const rows = parseCells('--rows', flags.rows, 40, 10);
   const speed = parseSpeed(flags.speed);
   const idleLimitMs = parseIdleLimit(flags.idleLimit);
+  // What writeOutput would refuse, refused before the drawing, not after it.
   if (!flags.force && existsSync(file)) throw new UsageError(`${file} already exists: pass --force to overwrite it`);
+  if (!existsSync(path.dirname(path.resolve(file)))) throw new UsageError(`cannot write ${file}: its folder does not exist`);
   const journal = openSession(session, { outDir: flags.out ?? DEFAULT_OUT });
   if (journal.torn) process.stderr.write("roleplay: the journal's last line was cut off and was skipped.\n");
   const id = sessionIdOf(journal);
-  const startedAt = summarize(journal).startedAt;
+  // From the journal alone (the id says when it started), never from the file's time: the same session, the same bytes.
+  const startedAt = dateFromSessionId(id);
   const { recordCast } = await import('../ui/asciicast.js');
   const cast = await recordCast(journal.events, {
     columns,

@@ -17,6 +17,8 @@ const EXAMPLE = readFileSync(EXAMPLE_JOURNAL, 'utf8')
 const EXAMPLE_ID = EXAMPLE[0]!.sessionId!;
 
 const hasAsciinema = installed('asciinema');
+/** Drawing the example's 800 frames takes about 3 s on an idle machine; a busy one is slower. */
+const SLOW = 90_000;
 
 interface Cast {
   header: Record<string, unknown>;
@@ -70,8 +72,8 @@ describe('replay --cast', () => {
     cwd = tempDir('roleplay-cast-');
   });
 
-  it('writes the example as an asciicast v2 file, at the recording timing, the same bytes every time', async () => {
-    const result = await runCli(['replay', 'example', '--cast', 'demo.cast'], { cwd });
+  it('writes the example as an asciicast v2 file, at the recording timing, the same bytes every time', { timeout: 3 * SLOW }, async () => {
+    const result = await runCli(['replay', 'example', '--cast', 'demo.cast'], { cwd, timeoutMs: SLOW });
     expect(result.stderr).toMatch(new RegExp(`^Wrote demo.cast \\(asciicast v2, 120x40, \\d+ frames, \\d+ s long, session ${EXAMPLE_ID}\\)\\.\\n$`));
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('');
@@ -97,12 +99,12 @@ describe('replay --cast', () => {
     // The TUI spans the width, and leaves the last row free as it does on a terminal.
     expect(extent(cast)).toEqual({ rows: 39, columns: 120 });
 
-    const again = await runCli(['replay', 'example', '--cast', 'again.cast'], { cwd });
+    const again = await runCli(['replay', 'example', '--cast', 'again.cast'], { cwd, timeoutMs: SLOW });
     expect(again.code).toBe(0);
     expect(readFileSync(path.join(cwd, 'again.cast'), 'utf8')).toBe(text);
   });
 
-  it('takes --speed, --idle-limit, --cols and --rows', async () => {
+  it('takes --speed, --idle-limit, --cols and --rows', { timeout: SLOW }, async () => {
     const result = await runCli(
       ['replay', 'example', '--cast', 'small.cast', '--speed', '4', '--idle-limit', '0.2', '--cols', '80', '--rows', '24'],
       { cwd },
@@ -119,13 +121,13 @@ describe('replay --cast', () => {
     expect(cast.header.duration as number).toBeLessThan(expected / 1000 + 0.05);
   });
 
-  it('refuses to overwrite a file without --force, and bad values, with one line and exit code 2', async () => {
+  it('refuses to overwrite a file without --force, and bad values, with one line and exit code 2', { timeout: 2 * SLOW }, async () => {
     writeFileSync(path.join(cwd, 'kept.cast'), 'mine');
     const refused = await runCli(['replay', 'example', '--cast', 'kept.cast'], { cwd });
     expect(refused.code).toBe(2);
     expect(refused.stderr).toBe('roleplay: kept.cast already exists: pass --force to overwrite it\n');
     expect(readFileSync(path.join(cwd, 'kept.cast'), 'utf8')).toBe('mine');
-    const forced = await runCli(['replay', 'example', '--cast', 'kept.cast', '-f', '--speed', '100'], { cwd });
+    const forced = await runCli(['replay', 'example', '--cast', 'kept.cast', '-f', '--speed', '100'], { cwd, timeoutMs: SLOW });
     expect(forced.code).toBe(0);
     parseCast(readFileSync(path.join(cwd, 'kept.cast'), 'utf8'));
 
@@ -152,9 +154,9 @@ describe('replay --cast', () => {
     const tmux = tmuxServer();
     afterAll(() => tmux.kill());
 
-    it('ends on the same screen, colours included, as the live replay in the TUI', async () => {
+    it('ends on the same screen, colours included, as the live replay in the TUI', { timeout: SLOW }, async () => {
       const dir = tempDir('roleplay-cast-play-');
-      const made = await runCli(['replay', 'example', '--cast', 'fast.cast', '--speed', '1000'], { cwd: dir });
+      const made = await runCli(['replay', 'example', '--cast', 'fast.cast', '--speed', '1000'], { cwd: dir, timeoutMs: SLOW });
       expect(made.code).toBe(0);
       tmux.shell('cast', dir, 'asciinema cat fast.cast');
       // In colour, as a person's terminal is (the CLI's other tmux tests run with CI=true, which turns colours off).

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, ROOT, runCli, tempDir } from '../support/cli.js';
 import { hasTmux, installed, tmuxServer } from '../support/tmux.js';
+import { hostileRun, stamp, writeSession } from '../session/fixtures.js';
 
 const EXAMPLE_JOURNAL = path.join(ROOT, 'examples', 'software-company', 'events.jsonl');
 const EXAMPLE = readFileSync(EXAMPLE_JOURNAL, 'utf8')
@@ -148,6 +149,19 @@ describe('replay --cast', () => {
       expect(result.stderr.trimEnd()).toMatch(message);
     }
     expect(existsSync(path.join(cwd, 'x.cast'))).toBe(false);
+  });
+
+  it('lets no escape sequence of the model through: the TUI draws its text sanitised, as on a terminal', { timeout: SLOW }, async () => {
+    const dir = writeSession(path.join(cwd, 'hostile'), '20250102-030405-aaaaaa', stamp(hostileRun()));
+    const result = await runCli(['replay', dir, '--cast', 'hostile.cast'], { cwd, timeoutMs: SLOW });
+    expect(result.code).toBe(0);
+    const cast = parseCast(readFileSync(path.join(cwd, 'hostile.cast'), 'utf8'));
+    const all = cast.events.map(([, , data]) => data).join('');
+    expect(all).toContain('osc link');
+    // Only what the cast itself writes: SGR, cursor moves, line and screen clears, the hidden cursor.
+    const sequences = new Set(all.match(/\x1b(\[[0-9;?]*[A-Za-z]|.)/g));
+    for (const sequence of sequences) expect(sequence).toMatch(/^\x1b\[([0-9;]*m|\d+;1H|2K|2J|H|\?25l)$/);
+    expect(all).not.toMatch(/[\x07\u202e]/);
   });
 
   describe.skipIf(!hasTmux || !hasAsciinema)('played by asciinema in a real terminal', () => {

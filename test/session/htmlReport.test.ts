@@ -55,6 +55,15 @@ describe('the HTML report', () => {
     expect(tags(html).filter((t) => ['script', 'img', 'link', 'iframe', 'object', 'embed', 'form', 'base'].includes(t))).toEqual([]);
   });
 
+  it('shows a run that stopped in the middle of a reply as not finished, the reply as unfinished', () => {
+    const events = completeRun();
+    const cut = events.findIndex((e) => e.type === 'turn.ended' && e.turnId === 't5');
+    const html = report(stamp(events.slice(0, cut)));
+    expect(html).toContain('<dt>Status</dt><dd>not finished (still running, or stopped without an end: --resume goes on)</dd>');
+    expect(html).toMatch(/<span class="who r1">CTO<\/span> <span class="meta">lead · turn 1<\/span> +<span class="badge warn">unfinished/);
+    expect(html).toContain('<h3>● Coding</h3>');
+  });
+
   it('marks a reply the person edited', () => {
     const events = completeRun();
     const at = events.findIndex((e) => e.type === 'conversation.ended');

@@ -1,6 +1,6 @@
 /**
  * `roleplay sessions`, `roleplay export <session>` and `roleplay replay <session>`: recorded sessions,
- * listed, written out as Markdown or JSON, and played back.
+ * listed, written out as Markdown, JSON or an HTML page, played back, and drawn into an asciicast (`--cast`).
  */
 import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

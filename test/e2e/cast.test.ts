@@ -122,6 +122,15 @@ describe('replay --cast', () => {
     expect(cast.header.duration as number).toBeLessThan(expected / 1000 + 0.05);
   });
 
+  it('--idle-limit also paces a replay played headless', async () => {
+    // The example lasts 58 s at its own pace; with every pause cut to 1 ms it plays in a moment.
+    const started = Date.now();
+    const result = await runCli(['replay', 'example', '--headless', '--idle-limit', '0.001'], { cwd });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Documenting (Manual)');
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
   it('refuses to overwrite a file without --force, and bad values, with one line and exit code 2', { timeout: 2 * SLOW }, async () => {
     writeFileSync(path.join(cwd, 'kept.cast'), 'mine');
     const refused = await runCli(['replay', 'example', '--cast', 'kept.cast'], { cwd });

@@ -12,10 +12,19 @@ import { CostView, costLines } from './CostView.js';
 import { HelpOverlay, helpLines } from './HelpOverlay.js';
 import { InspectorView, inspectorLines, turnsOf } from './InspectorView.js';
 import { LinesView } from './LinesView.js';
-import { STATUS_WORD } from './theme.js';
+import { STATUS_COLOR, STATUS_ICON, STATUS_WORD } from './theme.js';
 import { Timeline, TimelineStrip } from './Timeline.js';
 import { TranscriptLayout } from './transcriptLayout.js';
-import { CTRL_C_WINDOW_MS, useControls, type LeaveKey, viewedConversation, type Reloader, type ViewCommands, type Viewport } from './useControls.js';
+import {
+  CTRL_C_WINDOW_MS,
+  justEnded,
+  useControls,
+  type LeaveKey,
+  viewedConversation,
+  type Reloader,
+  type ViewCommands,
+  type Viewport,
+} from './useControls.js';
 import { useEngineState } from './useEngineState.js';
 import { useTerminalSize } from './useTerminalSize.js';
 
@@ -57,13 +66,28 @@ function ViewTitle({ state, conversationId, live }: { state: RunState; conversat
   );
 }
 
+/** Under a conversation that has just ended, while the view stays with it: what it wrote, and how to go on. */
+function DoneLine({ state, conversationId }: { state: RunState; conversationId: string }) {
+  const c = state.conversations.get(conversationId);
+  if (!c) return null;
+  const artifact = state.artifacts.get(c.output);
+  const wrote = artifact ? `${sanitize(nameOf(state, 'artifacts', c.output))} written${artifact.incomplete ? ' (incomplete)' : ''}` : 'no artifact';
+  const next = state.waiting ? 'space goes on, tab views the next' : 'the next conversation starts';
+  return (
+    <Text wrap="truncate-end" color={STATUS_COLOR[c.status]} bold>
+      {`${STATUS_ICON[c.status]} Conversation ${STATUS_WORD[c.status]}: ${wrote}`}
+      <Text dimColor bold={false}>{` · ${next}`}</Text>
+    </Text>
+  );
+}
+
 export function App({ store, engine, workflow, onExit, costOf, reloader }: AppProps) {
   const state = useEngineState(store);
   const { columns, rows } = useTerminalSize();
   // One layout for the App's life: it keeps the wrapped lines of finished messages between frames.
   const [layout] = useState(() => new TranscriptLayout());
   const viewport = useRef<Viewport>({ length: 0, height: 0 });
-  const ui = useControls({ state, engine, viewport, onExit, reloader });
+  const ui = useControls({ state, engine, viewport, onExit, reloader, subscribe: store.subscribe });
 
   const narrow = columns < NARROW_COLUMNS;
   // One row fewer than the terminal: a frame as tall as the screen makes Ink clear it on every redraw.
@@ -77,6 +101,8 @@ export function App({ store, engine, workflow, onExit, costOf, reloader }: AppPr
 
   let main;
   let viewLength: number;
+  // The rows the scroll keys page through: the body less its title line (and the done line under a conversation).
+  let viewRows = bodyHeight - 1;
   if (ui.view === 'costs') {
     const source = costLines(state, costOf ?? NO_PRICES, textWidth);
     viewLength = source.length;
@@ -109,23 +135,26 @@ export function App({ store, engine, workflow, onExit, costOf, reloader }: AppPr
   } else {
     const source = layout.lines(state, conversationId, textWidth);
     viewLength = source.length;
+    const ended = ui.pinned === undefined && conversationId !== null && conversationId === justEnded(state);
+    if (ended) viewRows--;
     main = (
       <Box flexDirection="column" height={bodyHeight}>
         <ViewTitle state={state} conversationId={conversationId} live={live} />
         <LinesView
           source={source}
-          height={bodyHeight - 1}
+          height={viewRows}
           top={ui.top}
           empty="Nothing here yet: space sends the first turn."
           below={live ? 'new text below' : 'more below'}
         />
+        {ended ? <DoneLine state={state} conversationId={conversationId} /> : null}
       </Box>
     );
   }
 
   // What the scroll keys move through: the keys come after this frame is drawn, so it is handed over once it is.
   useLayoutEffect(() => {
-    viewport.current = { length: viewLength, height: bodyHeight - 1 };
+    viewport.current = { length: viewLength, height: viewRows };
   });
 
   const notice = ui.confirmQuit

@@ -26,6 +26,8 @@ export interface UiState {
   draftKind: 'customer' | 'edit';
   /** The conversation shown: undefined follows the active one; null is what came before the first. */
   pinned: string | null | undefined;
+  /** A conversation that just ended which the person has moved on from (tab): the view follows the active one. */
+  leftEnded: string | null;
   /** First line shown, or null to follow new text. */
   top: number | null;
   artifact: number;
@@ -41,6 +43,7 @@ const INITIAL: UiState = {
   inspected: null,
   draftKind: 'customer',
   pinned: undefined,
+  leftEnded: null,
   top: null,
   artifact: 0,
   draft: null,
@@ -58,8 +61,24 @@ function viewable(state: RunState): Array<string | null> {
   return ids;
 }
 
+/**
+ * The conversation that just ended, while the next one has heard no turn yet: the view stays with it (its last reply
+ * is the artifact) until the next turn starts, so a step, a breakpoint or a pause never shows an empty conversation.
+ */
+export function justEnded(state: RunState): string | null {
+  const active = state.activeConversationId;
+  const current = active ? state.conversations.get(active) : undefined;
+  if (!current || current.items.some((item) => item.kind === 'turn')) return null;
+  const ids = viewable(state);
+  const before = ids[ids.indexOf(active) - 1];
+  const ended = before ? state.conversations.get(before) : undefined;
+  return ended && ended.status !== 'active' && ended.items.some((item) => item.kind === 'turn') ? ended.id : null;
+}
+
 export function viewedConversation(state: RunState, ui: UiState): string | null {
-  return ui.pinned !== undefined ? ui.pinned : state.activeConversationId;
+  if (ui.pinned !== undefined) return ui.pinned;
+  const ended = justEnded(state);
+  return ended !== null && ended !== ui.leftEnded ? ended : state.activeConversationId;
 }
 
 export interface Viewport {
@@ -89,6 +108,8 @@ export function useControls(options: {
   /** The keys that leave the TUI were pressed: q (answered yes when asked), or Ctrl+C twice. */
   onExit: (how: LeaveKey) => void;
   reloader?: Reloader | undefined;
+  /** The store's subscription: told when new events are about to be drawn. */
+  subscribe?: (listener: () => void) => () => void;
 }) {
   const { state, engine, viewport, reloader } = options;
   const exited = useRef(false);
@@ -106,6 +127,22 @@ export function useControls(options: {
     if (!takingKeys.current) setRendered(latest.current);
   };
   const update = (patch: Partial<UiState>) => setUi((u) => ({ ...u, ...patch }));
+  // The view would move on to another conversation while the person has scrolled up to read: it stays where they
+  // read (tab or End takes them on). Checked as the store hands over new events, before they are drawn.
+  const followed = useRef<string | null | undefined>(undefined);
+  const { subscribe } = options;
+  useEffect(
+    () =>
+      subscribe?.(() => {
+        const u = latest.current;
+        const following = viewedConversation(state, u);
+        if (u.pinned !== undefined || followed.current === following) return;
+        if (u.top !== null && u.view === 'transcript' && followed.current !== undefined) update({ pinned: followed.current });
+        followed.current = following;
+      }),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `update` only writes through refs
+    [subscribe, state],
+  );
   const lastCtrlC = useRef(0);
   const timers = useRef<{ ctrlC?: NodeJS.Timeout; notice?: NodeJS.Timeout }>({});
   useEffect(
@@ -142,6 +179,12 @@ export function useControls(options: {
     });
   };
 
+  /** Views a conversation: the active one is followed (and a conversation that just ended is left behind). */
+  const follow = (next: string | null): Pick<UiState, 'pinned' | 'leftEnded'> =>
+    next === state.activeConversationId && !state.finished
+      ? { pinned: undefined, leftEnded: justEnded(state) }
+      : { pinned: next, leftEnded: latest.current.leftEnded };
+
   const cycle = (step: 1 | -1) => {
     const ui = latest.current;
     if (ui.view === 'inspector') {
@@ -150,8 +193,7 @@ export function useControls(options: {
       if (!ids.length) return;
       const at = ids.indexOf(viewedConversation(state, ui));
       const next = ids[(at + step + ids.length) % ids.length] ?? null;
-      const follows = next === state.activeConversationId && !state.finished;
-      update({ pinned: follows ? undefined : next, inspected: turnsOf(state, next).at(-1) ?? null, top: 0 });
+      update({ ...follow(next), inspected: turnsOf(state, next).at(-1) ?? null, top: 0 });
       return;
     }
     if (ui.view === 'artifacts') {
@@ -163,8 +205,7 @@ export function useControls(options: {
     if (!ids.length) return;
     const at = ids.indexOf(viewedConversation(state, ui));
     const next = ids[(at + step + ids.length) % ids.length] ?? null;
-    const follows = next === state.activeConversationId && !state.finished;
-    update({ pinned: follows ? undefined : next, top: null });
+    update({ ...follow(next), top: null });
   };
 
   const run = (command: Command | undefined, key: Key) => {

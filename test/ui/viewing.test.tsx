@@ -49,14 +49,51 @@ describe('TUI: scrolling', () => {
     tui.press(' ');
     await tui.waitFor((f) => f.includes('Reply 1 of Design (Modalities).') && f.includes('waiting for you'));
     tui.press('s');
-    await tui.waitFor((f) => f.includes('next: CEO (lead) -> CTO'));
-    expect(tui.frame()).not.toContain('Reply 1 of Design (Modalities).');
+    // The skipped conversation stays on screen until the person moves on.
+    await tui.waitFor((f) => f.includes('next: CEO (lead) -> CTO') && f.includes('Conversation skipped: Modalities written (incomplete)'));
+    expect(tui.frame()).toContain('Reply 1 of Design (Modalities).');
+    tui.press(KEY.tab);
+    await tui.waitFor((f) => !f.includes('Reply 1 of Design (Modalities).') && f.includes('Design (Language) · CEO with CTO'));
+    expect(tui.frame()).not.toContain('viewing an earlier conversation');
     tui.press(KEY.tab);
     await tui.waitFor((f) => f.includes('Reply 1 of Design (Modalities).') && f.includes('viewing an earlier conversation'));
     tui.press(KEY.tab);
     await tui.waitFor((f) => !f.includes('viewing an earlier conversation') && f.includes('Design (Language) · CEO with CTO'));
     tui.press(KEY.shiftTab);
     await tui.waitFor((f) => f.includes('viewing an earlier conversation'));
+  });
+
+  it('a finished conversation stays on screen with its artifact until the next turn starts', async () => {
+    tui = startTui();
+    await tui.waitFor((f) => f.includes('waiting for you'));
+    tui.press(' ', ' ', ' ');
+    await tui.waitFor((f) => f.includes('Conversation done: Modalities written · space goes on'));
+    expect(tui.frame()).toContain('The Modalities of Design (Modalities).');
+    expect(tui.frame()).toContain('next: CEO (lead) -> CTO');
+    // The prompt inspector opens on the reply on screen, not on the empty conversation.
+    tui.press('p');
+    await tui.waitFor((f) => f.includes('turn 3') && f.includes('Design (Modalities)'));
+    tui.press('p', ' ');
+    await tui.waitFor((f) => f.includes('Reply 1 of Design (Language).'));
+    expect(tui.frame()).not.toContain('Conversation done');
+  });
+
+  it('a person reading up the transcript keeps their place when the run moves on to the next conversation', async () => {
+    const provider = new TestProvider((request) => {
+      const m = request.meta;
+      const index = m.conversation?.turnIndex ?? 0;
+      const body = Array.from({ length: 40 }, (_, i) => `${m.conversation?.name} line ${i + 1}`).join('\n');
+      return `${m.speaker?.name}:\n\n${body}${index >= 1 ? '\n\nEND CONVERSATION' : ''}`;
+    });
+    tui = startTui({ provider });
+    await tui.waitFor((f) => f.includes('waiting for you'));
+    tui.press(' ');
+    await tui.waitFor((f) => f.includes('Design (Modalities) line 40') && f.includes('waiting for you'));
+    tui.press(KEY.pageUp, 'a');
+    // Auto mode runs on into the next conversation; the view stays where the person reads.
+    await waitFor(() => (tui!.state.conversations.get(tui!.state.workflow!.phases[0]!.conversations[1]!.id)?.turns ?? 0) >= 1);
+    await tui.waitFor((f) => f.includes('viewing an earlier conversation') && f.includes('Design (Modalities) line'));
+    tui.press('a');
   });
 
   it('o shows the artifacts produced so far', async () => {

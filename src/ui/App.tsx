@@ -3,6 +3,7 @@ import { Box, Text } from 'ink';
 import { useLayoutEffect, useRef, useState } from 'react';
 import { nameOf, type RunState } from '../views/runState.js';
 import { sanitize } from '../text/sanitize.js';
+import { useActivity } from './Activity.js';
 import { ArtifactsView, artifactLines } from './ArtifactsView.js';
 import { CustomerInput, inputHeight } from './CustomerInput.js';
 import type { EngineStore } from './engineStore.js';
@@ -87,6 +88,7 @@ export function App({ store, engine, workflow, onExit, costOf, reloader }: AppPr
   // One layout for the App's life: it keeps the wrapped lines of finished messages between frames.
   const [layout] = useState(() => new TranscriptLayout());
   const viewport = useRef<Viewport>({ length: 0, height: 0 });
+  const activity = useActivity(store);
   const ui = useControls({ state, engine, viewport, onExit, reloader, subscribe: store.subscribe });
 
   const narrow = columns < NARROW_COLUMNS;
@@ -166,7 +168,7 @@ export function App({ store, engine, workflow, onExit, costOf, reloader }: AppPr
   return (
     <Box flexDirection="column" width={columns} height={height}>
       <Header state={state} workflow={workflow} width={columns} />
-      <ActiveRoleLine state={state} notice={notice} />
+      <ActiveRoleLine state={state} notice={notice} activity={activity} />
       {narrow ? <TimelineStrip state={state} viewed={conversationId} /> : null}
       <Text dimColor>{'─'.repeat(columns)}</Text>
       <Box flexDirection="row" height={bodyHeight}>
@@ -180,7 +182,7 @@ export function App({ store, engine, workflow, onExit, costOf, reloader }: AppPr
         </Box>
       </Box>
       {ui.draft !== null ? <CustomerInput draft={ui.draft} width={columns} busy={state.activeTurnId !== null} kind={ui.draftKind} /> : null}
-      <Footer state={state} width={columns} costOf={costOf} />
+      <Footer state={state} width={columns} costOf={costOf} runningMs={activity?.runningMs ?? 0} />
     </Box>
   );
 }

@@ -60,14 +60,25 @@ function footerHints(width: number): Binding[] {
   });
 }
 
-export function Footer({ state, width, costOf = builtInCost }: { state: RunState; width: number; costOf?: CostOf | undefined }) {
+export function Footer({
+  state,
+  width,
+  costOf = builtInCost,
+  runningMs = 0,
+}: {
+  state: RunState;
+  width: number;
+  costOf?: CostOf | undefined;
+  /** How long the reply in progress has run: the run's clock ticks with it. */
+  runningMs?: number;
+}) {
   const t = state.totals;
   const tilde = t.estimated ? '~' : '';
   const turn = state.lastTurnId ? state.turns.get(state.lastTurnId) : undefined;
   const tokens = `${tilde}${formatTokens(t.promptTokens + t.completionTokens)} tok · ${formatCost(totalCost(t.byModel, costOf), t.estimated)}`;
   const turns = `${t.turns} turn${t.turns === 1 ? '' : 's'}`;
   let stats = turnStats(turn, costOf);
-  let total = `${tokens} · ${seconds(t.durationMs)} · ${turns}`;
+  let total = `${tokens} · ${seconds(t.durationMs + runningMs)} · ${turns}`;
   // On a narrow screen the latencies go first, so the run's totals still fit.
   if ('turn:  │ run: '.length + stats.length + total.length > width) {
     stats = turnStats(turn, costOf, true);

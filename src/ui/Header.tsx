@@ -2,6 +2,7 @@
 import { Box, Text } from 'ink';
 import { holdBrief, holdText, nameOf, type RunState } from '../views/runState.js';
 import { sanitize } from '../text/sanitize.js';
+import { ActivityMark, type useActivity } from './Activity.js';
 import { roleColor } from './theme.js';
 
 function stateLabel(state: RunState): { text: string; color: string } {
@@ -61,7 +62,15 @@ function partnerOf(state: RunState, conversationId: string | null, roleId: strin
 }
 
 /** `CTO (lead) -> Programmer`: who speaks now (or next, while waiting) and who answers. */
-export function ActiveRoleLine({ state, notice }: { state: RunState; notice: string | null }) {
+export function ActiveRoleLine({
+  state,
+  notice,
+  activity = null,
+}: {
+  state: RunState;
+  notice: string | null;
+  activity?: ReturnType<typeof useActivity>;
+}) {
   const turn = state.activeTurnId ? state.turns.get(state.activeTurnId) : undefined;
   const next = state.waiting?.next;
   const holds = state.waiting?.holds.filter((hold) => hold.kind !== 'step') ?? [];
@@ -99,6 +108,7 @@ export function ActiveRoleLine({ state, notice }: { state: RunState; notice: str
       ) : (
         <Text dimColor>{state.finished ? 'The run is over: q quits, tab and o look back.' : ' '}</Text>
       )}
+      {turn && state.activity === 'generating' ? <ActivityMark activity={activity} started={turn.text !== ''} /> : null}
       {/* Every reason the run waits for, each on its own (a breakpoint in step mode after a stopped reply…). */}
       {holds.length === 1 && holds[0] ? (
         <Text color={holds[0].kind === 'failure' ? 'red' : 'yellow'}>{`  ⏸ ${sanitize(holdText(holds[0]))}`}</Text>

@@ -1,7 +1,8 @@
 /** The full-screen layout: header, timeline, transcript (or artifacts, or help), input and footer. */
 import { Box, Text } from 'ink';
 import { useLayoutEffect, useRef, useState } from 'react';
-import { nameOf, type RunState } from '../views/runState.js';
+import { sanityPassed } from '../engine/protocol.js';
+import { nameOf, sanityTurn, type RunState } from '../views/runState.js';
 import { sanitize } from '../text/sanitize.js';
 import { useActivity } from './Activity.js';
 import { ArtifactsView, artifactLines } from './ArtifactsView.js';
@@ -68,12 +69,21 @@ function ViewTitle({ state, conversationId, live }: { state: RunState; conversat
 }
 
 /** Under a conversation that has just ended, while the view stays with it: what it wrote, and how to go on. */
-function DoneLine({ state, conversationId }: { state: RunState; conversationId: string }) {
+function DoneLine({ state, conversationId }: { state: RunState; conversationId: string | null }) {
+  const next = state.waiting ? 'space goes on, tab views the next' : 'the next conversation starts';
+  if (conversationId === null) {
+    const passed = sanityPassed(sanityTurn(state)?.text ?? '');
+    return (
+      <Text wrap="truncate-end" color={passed ? 'green' : 'red'} bold>
+        {passed ? '✓ The sanity check passed' : '✗ The sanity check did not answer SUCCESS'}
+        <Text dimColor bold={false}>{` · ${next}`}</Text>
+      </Text>
+    );
+  }
   const c = state.conversations.get(conversationId);
   if (!c) return null;
   const artifact = state.artifacts.get(c.output);
   const wrote = artifact ? `${sanitize(nameOf(state, 'artifacts', c.output))} written${artifact.incomplete ? ' (incomplete)' : ''}` : 'no artifact';
-  const next = state.waiting ? 'space goes on, tab views the next' : 'the next conversation starts';
   return (
     <Text wrap="truncate-end" color={STATUS_COLOR[c.status]} bold>
       {`${STATUS_ICON[c.status]} Conversation ${STATUS_WORD[c.status]}: ${wrote}`}
@@ -137,7 +147,7 @@ export function App({ store, engine, workflow, onExit, costOf, reloader }: AppPr
   } else {
     const source = layout.lines(state, conversationId, textWidth);
     viewLength = source.length;
-    const ended = ui.pinned === undefined && conversationId !== null && conversationId === justEnded(state);
+    const ended = ui.pinned === undefined && conversationId !== state.activeConversationId && conversationId === justEnded(state);
     if (ended) viewRows--;
     main = (
       <Box flexDirection="column" height={bodyHeight}>

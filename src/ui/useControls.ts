@@ -27,7 +27,7 @@ export interface UiState {
   /** The conversation shown: undefined follows the active one; null is what came before the first. */
   pinned: string | null | undefined;
   /** A conversation that just ended which the person has moved on from (tab): the view follows the active one. */
-  leftEnded: string | null;
+  leftEnded: string | null | undefined;
   /** First line shown, or null to follow new text. */
   top: number | null;
   artifact: number;
@@ -43,7 +43,7 @@ const INITIAL: UiState = {
   inspected: null,
   draftKind: 'customer',
   pinned: undefined,
-  leftEnded: null,
+  leftEnded: undefined,
   top: null,
   artifact: 0,
   draft: null,
@@ -62,23 +62,27 @@ function viewable(state: RunState): Array<string | null> {
 }
 
 /**
- * The conversation that just ended, while the next one has heard no turn yet: the view stays with it (its last reply
- * is the artifact) until the next turn starts, so a step, a breakpoint or a pause never shows an empty conversation.
+ * The conversation that just ended (null: the sanity check), while the next one has heard no turn yet: the view stays
+ * with it (its last reply is the artifact) until the next turn starts, so a step, a breakpoint or a pause never shows
+ * an empty conversation. Undefined when there is none.
  */
-export function justEnded(state: RunState): string | null {
+export function justEnded(state: RunState): string | null | undefined {
   const active = state.activeConversationId;
   const current = active ? state.conversations.get(active) : undefined;
-  if (!current || current.items.some((item) => item.kind === 'turn')) return null;
+  if (!current || current.items.some((item) => item.kind === 'turn')) return undefined;
   const ids = viewable(state);
-  const before = ids[ids.indexOf(active) - 1];
-  const ended = before ? state.conversations.get(before) : undefined;
-  return ended && ended.status !== 'active' && ended.items.some((item) => item.kind === 'turn') ? ended.id : null;
+  const at = ids.indexOf(active);
+  if (at < 1) return undefined;
+  const before = ids[at - 1];
+  if (before === null) return state.preamble.some((item) => item.kind === 'turn') ? null : undefined;
+  const ended = before === undefined ? undefined : state.conversations.get(before);
+  return ended && ended.status !== 'active' && ended.items.some((item) => item.kind === 'turn') ? ended.id : undefined;
 }
 
 export function viewedConversation(state: RunState, ui: UiState): string | null {
   if (ui.pinned !== undefined) return ui.pinned;
   const ended = justEnded(state);
-  return ended !== null && ended !== ui.leftEnded ? ended : state.activeConversationId;
+  return ended !== undefined && ended !== ui.leftEnded ? ended : state.activeConversationId;
 }
 
 export interface Viewport {

@@ -400,6 +400,15 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
   return state;
 }
 
+/** The sanity check's turn, if the run has one: its answer is the first thing a run learns about its model. */
+export function sanityTurn(state: RunState): TurnView | undefined {
+  for (const item of state.preamble) {
+    const turn = item.kind === 'turn' ? state.turns.get(item.turnId) : undefined;
+    if (turn?.kind === 'sanity' && !turn.discarded) return turn;
+  }
+  return undefined;
+}
+
 export function nameOf(state: RunState, kind: 'roles' | 'artifacts', id: string | null): string {
   if (!id) return '';
   return state.workflow?.[kind].find((x) => x.id === id)?.name ?? id;

@@ -20,6 +20,7 @@ import { TranscriptLayout } from './transcriptLayout.js';
 import {
   CTRL_C_WINDOW_MS,
   justEnded,
+  skipPhaseQuestion,
   useControls,
   type LeaveKey,
   viewedConversation,
@@ -171,9 +172,11 @@ export function App({ store, engine, workflow, onExit, costOf, reloader }: AppPr
 
   const notice = ui.confirmQuit
     ? 'A reply is being generated. Quit anyway? y quits, any other key stays'
-    : ui.ctrlCArmed
-      ? `Press Ctrl+C again within ${CTRL_C_WINDOW_MS / 1000} s to quit`
-      : ui.notice;
+    : ui.confirmSkipPhase
+      ? skipPhaseQuestion(state)
+      : ui.ctrlCArmed
+        ? `Press Ctrl+C again within ${CTRL_C_WINDOW_MS / 1000} s to quit`
+        : ui.notice;
 
   return (
     <Box flexDirection="column" width={columns} height={height}>
@@ -192,7 +195,7 @@ export function App({ store, engine, workflow, onExit, costOf, reloader }: AppPr
         </Box>
       </Box>
       {ui.draft !== null ? <CustomerInput draft={ui.draft} width={columns} busy={state.activeTurnId !== null} kind={ui.draftKind} /> : null}
-      <Footer state={state} width={columns} costOf={costOf} runningMs={activity?.runningMs ?? 0} />
+      <Footer state={state} width={columns} costOf={costOf} runningMs={activity?.runningMs ?? 0} live={engine.edit !== undefined} />
     </Box>
   );
 }

@@ -3,7 +3,7 @@ import { Box, Text } from 'ink';
 import type { Usage } from '../engine/events.js';
 import type { RunState, TurnView } from '../views/runState.js';
 import { costOf as builtInCost } from '../session/pricing.js';
-import { Command, KEYMAP, type Binding } from './keymap.js';
+import { available, Command, KEYMAP, type Binding, type KeyContext } from './keymap.js';
 import { estimateTokens } from '../text/estimateTokens.js';
 import { formatUsdAmount } from '../text/formatDuration.js';
 
@@ -46,12 +46,16 @@ function totalCost(byModel: Map<string, Usage>, costOf: CostOf): number | undefi
   return sum;
 }
 
+export function keyContext(state: RunState, live: boolean): KeyContext {
+  return { finished: state.finished !== null, generating: state.activeTurnId !== null, waiting: state.waiting !== null, live };
+}
+
 const ALWAYS: readonly Command[] = [Command.help, Command.quit];
 const hintWidth = (b: Binding) => b.label.length + 1 + (b.hint?.length ?? 0) + 3;
 
-/** The hints that fit in a width, in keymap order; help and quit are always among them. */
-function footerHints(width: number): Binding[] {
-  const hinted = KEYMAP.filter((b) => b.hint);
+/** The hints of the keys that work now that fit in a width, in keymap order; help and quit are always among them. */
+function footerHints(width: number, now: KeyContext): Binding[] {
+  const hinted = KEYMAP.filter((b) => b.hint && available(b, now));
   let room = width - hinted.filter((b) => ALWAYS.includes(b.command)).reduce((n, b) => n + hintWidth(b), 0);
   return hinted.filter((b) => {
     if (ALWAYS.includes(b.command)) return true;
@@ -65,12 +69,15 @@ export function Footer({
   width,
   costOf = builtInCost,
   runningMs = 0,
+  live = true,
 }: {
   state: RunState;
   width: number;
   costOf?: CostOf | undefined;
   /** How long the reply in progress has run: the run's clock ticks with it. */
   runningMs?: number;
+  /** A live run; a replay takes no customer messages and no debug commands. */
+  live?: boolean;
 }) {
   const t = state.totals;
   const tilde = t.estimated ? '~' : '';
@@ -87,7 +94,7 @@ export function Footer({
   return (
     <Box flexDirection="column" width={width}>
       <Text wrap="truncate-end">
-        {footerHints(width).map((b, i) => (
+        {footerHints(width, keyContext(state, live)).map((b, i) => (
           <Text key={b.command}>
             {i > 0 ? <Text dimColor> · </Text> : null}
             <Text bold>{b.label}</Text>

@@ -34,6 +34,8 @@ export interface UiState {
   /** The customer's message being typed, or null when the input is closed. */
   draft: string | null;
   confirmQuit: boolean;
+  /** S was pressed: the rest of the phase goes once the person says yes. */
+  confirmSkipPhase: boolean;
   ctrlCArmed: boolean;
   notice: string | null;
 }
@@ -48,6 +50,7 @@ const INITIAL: UiState = {
   artifact: 0,
   draft: null,
   confirmQuit: false,
+  confirmSkipPhase: false,
   ctrlCArmed: false,
   notice: null,
 };
@@ -77,6 +80,18 @@ export function justEnded(state: RunState): string | null | undefined {
   if (before === null) return state.preamble.some((item) => item.kind === 'turn') ? null : undefined;
   const ended = before === undefined ? undefined : state.conversations.get(before);
   return ended && ended.status !== 'active' && ended.items.some((item) => item.kind === 'turn') ? ended.id : undefined;
+}
+
+/** `Skip the rest of phase Coding (2 conversations)?`: what S would skip, for its confirmation. */
+export function skipPhaseQuestion(state: RunState): string {
+  const active = state.activeConversationId ? state.conversations.get(state.activeConversationId) : undefined;
+  const phase = state.workflow?.phases.find((p) => p.id === active?.phaseId);
+  if (!phase || !active) return 'Skip the rest of this phase? y skips, any other key stays';
+  const left = phase.conversations.filter((c) => {
+    const status = state.conversations.get(c.id)?.status;
+    return status === 'active' || status === 'pending';
+  }).length;
+  return `Skip the rest of phase ${sanitize(phase.name)} (${left} conversation${left === 1 ? '' : 's'})? y skips, any other key stays`;
 }
 
 export function viewedConversation(state: RunState, ui: UiState): string | null {
@@ -230,7 +245,7 @@ export function useControls(options: {
       case Command.skipConversation:
         return state.finished ? undefined : engine.skipConversation();
       case Command.skipPhase:
-        return state.finished ? undefined : engine.skipPhase();
+        return state.finished ? undefined : update({ confirmSkipPhase: true });
       case Command.abort:
         if (key.escape && ui.view !== 'transcript') return update({ view: 'transcript', top: null });
         if (generating()) return engine.abort();
@@ -331,6 +346,10 @@ export function useControls(options: {
         } else engine.intervene(text);
       }
       return update({ draft: result.action ? null : result.draft });
+    }
+    if (ui.confirmSkipPhase) {
+      if (input === 'y' || input === 'S') engine.skipPhase();
+      return update({ confirmSkipPhase: false });
     }
     if (ui.confirmQuit) {
       if (input === 'y' || input === 'q' || key.return) return onExit('quit');

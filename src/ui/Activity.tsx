@@ -10,7 +10,7 @@ import type { EngineStore } from './engineStore.js';
 
 const SPINNER = spinners.dots;
 /** Text that has not moved for this long is a wait worth showing. */
-export const STALL_MS = 1000;
+const STALL_MS = 1000;
 
 /**
  * The activity clock of the reply in progress: how long it has run, and how long since text last came. The timer

@@ -14,6 +14,8 @@ import { CostView, costLines } from './CostView.js';
 import { HelpOverlay, helpLines } from './HelpOverlay.js';
 import { InspectorView, inspectorLines, turnsOf } from './InspectorView.js';
 import { LinesView } from './LinesView.js';
+import { costOf as builtInCost } from '../session/pricing.js';
+import { RunSummary, summaryLines, type Saved } from './RunSummary.js';
 import { STATUS_COLOR, STATUS_ICON, STATUS_WORD } from './theme.js';
 import { Timeline, TimelineStrip } from './Timeline.js';
 import { TranscriptLayout } from './transcriptLayout.js';
@@ -47,6 +49,8 @@ export interface AppProps {
   onExit: (how: LeaveKey) => void;
   /** Prices usage; the config's prices first, then the built-in table. */
   costOf?: CostOf;
+  /** Where a live run's session is saved, for the summary at its end. */
+  saved?: Saved;
 }
 
 function ViewTitle({ state, conversationId, live }: { state: RunState; conversationId: string | null; live: boolean }) {
@@ -93,7 +97,7 @@ function DoneLine({ state, conversationId }: { state: RunState; conversationId: 
   );
 }
 
-export function App({ store, engine, workflow, onExit, costOf, reloader }: AppProps) {
+export function App({ store, engine, workflow, onExit, costOf, reloader, saved }: AppProps) {
   const state = useEngineState(store);
   const { columns, rows } = useTerminalSize();
   // One layout for the App's life: it keeps the wrapped lines of finished messages between frames.
@@ -150,6 +154,10 @@ export function App({ store, engine, workflow, onExit, costOf, reloader }: AppPr
     viewLength = source.length;
     const ended = ui.pinned === undefined && conversationId !== state.activeConversationId && conversationId === justEnded(state);
     if (ended) viewRows--;
+    // The end of the run, under its last conversation; a short screen keeps at least a few lines of transcript.
+    const summary = summaryLines(state, costOf ?? builtInCost, saved);
+    const summaryRows = summary.length ? Math.min(summary.length + 1, Math.max(0, viewRows - 3)) : 0;
+    viewRows -= summaryRows;
     main = (
       <Box flexDirection="column" height={bodyHeight}>
         <ViewTitle state={state} conversationId={conversationId} live={live} />
@@ -161,6 +169,7 @@ export function App({ store, engine, workflow, onExit, costOf, reloader }: AppPr
           below={live ? 'new text below' : 'more below'}
         />
         {ended ? <DoneLine state={state} conversationId={conversationId} /> : null}
+        {summaryRows ? <RunSummary lines={summary.slice(0, summaryRows - 1)} width={textWidth} /> : null}
       </Box>
     );
   }

@@ -7,7 +7,7 @@ import { available, Command, KEYMAP, type Binding, type KeyContext } from './key
 import { estimateTokens } from '../text/estimateTokens.js';
 import { formatUsdAmount } from '../text/formatDuration.js';
 
-function formatTokens(n: number): string {
+export function formatTokens(n: number): string {
   return n < 1000 ? String(n) : n < 100_000 ? `${(n / 1000).toFixed(1)}k` : `${Math.round(n / 1000)}k`;
 }
 
@@ -37,7 +37,7 @@ function turnStats(turn: TurnView | undefined, costOf: CostOf, compact = false):
   return parts.join(' · ');
 }
 
-function totalCost(byModel: Map<string, Usage>, costOf: CostOf): number | undefined {
+export function totalCost(byModel: Map<string, Usage>, costOf: CostOf): number | undefined {
   let sum: number | undefined;
   for (const [model, usage] of byModel) {
     const cost = costOf(model, usage);
@@ -46,7 +46,7 @@ function totalCost(byModel: Map<string, Usage>, costOf: CostOf): number | undefi
   return sum;
 }
 
-export function keyContext(state: RunState, live: boolean): KeyContext {
+function keyContext(state: RunState, live: boolean): KeyContext {
   return { finished: state.finished !== null, generating: state.activeTurnId !== null, waiting: state.waiting !== null, live };
 }
 

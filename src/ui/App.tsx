@@ -36,7 +36,8 @@ import { useTerminalSize } from './useTerminalSize.js';
 const NARROW_COLUMNS = 90;
 /** No prices: one function for the App's life, so the cost view's kept lines stay valid between frames. */
 const NO_PRICES: CostOf = () => undefined;
-const TIMELINE_WIDTH = 30;
+/** The timeline's width: 30 columns, and up to 48 on a wide terminal so that long conversation names fit. */
+const timelineWidth = (columns: number) => (columns >= 160 ? Math.min(48, Math.floor(columns / 4)) : 30);
 
 export interface AppProps {
   store: EngineStore;
@@ -111,7 +112,8 @@ export function App({ store, engine, workflow, onExit, costOf, reloader, saved }
   const height = Math.max(8, rows - 1);
   const inputRows = ui.draft !== null ? inputHeight(ui.draft) : 0;
   const bodyHeight = Math.max(3, height - 2 - (narrow ? 1 : 0) - 1 - inputRows - 2);
-  const mainWidth = narrow ? columns : columns - TIMELINE_WIDTH - 2;
+  const sideWidth = timelineWidth(columns);
+  const mainWidth = narrow ? columns : columns - sideWidth - 2;
   const textWidth = Math.max(10, mainWidth - 1);
   const conversationId = viewedConversation(state, ui);
   const live = ui.pinned === undefined || state.finished !== null;
@@ -196,7 +198,7 @@ export function App({ store, engine, workflow, onExit, costOf, reloader, saved }
       <Box flexDirection="row" height={bodyHeight}>
         {narrow ? null : (
           <Box borderStyle="single" borderTop={false} borderBottom={false} borderLeft={false} borderDimColor marginRight={1}>
-            <Timeline state={state} viewed={conversationId} width={TIMELINE_WIDTH} height={bodyHeight} />
+            <Timeline state={state} viewed={conversationId} width={sideWidth} height={bodyHeight} />
           </Box>
         )}
         <Box flexDirection="column" width={mainWidth} height={bodyHeight}>

@@ -24,8 +24,23 @@ function stateLabel(state: RunState): { text: string; color: string } {
   }
 }
 
+const WIDE_COLUMNS = 120;
+
+/** `phase 2/4 · conversation 3/8`: where the run is in its workflow. */
+function positionOf(state: RunState): string | null {
+  const phases = state.workflow?.phases ?? [];
+  const all = phases.flatMap((p) => p.conversations);
+  const active = state.activeConversationId;
+  const at = all.findIndex((c) => c.id === active);
+  if (at < 0) return null;
+  const phase = phases.findIndex((p) => p.conversations.some((c) => c.id === active));
+  return `phase ${phase + 1}/${phases.length} · conversation ${at + 1}/${all.length}`;
+}
+
 export function Header({ state, workflow, width }: { state: RunState; workflow: string; width: number }) {
   const label = stateLabel(state);
+  // The wide layout has room for where the run is; a narrower one keeps it for the task (the strip shows the phase).
+  const position = width >= WIDE_COLUMNS ? positionOf(state) : null;
   return (
     <Box width={width}>
       <Box flexShrink={1} flexGrow={1}>
@@ -41,6 +56,7 @@ export function Header({ state, workflow, width }: { state: RunState; workflow: 
       </Box>
       <Box flexShrink={0}>
         <Text>
+          {position ? <Text dimColor>{` │ ${position}`}</Text> : null}
           <Text dimColor> │ </Text>
           {sanitize(state.model || '…')}
           <Text dimColor> │ </Text>

@@ -47,6 +47,7 @@ function turnLines(state: RunState, turn: TurnView, width: number, stream?: Mark
   }
   lines.push(...body);
   if (turn.edited) lines.push(chalk.magenta.dim(`${INDENT}✎ edited`));
+  if (turn.regenerations) lines.push(chalk.magenta.dim(`${INDENT}↻ regenerated${turn.regenerations > 1 ? ` ${turn.regenerations} times` : ''}`));
   if (turn.status === 'interrupted') lines.push(chalk.yellow(`${INDENT}⏹ interrupted`));
   if (turn.status === 'failed') lines.push(chalk.red(`${INDENT}✗ failed`));
   for (const warning of turn.warnings) lines.push(chalk.yellow.dim(`${INDENT}⚠ ${sanitize(warning)}`));

@@ -40,6 +40,10 @@ export interface TurnView {
   discarded: boolean;
   /** True once the user replaced the reply's text (`turn.edited`). */
   edited: boolean;
+  /** How many replies in this place were taken back with `r` before this one. */
+  regenerations: number;
+  /** Taken back with `r`: the next reply in its place is its regeneration. */
+  regeneratedAway: boolean;
   startedAt: number;
 }
 
@@ -251,6 +255,8 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
         warnings: [],
         discarded: false,
         edited: false,
+        regenerations: 0,
+        regeneratedAway: false,
         startedAt: event.t,
       });
       const items = itemsFor(state, event.conversationId);
@@ -267,6 +273,14 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
         ) {
           before.discarded = true;
           state.revision++;
+        }
+      }
+      // A reply regenerated in this place (`r`): the new one counts the ones it replaces.
+      const newTurn = state.turns.get(event.turnId);
+      for (const item of items) {
+        const before = item.kind === 'turn' ? state.turns.get(item.turnId) : undefined;
+        if (newTurn && before?.regeneratedAway && before.index === event.index && before.kind === event.kind) {
+          newTurn.regenerations = Math.max(newTurn.regenerations, before.regenerations + 1);
         }
       }
       items.push({ kind: 'turn', turnId: event.turnId });
@@ -336,6 +350,7 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
       if (turn) {
         if (!turn.discarded && turn.status !== 'failed' && turn.status !== 'streaming' && turn.text) state.totals.turns--;
         turn.discarded = true;
+        turn.regeneratedAway = event.reason === 'regenerate';
         state.revision++;
         const conv = turn.conversationId ? state.conversations.get(turn.conversationId) : undefined;
         if (conv) conv.turns = turn.index;

@@ -80,6 +80,14 @@ describe('TUI: stopping and regenerating', () => {
     expect(tui.frame()).not.toContain('turn 2');
     await waitFor(() => provider.requests.length === 2);
     expect(provider.requests[1]?.meta.conversation?.turnIndex).toBe(0);
+    // Marked as such, like an edited reply; a second r counts.
+    expect(tui.frame()).toContain('↻ regenerated');
+    tui.press('r');
+    await tui.waitFor((f) => f.includes('Version 3.') && f.includes('↻ regenerated 2 times'));
+    // The next reply is a new one, not a regeneration.
+    tui.press(' ');
+    await tui.waitFor((f) => f.includes('Version 4.') && f.includes('waiting for you'));
+    expect(tui.frame().match(/↻ regenerated/g)).toHaveLength(1);
   });
 
   it('a failed turn pauses with the error; r retries it', async () => {

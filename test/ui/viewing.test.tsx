@@ -151,3 +151,14 @@ describe('TUI: layout and help', () => {
     }
   });
 });
+
+describe('TUI: a wide terminal', () => {
+  it('shows where the run is in the header and widens the timeline', async () => {
+    tui = startTui({ columns: 200 });
+    await tui.waitFor((f) => f.includes('waiting for you'));
+    expect(tui.frame()).toContain('phase 1/4 · conversation 1/8');
+    expect(tui.frame()).toContain('Documenting (Specification)');
+    tui.resize(100);
+    await tui.waitFor((f) => !f.includes('phase 1/4 · conversation 1/8') && f.includes('Documenting (Specif…'));
+  });
+});

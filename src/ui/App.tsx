@@ -1,5 +1,6 @@
 /** The full-screen layout: header, timeline, transcript (or artifacts, or help), input and footer. */
-import { Box, Text } from 'ink';
+import { tmpdir } from 'node:os';
+import { Box, Text, useStdout } from 'ink';
 import { useLayoutEffect, useRef, useState } from 'react';
 import { sanityPassed } from '../engine/protocol.js';
 import { nameOf, sanityTurn, type RunState } from '../views/runState.js';
@@ -13,12 +14,14 @@ import { ActiveRoleLine, Header } from './Header.js';
 import { CostView, costLines } from './CostView.js';
 import { HelpOverlay, helpLines } from './HelpOverlay.js';
 import { InspectorView, inspectorLines, turnsOf } from './InspectorView.js';
-import { LinesView } from './LinesView.js';
+import { LinesView, MarkedLine } from './LinesView.js';
 import { costOf as builtInCost } from '../session/pricing.js';
 import { RunSummary, summaryLines, type Saved } from './RunSummary.js';
 import { STATUS_COLOR, STATUS_ICON, STATUS_WORD } from './theme.js';
 import { Timeline, TimelineStrip } from './Timeline.js';
-import { TranscriptLayout } from './transcriptLayout.js';
+import { TranscriptLayout, type LineSource } from './transcriptLayout.js';
+import { copyText } from './clipboard.js';
+import { findInSource, findInTranscript } from './find.js';
 import {
   CTRL_C_WINDOW_MS,
   justEnded,
@@ -26,6 +29,7 @@ import {
   useControls,
   type LeaveKey,
   viewedConversation,
+  type Finder,
   type Reloader,
   type ViewCommands,
   type Viewport,
@@ -36,6 +40,7 @@ import { useTerminalSize } from './useTerminalSize.js';
 const NARROW_COLUMNS = 90;
 /** No prices: one function for the App's life, so the cost view's kept lines stay valid between frames. */
 const NO_PRICES: CostOf = () => undefined;
+const NO_LINES: LineSource = { length: 0, at: () => '' };
 /** The timeline's width: 30 columns, and up to 48 on a wide terminal so that long conversation names fit. */
 const timelineWidth = (columns: number) => (columns >= 160 ? Math.min(48, Math.floor(columns / 4)) : 30);
 
@@ -104,8 +109,10 @@ export function App({ store, engine, workflow, onExit, costOf, reloader, saved }
   // One layout for the App's life: it keeps the wrapped lines of finished messages between frames.
   const [layout] = useState(() => new TranscriptLayout());
   const viewport = useRef<Viewport>({ length: 0, height: 0 });
+  const finder = useRef<Finder | null>(null);
+  const { stdout } = useStdout();
   const activity = useActivity(store);
-  const ui = useControls({ state, engine, viewport, onExit, reloader, subscribe: store.subscribe });
+  const ui = useControls({ state, engine, viewport, onExit, reloader, subscribe: store.subscribe, finder });
 
   const narrow = columns < NARROW_COLUMNS;
   // One row fewer than the terminal: a frame as tall as the screen makes Ink clear it on every redraw.
@@ -119,20 +126,23 @@ export function App({ store, engine, workflow, onExit, costOf, reloader, saved }
   const live = ui.pinned === undefined || state.finished !== null;
 
   let main;
+  // The lines of the view on screen, for finding text in it.
+  let source: LineSource = NO_LINES;
   let viewLength: number;
   // The rows the scroll keys page through: the body less its title line (and the done line under a conversation).
   let viewRows = bodyHeight - 1;
   if (ui.view === 'costs') {
-    const source = costLines(state, costOf ?? NO_PRICES, textWidth);
+    source = costLines(state, costOf ?? NO_PRICES, textWidth);
     viewLength = source.length;
     main = <CostView source={source} height={bodyHeight} top={ui.top} />;
   } else if (ui.view === 'help') {
-    viewLength = helpLines().length;
+    source = helpLines();
+    viewLength = source.length;
     main = <HelpOverlay height={bodyHeight} top={ui.top} />;
   } else if (ui.view === 'inspector') {
     // Opened before any turn: show the first one as soon as it starts.
     const inspected = ui.inspected ?? turnsOf(state, conversationId).at(-1) ?? null;
-    const source = inspectorLines(state, store.requests, inspected, textWidth);
+    source = inspectorLines(state, store.requests, inspected, textWidth);
     viewLength = source.length;
     main = (
       <InspectorView
@@ -148,11 +158,11 @@ export function App({ store, engine, workflow, onExit, costOf, reloader, saved }
     );
   } else if (ui.view === 'artifacts') {
     // Laid out once per artifact text and width (kept across frames), and handed to the view.
-    const { source } = artifactLines(state, ui.artifact, textWidth);
+    source = artifactLines(state, ui.artifact, textWidth).source;
     viewLength = source.length;
     main = <ArtifactsView state={state} index={ui.artifact} height={bodyHeight} top={ui.top} source={source} />;
   } else {
-    const source = layout.lines(state, conversationId, textWidth);
+    source = layout.lines(state, conversationId, textWidth);
     viewLength = source.length;
     const ended = ui.pinned === undefined && conversationId !== state.activeConversationId && conversationId === justEnded(state);
     if (ended) viewRows--;
@@ -177,8 +187,19 @@ export function App({ store, engine, workflow, onExit, costOf, reloader, saved }
   }
 
   // What the scroll keys move through: the keys come after this frame is drawn, so it is handed over once it is.
+  const shownSource = source;
+  const match = ui.match;
+  const marked = match && match.view === ui.view && (match.view !== 'transcript' || match.conversationId === conversationId) ? match.line : null;
   useLayoutEffect(() => {
     viewport.current = { length: viewLength, height: viewRows };
+    finder.current = {
+      find: (pattern, from, step) =>
+        from.view === 'transcript'
+          ? findInTranscript(state, (id) => layout.lines(state, id, textWidth), pattern, from, step)
+          : findInSource(shownSource, pattern, from, step),
+      replyAt: (id, line) => layout.turnAt(id, line),
+      copy: (text) => copyText(text, (data) => stdout.write(data), saved?.dir ?? tmpdir()),
+    };
   });
 
   const notice = ui.confirmQuit
@@ -202,7 +223,7 @@ export function App({ store, engine, workflow, onExit, costOf, reloader, saved }
           </Box>
         )}
         <Box flexDirection="column" width={mainWidth} height={bodyHeight}>
-          {main}
+          <MarkedLine.Provider value={marked}>{main}</MarkedLine.Provider>
         </Box>
       </Box>
       {ui.draft !== null ? <CustomerInput draft={ui.draft} width={columns} busy={state.activeTurnId !== null} kind={ui.draftKind} /> : null}

@@ -5,7 +5,7 @@
 import type { Key } from 'ink';
 import { useEffect, useRef, useState } from 'react';
 import type { DebugCommands, EngineCommands } from '../engine/events.js';
-import type { RunState } from '../views/runState.js';
+import { nameOf, type RunState } from '../views/runState.js';
 import { sanitize } from '../text/sanitize.js';
 import { draftText, editDraft } from './draftInput.js';
 import { turnsOf } from './InspectorView.js';
@@ -22,8 +22,12 @@ export interface UiState {
   view: 'transcript' | 'artifacts' | 'help' | 'inspector' | 'costs';
   /** The turn the prompt inspector shows. */
   inspected: string | null;
-  /** What the open input writes: a customer message, or the new text of the last reply. */
-  draftKind: 'customer' | 'edit';
+  /** What the open input writes: a customer message, the new text of the last reply, or what to find. */
+  draftKind: 'customer' | 'edit' | 'find';
+  /** What `/` looks for; n and N find it again. */
+  find: { query: string; pattern: RegExp } | null;
+  /** The match on screen. */
+  match: Match | null;
   /** The conversation shown: undefined follows the active one; null is what came before the first. */
   pinned: string | null | undefined;
   /** A conversation that just ended which the person has moved on from (tab): the view follows the active one. */
@@ -44,6 +48,8 @@ const INITIAL: UiState = {
   view: 'transcript',
   inspected: null,
   draftKind: 'customer',
+  find: null,
+  match: null,
   pinned: undefined,
   leftEnded: undefined,
   top: null,
@@ -56,7 +62,7 @@ const INITIAL: UiState = {
 };
 
 /** Conversations that can be viewed, in timeline order; null stands for the sanity check before them. */
-function viewable(state: RunState): Array<string | null> {
+export function viewable(state: RunState): Array<string | null> {
   const ids: Array<string | null> = state.preamble.length ? [null] : [];
   for (const phase of state.workflow?.phases ?? []) {
     for (const c of phase.conversations) if (state.conversations.get(c.id)?.status !== 'pending') ids.push(c.id);
@@ -100,6 +106,30 @@ export function viewedConversation(state: RunState, ui: UiState): string | null 
   return ended !== undefined && ended !== ui.leftEnded ? ended : state.activeConversationId;
 }
 
+/** A line that matched: in the transcript, of which conversation (null: the sanity check); else of the view shown. */
+export interface Match {
+  view: UiState['view'];
+  conversationId: string | null;
+  line: number;
+}
+
+/** What the keys need from what is on screen: finding text in it, the reply in view, and the clipboard. */
+export interface Finder {
+  /** The next match of `pattern` after `from` (before it, for -1), wrapping around; in the transcript, across conversations. */
+  find(pattern: RegExp, from: Match, step: 1 | -1): Match | null;
+  /** The reply the first line on screen belongs to, in the transcript. */
+  replyAt(conversationId: string | null, line: number): string | undefined;
+  /** Copies text; returns where it went, for the notice. */
+  copy(text: string): string;
+}
+
+/** `/regex/flags`, or plain text, found whatever its case. Throws on a regex that does not compile. */
+function patternOf(query: string): RegExp {
+  const regex = /^\/(.+)\/([imsu]*)$/.exec(query);
+  if (regex) return new RegExp(regex[1] ?? '', regex[2]);
+  return new RegExp(query.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
+}
+
 export interface Viewport {
   length: number;
   height: number;
@@ -129,8 +159,9 @@ export function useControls(options: {
   reloader?: Reloader | undefined;
   /** The store's subscription: told when new events are about to be drawn. */
   subscribe?: (listener: () => void) => () => void;
+  finder?: { current: Finder | null };
 }) {
-  const { state, engine, viewport, reloader } = options;
+  const { state, engine, viewport, reloader, finder } = options;
   const exited = useRef(false);
   const onExit = (how: LeaveKey) => {
     exited.current = true;
@@ -227,6 +258,58 @@ export function useControls(options: {
     update({ ...follow(next), top: null });
   };
 
+  /** Where a search goes on from: the match on screen, else the first line on screen (the end, when following). */
+  const searchStart = (ui: UiState): Match => {
+    if (ui.match && ui.match.view === ui.view) return ui.match;
+    const { length, height } = viewport.current;
+    const line = ui.top ?? Math.max(0, length - height);
+    return { view: ui.view, conversationId: ui.view === 'transcript' ? viewedConversation(state, ui) : null, line: line - 1 };
+  };
+
+  const findFrom = (find: NonNullable<UiState['find']>, step: 1 | -1) => {
+    const ui = latest.current;
+    const match = finder?.current?.find(find.pattern, searchStart(ui), step) ?? null;
+    if (!match) {
+      update({ find, match: null });
+      return notify(`No match for ${sanitize(find.query)}`);
+    }
+    // A few lines of context above the match.
+    const top = Math.max(0, match.line - 2);
+    if (match.view !== 'transcript') return update({ find, match, top });
+    return update({ ...follow(match.conversationId), find, match, top });
+  };
+
+  const copy = () => {
+    const ui = latest.current;
+    if (!finder?.current) return;
+    let what: { text: string; name: string } | undefined;
+    if (ui.view === 'artifacts') {
+      const entries = [...state.artifacts];
+      const entry = entries[Math.min(ui.artifact, entries.length - 1)];
+      if (entry) what = { text: entry[1].text, name: `the ${nameOf(state, 'artifacts', entry[0])} artifact` };
+    } else {
+      const conversationId = viewedConversation(state, ui);
+      const turnId =
+        ui.view === 'inspector'
+          ? (ui.inspected ?? turnsOf(state, conversationId).at(-1))
+          : ui.top === null
+            ? turnsOf(state, conversationId).at(-1)
+            : finder.current.replyAt(conversationId, ui.top);
+      const turn = turnId ? state.turns.get(turnId) : undefined;
+      if (turn?.text)
+        what = {
+          text: turn.text,
+          name: turn.kind === 'sanity' ? 'the sanity check' : `${nameOf(state, 'roles', turn.role)}'s reply (turn ${turn.index + 1})`,
+        };
+    }
+    if (!what) return notify('Nothing to copy here yet');
+    try {
+      notify(`Copied ${sanitize(what.name)} ${finder.current.copy(sanitize(what.text))}`);
+    } catch (error) {
+      notify(`Not copied: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+
   const run = (command: Command | undefined, key: Key) => {
     const ui = latest.current;
     switch (command) {
@@ -313,6 +396,14 @@ export function useControls(options: {
         notify('Reloading the config…');
         void reloader.reload().catch((error: unknown) => notify(`Reload failed: ${error instanceof Error ? error.message : String(error)}`));
         return;
+      case Command.find:
+        return update({ draft: '', draftKind: 'find' });
+      case Command.findNext:
+      case Command.findPrevious:
+        if (!ui.find) return notify('/ finds text first; n and N then move between the matches');
+        return findFrom(ui.find, command === Command.findNext ? 1 : -1);
+      case Command.copy:
+        return copy();
       case Command.help:
         return update({ view: ui.view === 'help' ? 'transcript' : 'help', top: ui.view === 'help' ? null : 0 });
       case Command.costs:
@@ -339,6 +430,15 @@ export function useControls(options: {
       const result = editDraft(ui.draft, input, key);
       // What is sent holds no control character, whatever the draft started from (an edit starts from a reply).
       const text = result.action === 'submit' ? sanitize(result.draft) : '';
+      if (ui.draftKind === 'find') {
+        update({ draft: result.action ? null : result.draft });
+        if (result.action !== 'submit' || !text.trim()) return;
+        try {
+          return findFrom({ query: text.trim(), pattern: patternOf(text.trim()) }, 1);
+        } catch (error) {
+          return notify(`Not a regular expression: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
       if (text.trim()) {
         if (ui.draftKind === 'edit') {
           if (engine.edit && !generating()) engine.edit(text);

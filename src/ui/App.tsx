@@ -11,6 +11,8 @@ import { CustomerInput, inputHeight } from './CustomerInput.js';
 import type { EngineStore } from './engineStore.js';
 import { Footer, type CostOf } from './Footer.js';
 import { ActiveRoleLine, Header } from './Header.js';
+import { MessageLines, messageRows, messagesOf } from './Messages.js';
+import { MessagesView, messageLogLines } from './MessagesView.js';
 import { CostView, costLines } from './CostView.js';
 import { HelpOverlay, helpLines } from './HelpOverlay.js';
 import { InspectorView, inspectorLines, turnsOf } from './InspectorView.js';
@@ -118,7 +120,17 @@ export function App({ store, engine, workflow, onExit, costOf, reloader, saved }
   // One row fewer than the terminal: a frame as tall as the screen makes Ink clear it on every redraw.
   const height = Math.max(8, rows - 1);
   const inputRows = ui.draft !== null ? inputHeight(ui.draft) : 0;
-  const bodyHeight = Math.max(3, height - 2 - (narrow ? 1 : 0) - 1 - inputRows - 2);
+
+  const notice = ui.confirmQuit
+    ? 'A reply is being generated. Quit anyway? y quits, any other key stays'
+    : ui.confirmSkipPhase
+      ? skipPhaseQuestion(state)
+      : ui.ctrlCArmed
+        ? `Press Ctrl+C again within ${CTRL_C_WINDOW_MS / 1000} s to quit`
+        : ui.notice;
+  // Each message whole, on rows of its own: up to a fifth of the screen, then `m` has the rest.
+  const messages = messageRows(messagesOf(state, notice), columns, Math.max(2, Math.floor(height / 5)));
+  const bodyHeight = Math.max(3, height - 2 - messages.length - (narrow ? 1 : 0) - 1 - inputRows - 2);
   const sideWidth = timelineWidth(columns);
   const mainWidth = narrow ? columns : columns - sideWidth - 2;
   const textWidth = Math.max(10, mainWidth - 1);
@@ -135,6 +147,10 @@ export function App({ store, engine, workflow, onExit, costOf, reloader, saved }
     source = costLines(state, costOf ?? NO_PRICES, textWidth);
     viewLength = source.length;
     main = <CostView source={source} height={bodyHeight} top={ui.top} />;
+  } else if (ui.view === 'messages') {
+    source = messageLogLines(state, textWidth);
+    viewLength = source.length;
+    main = <MessagesView source={source} height={bodyHeight} top={ui.top} />;
   } else if (ui.view === 'help') {
     source = helpLines();
     viewLength = source.length;
@@ -202,18 +218,11 @@ export function App({ store, engine, workflow, onExit, costOf, reloader, saved }
     };
   });
 
-  const notice = ui.confirmQuit
-    ? 'A reply is being generated. Quit anyway? y quits, any other key stays'
-    : ui.confirmSkipPhase
-      ? skipPhaseQuestion(state)
-      : ui.ctrlCArmed
-        ? `Press Ctrl+C again within ${CTRL_C_WINDOW_MS / 1000} s to quit`
-        : ui.notice;
-
   return (
     <Box flexDirection="column" width={columns} height={height}>
       <Header state={state} workflow={workflow} width={columns} />
-      <ActiveRoleLine state={state} notice={notice} activity={activity} />
+      <ActiveRoleLine state={state} activity={activity} />
+      <MessageLines rows={messages} />
       {narrow ? <TimelineStrip state={state} viewed={conversationId} /> : null}
       <Text dimColor>{'─'.repeat(columns)}</Text>
       <Box flexDirection="row" height={bodyHeight}>

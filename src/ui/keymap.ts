@@ -28,6 +28,7 @@ export const Command = {
   edit: 'edit',
   reloadConfig: 'reloadConfig',
   costs: 'costs',
+  messages: 'messages',
   find: 'find',
   findNext: 'findNext',
   findPrevious: 'findPrevious',
@@ -164,6 +165,7 @@ export const KEYMAP: readonly Binding[] = [
     description: 'reload the config file (from the next turn)',
   },
   { command: Command.costs, keys: [{ char: '$' }], label: '$', description: 'show tokens and cost per phase, conversation and role', hint: 'cost' },
+  { command: Command.messages, keys: [{ char: 'm' }], label: 'm', description: 'show every warning, error and breakpoint of the run' },
   {
     command: Command.find,
     keys: [{ char: '/' }],

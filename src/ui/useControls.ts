@@ -19,7 +19,7 @@ export const CTRL_C_WINDOW_MS = 2000;
 export type LeaveKey = 'quit' | 'interrupt';
 
 export interface UiState {
-  view: 'transcript' | 'artifacts' | 'help' | 'inspector' | 'costs';
+  view: 'transcript' | 'artifacts' | 'help' | 'inspector' | 'costs' | 'messages';
   /** The turn the prompt inspector shows. */
   inspected: string | null;
   /** What the open input writes: a customer message, the new text of the last reply, or what to find. */
@@ -408,6 +408,9 @@ export function useControls(options: {
         return update({ view: ui.view === 'help' ? 'transcript' : 'help', top: ui.view === 'help' ? null : 0 });
       case Command.costs:
         return update({ view: ui.view === 'costs' ? 'transcript' : 'costs', top: ui.view === 'costs' ? null : 0 });
+      case Command.messages:
+        // The log opens at its end: the newest message is the one that sent the person here.
+        return update({ view: ui.view === 'messages' ? 'transcript' : 'messages', top: null });
       case Command.quit:
         // Only a live reply is worth a question; a replay's can be played again.
         return generating() && engine.edit ? update({ confirmQuit: true }) : onExit('quit');

@@ -114,6 +114,8 @@ export interface RunState {
   /** The config's own prices (USD per 1M tokens by model), on top of the built-in table. */
   prices: Record<string, { input: number; output: number }>;
   lastError: string | null;
+  /** Every warning, error and breakpoint of the run, in order, for the message log. */
+  log: Array<{ kind: 'warning' | 'error' | 'breakpoint' | 'budget'; text: string; t: number }>;
 }
 
 export function createRunState(): RunState {
@@ -144,6 +146,7 @@ export function createRunState(): RunState {
     warningsBeforeTurn: 0,
     prices: {},
     lastError: null,
+    log: [],
   };
 }
 
@@ -400,12 +403,20 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
       break;
     case 'warning': {
       state.warnings.push({ code: event.code, message: event.message, turnId: event.turnId });
+      state.log.push({ kind: 'warning', text: event.message, t: event.t });
       const turn = event.turnId ? state.turns.get(event.turnId) : undefined;
       turn?.warnings.push(event.message);
       break;
     }
     case 'error':
       state.lastError = event.message;
+      state.log.push({ kind: 'error', text: event.message, t: event.t });
+      break;
+    case 'breakpoint':
+      state.log.push({ kind: 'breakpoint', text: `Breakpoint ${event.spec}: ${event.message}`, t: event.t });
+      break;
+    case 'budget.reached':
+      state.log.push({ kind: 'budget', text: holdText({ kind: 'budget', spentUsd: event.spentUsd, maxUsd: event.maxUsd }), t: event.t });
       break;
     case 'run.finished':
       state.finished = { status: event.status, reason: event.reason, at: event.t };
@@ -469,22 +480,6 @@ export function customerStatus(state: RunState, customerId: string): 'heard' | '
 /** What became of a customer message: waiting for a turn, heard by one, or withdrawn. */
 export function customerFate(state: RunState, customerId: string): CustomerRecord | undefined {
   return state.session.customers.get(customerId);
-}
-
-/** A few words per hold, for a line that shows several. */
-export function holdBrief(hold: Hold): string {
-  switch (hold.kind) {
-    case 'step':
-      return 'step mode';
-    case 'breakpoint':
-      return `breakpoint ${hold.spec}`;
-    case 'budget':
-      return `budget of ${formatUsdAmount(hold.maxUsd)} reached`;
-    case 'failure':
-      return `failed: ${hold.message}`;
-    case 'stopped':
-      return 'stopped by you';
-  }
 }
 
 /** One line per hold, for the views: why the run waits. */

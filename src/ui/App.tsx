@@ -129,7 +129,7 @@ export function App({ store, engine, workflow, onExit, costOf, reloader, saved }
         ? `Press Ctrl+C again within ${CTRL_C_WINDOW_MS / 1000} s to quit`
         : ui.notice;
   // Each message whole, on rows of its own: up to a fifth of the screen, then `m` has the rest.
-  const messages = messageRows(messagesOf(state, notice), columns, Math.max(2, Math.floor(height / 5)));
+  const messages = messageRows(messagesOf(state, notice, engine.edit !== undefined), columns, Math.max(2, Math.floor(height / 5)));
   const bodyHeight = Math.max(3, height - 2 - messages.length - (narrow ? 1 : 0) - 1 - inputRows - 2);
   const sideWidth = timelineWidth(columns);
   const mainWidth = narrow ? columns : columns - sideWidth - 2;

@@ -15,8 +15,8 @@ export interface Message {
   notice?: boolean;
 }
 
-/** The messages that are true now, most pressing first. */
-export function messagesOf(state: RunState, notice: string | null): Message[] {
+/** The messages that are true now, most pressing first. A replay (`live` false) runs no model: it has no demo warning. */
+export function messagesOf(state: RunState, notice: string | null, live = true): Message[] {
   const messages: Message[] = [];
   if (notice) messages.push({ text: notice, color: 'black', notice: true });
   for (const hold of state.waiting?.holds ?? []) {
@@ -27,7 +27,7 @@ export function messagesOf(state: RunState, notice: string | null): Message[] {
   // A warning about the run as a whole is news until the next turn starts (a turn's own shows under it).
   const last = state.warnings.length > state.warningsBeforeTurn ? state.warnings.at(-1) : undefined;
   if (last?.code === 'config-reloaded') messages.push({ text: `↻ ${sanitize(last.message)}`, color: 'green' });
-  else if (last && !last.turnId && (last.code !== 'demo' || messages.length === 0))
+  else if (last && !last.turnId && (last.code !== 'demo' || (live && messages.length === 0)))
     messages.push({ text: `⚠ ${sanitize(last.message)}`, color: 'yellow' });
   return messages;
 }

@@ -28,6 +28,8 @@ describe('TUI: messages are read whole', () => {
     const { state, emit } = viewState(oneConversation(3));
     emit({ type: 'warning', code: 'demo', message: 'Running the offline demo model.' });
     expect(messagesOf(state, null).map((m) => m.text)).toEqual(['⚠ Running the offline demo model.']);
+    // A replay runs no model at all.
+    expect(messagesOf(state, null, false)).toEqual([]);
     emit({
       type: 'waiting',
       holds: [{ kind: 'failure', message: `The model could not be reached: ${'connection refused '.repeat(6)}(r or space: retry, s: skip)` }],

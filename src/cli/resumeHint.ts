@@ -31,9 +31,14 @@ export function shellQuote(word: string): string {
  * default `.roleplay`, or the session's own path when it is not in an `--out` folder's `sessions/` at all.
  */
 export function resumeCommand(session: { sessionId: string; dir: string }, cwd: string): string {
+  return sessionCommand(['--resume'], session, cwd);
+}
+
+/** `roleplay <words> <session>` for the session in `dir` (`export`, `replay`), written as resumeCommand's is. */
+export function sessionCommand(verb: string[], session: { sessionId: string; dir: string }, cwd: string): string {
   const dir = path.resolve(cwd, session.dir);
   const sessions = path.dirname(dir);
-  const words = ['roleplay', '--resume'];
+  const words = ['roleplay', ...verb];
   if (path.basename(dir) !== session.sessionId || path.basename(sessions) !== 'sessions') {
     words.push(shown(dir, cwd));
   } else {

@@ -11,7 +11,7 @@ import { onInterrupt } from './interrupt.js';
 import { loadTui } from './loadTui.js';
 import { applyOverrides, chooseView, prepareResume, prepareRun, type RunFlags, type RunSetup } from './setup.js';
 import { exitCodeFor } from './exitCode.js';
-import { resumeCommand } from './resumeHint.js';
+import { resumeCommand, sessionCommand } from './resumeHint.js';
 
 function willShowTui(flags: RunFlags, io: { stdoutIsTTY: boolean; stdinIsTTY: boolean }): boolean {
   try {
@@ -84,6 +84,7 @@ export async function runCommand(taskWords: string[], flags: RunFlags): Promise<
       workflow,
       journal,
       resumeCommand: resumeCommand(journal, process.cwd()),
+      nextCommands: [sessionCommand(['export'], journal, process.cwd()), sessionCommand(['replay'], journal, process.cwd())],
       costOf: pricer(setup.config.prices),
       ...(reloader ? { reloader } : {}),
     });

@@ -16,6 +16,11 @@ const STRICT_MARKER = new RegExp(String.raw`(?:(?<=^|\s)${OPEN})?${WORDS}${CLOSE
 /** Any case, but only on a line of its own, so prose like "before we end conversation..." never ends one. */
 const LOOSE_MARKER = new RegExp(String.raw`^[ \t]*${OPEN}${WORDS}${CLOSE}[ \t]*$`, 'gim');
 
+/** The sanity check passed: its answer says SUCCESS (the prompt asks for only "SUCCESS" or only "FAILURE"). */
+export function sanityPassed(answer: string): boolean {
+  return /SUCCESS/i.test(answer) && !/FAILURE/i.test(answer);
+}
+
 export function hasEndMarker(text: string): boolean {
   return /END[ \t_-]*CONVERSATION/.test(text) || new RegExp(LOOSE_MARKER.source, 'im').test(text);
 }

@@ -8,7 +8,7 @@ import { breakpointAfterReply, breakpointsBefore } from './breakpoints.js';
 import type { ConversationEndReason, RunStatus } from './events.js';
 import { applyIntent, type GateOutcome } from './intentActions.js';
 import { nextStep, type TurnAt } from './position.js';
-import { extractArtifact } from './protocol.js';
+import { extractArtifact, sanityPassed } from './protocol.js';
 import { requestFor } from './requestBuilder.js';
 import type { RunContext } from './runContext.js';
 import { runTurn } from './turnRunner.js';
@@ -145,8 +145,13 @@ async function takeTurn(ctx: RunContext, turn: TurnAt): Promise<void> {
       if (outcome.status === 'complete') {
         const match = breakpointAfterReply(ctx.breakpoints, outcome.text);
         if (match) hitBreakpoint(ctx, match);
-        if (turn.kind === 'sanity' && !/SUCCESS/i.test(outcome.text)) {
-          ctx.warn('sanity-check', `The sanity check did not answer SUCCESS: "${outcome.text.slice(0, 80)}"`);
+        if (turn.kind === 'sanity' && !sanityPassed(outcome.text)) {
+          const answer = outcome.text.trim().replace(/\s+/g, ' ').slice(0, 80);
+          ctx.warn('sanity-check', `The sanity check did not answer SUCCESS: "${answer}"`);
+          // The model says it did not understand the brief: a person decides whether the run is worth its cost.
+          if (ctx.options.onFailure !== 'stop') {
+            ctx.gate.hold({ kind: 'failure', message: `The sanity check answered "${answer}": space goes on anyway, q quits` });
+          }
         }
       }
   }

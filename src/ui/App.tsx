@@ -1,28 +1,50 @@
 /** The full-screen layout: header, timeline, transcript (or artifacts, or help), input and footer. */
-import { Box, Text } from 'ink';
+import { tmpdir } from 'node:os';
+import { Box, Text, useStdout } from 'ink';
 import { useLayoutEffect, useRef, useState } from 'react';
-import { nameOf, type RunState } from '../views/runState.js';
+import { sanityPassed } from '../engine/protocol.js';
+import { nameOf, sanityTurn, type RunState } from '../views/runState.js';
 import { sanitize } from '../text/sanitize.js';
+import { useActivity } from './Activity.js';
 import { ArtifactsView, artifactLines } from './ArtifactsView.js';
 import { CustomerInput, inputHeight } from './CustomerInput.js';
 import type { EngineStore } from './engineStore.js';
 import { Footer, type CostOf } from './Footer.js';
 import { ActiveRoleLine, Header } from './Header.js';
+import { MessageLines, messageRows, messagesOf } from './Messages.js';
+import { MessagesView, messageLogLines } from './MessagesView.js';
 import { CostView, costLines } from './CostView.js';
 import { HelpOverlay, helpLines } from './HelpOverlay.js';
 import { InspectorView, inspectorLines, turnsOf } from './InspectorView.js';
-import { LinesView } from './LinesView.js';
-import { STATUS_WORD } from './theme.js';
+import { LinesView, MarkedLine } from './LinesView.js';
+import { costOf as builtInCost } from '../session/pricing.js';
+import { RunSummary, summaryLines, type Saved } from './RunSummary.js';
+import { STATUS_COLOR, STATUS_ICON, STATUS_WORD } from './theme.js';
 import { Timeline, TimelineStrip } from './Timeline.js';
-import { TranscriptLayout } from './transcriptLayout.js';
-import { CTRL_C_WINDOW_MS, useControls, type LeaveKey, viewedConversation, type Reloader, type ViewCommands, type Viewport } from './useControls.js';
+import { TranscriptLayout, type LineSource } from './transcriptLayout.js';
+import { copyText } from './clipboard.js';
+import { findInSource, findInTranscript } from './find.js';
+import {
+  CTRL_C_WINDOW_MS,
+  justEnded,
+  skipPhaseQuestion,
+  useControls,
+  type LeaveKey,
+  viewedConversation,
+  type Finder,
+  type Reloader,
+  type ViewCommands,
+  type Viewport,
+} from './useControls.js';
 import { useEngineState } from './useEngineState.js';
 import { useTerminalSize } from './useTerminalSize.js';
 
 const NARROW_COLUMNS = 90;
 /** No prices: one function for the App's life, so the cost view's kept lines stay valid between frames. */
 const NO_PRICES: CostOf = () => undefined;
-const TIMELINE_WIDTH = 30;
+const NO_LINES: LineSource = { length: 0, at: () => '' };
+/** The timeline's width: 30 columns, and up to 48 on a wide terminal so that long conversation names fit. */
+const timelineWidth = (columns: number) => (columns >= 160 ? Math.min(48, Math.floor(columns / 4)) : 30);
 
 export interface AppProps {
   store: EngineStore;
@@ -35,6 +57,8 @@ export interface AppProps {
   onExit: (how: LeaveKey) => void;
   /** Prices usage; the config's prices first, then the built-in table. */
   costOf?: CostOf;
+  /** Where a live run's session is saved, for the summary at its end. */
+  saved?: Saved;
 }
 
 function ViewTitle({ state, conversationId, live }: { state: RunState; conversationId: string | null; live: boolean }) {
@@ -57,37 +81,84 @@ function ViewTitle({ state, conversationId, live }: { state: RunState; conversat
   );
 }
 
-export function App({ store, engine, workflow, onExit, costOf, reloader }: AppProps) {
+/** Under a conversation that has just ended, while the view stays with it: what it wrote, and how to go on. */
+function DoneLine({ state, conversationId }: { state: RunState; conversationId: string | null }) {
+  const next = state.waiting ? 'space goes on, tab views the next' : 'the next conversation starts';
+  if (conversationId === null) {
+    const passed = sanityPassed(sanityTurn(state)?.text ?? '');
+    return (
+      <Text wrap="truncate-end" color={passed ? 'green' : 'red'} bold>
+        {passed ? '✓ The sanity check passed' : '✗ The sanity check did not answer SUCCESS'}
+        <Text dimColor bold={false}>{` · ${next}`}</Text>
+      </Text>
+    );
+  }
+  const c = state.conversations.get(conversationId);
+  if (!c) return null;
+  const artifact = state.artifacts.get(c.output);
+  const wrote = artifact ? `${sanitize(nameOf(state, 'artifacts', c.output))} written${artifact.incomplete ? ' (incomplete)' : ''}` : 'no artifact';
+  return (
+    <Text wrap="truncate-end" color={STATUS_COLOR[c.status]} bold>
+      {`${STATUS_ICON[c.status]} Conversation ${STATUS_WORD[c.status]}: ${wrote}`}
+      <Text dimColor bold={false}>{` · ${next}`}</Text>
+    </Text>
+  );
+}
+
+export function App({ store, engine, workflow, onExit, costOf, reloader, saved }: AppProps) {
   const state = useEngineState(store);
   const { columns, rows } = useTerminalSize();
   // One layout for the App's life: it keeps the wrapped lines of finished messages between frames.
   const [layout] = useState(() => new TranscriptLayout());
   const viewport = useRef<Viewport>({ length: 0, height: 0 });
-  const ui = useControls({ state, engine, viewport, onExit, reloader });
+  const finder = useRef<Finder | null>(null);
+  const { stdout } = useStdout();
+  const activity = useActivity(store);
+  const ui = useControls({ state, engine, viewport, onExit, reloader, subscribe: store.subscribe, finder });
 
   const narrow = columns < NARROW_COLUMNS;
   // One row fewer than the terminal: a frame as tall as the screen makes Ink clear it on every redraw.
   const height = Math.max(8, rows - 1);
   const inputRows = ui.draft !== null ? inputHeight(ui.draft) : 0;
-  const bodyHeight = Math.max(3, height - 2 - (narrow ? 1 : 0) - 1 - inputRows - 2);
-  const mainWidth = narrow ? columns : columns - TIMELINE_WIDTH - 2;
+
+  const notice = ui.confirmQuit
+    ? 'A reply is being generated. Quit anyway? y quits, any other key stays'
+    : ui.confirmSkipPhase
+      ? skipPhaseQuestion(state)
+      : ui.ctrlCArmed
+        ? `Press Ctrl+C again within ${CTRL_C_WINDOW_MS / 1000} s to quit`
+        : ui.notice;
+  // Each message whole, on rows of its own: up to a fifth of the screen, then `m` has the rest.
+  const messages = messageRows(messagesOf(state, notice, engine.edit !== undefined), columns, Math.max(2, Math.floor(height / 5)));
+  const bodyHeight = Math.max(3, height - 2 - messages.length - (narrow ? 1 : 0) - 1 - inputRows - 2);
+  const sideWidth = timelineWidth(columns);
+  const mainWidth = narrow ? columns : columns - sideWidth - 2;
   const textWidth = Math.max(10, mainWidth - 1);
   const conversationId = viewedConversation(state, ui);
   const live = ui.pinned === undefined || state.finished !== null;
 
   let main;
+  // The lines of the view on screen, for finding text in it.
+  let source: LineSource = NO_LINES;
   let viewLength: number;
+  // The rows the scroll keys page through: the body less its title line (and the done line under a conversation).
+  let viewRows = bodyHeight - 1;
   if (ui.view === 'costs') {
-    const source = costLines(state, costOf ?? NO_PRICES, textWidth);
+    source = costLines(state, costOf ?? NO_PRICES, textWidth);
     viewLength = source.length;
     main = <CostView source={source} height={bodyHeight} top={ui.top} />;
+  } else if (ui.view === 'messages') {
+    source = messageLogLines(state, textWidth);
+    viewLength = source.length;
+    main = <MessagesView source={source} height={bodyHeight} top={ui.top} />;
   } else if (ui.view === 'help') {
-    viewLength = helpLines().length;
+    source = helpLines();
+    viewLength = source.length;
     main = <HelpOverlay height={bodyHeight} top={ui.top} />;
   } else if (ui.view === 'inspector') {
     // Opened before any turn: show the first one as soon as it starts.
     const inspected = ui.inspected ?? turnsOf(state, conversationId).at(-1) ?? null;
-    const source = inspectorLines(state, store.requests, inspected, textWidth);
+    source = inspectorLines(state, store.requests, inspected, textWidth);
     viewLength = source.length;
     main = (
       <InspectorView
@@ -103,55 +174,69 @@ export function App({ store, engine, workflow, onExit, costOf, reloader }: AppPr
     );
   } else if (ui.view === 'artifacts') {
     // Laid out once per artifact text and width (kept across frames), and handed to the view.
-    const { source } = artifactLines(state, ui.artifact, textWidth);
+    source = artifactLines(state, ui.artifact, textWidth).source;
     viewLength = source.length;
     main = <ArtifactsView state={state} index={ui.artifact} height={bodyHeight} top={ui.top} source={source} />;
   } else {
-    const source = layout.lines(state, conversationId, textWidth);
+    source = layout.lines(state, conversationId, textWidth);
     viewLength = source.length;
+    const ended = ui.pinned === undefined && conversationId !== state.activeConversationId && conversationId === justEnded(state);
+    if (ended) viewRows--;
+    // The end of the run, under its last conversation; a short screen keeps at least a few lines of transcript.
+    const summary = summaryLines(state, costOf ?? builtInCost, saved);
+    const summaryRows = summary.length ? Math.min(summary.length + 1, Math.max(0, viewRows - 3)) : 0;
+    viewRows -= summaryRows;
     main = (
       <Box flexDirection="column" height={bodyHeight}>
         <ViewTitle state={state} conversationId={conversationId} live={live} />
         <LinesView
           source={source}
-          height={bodyHeight - 1}
+          height={viewRows}
           top={ui.top}
           empty="Nothing here yet: space sends the first turn."
           below={live ? 'new text below' : 'more below'}
         />
+        {ended ? <DoneLine state={state} conversationId={conversationId} /> : null}
+        {summaryRows ? <RunSummary lines={summary.slice(0, summaryRows - 1)} width={textWidth} /> : null}
       </Box>
     );
   }
 
   // What the scroll keys move through: the keys come after this frame is drawn, so it is handed over once it is.
+  const shownSource = source;
+  const match = ui.match;
+  const marked = match && match.view === ui.view && (match.view !== 'transcript' || match.conversationId === conversationId) ? match.line : null;
   useLayoutEffect(() => {
-    viewport.current = { length: viewLength, height: bodyHeight - 1 };
+    viewport.current = { length: viewLength, height: viewRows };
+    finder.current = {
+      find: (pattern, from, step) =>
+        from.view === 'transcript'
+          ? findInTranscript(state, (id) => layout.lines(state, id, textWidth), pattern, from, step)
+          : findInSource(shownSource, pattern, from, step),
+      replyAt: (id, line) => layout.turnAt(id, line),
+      copy: (text) => copyText(text, (data) => stdout.write(data), saved?.dir ?? tmpdir()),
+    };
   });
-
-  const notice = ui.confirmQuit
-    ? 'A reply is being generated. Quit anyway? y quits, any other key stays'
-    : ui.ctrlCArmed
-      ? `Press Ctrl+C again within ${CTRL_C_WINDOW_MS / 1000} s to quit`
-      : ui.notice;
 
   return (
     <Box flexDirection="column" width={columns} height={height}>
       <Header state={state} workflow={workflow} width={columns} />
-      <ActiveRoleLine state={state} notice={notice} />
+      <ActiveRoleLine state={state} activity={activity} />
+      <MessageLines rows={messages} />
       {narrow ? <TimelineStrip state={state} viewed={conversationId} /> : null}
       <Text dimColor>{'─'.repeat(columns)}</Text>
       <Box flexDirection="row" height={bodyHeight}>
         {narrow ? null : (
           <Box borderStyle="single" borderTop={false} borderBottom={false} borderLeft={false} borderDimColor marginRight={1}>
-            <Timeline state={state} viewed={conversationId} width={TIMELINE_WIDTH} height={bodyHeight} />
+            <Timeline state={state} viewed={conversationId} width={sideWidth} height={bodyHeight} />
           </Box>
         )}
         <Box flexDirection="column" width={mainWidth} height={bodyHeight}>
-          {main}
+          <MarkedLine.Provider value={marked}>{main}</MarkedLine.Provider>
         </Box>
       </Box>
       {ui.draft !== null ? <CustomerInput draft={ui.draft} width={columns} busy={state.activeTurnId !== null} kind={ui.draftKind} /> : null}
-      <Footer state={state} width={columns} costOf={costOf} />
+      <Footer state={state} width={columns} costOf={costOf} runningMs={activity?.runningMs ?? 0} live={engine.edit !== undefined} />
     </Box>
   );
 }

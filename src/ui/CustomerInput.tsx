@@ -4,13 +4,14 @@ import { sanitize } from '../text/sanitize.js';
 import { CUSTOMER_COLOR } from './theme.js';
 
 const INPUT_MAX_LINES = 5;
+const LABEL = { customer: 'Customer › ', edit: 'Edit reply › ', find: 'Find › ' } as const;
 
 /** Rows the input takes on screen: its border, its lines and the hint. */
 export function inputHeight(draft: string): number {
   return Math.min(draft.split('\n').length, INPUT_MAX_LINES) + 3;
 }
 
-/** The input for a customer message, or (kind `edit`) for the new text of the last reply. */
+/** The input for a customer message, (kind `edit`) for the new text of the last reply, or (`find`) for a search. */
 export function CustomerInput({
   draft,
   width,
@@ -20,10 +21,10 @@ export function CustomerInput({
   draft: string;
   width: number;
   busy: boolean;
-  kind?: 'customer' | 'edit';
+  kind?: 'customer' | 'edit' | 'find';
 }) {
   const edit = kind === 'edit';
-  const color = edit ? 'magenta' : CUSTOMER_COLOR;
+  const color = edit ? 'magenta' : kind === 'find' ? 'cyan' : CUSTOMER_COLOR;
   const lines = sanitize(draft).split('\n');
   const shown = lines.slice(-INPUT_MAX_LINES);
   return (
@@ -33,7 +34,7 @@ export function CustomerInput({
           <Text key={i} wrap="truncate-start">
             {i === 0 && lines.length <= INPUT_MAX_LINES ? (
               <Text color={color} bold>
-                {edit ? 'Edit reply › ' : 'Customer › '}
+                {LABEL[kind]}
               </Text>
             ) : null}
             {line}
@@ -42,7 +43,9 @@ export function CustomerInput({
         ))}
       </Box>
       <Text dimColor wrap="truncate-end">
-        {`${edit ? 'enter saves the edit' : 'enter sends'} · esc cancels · alt+enter new line · paste keeps lines${busy ? ' · goes in before the next turn' : ''}${lines.length > INPUT_MAX_LINES ? ` · ${lines.length} lines` : ''}`}
+        {kind === 'find'
+          ? 'enter finds · esc cancels · /text/ is a regular expression (/text/i ignores case) · n and N move between matches'
+          : `${edit ? 'enter saves the edit' : 'enter sends'} · esc cancels · alt+enter new line · paste keeps lines${busy ? ' · goes in before the next turn' : ''}${lines.length > INPUT_MAX_LINES ? ` · ${lines.length} lines` : ''}`}
       </Text>
     </Box>
   );

@@ -3,11 +3,11 @@ import { Box, Text } from 'ink';
 import type { Usage } from '../engine/events.js';
 import type { RunState, TurnView } from '../views/runState.js';
 import { costOf as builtInCost } from '../session/pricing.js';
-import { Command, KEYMAP, type Binding } from './keymap.js';
+import { available, Command, KEYMAP, type Binding, type KeyContext } from './keymap.js';
 import { estimateTokens } from '../text/estimateTokens.js';
 import { formatUsdAmount } from '../text/formatDuration.js';
 
-function formatTokens(n: number): string {
+export function formatTokens(n: number): string {
   return n < 1000 ? String(n) : n < 100_000 ? `${(n / 1000).toFixed(1)}k` : `${Math.round(n / 1000)}k`;
 }
 
@@ -37,7 +37,7 @@ function turnStats(turn: TurnView | undefined, costOf: CostOf, compact = false):
   return parts.join(' · ');
 }
 
-function totalCost(byModel: Map<string, Usage>, costOf: CostOf): number | undefined {
+export function totalCost(byModel: Map<string, Usage>, costOf: CostOf): number | undefined {
   let sum: number | undefined;
   for (const [model, usage] of byModel) {
     const cost = costOf(model, usage);
@@ -46,12 +46,16 @@ function totalCost(byModel: Map<string, Usage>, costOf: CostOf): number | undefi
   return sum;
 }
 
+function keyContext(state: RunState, live: boolean): KeyContext {
+  return { finished: state.finished !== null, generating: state.activeTurnId !== null, waiting: state.waiting !== null, live };
+}
+
 const ALWAYS: readonly Command[] = [Command.help, Command.quit];
 const hintWidth = (b: Binding) => b.label.length + 1 + (b.hint?.length ?? 0) + 3;
 
-/** The hints that fit in a width, in keymap order; help and quit are always among them. */
-function footerHints(width: number): Binding[] {
-  const hinted = KEYMAP.filter((b) => b.hint);
+/** The hints of the keys that work now that fit in a width, in keymap order; help and quit are always among them. */
+function footerHints(width: number, now: KeyContext): Binding[] {
+  const hinted = KEYMAP.filter((b) => b.hint && available(b, now));
   let room = width - hinted.filter((b) => ALWAYS.includes(b.command)).reduce((n, b) => n + hintWidth(b), 0);
   return hinted.filter((b) => {
     if (ALWAYS.includes(b.command)) return true;
@@ -60,14 +64,28 @@ function footerHints(width: number): Binding[] {
   });
 }
 
-export function Footer({ state, width, costOf = builtInCost }: { state: RunState; width: number; costOf?: CostOf | undefined }) {
+export function Footer({
+  state,
+  width,
+  costOf = builtInCost,
+  runningMs = 0,
+  live = true,
+}: {
+  state: RunState;
+  width: number;
+  costOf?: CostOf | undefined;
+  /** How long the reply in progress has run: the run's clock ticks with it. */
+  runningMs?: number;
+  /** A live run; a replay takes no customer messages and no debug commands. */
+  live?: boolean;
+}) {
   const t = state.totals;
   const tilde = t.estimated ? '~' : '';
   const turn = state.lastTurnId ? state.turns.get(state.lastTurnId) : undefined;
   const tokens = `${tilde}${formatTokens(t.promptTokens + t.completionTokens)} tok · ${formatCost(totalCost(t.byModel, costOf), t.estimated)}`;
   const turns = `${t.turns} turn${t.turns === 1 ? '' : 's'}`;
   let stats = turnStats(turn, costOf);
-  let total = `${tokens} · ${seconds(t.durationMs)} · ${turns}`;
+  let total = `${tokens} · ${seconds(t.durationMs + runningMs)} · ${turns}`;
   // On a narrow screen the latencies go first, so the run's totals still fit.
   if ('turn:  │ run: '.length + stats.length + total.length > width) {
     stats = turnStats(turn, costOf, true);
@@ -76,7 +94,7 @@ export function Footer({ state, width, costOf = builtInCost }: { state: RunState
   return (
     <Box flexDirection="column" width={width}>
       <Text wrap="truncate-end">
-        {footerHints(width).map((b, i) => (
+        {footerHints(width, keyContext(state, live)).map((b, i) => (
           <Text key={b.command}>
             {i > 0 ? <Text dimColor> · </Text> : null}
             <Text bold>{b.label}</Text>

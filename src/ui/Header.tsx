@@ -1,7 +1,8 @@
 /** The top bar (workflow, task, model, mode, state) and the line that says who speaks and who is next. */
 import { Box, Text } from 'ink';
-import { holdBrief, holdText, nameOf, type RunState } from '../views/runState.js';
+import { nameOf, type RunState } from '../views/runState.js';
 import { sanitize } from '../text/sanitize.js';
+import { ActivityMark, type useActivity } from './Activity.js';
 import { roleColor } from './theme.js';
 
 function stateLabel(state: RunState): { text: string; color: string } {
@@ -23,8 +24,23 @@ function stateLabel(state: RunState): { text: string; color: string } {
   }
 }
 
+const WIDE_COLUMNS = 120;
+
+/** `phase 2/4 · conversation 3/8`: where the run is in its workflow. */
+function positionOf(state: RunState): string | null {
+  const phases = state.workflow?.phases ?? [];
+  const all = phases.flatMap((p) => p.conversations);
+  const active = state.activeConversationId;
+  const at = all.findIndex((c) => c.id === active);
+  if (at < 0) return null;
+  const phase = phases.findIndex((p) => p.conversations.some((c) => c.id === active));
+  return `phase ${phase + 1}/${phases.length} · conversation ${at + 1}/${all.length}`;
+}
+
 export function Header({ state, workflow, width }: { state: RunState; workflow: string; width: number }) {
   const label = stateLabel(state);
+  // The wide layout has room for where the run is; a narrower one keeps it for the task (the strip shows the phase).
+  const position = width >= WIDE_COLUMNS ? positionOf(state) : null;
   return (
     <Box width={width}>
       <Box flexShrink={1} flexGrow={1}>
@@ -40,6 +56,7 @@ export function Header({ state, workflow, width }: { state: RunState; workflow: 
       </Box>
       <Box flexShrink={0}>
         <Text>
+          {position ? <Text dimColor>{` │ ${position}`}</Text> : null}
           <Text dimColor> │ </Text>
           {sanitize(state.model || '…')}
           <Text dimColor> │ </Text>
@@ -60,22 +77,14 @@ function partnerOf(state: RunState, conversationId: string | null, roleId: strin
   return c.lead === roleId ? c.assistant : c.lead;
 }
 
-/** `CTO (lead) -> Programmer`: who speaks now (or next, while waiting) and who answers. */
-export function ActiveRoleLine({ state, notice }: { state: RunState; notice: string | null }) {
+/** `CTO (lead) -> Programmer`: who speaks now (or next, while waiting) and who answers; the messages come under it. */
+export function ActiveRoleLine({ state, activity = null }: { state: RunState; activity?: ReturnType<typeof useActivity> }) {
   const turn = state.activeTurnId ? state.turns.get(state.activeTurnId) : undefined;
   const next = state.waiting?.next;
-  const holds = state.waiting?.holds.filter((hold) => hold.kind !== 'step') ?? [];
   const who = turn ? { ...turn, prefix: 'speaking' } : next ? { ...next, prefix: 'next' } : null;
   const partner = who ? partnerOf(state, who.conversationId, who.role) : null;
-  // A run-wide warning is news until the next turn starts (the journal keeps it).
-  const last = state.warnings.length > state.warningsBeforeTurn ? state.warnings.at(-1) : undefined;
-  const lastRunWarning = last && !last.turnId && last.code !== 'config-reloaded' ? last.message : null;
-  const reloaded = last && last.code === 'config-reloaded' ? last.message : null;
   return (
     <Text wrap="truncate-end">
-      {/* Transient notices (Ctrl+C, quit?) come first so a narrow screen never cuts them off. */}
-      {notice ? <Text color="black" backgroundColor="yellow" bold>{` ${notice} `}</Text> : null}
-      {notice ? ' ' : null}
       {who ? (
         <Text>
           <Text dimColor>{`${who.prefix}: `}</Text>
@@ -99,19 +108,7 @@ export function ActiveRoleLine({ state, notice }: { state: RunState; notice: str
       ) : (
         <Text dimColor>{state.finished ? 'The run is over: q quits, tab and o look back.' : ' '}</Text>
       )}
-      {/* Every reason the run waits for, each on its own (a breakpoint in step mode after a stopped reply…). */}
-      {holds.length === 1 && holds[0] ? (
-        <Text color={holds[0].kind === 'failure' ? 'red' : 'yellow'}>{`  ⏸ ${sanitize(holdText(holds[0]))}`}</Text>
-      ) : holds.length > 1 ? (
-        // Several at once: each in brief, so that all fit on the line; space goes on past all of them.
-        <Text
-          color={holds.some((hold) => hold.kind === 'failure') ? 'red' : 'yellow'}
-        >{`  ⏸ ${sanitize(holds.map(holdBrief).join(' · '))} (space goes on)`}</Text>
-      ) : null}
-      {state.activity === 'paused' && holds.length === 0 && state.lastError ? <Text color="red">{`  ✗ ${sanitize(state.lastError)}`}</Text> : null}
-      {/* Warnings about the run as a whole (a turn's own show under it in the transcript). */}
-      {lastRunWarning ? <Text color="yellow" dimColor>{`  ⚠ ${sanitize(lastRunWarning)}`}</Text> : null}
-      {reloaded ? <Text color="green">{`  ↻ ${sanitize(reloaded)}`}</Text> : null}
+      {turn && state.activity === 'generating' ? <ActivityMark activity={activity} started={turn.text !== ''} /> : null}
     </Text>
   );
 }

@@ -3,6 +3,8 @@
  * or null to follow the end as text streams in.
  */
 import { Box, Text } from 'ink';
+import { createContext, useContext } from 'react';
+import stripAnsi from 'strip-ansi';
 import type { LineSource } from './transcriptLayout.js';
 
 export interface Window {
@@ -18,8 +20,12 @@ export function windowOf(length: number, height: number, top: number | null): Wi
   return { top: start, maxTop, rows: start < maxTop ? height - 1 : height };
 }
 
+/** The line a search found, in the view on screen: shown highlighted. */
+export const MarkedLine = createContext<number | null>(null);
+
 export function LinesView(props: { source: LineSource; height: number; top: number | null; empty?: string; below?: string }) {
   const { source, height, top, empty, below: belowLabel = 'more below' } = props;
+  const marked = useContext(MarkedLine);
   const view = windowOf(source.length, height, top);
   const rows: string[] = [];
   for (let i = view.top; i < Math.min(source.length, view.top + view.rows); i++) rows.push(source.at(i));
@@ -28,8 +34,8 @@ export function LinesView(props: { source: LineSource; height: number; top: numb
     <Box flexDirection="column" height={height} overflow="hidden">
       {source.length === 0 && empty ? <Text dimColor>{empty}</Text> : null}
       {rows.map((line, i) => (
-        <Text key={view.top + i} wrap="truncate-end">
-          {line === '' ? ' ' : line}
+        <Text key={view.top + i} wrap="truncate-end" inverse={view.top + i === marked}>
+          {view.top + i === marked ? stripAnsi(line) || ' ' : line === '' ? ' ' : line}
         </Text>
       ))}
       {below > 0 ? (

@@ -1,6 +1,7 @@
 /** The phases and their conversations, with status and turn count; a one-line strip on narrow terminals. */
 import { Box, Text } from 'ink';
-import type { ConversationView, RunState } from '../views/runState.js';
+import { sanityPassed } from '../engine/protocol.js';
+import { sanityTurn, type ConversationView, type RunState, type TurnView } from '../views/runState.js';
 import { sanitize } from '../text/sanitize.js';
 import { STATUS_COLOR, STATUS_ICON } from './theme.js';
 
@@ -13,13 +14,32 @@ function rewindMark(c: ConversationView): string {
   return c.rewinds ? `↺${c.rewinds}` : '';
 }
 
+/** `✓ Sanity check  SUCCESS`: passed, failed (with the first word it answered), or in progress. */
+function SanityRow({ turn, viewed }: { turn: TurnView; viewed: boolean }) {
+  const answer = sanitize(turn.text.trim().split(/\s+/)[0] ?? '').slice(0, 12);
+  const passed = sanityPassed(turn.text);
+  const status = turn.status === 'streaming' ? 'active' : turn.status === 'failed' ? 'failed' : passed ? 'done' : 'failed';
+  return (
+    <Text wrap="truncate-end" underline={viewed} bold={status === 'active'}>
+      <Text color={STATUS_COLOR[status]}>
+        {viewed ? '›' : ' '}
+        {STATUS_ICON[status]}{' '}
+      </Text>
+      Sanity check
+      <Text color={passed ? 'green' : status === 'active' ? undefined : 'red'} dimColor={status === 'active'}>{` ${answer || '…'}`}</Text>
+    </Text>
+  );
+}
+
 export function Timeline({ state, viewed, width, height }: { state: RunState; viewed: string | null; width: number; height: number }) {
   const phases = state.workflow?.phases ?? [];
+  const sanity = sanityTurn(state);
   const nameWidth = Math.max(4, width - 10);
   const markWidth = (c: ConversationView | undefined) => (c?.rewinds ? rewindMark(c).length + 1 : 0);
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden" paddingRight={1}>
       <Text bold>Timeline</Text>
+      {sanity ? <SanityRow turn={sanity} viewed={viewed === null} /> : null}
       {/* No shrinking: a timeline taller than the pane is cut at the bottom, not squeezed line by line. */}
       {phases.map((phase, p) => (
         <Box key={phase.id} flexDirection="column" flexShrink={0}>

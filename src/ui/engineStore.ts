@@ -20,6 +20,8 @@ export class EngineStore {
   readonly state: RunState = createRunState();
   /** The exact messages sent for each turn, rebuilt from the journal's deltas, for the prompt inspector. */
   readonly requests = new RequestBook();
+  /** When the reply in progress started here and when text last came for it: what the activity clock counts from. */
+  pulse: { turnId: string | null; startedAt: number; lastTextAt: number } = { turnId: null, startedAt: 0, lastTextAt: 0 };
   /** How many times React was told about changes; tests use it to check the batching. */
   flushes = 0;
   private snapshot = 0;
@@ -65,6 +67,9 @@ export class EngineStore {
   }
 
   private receive(event: EngineEvent): void {
+    // Wall-clock times, here and not from the events: a replay's events carry the recording's clock.
+    if (event.type === 'turn.started') this.pulse = { turnId: event.turnId, startedAt: Date.now(), lastTextAt: Date.now() };
+    else if ((event.type === 'token' || event.type === 'retrying') && event.turnId === this.pulse.turnId) this.pulse.lastTextAt = Date.now();
     this.fold(event);
     this.timer ??= setTimeout(() => this.flush(), this.flushMs);
   }

@@ -28,6 +28,11 @@ export const Command = {
   edit: 'edit',
   reloadConfig: 'reloadConfig',
   costs: 'costs',
+  messages: 'messages',
+  find: 'find',
+  findNext: 'findNext',
+  findPrevious: 'findPrevious',
+  copy: 'copy',
   help: 'help',
   quit: 'quit',
   interrupt: 'interrupt',
@@ -40,8 +45,20 @@ export type KeySpec =
   | { key: 'return' | 'escape' | 'tab' | 'upArrow' | 'downArrow' | 'pageUp' | 'pageDown' | 'home' | 'end'; shift?: boolean }
   | { ctrl: string };
 
+/** What decides whether a key does something now. */
+export interface KeyContext {
+  finished: boolean;
+  generating: boolean;
+  /** The run waits at the gate: space sends the next turn or goes on. */
+  waiting: boolean;
+  /** A live run, which takes customer messages and the debug commands; a replay does not. */
+  live: boolean;
+}
+
 export interface Binding {
   command: Command;
+  /** Whether the key does something now; a key without it always does. The footer offers only those that do. */
+  when?: (now: KeyContext) => boolean;
   keys: KeySpec[];
   /** How the keys are written in hints, e.g. "space". */
   label: string;
@@ -54,29 +71,60 @@ export interface Binding {
 export const KEYMAP: readonly Binding[] = [
   {
     command: Command.step,
+    when: (now) => now.waiting,
     keys: [{ char: ' ' }, { key: 'return' }],
     label: 'space/enter',
     description: 'next turn (step mode), or continue when paused',
     hint: 'next',
   },
-  { command: Command.toggleMode, keys: [{ char: 'a' }], label: 'a', description: 'switch between auto and step mode', hint: 'auto/step' },
+  {
+    command: Command.toggleMode,
+    when: (now) => !now.finished,
+    keys: [{ char: 'a' }],
+    label: 'a',
+    description: 'switch between auto and step mode',
+    hint: 'auto/step',
+  },
   {
     command: Command.intervene,
+    when: (now) => now.live && !now.finished,
     keys: [{ char: 'c' }],
     label: 'c',
     description: 'speak as the customer (enter sends, esc cancels)',
     hint: 'customer',
   },
-  { command: Command.skipConversation, keys: [{ char: 's' }], label: 's', description: 'skip the rest of this conversation', hint: 'skip' },
-  { command: Command.skipPhase, keys: [{ char: 'S' }], label: 'S', description: 'skip the rest of this phase', hint: 'skip phase' },
+  {
+    command: Command.skipConversation,
+    when: (now) => !now.finished,
+    keys: [{ char: 's' }],
+    label: 's',
+    description: 'skip the rest of this conversation',
+    hint: 'skip',
+  },
+  {
+    command: Command.skipPhase,
+    when: (now) => !now.finished,
+    keys: [{ char: 'S' }],
+    label: 'S',
+    description: 'skip the rest of this phase',
+    hint: 'skip phase',
+  },
   {
     command: Command.abort,
+    when: (now) => now.generating,
     keys: [{ char: 'x' }, { key: 'escape' }],
     label: 'x/esc',
     description: 'stop the reply being generated (its text stays)',
     hint: 'stop',
   },
-  { command: Command.regenerate, keys: [{ char: 'r' }], label: 'r', description: 'regenerate the last reply, or retry a failed turn', hint: 'redo' },
+  {
+    command: Command.regenerate,
+    when: (now) => now.live && !now.finished,
+    keys: [{ char: 'r' }],
+    label: 'r',
+    description: 'regenerate the last reply, or retry a failed turn',
+    hint: 'redo',
+  },
   { command: Command.scrollUp, keys: [{ key: 'upArrow' }, { char: 'k' }], label: '↑/k', description: 'scroll up one line' },
   { command: Command.scrollDown, keys: [{ key: 'downArrow' }, { char: 'j' }], label: '↓/j', description: 'scroll down one line' },
   { command: Command.pageUp, keys: [{ key: 'pageUp' }], label: 'PgUp', description: 'scroll up one page' },
@@ -94,10 +142,46 @@ export const KEYMAP: readonly Binding[] = [
   { command: Command.inspect, keys: [{ char: 'p' }], label: 'p', description: 'show the messages sent for a turn, and changes', hint: 'prompt' },
   { command: Command.previousTurn, keys: [{ char: '[' }], label: '[', description: 'inspector: the previous turn' },
   { command: Command.nextTurn, keys: [{ char: ']' }], label: ']', description: 'inspector: the next turn' },
-  { command: Command.rewind, keys: [{ char: 'w' }], label: 'w', description: 'inspector: rewind to this turn, generate again' },
-  { command: Command.edit, keys: [{ char: 'e' }], label: 'e', description: 'edit the last reply, between turns', hint: 'edit' },
-  { command: Command.reloadConfig, keys: [{ char: 'R' }], label: 'R', description: 'reload the config file (from the next turn)' },
+  {
+    command: Command.rewind,
+    when: (now) => now.live && !now.finished,
+    keys: [{ char: 'w' }],
+    label: 'w',
+    description: 'inspector: rewind to this turn, generate again',
+  },
+  {
+    command: Command.edit,
+    when: (now) => now.live && !now.finished && !now.generating,
+    keys: [{ char: 'e' }],
+    label: 'e',
+    description: 'edit the last reply, between turns',
+    hint: 'edit',
+  },
+  {
+    command: Command.reloadConfig,
+    when: (now) => now.live && !now.finished,
+    keys: [{ char: 'R' }],
+    label: 'R',
+    description: 'reload the config file (from the next turn)',
+  },
   { command: Command.costs, keys: [{ char: '$' }], label: '$', description: 'show tokens and cost per phase, conversation and role', hint: 'cost' },
+  { command: Command.messages, keys: [{ char: 'm' }], label: 'm', description: 'show every warning, error and breakpoint of the run' },
+  {
+    command: Command.find,
+    keys: [{ char: '/' }],
+    label: '/',
+    description: 'find text, or a /regex/, in the view on screen',
+    hint: 'find',
+  },
+  { command: Command.findNext, keys: [{ char: 'n' }], label: 'n', description: 'the next match (across conversations)' },
+  { command: Command.findPrevious, keys: [{ char: 'N' }], label: 'N', description: 'the previous match' },
+  {
+    command: Command.copy,
+    keys: [{ char: 'y' }],
+    label: 'y',
+    description: 'copy the reply or artifact in view to the clipboard',
+    hint: 'copy',
+  },
   { command: Command.help, keys: [{ char: '?' }], label: '?', description: 'show or hide all keys', hint: 'help' },
   { command: Command.quit, keys: [{ char: 'q' }], label: 'q', description: 'quit (asks first while a reply is generated)', hint: 'quit' },
   { command: Command.interrupt, keys: [{ ctrl: 'c' }], label: 'ctrl+c', description: 'stop the reply; twice within 2 s quits' },
@@ -108,6 +192,11 @@ function matches(spec: KeySpec, input: string, key: Key): boolean {
   if ('char' in spec) return !key.ctrl && !key.meta && input === spec.char;
   if (spec.key === 'tab') return key.tab && key.shift === (spec.shift ?? false);
   return key[spec.key];
+}
+
+/** Whether a binding's key does something now. */
+export function available(binding: Binding, now: KeyContext): boolean {
+  return binding.when?.(now) ?? true;
 }
 
 /** The command bound to a key press, if any. */

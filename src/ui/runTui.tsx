@@ -40,6 +40,8 @@ export interface TuiOptions {
   };
   /** The command that resumes the session, printed on the way out unless the run completed. */
   resumeCommand?: string;
+  /** What to do with the session once the run is over (export it, replay it): the run's summary shows them. */
+  nextCommands?: string[];
 }
 
 const ENTER = '\x1b[?1049h\x1b[?2004h\x1b[H';
@@ -106,7 +108,15 @@ export async function runTui<R>(engine: TuiRun<R>, options: TuiOptions): Promise
   const offFault = journal?.onFault?.(() => void exit('fault'));
 
   const instance = render(
-    <App store={store} engine={engine} reloader={reloader} workflow={options.workflow} costOf={options.costOf} onExit={() => void exit('you')} />,
+    <App
+      store={store}
+      engine={engine}
+      reloader={reloader}
+      workflow={options.workflow}
+      costOf={options.costOf}
+      onExit={() => void exit('you')}
+      {...(journal ? { saved: { dir: path.relative(process.cwd(), journal.dir) || journal.dir, commands: options.nextCommands ?? [] } } : {})}
+    />,
     {
       exitOnCtrlC: false,
       patchConsole: true,

@@ -47,6 +47,7 @@ function turnLines(state: RunState, turn: TurnView, width: number, stream?: Mark
   }
   lines.push(...body);
   if (turn.edited) lines.push(chalk.magenta.dim(`${INDENT}✎ edited`));
+  if (turn.regenerations) lines.push(chalk.magenta.dim(`${INDENT}↻ regenerated${turn.regenerations > 1 ? ` ${turn.regenerations} times` : ''}`));
   if (turn.status === 'interrupted') lines.push(chalk.yellow(`${INDENT}⏹ interrupted`));
   if (turn.status === 'failed') lines.push(chalk.red(`${INDENT}✗ failed`));
   for (const warning of turn.warnings) lines.push(chalk.yellow.dim(`${INDENT}⚠ ${sanitize(warning)}`));
@@ -78,6 +79,8 @@ interface Cached {
   revision: number;
   items: number;
   lines: string[];
+  /** Where each laid-out reply starts, in line order: which reply a line belongs to. */
+  starts: Array<{ line: number; turnId: string }>;
 }
 
 export interface LayoutOptions {
@@ -104,12 +107,13 @@ export class TranscriptLayout {
     const key = conversationId ?? '';
     let cached = this.cache.get(key);
     if (!cached || cached.width !== width || cached.revision !== state.revision) {
-      cached = { width, revision: state.revision, items: 0, lines: [] };
+      cached = { width, revision: state.revision, items: 0, lines: [], starts: [] };
       this.cache.set(key, cached);
     }
     while (cached.items < items.length) {
       const item = items[cached.items];
       if (!item || !isFinished(state, item)) break;
+      if (item.kind === 'turn') cached.starts.push({ line: cached.lines.length, turnId: item.turnId });
       for (const line of itemLines(state, item, width)) cached.lines.push(line);
       cached.items++;
       this.laidOut++;
@@ -125,6 +129,17 @@ export class TranscriptLayout {
       if (state.turns.get(turnId)?.status !== 'streaming') this.streams.delete(turnId);
     }
     return { length: frozen.length + tail.length, at: (i) => (i < frozen.length ? frozen[i] : tail[i - frozen.length]) ?? '' };
+  }
+
+  /** The reply that line `line` of a conversation's lines (as `lines` last laid them out) belongs to, or the one above it. */
+  turnAt(conversationId: string | null, line: number): string | undefined {
+    const starts = this.cache.get(conversationId ?? '')?.starts ?? [];
+    let found: string | undefined;
+    for (const start of starts) {
+      if (start.line > line) break;
+      found = start.turnId;
+    }
+    return found;
   }
 
   private streamOf(state: RunState, item: TranscriptItem): MarkdownStream | undefined {

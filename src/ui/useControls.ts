@@ -5,7 +5,7 @@
 import type { Key } from 'ink';
 import { useEffect, useRef, useState } from 'react';
 import type { DebugCommands, EngineCommands } from '../engine/events.js';
-import type { RunState } from '../views/runState.js';
+import { nameOf, type RunState } from '../views/runState.js';
 import { sanitize } from '../text/sanitize.js';
 import { draftText, editDraft } from './draftInput.js';
 import { turnsOf } from './InspectorView.js';
@@ -19,19 +19,27 @@ export const CTRL_C_WINDOW_MS = 2000;
 export type LeaveKey = 'quit' | 'interrupt';
 
 export interface UiState {
-  view: 'transcript' | 'artifacts' | 'help' | 'inspector' | 'costs';
+  view: 'transcript' | 'artifacts' | 'help' | 'inspector' | 'costs' | 'messages';
   /** The turn the prompt inspector shows. */
   inspected: string | null;
-  /** What the open input writes: a customer message, or the new text of the last reply. */
-  draftKind: 'customer' | 'edit';
+  /** What the open input writes: a customer message, the new text of the last reply, or what to find. */
+  draftKind: 'customer' | 'edit' | 'find';
+  /** What `/` looks for; n and N find it again. */
+  find: { query: string; pattern: RegExp } | null;
+  /** The match on screen. */
+  match: Match | null;
   /** The conversation shown: undefined follows the active one; null is what came before the first. */
   pinned: string | null | undefined;
+  /** A conversation that just ended which the person has moved on from (tab): the view follows the active one. */
+  leftEnded: string | null | undefined;
   /** First line shown, or null to follow new text. */
   top: number | null;
   artifact: number;
   /** The customer's message being typed, or null when the input is closed. */
   draft: string | null;
   confirmQuit: boolean;
+  /** S was pressed: the rest of the phase goes once the person says yes. */
+  confirmSkipPhase: boolean;
   ctrlCArmed: boolean;
   notice: string | null;
 }
@@ -40,17 +48,21 @@ const INITIAL: UiState = {
   view: 'transcript',
   inspected: null,
   draftKind: 'customer',
+  find: null,
+  match: null,
   pinned: undefined,
+  leftEnded: undefined,
   top: null,
   artifact: 0,
   draft: null,
   confirmQuit: false,
+  confirmSkipPhase: false,
   ctrlCArmed: false,
   notice: null,
 };
 
 /** Conversations that can be viewed, in timeline order; null stands for the sanity check before them. */
-function viewable(state: RunState): Array<string | null> {
+export function viewable(state: RunState): Array<string | null> {
   const ids: Array<string | null> = state.preamble.length ? [null] : [];
   for (const phase of state.workflow?.phases ?? []) {
     for (const c of phase.conversations) if (state.conversations.get(c.id)?.status !== 'pending') ids.push(c.id);
@@ -58,8 +70,64 @@ function viewable(state: RunState): Array<string | null> {
   return ids;
 }
 
+/**
+ * The conversation that just ended (null: the sanity check), while the next one has heard no turn yet: the view stays
+ * with it (its last reply is the artifact) until the next turn starts, so a step, a breakpoint or a pause never shows
+ * an empty conversation. Undefined when there is none.
+ */
+export function justEnded(state: RunState): string | null | undefined {
+  const active = state.activeConversationId;
+  const current = active ? state.conversations.get(active) : undefined;
+  if (!current || current.items.some((item) => item.kind === 'turn')) return undefined;
+  const ids = viewable(state);
+  const at = ids.indexOf(active);
+  if (at < 1) return undefined;
+  const before = ids[at - 1];
+  if (before === null) return state.preamble.some((item) => item.kind === 'turn') ? null : undefined;
+  const ended = before === undefined ? undefined : state.conversations.get(before);
+  return ended && ended.status !== 'active' && ended.items.some((item) => item.kind === 'turn') ? ended.id : undefined;
+}
+
+/** `Skip the rest of phase Coding (2 conversations)?`: what S would skip, for its confirmation. */
+export function skipPhaseQuestion(state: RunState): string {
+  const active = state.activeConversationId ? state.conversations.get(state.activeConversationId) : undefined;
+  const phase = state.workflow?.phases.find((p) => p.id === active?.phaseId);
+  if (!phase || !active) return 'Skip the rest of this phase? y skips, any other key stays';
+  const left = phase.conversations.filter((c) => {
+    const status = state.conversations.get(c.id)?.status;
+    return status === 'active' || status === 'pending';
+  }).length;
+  return `Skip the rest of phase ${sanitize(phase.name)} (${left} conversation${left === 1 ? '' : 's'})? y skips, any other key stays`;
+}
+
 export function viewedConversation(state: RunState, ui: UiState): string | null {
-  return ui.pinned !== undefined ? ui.pinned : state.activeConversationId;
+  if (ui.pinned !== undefined) return ui.pinned;
+  const ended = justEnded(state);
+  return ended !== undefined && ended !== ui.leftEnded ? ended : state.activeConversationId;
+}
+
+/** A line that matched: in the transcript, of which conversation (null: the sanity check); else of the view shown. */
+export interface Match {
+  view: UiState['view'];
+  conversationId: string | null;
+  line: number;
+}
+
+/** What the keys need from what is on screen: finding text in it, the reply in view, and the clipboard. */
+export interface Finder {
+  /** The next match of `pattern` after `from` (before it, for -1), wrapping around; in the transcript, across conversations. */
+  find(pattern: RegExp, from: Match, step: 1 | -1): Match | null;
+  /** The reply the first line on screen belongs to, in the transcript. */
+  replyAt(conversationId: string | null, line: number): string | undefined;
+  /** Copies text; returns where it went, for the notice. */
+  copy(text: string): string;
+}
+
+/** `/regex/flags`, or plain text, found whatever its case. Throws on a regex that does not compile. */
+function patternOf(query: string): RegExp {
+  const regex = /^\/(.+)\/([imsu]*)$/.exec(query);
+  if (regex) return new RegExp(regex[1] ?? '', regex[2]);
+  return new RegExp(query.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
 }
 
 export interface Viewport {
@@ -89,8 +157,11 @@ export function useControls(options: {
   /** The keys that leave the TUI were pressed: q (answered yes when asked), or Ctrl+C twice. */
   onExit: (how: LeaveKey) => void;
   reloader?: Reloader | undefined;
+  /** The store's subscription: told when new events are about to be drawn. */
+  subscribe?: (listener: () => void) => () => void;
+  finder?: { current: Finder | null };
 }) {
-  const { state, engine, viewport, reloader } = options;
+  const { state, engine, viewport, reloader, finder } = options;
   const exited = useRef(false);
   const onExit = (how: LeaveKey) => {
     exited.current = true;
@@ -106,6 +177,22 @@ export function useControls(options: {
     if (!takingKeys.current) setRendered(latest.current);
   };
   const update = (patch: Partial<UiState>) => setUi((u) => ({ ...u, ...patch }));
+  // The view would move on to another conversation while the person has scrolled up to read: it stays where they
+  // read (tab or End takes them on). Checked as the store hands over new events, before they are drawn.
+  const followed = useRef<string | null | undefined>(undefined);
+  const { subscribe } = options;
+  useEffect(
+    () =>
+      subscribe?.(() => {
+        const u = latest.current;
+        const following = viewedConversation(state, u);
+        if (u.pinned !== undefined || followed.current === following) return;
+        if (u.top !== null && u.view === 'transcript' && followed.current !== undefined) update({ pinned: followed.current });
+        followed.current = following;
+      }),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `update` only writes through refs
+    [subscribe, state],
+  );
   const lastCtrlC = useRef(0);
   const timers = useRef<{ ctrlC?: NodeJS.Timeout; notice?: NodeJS.Timeout }>({});
   useEffect(
@@ -142,6 +229,12 @@ export function useControls(options: {
     });
   };
 
+  /** Views a conversation: the active one is followed (and a conversation that just ended is left behind). */
+  const follow = (next: string | null): Pick<UiState, 'pinned' | 'leftEnded'> =>
+    next === state.activeConversationId && !state.finished
+      ? { pinned: undefined, leftEnded: justEnded(state) }
+      : { pinned: next, leftEnded: latest.current.leftEnded };
+
   const cycle = (step: 1 | -1) => {
     const ui = latest.current;
     if (ui.view === 'inspector') {
@@ -150,8 +243,7 @@ export function useControls(options: {
       if (!ids.length) return;
       const at = ids.indexOf(viewedConversation(state, ui));
       const next = ids[(at + step + ids.length) % ids.length] ?? null;
-      const follows = next === state.activeConversationId && !state.finished;
-      update({ pinned: follows ? undefined : next, inspected: turnsOf(state, next).at(-1) ?? null, top: 0 });
+      update({ ...follow(next), inspected: turnsOf(state, next).at(-1) ?? null, top: 0 });
       return;
     }
     if (ui.view === 'artifacts') {
@@ -163,8 +255,59 @@ export function useControls(options: {
     if (!ids.length) return;
     const at = ids.indexOf(viewedConversation(state, ui));
     const next = ids[(at + step + ids.length) % ids.length] ?? null;
-    const follows = next === state.activeConversationId && !state.finished;
-    update({ pinned: follows ? undefined : next, top: null });
+    update({ ...follow(next), top: null });
+  };
+
+  /** Where a search goes on from: the match on screen, else the first line on screen (the end, when following). */
+  const searchStart = (ui: UiState): Match => {
+    if (ui.match && ui.match.view === ui.view) return ui.match;
+    const { length, height } = viewport.current;
+    const line = ui.top ?? Math.max(0, length - height);
+    return { view: ui.view, conversationId: ui.view === 'transcript' ? viewedConversation(state, ui) : null, line: line - 1 };
+  };
+
+  const findFrom = (find: NonNullable<UiState['find']>, step: 1 | -1) => {
+    const ui = latest.current;
+    const match = finder?.current?.find(find.pattern, searchStart(ui), step) ?? null;
+    if (!match) {
+      update({ find, match: null });
+      return notify(`No match for ${sanitize(find.query)}`);
+    }
+    // A few lines of context above the match.
+    const top = Math.max(0, match.line - 2);
+    if (match.view !== 'transcript') return update({ find, match, top });
+    return update({ ...follow(match.conversationId), find, match, top });
+  };
+
+  const copy = () => {
+    const ui = latest.current;
+    if (!finder?.current) return;
+    let what: { text: string; name: string } | undefined;
+    if (ui.view === 'artifacts') {
+      const entries = [...state.artifacts];
+      const entry = entries[Math.min(ui.artifact, entries.length - 1)];
+      if (entry) what = { text: entry[1].text, name: `the ${nameOf(state, 'artifacts', entry[0])} artifact` };
+    } else {
+      const conversationId = viewedConversation(state, ui);
+      const turnId =
+        ui.view === 'inspector'
+          ? (ui.inspected ?? turnsOf(state, conversationId).at(-1))
+          : ui.top === null
+            ? turnsOf(state, conversationId).at(-1)
+            : finder.current.replyAt(conversationId, ui.top);
+      const turn = turnId ? state.turns.get(turnId) : undefined;
+      if (turn?.text)
+        what = {
+          text: turn.text,
+          name: turn.kind === 'sanity' ? 'the sanity check' : `${nameOf(state, 'roles', turn.role)}'s reply (turn ${turn.index + 1})`,
+        };
+    }
+    if (!what) return notify('Nothing to copy here yet');
+    try {
+      notify(`Copied ${sanitize(what.name)} ${finder.current.copy(sanitize(what.text))}`);
+    } catch (error) {
+      notify(`Not copied: ${error instanceof Error ? error.message : String(error)}`);
+    }
   };
 
   const run = (command: Command | undefined, key: Key) => {
@@ -185,7 +328,7 @@ export function useControls(options: {
       case Command.skipConversation:
         return state.finished ? undefined : engine.skipConversation();
       case Command.skipPhase:
-        return state.finished ? undefined : engine.skipPhase();
+        return state.finished ? undefined : update({ confirmSkipPhase: true });
       case Command.abort:
         if (key.escape && ui.view !== 'transcript') return update({ view: 'transcript', top: null });
         if (generating()) return engine.abort();
@@ -253,10 +396,21 @@ export function useControls(options: {
         notify('Reloading the config…');
         void reloader.reload().catch((error: unknown) => notify(`Reload failed: ${error instanceof Error ? error.message : String(error)}`));
         return;
+      case Command.find:
+        return update({ draft: '', draftKind: 'find' });
+      case Command.findNext:
+      case Command.findPrevious:
+        if (!ui.find) return notify('/ finds text first; n and N then move between the matches');
+        return findFrom(ui.find, command === Command.findNext ? 1 : -1);
+      case Command.copy:
+        return copy();
       case Command.help:
         return update({ view: ui.view === 'help' ? 'transcript' : 'help', top: ui.view === 'help' ? null : 0 });
       case Command.costs:
         return update({ view: ui.view === 'costs' ? 'transcript' : 'costs', top: ui.view === 'costs' ? null : 0 });
+      case Command.messages:
+        // The log opens at its end: the newest message is the one that sent the person here.
+        return update({ view: ui.view === 'messages' ? 'transcript' : 'messages', top: null });
       case Command.quit:
         // Only a live reply is worth a question; a replay's can be played again.
         return generating() && engine.edit ? update({ confirmQuit: true }) : onExit('quit');
@@ -279,6 +433,15 @@ export function useControls(options: {
       const result = editDraft(ui.draft, input, key);
       // What is sent holds no control character, whatever the draft started from (an edit starts from a reply).
       const text = result.action === 'submit' ? sanitize(result.draft) : '';
+      if (ui.draftKind === 'find') {
+        update({ draft: result.action ? null : result.draft });
+        if (result.action !== 'submit' || !text.trim()) return;
+        try {
+          return findFrom({ query: text.trim(), pattern: patternOf(text.trim()) }, 1);
+        } catch (error) {
+          return notify(`Not a regular expression: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
       if (text.trim()) {
         if (ui.draftKind === 'edit') {
           if (engine.edit && !generating()) engine.edit(text);
@@ -286,6 +449,10 @@ export function useControls(options: {
         } else engine.intervene(text);
       }
       return update({ draft: result.action ? null : result.draft });
+    }
+    if (ui.confirmSkipPhase) {
+      if (input === 'y' || input === 'S') engine.skipPhase();
+      return update({ confirmSkipPhase: false });
     }
     if (ui.confirmQuit) {
       if (input === 'y' || input === 'q' || key.return) return onExit('quit');

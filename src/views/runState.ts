@@ -40,6 +40,10 @@ export interface TurnView {
   discarded: boolean;
   /** True once the user replaced the reply's text (`turn.edited`). */
   edited: boolean;
+  /** How many replies in this place were taken back with `r` before this one. */
+  regenerations: number;
+  /** Taken back with `r`: the next reply in its place is its regeneration. */
+  regeneratedAway: boolean;
   startedAt: number;
 }
 
@@ -86,7 +90,9 @@ export interface RunState {
   activity: Activity;
   /** What the run waits for, each reason on its own; null while it goes. */
   waiting: { holds: Hold[]; next: NextTurn } | null;
-  finished: { status: RunStatus; reason: string | null } | null;
+  finished: { status: RunStatus; reason: string | null; at: number } | null;
+  /** When this sitting of the run started (run.started, or run.resumed), on the events' clock. */
+  since: number;
   totals: {
     promptTokens: number;
     completionTokens: number;
@@ -108,6 +114,8 @@ export interface RunState {
   /** The config's own prices (USD per 1M tokens by model), on top of the built-in table. */
   prices: Record<string, { input: number; output: number }>;
   lastError: string | null;
+  /** Every warning, error and breakpoint of the run, in order, for the message log. */
+  log: Array<{ kind: 'warning' | 'error' | 'breakpoint' | 'budget'; text: string; t: number }>;
 }
 
 export function createRunState(): RunState {
@@ -130,6 +138,7 @@ export function createRunState(): RunState {
     activity: 'starting',
     waiting: null,
     finished: null,
+    since: 0,
     totals: { promptTokens: 0, completionTokens: 0, estimated: false, turns: 0, durationMs: 0, byModel: new Map() },
     revision: 0,
     artifacts: emptySession.produced,
@@ -137,6 +146,7 @@ export function createRunState(): RunState {
     warningsBeforeTurn: 0,
     prices: {},
     lastError: null,
+    log: [],
   };
 }
 
@@ -172,6 +182,7 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
         context: event.context,
         workflow: event.workflow,
         prices: event.config?.prices ?? {},
+        since: event.t,
       });
       for (const phase of event.workflow.phases) {
         for (const c of phase.conversations) {
@@ -189,7 +200,7 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
       break;
     }
     case 'run.resumed':
-      Object.assign(state, { provider: event.provider, model: event.model, mode: event.mode, finished: null, activity: 'starting' });
+      Object.assign(state, { provider: event.provider, model: event.model, mode: event.mode, finished: null, activity: 'starting', since: event.t });
       // A reply the run was killed in the middle of never ended: the resume generates it again.
       for (const turn of state.turns.values()) {
         if (turn.status === 'streaming') Object.assign(turn, { status: 'interrupted', discarded: true });
@@ -247,6 +258,8 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
         warnings: [],
         discarded: false,
         edited: false,
+        regenerations: 0,
+        regeneratedAway: false,
         startedAt: event.t,
       });
       const items = itemsFor(state, event.conversationId);
@@ -263,6 +276,14 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
         ) {
           before.discarded = true;
           state.revision++;
+        }
+      }
+      // A reply regenerated in this place (`r`): the new one counts the ones it replaces.
+      const newTurn = state.turns.get(event.turnId);
+      for (const item of items) {
+        const before = item.kind === 'turn' ? state.turns.get(item.turnId) : undefined;
+        if (newTurn && before?.regeneratedAway && before.index === event.index && before.kind === event.kind) {
+          newTurn.regenerations = Math.max(newTurn.regenerations, before.regenerations + 1);
         }
       }
       items.push({ kind: 'turn', turnId: event.turnId });
@@ -332,6 +353,7 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
       if (turn) {
         if (!turn.discarded && turn.status !== 'failed' && turn.status !== 'streaming' && turn.text) state.totals.turns--;
         turn.discarded = true;
+        turn.regeneratedAway = event.reason === 'regenerate';
         state.revision++;
         const conv = turn.conversationId ? state.conversations.get(turn.conversationId) : undefined;
         if (conv) conv.turns = turn.index;
@@ -381,15 +403,23 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
       break;
     case 'warning': {
       state.warnings.push({ code: event.code, message: event.message, turnId: event.turnId });
+      state.log.push({ kind: 'warning', text: event.message, t: event.t });
       const turn = event.turnId ? state.turns.get(event.turnId) : undefined;
       turn?.warnings.push(event.message);
       break;
     }
     case 'error':
       state.lastError = event.message;
+      state.log.push({ kind: 'error', text: event.message, t: event.t });
+      break;
+    case 'breakpoint':
+      state.log.push({ kind: 'breakpoint', text: `Breakpoint ${event.spec}: ${event.message}`, t: event.t });
+      break;
+    case 'budget.reached':
+      state.log.push({ kind: 'budget', text: holdText({ kind: 'budget', spentUsd: event.spentUsd, maxUsd: event.maxUsd }), t: event.t });
       break;
     case 'run.finished':
-      state.finished = { status: event.status, reason: event.reason };
+      state.finished = { status: event.status, reason: event.reason, at: event.t };
       state.activity = 'done';
       state.waiting = null;
       state.activeTurnId = null;
@@ -398,6 +428,15 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
       break;
   }
   return state;
+}
+
+/** The sanity check's turn, if the run has one: its answer is the first thing a run learns about its model. */
+export function sanityTurn(state: RunState): TurnView | undefined {
+  for (const item of state.preamble) {
+    const turn = item.kind === 'turn' ? state.turns.get(item.turnId) : undefined;
+    if (turn?.kind === 'sanity' && !turn.discarded) return turn;
+  }
+  return undefined;
 }
 
 export function nameOf(state: RunState, kind: 'roles' | 'artifacts', id: string | null): string {
@@ -441,22 +480,6 @@ export function customerStatus(state: RunState, customerId: string): 'heard' | '
 /** What became of a customer message: waiting for a turn, heard by one, or withdrawn. */
 export function customerFate(state: RunState, customerId: string): CustomerRecord | undefined {
   return state.session.customers.get(customerId);
-}
-
-/** A few words per hold, for a line that shows several. */
-export function holdBrief(hold: Hold): string {
-  switch (hold.kind) {
-    case 'step':
-      return 'step mode';
-    case 'breakpoint':
-      return `breakpoint ${hold.spec}`;
-    case 'budget':
-      return `budget of ${formatUsdAmount(hold.maxUsd)} reached`;
-    case 'failure':
-      return `failed: ${hold.message}`;
-    case 'stopped':
-      return 'stopped by you';
-  }
 }
 
 /** One line per hold, for the views: why the run waits. */

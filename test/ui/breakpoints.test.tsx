@@ -15,9 +15,9 @@ describe('breakpoints in the TUI', () => {
     await tui.stop();
   });
 
-  it('several holds at once are each shown, in brief, and one space goes on past them all', async () => {
+  it('several holds at once are each shown whole on a line of its own, and one space goes on past them all', async () => {
     const tui = startTui({ mode: 'auto', config: { breakpoints: ['role:CPO', 'match:/Reply 1 of/'] } });
-    await tui.waitFor((f) => f.includes('⏸ breakpoint match:/Reply 1 of/ · breakpoint role:CPO (space goes on)'), 'both breakpoints');
+    await tui.waitFor((f) => /\n⏸ Breakpoint match:\/Reply 1 of\/: .*\n⏸ Breakpoint role:CPO: .*\n/.test(f), 'both breakpoints');
     tui.press(' ');
     await tui.waitFor(() => [...tui.state.turns.values()].some((t) => t.role === 'cpo'), 'the CPO turn');
     await tui.stop();

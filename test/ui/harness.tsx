@@ -70,6 +70,8 @@ export interface StartOptions {
   config?: RoleplayConfig;
   /** Stands for the config reloader of a run with a config file (key R). */
   reloader?: { reload(): Promise<void> };
+  /** Where the session is saved (the run's summary; what y copies goes there too). */
+  saved?: { dir: string; commands: string[] };
 }
 
 export function startTui(options: StartOptions = {}) {
@@ -88,7 +90,15 @@ export function startTui(options: StartOptions = {}) {
   engine.subscribe((event) => events.push(event));
   const exits: LeaveKey[] = [];
   const app = render(
-    <App store={store} engine={engine} reloader={options.reloader} workflow="test workflow" costOf={pricer()} onExit={(how) => exits.push(how)} />,
+    <App
+      store={store}
+      engine={engine}
+      reloader={options.reloader}
+      workflow="test workflow"
+      costOf={pricer()}
+      onExit={(how) => exits.push(how)}
+      {...(options.saved ? { saved: options.saved } : {})}
+    />,
   );
   if (options.columns) resize(app.stdout, options.columns);
   const finished = engine.run();
@@ -110,6 +120,8 @@ export function startTui(options: StartOptions = {}) {
         () => predicate(frame()),
         () => `${what}; last frame:\n${frame()}`,
       ),
+    /** Everything the App wrote to the terminal, frames and all. */
+    written: () => app.stdout.frames,
     /** Every engine event so far, in order. */
     events,
     /** Waits for an engine event of `type` among those after the first `from`. */

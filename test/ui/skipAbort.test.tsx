@@ -22,7 +22,14 @@ describe('TUI: skipping', () => {
   it('S skips the rest of the phase', async () => {
     tui = startTui();
     await tui.waitFor((f) => f.includes('waiting for you'));
+    // It asks first, and any other key keeps the phase.
     tui.press('S');
+    await tui.waitFor((f) => f.includes('Skip the rest of phase Designing (2 conversations)? y skips'));
+    tui.press('n');
+    await tui.waitFor((f) => !f.includes('Skip the rest of phase'));
+    await tui.keysTaken();
+    expect(tui.state.conversations.get('design-modalities')?.status).toBe('active');
+    tui.press('Sy');
     await tui.waitFor((f) => f.includes('● Coding (Code)'));
     expect(tui.frame()).toMatch(/↷ Design \(Modalities\)/);
     expect(tui.frame()).toMatch(/↷ Design \(Language\)/);
@@ -73,6 +80,14 @@ describe('TUI: stopping and regenerating', () => {
     expect(tui.frame()).not.toContain('turn 2');
     await waitFor(() => provider.requests.length === 2);
     expect(provider.requests[1]?.meta.conversation?.turnIndex).toBe(0);
+    // Marked as such, like an edited reply; a second r counts.
+    expect(tui.frame()).toContain('↻ regenerated');
+    tui.press('r');
+    await tui.waitFor((f) => f.includes('Version 3.') && f.includes('↻ regenerated 2 times'));
+    // The next reply is a new one, not a regeneration.
+    tui.press(' ');
+    await tui.waitFor((f) => f.includes('Version 4.') && f.includes('waiting for you'));
+    expect(tui.frame().match(/↻ regenerated/g)).toHaveLength(1);
   });
 
   it('a failed turn pauses with the error; r retries it', async () => {
@@ -104,5 +119,30 @@ describe('TUI: the turn limit', () => {
     } finally {
       await t.stop();
     }
+  });
+});
+
+describe('TUI: the footer offers the keys that work now', () => {
+  const hints = (frame: string) => frame.split('\n').at(-2) ?? '';
+
+  it('while a reply streams, between turns, and after the end', async () => {
+    const provider = new TestProvider();
+    provider.hold = true;
+    tui = startTui({ provider });
+    await tui.waitFor((f) => f.includes('waiting for you'));
+    expect(hints(tui.frame())).toContain('space/enter next');
+    expect(hints(tui.frame())).not.toContain('x/esc stop');
+    tui.press(' ');
+    await tui.waitFor((f) => f.includes('generating'));
+    expect(hints(tui.frame())).toContain('x/esc stop');
+    expect(hints(tui.frame())).not.toContain('space/enter next');
+    provider.hold = false;
+    provider.release();
+    tui.press('a');
+    await tui.waitFor((f) => f.includes('done'), 'the end of the run');
+    await tui.waitFor((f) => !hints(f).includes('c customer'));
+    for (const gone of ['next', 'customer', 'skip', 'stop', 'redo', 'edit']) expect(hints(tui.frame())).not.toMatch(new RegExp(`\\b${gone}\\b`));
+    expect(hints(tui.frame())).toContain('tab view');
+    expect(hints(tui.frame())).toContain('q quit');
   });
 });

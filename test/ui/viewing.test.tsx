@@ -49,14 +49,51 @@ describe('TUI: scrolling', () => {
     tui.press(' ');
     await tui.waitFor((f) => f.includes('Reply 1 of Design (Modalities).') && f.includes('waiting for you'));
     tui.press('s');
-    await tui.waitFor((f) => f.includes('next: CEO (lead) -> CTO'));
-    expect(tui.frame()).not.toContain('Reply 1 of Design (Modalities).');
+    // The skipped conversation stays on screen until the person moves on.
+    await tui.waitFor((f) => f.includes('next: CEO (lead) -> CTO') && f.includes('Conversation skipped: Modalities written (incomplete)'));
+    expect(tui.frame()).toContain('Reply 1 of Design (Modalities).');
+    tui.press(KEY.tab);
+    await tui.waitFor((f) => !f.includes('Reply 1 of Design (Modalities).') && f.includes('Design (Language) · CEO with CTO'));
+    expect(tui.frame()).not.toContain('viewing an earlier conversation');
     tui.press(KEY.tab);
     await tui.waitFor((f) => f.includes('Reply 1 of Design (Modalities).') && f.includes('viewing an earlier conversation'));
     tui.press(KEY.tab);
     await tui.waitFor((f) => !f.includes('viewing an earlier conversation') && f.includes('Design (Language) · CEO with CTO'));
     tui.press(KEY.shiftTab);
     await tui.waitFor((f) => f.includes('viewing an earlier conversation'));
+  });
+
+  it('a finished conversation stays on screen with its artifact until the next turn starts', async () => {
+    tui = startTui();
+    await tui.waitFor((f) => f.includes('waiting for you'));
+    tui.press(' ', ' ', ' ');
+    await tui.waitFor((f) => f.includes('Conversation done: Modalities written · space goes on'));
+    expect(tui.frame()).toContain('The Modalities of Design (Modalities).');
+    expect(tui.frame()).toContain('next: CEO (lead) -> CTO');
+    // The prompt inspector opens on the reply on screen, not on the empty conversation.
+    tui.press('p');
+    await tui.waitFor((f) => f.includes('turn 3') && f.includes('Design (Modalities)'));
+    tui.press('p', ' ');
+    await tui.waitFor((f) => f.includes('Reply 1 of Design (Language).'));
+    expect(tui.frame()).not.toContain('Conversation done');
+  });
+
+  it('a person reading up the transcript keeps their place when the run moves on to the next conversation', async () => {
+    const provider = new TestProvider((request) => {
+      const m = request.meta;
+      const index = m.conversation?.turnIndex ?? 0;
+      const body = Array.from({ length: 40 }, (_, i) => `${m.conversation?.name} line ${i + 1}`).join('\n');
+      return `${m.speaker?.name}:\n\n${body}${index >= 1 ? '\n\nEND CONVERSATION' : ''}`;
+    });
+    tui = startTui({ provider });
+    await tui.waitFor((f) => f.includes('waiting for you'));
+    tui.press(' ');
+    await tui.waitFor((f) => f.includes('Design (Modalities) line 40') && f.includes('waiting for you'));
+    tui.press(KEY.pageUp, 'a');
+    // Auto mode runs on into the next conversation; the view stays where the person reads.
+    await waitFor(() => (tui!.state.conversations.get(tui!.state.workflow!.phases[0]!.conversations[1]!.id)?.turns ?? 0) >= 1);
+    await tui.waitFor((f) => f.includes('viewing an earlier conversation') && f.includes('Design (Modalities) line'));
+    tui.press('a');
   });
 
   it('o shows the artifacts produced so far', async () => {
@@ -90,10 +127,13 @@ describe('TUI: layout and help', () => {
     tui.press('?');
     await tui.waitFor((f) => f.includes('Keys (? or esc closes'));
     // The help scrolls once it is taller than the screen: its first page and its end show every line.
-    const firstPage = tui.frame();
-    tui.press(KEY.end);
-    await tui.waitFor((f) => f.includes('ended at the turn limit'));
-    const seen = firstPage + tui.frame();
+    let seen = tui.frame();
+    for (let page = 0; page < 5 && !seen.includes('ended at the turn limit'); page++) {
+      const before = tui.frame();
+      tui.press(KEY.pageDown);
+      await tui.waitFor((f) => f !== before);
+      seen += tui.frame();
+    }
     for (const binding of KEYMAP) {
       expect(seen).toContain(binding.label);
       expect(seen).toContain(binding.description);
@@ -112,5 +152,16 @@ describe('TUI: layout and help', () => {
     for (const binding of KEYMAP.filter((b) => b.hint && ['help', 'quit', 'step'].includes(b.command))) {
       expect(tui.frame()).toContain(`${binding.label} ${binding.hint}`);
     }
+  });
+});
+
+describe('TUI: a wide terminal', () => {
+  it('shows where the run is in the header and widens the timeline', async () => {
+    tui = startTui({ columns: 200 });
+    await tui.waitFor((f) => f.includes('waiting for you'));
+    expect(tui.frame()).toContain('phase 1/4 · conversation 1/8');
+    expect(tui.frame()).toContain('Documenting (Specification)');
+    tui.resize(100);
+    await tui.waitFor((f) => !f.includes('phase 1/4 · conversation 1/8') && f.includes('Documenting (Specif…'));
   });
 });

@@ -1,0 +1,45 @@
+/**
+ * Signs of life while a reply is generated: a spinner and the seconds since the model last sent anything, so a slow
+ * model does not look like a hang. The clock ticks once a second while text flows, and at the spinner's pace once
+ * it has stopped.
+ */
+import { Text } from 'ink';
+import spinners from 'cli-spinners';
+import { useEffect, useState } from 'react';
+import type { EngineStore } from './engineStore.js';
+
+const SPINNER = spinners.dots;
+/** Text that has not moved for this long is a wait worth showing. */
+const STALL_MS = 1000;
+
+/**
+ * The activity clock of the reply in progress: how long it has run, and how long since text last came. The timer
+ * redraws only while a reply is in progress: once a second while text flows, at the spinner's pace once it stops.
+ */
+export function useActivity(store: EngineStore): { runningMs: number; stalledMs: number } | null {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    let drawn = 0;
+    const timer = setInterval(() => {
+      const { pulse, state } = store;
+      if (state.activeTurnId === null || state.activeTurnId !== pulse.turnId) return;
+      const at = Date.now();
+      if (at - pulse.lastTextAt >= STALL_MS || at - drawn >= 1000) {
+        drawn = at;
+        setNow(at);
+      }
+    }, SPINNER.interval);
+    return () => clearInterval(timer);
+  }, [store]);
+  const { pulse, state } = store;
+  if (state.activeTurnId === null || state.activeTurnId !== pulse.turnId) return null;
+  return { runningMs: Math.max(0, now - pulse.startedAt), stalledMs: now - pulse.lastTextAt };
+}
+
+/** `⠋ 4s waiting for the first word`, or `⠋ 3s since the last word`; nothing while text flows. */
+export function ActivityMark({ activity, started }: { activity: { runningMs: number; stalledMs: number } | null; started: boolean }) {
+  if (!activity || activity.stalledMs < STALL_MS) return null;
+  const frame = SPINNER.frames[Math.floor(activity.stalledMs / SPINNER.interval) % SPINNER.frames.length];
+  const seconds = Math.floor((started ? activity.stalledMs : activity.runningMs) / 1000);
+  return <Text color="cyan">{`  ${frame} ${seconds}s ${started ? 'since the last word' : 'waiting for the first word'}`}</Text>;
+}

@@ -17,22 +17,25 @@ const STALL_MS = 1000;
  * redraws only while a reply is in progress: once a second while text flows, at the spinner's pace once it stops.
  */
 export function useActivity(store: EngineStore): { runningMs: number; stalledMs: number } | null {
-  const [now, setNow] = useState(() => Date.now());
+  // Only makes React draw again: the time itself is read off the store's clock, so a recording drawn on a virtual
+  // clock shows the same seconds every time.
+  const [, setTick] = useState(0);
   useEffect(() => {
     let drawn = 0;
     const timer = setInterval(() => {
       const { pulse, state } = store;
       if (state.activeTurnId === null || state.activeTurnId !== pulse.turnId) return;
-      const at = Date.now();
+      const at = store.now();
       if (at - pulse.lastTextAt >= STALL_MS || at - drawn >= 1000) {
         drawn = at;
-        setNow(at);
+        setTick((n) => n + 1);
       }
     }, SPINNER.interval);
     return () => clearInterval(timer);
   }, [store]);
   const { pulse, state } = store;
   if (state.activeTurnId === null || state.activeTurnId !== pulse.turnId) return null;
+  const now = store.now();
   return { runningMs: Math.max(0, now - pulse.startedAt), stalledMs: now - pulse.lastTextAt };
 }
 

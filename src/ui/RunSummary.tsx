@@ -27,10 +27,12 @@ export function summaryLines(state: RunState, costOf: CostOf, saved: Saved | und
   if (!finished) return [];
   const t = state.totals;
   const tilde = t.estimated ? '~' : '';
-  const took = prettyMs(Math.max(0, finished.at - state.since), { secondsDecimalDigits: 0 });
+  // Time spent generating: the same in a replay as in the run (a replay's own clock runs at its speed).
+  const took = prettyMs(t.durationMs, { secondsDecimalDigits: 0 });
   const head = [
-    `${HOW[finished.status] ?? 'Run ended'} in ${took}`,
+    HOW[finished.status] ?? 'Run ended',
     `${t.turns} turn${t.turns === 1 ? '' : 's'}`,
+    `${took} generating`,
     `${tilde}${formatTokens(t.promptTokens + t.completionTokens)} tokens`,
     formatCost(totalCost(t.byModel, costOf), t.estimated),
   ].join(' · ');

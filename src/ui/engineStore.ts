@@ -32,6 +32,8 @@ export class EngineStore {
   constructor(
     source: EventSource,
     private readonly flushMs = FLUSH_MS,
+    /** The view's clock: the wall clock, or the virtual one a recording is drawn on (`replay --cast`). */
+    readonly now: () => number = Date.now,
   ) {
     for (const event of source.history ?? []) this.fold(event);
     this.unsubscribe = source.subscribe((event) => this.receive(event));
@@ -67,9 +69,9 @@ export class EngineStore {
   }
 
   private receive(event: EngineEvent): void {
-    // Wall-clock times, here and not from the events: a replay's events carry the recording's clock.
-    if (event.type === 'turn.started') this.pulse = { turnId: event.turnId, startedAt: Date.now(), lastTextAt: Date.now() };
-    else if ((event.type === 'token' || event.type === 'retrying') && event.turnId === this.pulse.turnId) this.pulse.lastTextAt = Date.now();
+    // The view's clock, not the events' times: a replay's events carry the recording's clock.
+    if (event.type === 'turn.started') this.pulse = { turnId: event.turnId, startedAt: this.now(), lastTextAt: this.now() };
+    else if ((event.type === 'token' || event.type === 'retrying') && event.turnId === this.pulse.turnId) this.pulse.lastTextAt = this.now();
     this.fold(event);
     this.timer ??= setTimeout(() => this.flush(), this.flushMs);
   }

@@ -91,7 +91,7 @@ export function renderOffscreen(events: readonly EngineEvent[], options: Offscre
     },
   };
   // The store never flushes by itself: settle() does.
-  const store = new EngineStore(source, 2 ** 30);
+  const store = new EngineStore(source, 2 ** 30, () => options.clock.now());
   const started = events[0];
   const prices = started?.type === 'run.started' ? started.config?.prices : undefined;
 

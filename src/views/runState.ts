@@ -90,9 +90,7 @@ export interface RunState {
   activity: Activity;
   /** What the run waits for, each reason on its own; null while it goes. */
   waiting: { holds: Hold[]; next: NextTurn } | null;
-  finished: { status: RunStatus; reason: string | null; at: number } | null;
-  /** When this sitting of the run started (run.started, or run.resumed), on the events' clock. */
-  since: number;
+  finished: { status: RunStatus; reason: string | null } | null;
   totals: {
     promptTokens: number;
     completionTokens: number;
@@ -138,7 +136,6 @@ export function createRunState(): RunState {
     activity: 'starting',
     waiting: null,
     finished: null,
-    since: 0,
     totals: { promptTokens: 0, completionTokens: 0, estimated: false, turns: 0, durationMs: 0, byModel: new Map() },
     revision: 0,
     artifacts: emptySession.produced,
@@ -182,7 +179,6 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
         context: event.context,
         workflow: event.workflow,
         prices: event.config?.prices ?? {},
-        since: event.t,
       });
       for (const phase of event.workflow.phases) {
         for (const c of phase.conversations) {
@@ -200,7 +196,7 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
       break;
     }
     case 'run.resumed':
-      Object.assign(state, { provider: event.provider, model: event.model, mode: event.mode, finished: null, activity: 'starting', since: event.t });
+      Object.assign(state, { provider: event.provider, model: event.model, mode: event.mode, finished: null, activity: 'starting' });
       // A reply the run was killed in the middle of never ended: the resume generates it again.
       for (const turn of state.turns.values()) {
         if (turn.status === 'streaming') Object.assign(turn, { status: 'interrupted', discarded: true });
@@ -419,7 +415,7 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
       state.log.push({ kind: 'budget', text: holdText({ kind: 'budget', spentUsd: event.spentUsd, maxUsd: event.maxUsd }), t: event.t });
       break;
     case 'run.finished':
-      state.finished = { status: event.status, reason: event.reason, at: event.t };
+      state.finished = { status: event.status, reason: event.reason };
       state.activity = 'done';
       state.waiting = null;
       state.activeTurnId = null;

@@ -30,7 +30,7 @@ describe('the README picture of the TUI', () => {
     const first = await renderScreenshot({ ...EXAMPLE });
     checkXml(first.svg);
     expect(first.svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg" width="1032"')).toBe(true);
-    for (const text of ['Timeline', 'Design (Modalities)', 'Coding (Design)', 'Designer', 'space/enter', 'AUTO']) expect(first.svg).toContain(text);
+    for (const text of ['Timeline', 'Design (Modalities)', 'Coding (Design)', 'Designer', 'x/esc', 'AUTO']) expect(first.svg).toContain(text);
     // The frame is the TUI's, at 120 columns: the header spans it, and no line is wider.
     const lines = first.frame.replace(/\x1b\[[0-9;]*m/g, '').split('\n');
     expect(Math.max(...lines.map((l) => [...l].length))).toBeLessThanOrEqual(120);

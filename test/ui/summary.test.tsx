@@ -43,10 +43,10 @@ describe('TUI: the end of a run', () => {
     await finished;
     const frame = () => stripAnsi(app.lastFrame() ?? '');
     await waitFor(
-      () => frame().includes('Run completed in'),
+      () => frame().includes('Run completed ·'),
       () => frame(),
     );
-    expect(frame()).toMatch(/Run completed in \d+m?s · 24 turns · ~[\d.]+k? tokens · ~\$0\.\d+/);
+    expect(frame()).toMatch(/Run completed · 24 turns · \d+m?s generating · ~[\d.]+k? tokens/);
     expect(frame()).toContain('8 artifacts in .roleplay/sessions/sess-1/artifacts/ (o shows them):');
     expect(frame()).toContain('Modalities, Language (incomplete), Code');
     expect(frame()).toContain('Cut by the turn limit (1): Design (Language)');

@@ -110,6 +110,8 @@ export async function runTui<R>(engine: TuiRun<R>, options: TuiOptions): Promise
     {
       exitOnCtrlC: false,
       patchConsole: true,
+      // Only the lines that changed are written: ~10x fewer bytes a streamed token (docs/rendering.md).
+      incrementalRendering: true,
     },
   );
   // Ink ends the app by itself only when rendering crashed: leave cleanly all the same.

@@ -123,14 +123,16 @@ describe('the dependency patches', () => {
     try {
       const bundle = async (name: string, entry: string, plugins: unknown[]) => {
         const outfile = path.join(dir, `${name}.mjs`);
+        // What the copy imports besides the patched packages comes from node_modules.
+        const nodePaths = [path.join(root, 'node_modules')];
         await build({
           entryPoints: [entry],
           outfile,
+          plugins: plugins as never,
+          nodePaths,
           bundle: true,
           format: 'esm',
           platform: 'node',
-          plugins: plugins as never,
-          nodePaths: [path.join(root, 'node_modules')],
           logLevel: 'error',
         });
         return ((await import(pathToFileURL(outfile).href)) as { default: OutputClass }).default;

@@ -968,9 +968,9 @@ async function addStreamingRows() {
   log('key press to frame while a reply streams at 100 tokens/s ...');
   const k = await benchKeyLatency();
   add(
-    `time from a key press to the frame that shows it, while a reply streams at 100 tokens/s (\`?\`, 120x40 pty, p95 of ${k.presses})`,
+    'time from a key press to the frame that shows it, while a reply streams at 100 tokens/s (`?`, 120x40 pty, p95)',
     fmtMs(k.p95),
-    'the median',
+    `the median of ${k.presses} presses`,
     fmtMs(k.median),
     null,
     'at most 50 ms',
@@ -979,7 +979,7 @@ async function addStreamingRows() {
   log('TUI CPU and bytes to the terminal while a reply streams at 50 tokens/s ...');
   const c = await benchStreamingCost();
   add(
-    `CPU of the TUI process (user+sys) while a reply streams at 50 tokens/s (120x40 pty, ${c.tokens} tokens)`,
+    'CPU of the TUI process (user+sys) while a reply streams at 50 tokens/s (120x40 pty)',
     `${(c.cpuShare * 100).toFixed(1)} % of one core`,
     '—',
     '—',
@@ -990,7 +990,7 @@ async function addStreamingRows() {
   add(
     'bytes written to the terminal per streamed token, the same run',
     `${Math.round(c.bytesPerToken)} B`,
-    '—',
+    `over ${c.tokens} tokens`,
     '—',
     null,
     'none (for reference)',

@@ -2,7 +2,7 @@
 // each against an anchor measured in the same run, and prints one table. Medians of several repetitions;
 // compare the ratios, not the absolute figures, on a shared machine. Needs `script` (util-linux) for the
 // pseudo-terminal figures. `--json`: one JSON object a line per figure instead of the table; `--only=a,b`: some
-// figures only (version, frame, headless, render, replies, inspector, memory, tokens); `--quick`: fewer
+// figures only (version, frame, headless, render, replies, inspector, streaming, memory, tokens); `--quick`: fewer
 // repetitions; `--src=DIR`: build the frame harness (replies, inspector) from DIR/src, e.g. an older commit's
 // `git archive`, to measure the old code path with the same harness. Loopback only; everything it starts it stops, and its temp dir is removed.
 import { spawn, spawnSync } from 'node:child_process';
@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { bundlePlugins } from './bundlePlugins.mjs';
+import { pristinePlugin } from './pristine.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 if (!existsSync(path.join(root, 'dist', 'cli.js'))) {
@@ -195,49 +195,99 @@ render(React.createElement(Text, null, 'hello from ink'));
 const shellQuote = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
 const stripAnsi = (s) => s.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07|\x1b[()][A-Z0-9]|\x1b[=>78]/g, '');
 
-/** Milliseconds from spawning `args` in a 120x40 pseudo-terminal until `marker` is on screen. */
-function timeToText(args, marker, cwd) {
-  return new Promise((resolve, reject) => {
-    const command = `stty cols 120 rows 40 2>/dev/null; exec ${args.map(shellQuote).join(' ')}`;
-    const started = process.hrtime.bigint();
-    const child = spawn('script', ['-qfec', command, '/dev/null'], {
-      cwd,
-      env: { ...baseEnv, TERM: 'xterm-256color', OPENAI_API_KEY: '', OPENAI_BASE_URL: '', COLUMNS: '120', LINES: '40' },
-      stdio: ['pipe', 'pipe', 'ignore'],
-      detached: true,
-    });
-    children.add(child);
-    let seen = '';
-    let done = false;
-    const finish = (error, ms) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
+/**
+ * `args` in a pseudo-terminal of `cols` x `rows` (util-linux `script`): `write()` types into it, `bytes` counts what
+ * it wrote to the terminal, `waitFor(marker, from)` resolves with the time the marker arrived in what it wrote after
+ * byte `from`, `exited` resolves when it ends, `kill()` ends it.
+ */
+function ptySession(args, { cwd, cols = 120, rows = 40, env = {} }) {
+  const command = `stty cols ${cols} rows ${rows} 2>/dev/null; exec ${args.map(shellQuote).join(' ')}`;
+  const started = process.hrtime.bigint();
+  const child = spawn('script', ['-qfec', command, '/dev/null'], {
+    cwd,
+    env: { ...baseEnv, TERM: 'xterm-256color', OPENAI_API_KEY: '', OPENAI_BASE_URL: '', COLUMNS: String(cols), LINES: String(rows), ...env },
+    stdio: ['pipe', 'pipe', 'ignore'],
+    detached: true,
+  });
+  children.add(child);
+  const now = () => Number(process.hrtime.bigint() - started) / 1e6;
+  const chunks = [];
+  const waiters = new Set();
+  const session = {
+    bytes: 0,
+    now,
+    /** What it wrote from byte `from` on, without escape codes. */
+    text(from = 0) {
+      const after = [];
+      let end = session.bytes;
+      for (let i = chunks.length - 1; i >= 0 && end > from; i--) {
+        after.unshift(chunks[i]);
+        end -= chunks[i].length;
+      }
+      return stripAnsi(
+        Buffer.concat(after)
+          .subarray(Math.max(0, from - end))
+          .toString('utf8'),
+      );
+    },
+    write: (keys) => child.stdin.write(keys),
+    waitFor(marker, from = 0, timeoutMs = 20_000) {
+      return new Promise((resolve, reject) => {
+        const waiter = { marker, from, resolve, reject };
+        waiter.timer = setTimeout(() => {
+          waiters.delete(waiter);
+          reject(new Error(`"${marker}" did not appear in ${timeoutMs / 1000} s; screen: ${session.text(from).slice(-400)}`));
+        }, timeoutMs);
+        waiters.add(waiter);
+        check();
+      });
+    },
+    exited: new Promise((resolve) => child.on('close', resolve)),
+    kill() {
       try {
         process.kill(-child.pid, 'SIGKILL');
       } catch {
         // the process group has exited already
       }
-      if (error) reject(error);
-      else resolve(ms);
-    };
-    const timer = setTimeout(() => finish(new Error(`"${marker}" did not appear in 20 s; screen: ${stripAnsi(seen).slice(-400)}`)), 20_000);
-    child.stdout.on('data', (chunk) => {
-      seen += chunk.toString('utf8');
-      if (stripAnsi(seen).includes(marker)) finish(null, Number(process.hrtime.bigint() - started) / 1e6);
-    });
-    child.on('close', () => {
-      children.delete(child);
-      finish(new Error(`the terminal closed before "${marker}" appeared: ${stripAnsi(seen).slice(-400)}`));
-    });
+    },
+  };
+  function check(closed = false) {
+    for (const w of waiters) {
+      const found = session.text(w.from).includes(w.marker);
+      if (!found && !closed) continue;
+      waiters.delete(w);
+      clearTimeout(w.timer);
+      if (found) w.resolve(now());
+      else w.reject(new Error(`the terminal closed before "${w.marker}" appeared: ${session.text(w.from).slice(-400)}`));
+    }
+  }
+  child.stdout.on('data', (chunk) => {
+    chunks.push(chunk);
+    session.bytes += chunk.length;
+    if (waiters.size > 0) check();
   });
+  child.on('close', () => {
+    children.delete(child);
+    check(true);
+  });
+  return session;
+}
+
+/** Milliseconds from spawning `args` in a 120x40 pseudo-terminal until `marker` is on screen. */
+async function timeToText(args, marker, cwd) {
+  const session = ptySession(args, { cwd });
+  try {
+    return await session.waitFor(marker);
+  } finally {
+    session.kill();
+  }
 }
 
 async function benchFirstFrame() {
-  // The anchor the issue names: Ink's hello-world bundled as esbuild bundles it. For reference, also the same
-  // hello built with the bundle's own esbuild plugins, which take the same shortcuts into Ink that roleplay does.
-  const hello = await bundleInkHello('hello', []);
-  const helloPlugins = await bundleInkHello('hello-plugins', bundlePlugins);
+  // The anchor: Ink's hello-world bundled by esbuild from the packages as npm installs them, without roleplay's
+  // patches (patches/). For reference, also the same hello built from node_modules as it is here, patched.
+  const hello = await bundleInkHello('hello', [pristinePlugin(mkdtempSync(path.join(tmp, 'pristine-')))]);
+  const helloPlugins = await bundleInkHello('hello-plugins', []);
   const cwd = mkdtempSync(path.join(tmp, 'tui-'));
   const roleplay = [process.execPath, cli, '--demo', '-o', path.join(cwd, 'out')];
   const anchor = [process.execPath, hello];
@@ -466,7 +516,6 @@ process.exit(0);
       platform: 'node',
       target: 'node20',
       jsx: 'automatic',
-      plugins: bundlePlugins,
       alias: { 'react-devtools-core': path.join(root, 'scripts', 'empty-module.mjs') },
       external: ['jiti', 'typescript'],
       define: { 'process.env.NODE_ENV': '"production"' },
@@ -657,7 +706,6 @@ process.exit(0);
     platform: 'node',
     target: 'node20',
     jsx: 'automatic',
-    plugins: bundlePlugins,
     nodePaths: [path.join(root, 'node_modules')],
     alias: { 'react-devtools-core': path.join(root, 'scripts', 'empty-module.mjs') },
     external: ['jiti', 'typescript'],
@@ -714,6 +762,136 @@ async function benchInspectorFrames() {
     ['inspector', 1_000_000],
   ]);
   return { small, large };
+}
+
+// ---- 4c. the real TUI in a pty while a reply streams at a reader's pace: key latency, CPU, bytes a token ------
+
+const PACED_WORDS = ['The', 'service', 'stores', 'a', '**name**', 'and', 'an', 'email,', 'checks', 'the', '`address`', 'and', 'returns', 'ok.'];
+
+/** An OpenAI-compatible server that streams each reply (but the sanity check's) at `rate` tokens a second, a word a token. */
+async function startPacedServer(rate, tokensPerReply = 100_000) {
+  let sent = 0;
+  const server = http.createServer(async (req, res) => {
+    const chunks = [];
+    for await (const c of req) chunks.push(c);
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    const data = (delta, finish = null) =>
+      `data: ${JSON.stringify({ id: 'p', object: 'chat.completion.chunk', created: 1, model: body.model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    if (/SUCCESS/.test(body.messages.at(-1)?.content ?? '') && body.messages.length <= 3) {
+      res.end(`${data({ role: 'assistant', content: 'SUCCESS' })}${data({}, 'stop')}data: [DONE]\n\n`);
+      return;
+    }
+    res.write(data({ role: 'assistant', content: 'Lead:\n\n' }));
+    const began = Date.now();
+    let i = 0;
+    // Every 5 ms, the tokens due by then: the pace holds on average even when a timer fires late.
+    const timer = setInterval(() => {
+      let out = '';
+      for (const due = Math.min(tokensPerReply, Math.floor(((Date.now() - began) * rate) / 1000)); i < due; i++, sent++) {
+        out += data({ content: PACED_WORDS[i % PACED_WORDS.length] + (i % 40 === 39 ? '\n\n' : ' ') });
+      }
+      if (out) res.write(out);
+      if (i >= tokensPerReply) {
+        clearInterval(timer);
+        res.end(`${data({}, 'stop')}data: [DONE]\n\n`);
+      }
+    }, 5);
+    res.on('close', () => clearInterval(timer));
+  });
+  servers.add(server);
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}/v1`,
+    tokens: () => sent,
+    close: () => {
+      servers.delete(server);
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)];
+
+/** The TUI (`--auto`, 120x40 pty) against a server streaming at `rate` tokens a second, once its reply streams. */
+async function streamingTui(rate) {
+  const server = await startPacedServer(rate);
+  const cwd = mkdtempSync(path.join(tmp, 'paced-'));
+  // The TUI process's pid, for its CPU time in /proc: a preload writes it.
+  const pidFile = path.join(cwd, 'pid');
+  const preload = path.join(cwd, 'pid.mjs');
+  writeFileSync(preload, `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(pidFile)}, String(process.pid));\n`);
+  const args = [
+    process.execPath,
+    '--import',
+    preload,
+    cli,
+    '--auto',
+    '--base-url',
+    server.url,
+    '-o',
+    path.join(cwd, 'out'),
+    'a tool that renames photos',
+  ];
+  const tui = ptySession(args, { cwd, env: { OPENAI_API_KEY: 'x' } });
+  const started = Date.now();
+  while (server.tokens() < rate) {
+    if (Date.now() - started > 20_000) throw new Error(`the TUI streamed no reply in 20 s: ${tui.text().slice(-400)}`);
+    await sleep(50);
+  }
+  const pid = Number(readFileSync(pidFile, 'utf8'));
+  const clockTick = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
+  return {
+    tui,
+    tokens: server.tokens,
+    /** CPU ms (user+sys) the TUI process has used so far. */
+    cpuMs() {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTick;
+    },
+    async close() {
+      tui.kill();
+      await tui.exited;
+      await server.close();
+    },
+  };
+}
+
+/** Milliseconds from a key press (`?`, the help overlay) to the frame that shows it, while a reply streams at 100 tokens/s. */
+async function benchKeyLatency() {
+  const run = await streamingTui(100);
+  const latencies = [];
+  try {
+    await sleep(1000);
+    for (let i = 0; i < reps(24); i++) {
+      const from = run.tui.bytes;
+      const pressed = run.tui.now();
+      run.tui.write('?');
+      latencies.push((await run.tui.waitFor('or esc closes', from, 5000)) - pressed);
+      run.tui.write('?');
+      // Not in step with the frames: the next press falls anywhere in one.
+      await sleep(200 + Math.random() * 100);
+    }
+  } finally {
+    await run.close();
+  }
+  return { p95: percentile(latencies, 95), median: median(latencies), presses: latencies.length };
+}
+
+/** CPU share of one core, and bytes written to the terminal a streamed token, while a reply streams at 50 tokens/s. */
+async function benchStreamingCost() {
+  const run = await streamingTui(50);
+  try {
+    await sleep(2000);
+    const [cpu0, bytes0, tokens0, t0] = [run.cpuMs(), run.tui.bytes, run.tokens(), Date.now()];
+    await sleep(quick ? 4000 : 10_000);
+    const [cpu1, bytes1, tokens1, t1] = [run.cpuMs(), run.tui.bytes, run.tokens(), Date.now()];
+    return { cpuShare: (cpu1 - cpu0) / (t1 - t0), bytesPerToken: (bytes1 - bytes0) / (tokens1 - tokens0), tokens: tokens1 - tokens0 };
+  } finally {
+    await run.close();
+  }
 }
 
 // ---- 5. peak RSS of a 1,000-turn demo session ----------------------------------------------------------------
@@ -785,6 +963,41 @@ async function benchTokens() {
   }
   return totals;
 }
+/** The rows of the real TUI in a pty while a reply streams (`--only=streaming`). */
+async function addStreamingRows() {
+  log('key press to frame while a reply streams at 100 tokens/s ...');
+  const k = await benchKeyLatency();
+  add(
+    'time from a key press to the frame that shows it, while a reply streams at 100 tokens/s (`?`, 120x40 pty, p95)',
+    fmtMs(k.p95),
+    `the median of ${k.presses} presses`,
+    fmtMs(k.median),
+    null,
+    'at most 50 ms',
+    k.p95 <= 50,
+  );
+  log('TUI CPU and bytes to the terminal while a reply streams at 50 tokens/s ...');
+  const c = await benchStreamingCost();
+  add(
+    'CPU of the TUI process (user+sys) while a reply streams at 50 tokens/s (120x40 pty)',
+    `${(c.cpuShare * 100).toFixed(1)} % of one core`,
+    '—',
+    '—',
+    null,
+    'at most 15 %',
+    c.cpuShare <= 0.15,
+  );
+  add(
+    'bytes written to the terminal per streamed token, the same run',
+    `${Math.round(c.bytesPerToken)} B`,
+    `over ${c.tokens} tokens`,
+    '—',
+    null,
+    'none (for reference)',
+    null,
+  );
+}
+
 // ---- the table ----------------------------------------------------------------------------------------------
 
 const fmtMs = (ms) => (ms >= 100 ? `${Math.round(ms)} ms` : `${ms.toFixed(1)} ms`);
@@ -831,7 +1044,7 @@ async function main() {
     add(
       'the same first frame, against a stricter anchor',
       fmtMs(f.mine),
-      "the Ink hello-world built with roleplay's esbuild plugins",
+      "the Ink hello-world with roleplay's dependency patches",
       fmtMs(f.reference),
       strict,
       'none (for reference)',
@@ -906,6 +1119,7 @@ async function main() {
       ratio <= 1.5,
     );
   }
+  if (want('streaming')) await addStreamingRows();
   if (want('memory')) {
     log('peak RSS of a 1,000-turn demo session ...');
     const m = await benchMemory();

@@ -5,7 +5,6 @@ import { build } from 'esbuild';
 import { readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundlePlugins, everyPluginFired } from './bundlePlugins.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -31,7 +30,6 @@ const result = await build({
   // jiti loads its own files at run time; typescript is only an optional loader of cosmiconfig's.
   external: ['jiti', 'typescript'],
   alias: { 'react-devtools-core': stub },
-  plugins: [...bundlePlugins, everyPluginFired],
   define: {
     __ROLEPLAY_VERSION__: JSON.stringify(pkg.version),
     'process.env.NODE_ENV': '"production"',

@@ -38,8 +38,9 @@ function expectIn(label, text, wanted) {
   }
 }
 
-// `npm pack` runs `prepack`, which builds dist/.
-const packed = JSON.parse(run('npm pack', 'npm', ['pack', '--json', '--pack-destination', tmp, root], { cwd: root }));
+// `npm pack` runs `prepare` (patch-package, which prints what it applied before the JSON) and `prepack`, which builds dist/.
+const packOutput = run('npm pack', 'npm', ['pack', '--json', '--pack-destination', tmp, root], { cwd: root });
+const packed = JSON.parse(packOutput.slice(packOutput.search(/^\[/m)));
 const tarball = path.join(tmp, packed[0].filename);
 const files = packed[0].files.map((f) => f.path);
 for (const wanted of ['dist/cli.js', 'dist/index.js', 'src/index.ts', 'examples/software-company/events.jsonl', 'README.md']) {

@@ -1,3 +1,5 @@
+import { startsWith } from './startsWith.js';
+
 /**
  * The one boundary that model and config text crosses before it reaches a terminal. It removes escape
  * sequences (CSI, OSC, DCS, SOS, PM, APC and two-byte ESC forms), C0 and C1 controls except newline and tab,
@@ -10,9 +12,34 @@ const ESC_SEQ = /\x1b[\x20-\x2f]*[\x30-\x7e]?/g;
 const CONTROLS = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
 const BIDI = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g;
 
+// What sanitize() removes starts with one of these characters; a text with none of them is left as it is.
+const UNSAFE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/;
+
 export function sanitize(text: string): string {
-  if (!/[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/.test(text)) return text;
+  if (!UNSAFE.test(text)) return text;
   return text.replace(STRING_SEQ, '').replace(CSI_SEQ, '').replace(ESC_SEQ, '').replace(/\r\n?/g, '\n').replace(CONTROLS, '').replace(BIDI, '');
+}
+
+/**
+ * sanitize() for a text that grows at its end, as a streaming reply does between frames. The longest start of the
+ * text known to hold no unsafe character is not scanned again, so a frame scans only what arrived since the last
+ * one (a two-byte string, CJK or emoji, takes the expression about 5 ns a character: 0.5 ms a frame at 100 K).
+ * Gives sanitize(text) for any text, also one that is not the last one grown.
+ */
+export class GrowingSanitizer {
+  private clean = '';
+
+  sanitize(text: string): string {
+    if (!startsWith(text, this.clean)) this.clean = '';
+    const rest = text.slice(this.clean.length);
+    const unsafe = UNSAFE.exec(rest);
+    if (!unsafe) {
+      this.clean = text;
+      return text;
+    }
+    this.clean = text.slice(0, this.clean.length + unsafe.index);
+    return sanitize(text);
+  }
 }
 
 // A string sequence (OSC, DCS, ...) opened but not yet terminated at the end of the text so far.

@@ -46,6 +46,50 @@ function screenUpdate(previous: readonly string[] | null, next: readonly string[
   return out && `${out}\x1b[0m`;
 }
 
+/** SGR parameters by what they set: a later one of a group replaces the one before. */
+function sgrGroup(code: number): string {
+  if (code === 1) return 'bold';
+  if (code === 2) return 'dim';
+  if (code === 3 || code === 23) return 'italic';
+  if (code === 4 || code === 24) return 'underline';
+  if (code === 7 || code === 27) return 'inverse';
+  if (code === 9 || code === 29) return 'strike';
+  if ((code >= 30 && code <= 39) || (code >= 90 && code <= 97)) return 'fg';
+  return 'bg';
+}
+
+/**
+ * Each line with the styles still open from the lines above it in front: Ink's frame may open a style on one line
+ * and close it on the next, and a row drawn again on its own after a reset would lose it.
+ */
+function selfContained(lines: readonly string[]): string[] {
+  let open = new Map<string, string>();
+  return lines.map((line) => {
+    const row = [...open.values()].join('') + line;
+    for (const match of line.matchAll(/\x1b\[([0-9;]*)m/g)) {
+      const params = (match[1] || '0').split(';').map(Number);
+      for (let i = 0; i < params.length; i++) {
+        const code = params[i] ?? 0;
+        if (code === 0) {
+          open = new Map();
+          continue;
+        }
+        // 38;5;n and 38;2;r;g;b (and 48 for the background): one colour in several parameters.
+        const extended = code === 38 || code === 48 ? (params[i + 1] === 5 ? 2 : params[i + 1] === 2 ? 4 : 0) : 0;
+        const sequence = `\x1b[${params.slice(i, i + 1 + extended).join(';')}m`;
+        const group = code === 38 ? 'fg' : code === 48 ? 'bg' : sgrGroup(code);
+        if (code === 22) {
+          open.delete('bold');
+          open.delete('dim');
+        } else if (code === 23 || code === 24 || code === 27 || code === 29 || code === 39 || code === 49) open.delete(group);
+        else open.set(group, sequence);
+        i += extended;
+      }
+    }
+    return row;
+  });
+}
+
 const seconds = (ms: number) => Math.round(ms) / 1000;
 
 export async function recordCast(events: readonly EngineEvent[], options: CastOptions): Promise<Cast> {
@@ -54,7 +98,7 @@ export async function recordCast(events: readonly EngineEvent[], options: CastOp
   let screen: string[] | null = null;
   let last = 0;
   const capture = async (at: number) => {
-    const next = (await view.settle()).split('\n').slice(0, rows);
+    const next = selfContained((await view.settle()).split('\n').slice(0, rows));
     const update = screenUpdate(screen, next, rows);
     const data = screen === null ? START + update : update;
     screen = next;

@@ -5,6 +5,7 @@
  * tail after it is laid out again. At a boundary no fence is open, so `renderMarkdown` of the pieces, one after
  * another, gives the lines `renderMarkdown` gives for the whole text (test/ui/markdownStream.test.ts checks it).
  */
+import { startsWith } from '../text/startsWith.js';
 import { FENCE, renderMarkdown } from './markdown.js';
 
 export class MarkdownStream {
@@ -32,7 +33,7 @@ export class MarkdownStream {
    */
   lines(text: string, width: number): { kept: readonly string[]; tail: readonly string[] } {
     if (text === this.lastText && width === this.width) return { kept: this.kept, tail: this.lastTail };
-    if (width !== this.width || !text.startsWith(this.scannedText)) this.reset(width);
+    if (width !== this.width || !startsWith(text, this.scannedText)) this.reset(width);
     this.scan(text);
     if (this.safe > this.boundary) {
       // The newline at safe - 1 separates the block from what follows; it is not part of either piece.

@@ -120,6 +120,11 @@ export async function runTui<R>(engine: TuiRun<R>, options: TuiOptions): Promise
     {
       exitOnCtrlC: false,
       patchConsole: true,
+      // Only the lines that changed are written: ~10x fewer bytes a streamed token (docs/rendering.md).
+      incrementalRendering: true,
+      // Ink waits this long between two frames (1000 / maxFps ms; 30 by default): a key press waits at most 17 ms
+      // for its frame. A streaming reply still redraws 20 times a second (engineStore.ts).
+      maxFps: 60,
     },
   );
   // Ink ends the app by itself only when rendering crashed: leave cleanly all the same.

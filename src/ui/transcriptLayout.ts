@@ -5,7 +5,7 @@
  */
 import chalk from 'chalk';
 import { customerFate, nameOf, WITHDRAWN, type RunState, type TranscriptItem, type TurnView } from '../views/runState.js';
-import { sanitize } from '../text/sanitize.js';
+import { GrowingSanitizer, sanitize } from '../text/sanitize.js';
 import { renderMarkdown } from './markdown.js';
 import { MarkdownStream } from './markdownStream.js';
 import { CUSTOMER_COLOR, roleColor } from './theme.js';
@@ -20,19 +20,25 @@ export interface LineSource {
 const CURSOR = '▍';
 const INDENT = '  ';
 
-/** A streaming reply's body: its finished blocks are kept between frames, only the tail is laid out again. */
-function streamingBody(stream: MarkdownStream, text: string, width: number): string[] {
-  const { kept, tail } = stream.lines(text, width);
+/** What is kept of a streaming reply between frames: its finished blocks' lines, and how much of it is known clean. */
+interface Streaming {
+  layout: MarkdownStream;
+  clean: GrowingSanitizer;
+}
+
+/** A streaming reply's body: only what arrived since the last frame is scanned, only the tail is laid out again. */
+function streamingBody(stream: Streaming, text: string, width: number): string[] {
+  const { kept, tail } = stream.layout.lines(stream.clean.sanitize(text), width);
   return kept.concat(tail);
 }
 
-function turnLines(state: RunState, turn: TurnView, width: number, stream?: MarkdownStream): string[] {
+function turnLines(state: RunState, turn: TurnView, width: number, stream?: Streaming): string[] {
   const color = roleColor(state, turn.role);
   const who = turn.kind === 'sanity' ? 'Sanity check' : sanitize(nameOf(state, 'roles', turn.role));
   const details = turn.kind === 'sanity' ? '' : ` (${turn.side}) · turn ${turn.index + 1}`;
   const lines = [chalk[color].bold(who) + chalk.dim(details)];
   const body = stream
-    ? streamingBody(stream, sanitize(turn.text), width - INDENT.length)
+    ? streamingBody(stream, turn.text, width - INDENT.length)
     : renderMarkdown(sanitize(turn.text), width - INDENT.length).map((line) => INDENT + line);
   while (body.length && body[body.length - 1]?.trim() === '') body.pop();
   if (turn.status === 'streaming') {
@@ -63,7 +69,7 @@ function customerLines(state: RunState, customerId: string, text: string, width:
   return [bar + chalk[CUSTOMER_COLOR].bold('Customer'), ...body, ...note, ''];
 }
 
-function itemLines(state: RunState, item: TranscriptItem, width: number, stream?: MarkdownStream): string[] {
+function itemLines(state: RunState, item: TranscriptItem, width: number, stream?: Streaming): string[] {
   if (item.kind === 'customer') return customerLines(state, item.customerId, item.text, width);
   const turn = state.turns.get(item.turnId);
   if (!turn || turn.discarded) return [];
@@ -91,7 +97,7 @@ export interface LayoutOptions {
 export class TranscriptLayout {
   private readonly cache = new Map<string, Cached>();
   /** The streaming replies' kept blocks, by turn; a turn's goes when it is no longer streaming. */
-  private readonly streams = new Map<string, MarkdownStream>();
+  private readonly streams = new Map<string, Streaming>();
   private readonly incremental: boolean;
 
   constructor(options: LayoutOptions = {}) {
@@ -142,10 +148,10 @@ export class TranscriptLayout {
     return found;
   }
 
-  private streamOf(state: RunState, item: TranscriptItem): MarkdownStream | undefined {
+  private streamOf(state: RunState, item: TranscriptItem): Streaming | undefined {
     if (!this.incremental || item.kind !== 'turn' || state.turns.get(item.turnId)?.status !== 'streaming') return undefined;
     let stream = this.streams.get(item.turnId);
-    if (!stream) this.streams.set(item.turnId, (stream = new MarkdownStream(INDENT)));
+    if (!stream) this.streams.set(item.turnId, (stream = { layout: new MarkdownStream(INDENT), clean: new GrowingSanitizer() }));
     return stream;
   }
 }

@@ -188,13 +188,13 @@ describe('replay --cast', () => {
       let cast = '';
       let live = '';
       while (Date.now() - start < 15_000) {
-        cast = tmux.styledScreen('cast');
-        live = tmux.styledScreen('live');
+        cast = tmux.lookOf('cast');
+        live = tmux.lookOf('live');
         if (cast.includes('The run is over') && cast === live) break;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       expect(cast).toContain('The run is over');
-      expect(cast).toContain('\x1b[');
+      expect(cast).toContain('fg=3');
       expect(cast).toBe(live);
     });
   });

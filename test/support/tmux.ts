@@ -22,6 +22,12 @@ export function tmuxServer() {
     screen: (target: string) => tmux('capture-pane', '-p', '-t', target),
     /** The screen with its colours and attributes, as escape codes. */
     styledScreen: (target: string) => tmux('capture-pane', '-p', '-e', '-t', target),
+    /**
+     * What the screen looks like, cell by cell: each line as runs of text with the styles that show. tmux writes the
+     * same cells with its resets in different places depending on how they were drawn, and a blank cell shows only its
+     * background and inverse, so the styles of a blank are kept only when they show.
+     */
+    lookOf: (target: string) => lookOf(tmux('capture-pane', '-p', '-e', '-t', target)),
     /** Runs a shell command line in a new session, then keeps the pane open so its screen can be read. */
     shell(name: string, cwd: string, command: string, columns = 120, rows = 40): void {
       tmux('new-session', '-d', '-s', name, '-x', String(columns), '-y', String(rows), `cd ${shellQuote(cwd)} && ${command}; sleep 600`);
@@ -39,4 +45,59 @@ export function tmuxServer() {
       }
     },
   };
+}
+
+/** A styled tmux capture as lines of `[style]text` runs, keeping only what shows (see `lookOf` above). */
+export function lookOf(styled: string): string {
+  // tmux carries the styles from one line to the next: a line starts with what the line before left on.
+  let style = new Map<string, string>();
+  return styled
+    .split('\n')
+    .map((line) => {
+      const cells: string[] = [];
+      for (const part of line.split(/(\x1b\[[0-9;]*m)/)) {
+        const sgr = /^\x1b\[([0-9;]*)m$/.exec(part);
+        if (sgr) {
+          for (const code of (sgr[1] || '0').split(';').map(Number)) {
+            if (code === 0) style = new Map();
+            else if (code === 1) style.set('bold', '1');
+            else if (code === 2) style.set('dim', '1');
+            else if (code === 22) {
+              style.delete('bold');
+              style.delete('dim');
+            } else if (code === 3 || code === 4 || code === 7 || code === 9) style.set(`a${code}`, '1');
+            else if (code === 23 || code === 24 || code === 27 || code === 29) style.delete(`a${code - 20}`);
+            else if ((code >= 30 && code <= 37) || (code >= 90 && code <= 97)) style.set('fg', String(code));
+            else if (code === 39) style.delete('fg');
+            else if ((code >= 40 && code <= 47) || (code >= 100 && code <= 107)) style.set('bg', String(code));
+            else if (code === 49) style.delete('bg');
+          }
+          continue;
+        }
+        for (const char of part) {
+          const shown = char === ' ' ? [...style].filter(([k]) => k === 'bg' || k === 'a7') : [...style];
+          cells.push(
+            `${shown
+              .sort()
+              .map(([k, v]) => `${k}=${v}`)
+              .join(',')}|${char}`,
+          );
+        }
+      }
+      // Runs of cells of one look.
+      const runs: string[] = [];
+      let last = '';
+      for (const cell of cells) {
+        const [look, char] = [cell.slice(0, cell.lastIndexOf('|')), cell.slice(cell.lastIndexOf('|') + 1)];
+        // A blank that shows nothing joins the run it is in.
+        if ((look === last || (char === ' ' && look === '')) && runs.length) runs[runs.length - 1] += char;
+        else {
+          runs.push(`[${look}]${char}`);
+          last = look;
+        }
+      }
+      return runs.join('').replace(/(\[[^\]]*\] *)+$/, (tail) => (tail.includes('bg=') || tail.includes('a7') ? tail : ''));
+    })
+    .join('\n')
+    .replace(/\n+$/, '');
 }

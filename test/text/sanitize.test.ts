@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { sanitize, StreamSanitizer } from '../../src/text/sanitize.js';
+import { GrowingSanitizer, sanitize, StreamSanitizer } from '../../src/text/sanitize.js';
+import { startsWith } from '../../src/text/startsWith.js';
 
 // Anything that could make a terminal act: ESC, C1 controls, other C0 controls, BiDi overrides.
 const DANGER = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/;
@@ -65,6 +66,36 @@ describe('sanitize', () => {
         const out = chunks.map((c) => stream.push(c)).join('') + stream.end();
         expect(DANGER.test(out)).toBe(false);
         expect(out).toBe(sanitize(whole));
+      }),
+    );
+  });
+
+  it('property: a growing text, now and then replaced by another, gives what sanitize() gives for each text', () => {
+    const piece = fc.constantFrom('text ', '服务', '👍', '\x1b[31m', '\x1b]0;t', '\x07', '\n', '\u202e', '\r', 'ok', '\x9b');
+    const step = fc.oneof(
+      { weight: 5, arbitrary: fc.array(piece, { minLength: 1, maxLength: 4 }).map((parts) => ({ grow: parts.join('') })) },
+      { weight: 1, arbitrary: fc.array(piece, { maxLength: 6 }).map((parts) => ({ replace: parts.join('') })) },
+    );
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 30 }), (steps) => {
+        const growing = new GrowingSanitizer();
+        let text = '';
+        for (const s of steps) {
+          text = 'grow' in s ? text + s.grow : s.replace;
+          expect(growing.sanitize(text)).toBe(sanitize(text));
+        }
+      }),
+    );
+  });
+});
+
+describe('startsWith', () => {
+  it('property: answers as String.prototype.startsWith', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', 'b', '漢', '\n') });
+    fc.assert(
+      fc.property(text, text, (a, b) => {
+        expect(startsWith(a, b)).toBe(a.startsWith(b));
+        expect(startsWith(a + b, a)).toBe(true);
       }),
     );
   });

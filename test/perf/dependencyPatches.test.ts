@@ -1,0 +1,219 @@
+/**
+ * The dependency patches in patches/ (applied to node_modules by patch-package when npm installs): that they are
+ * applied, so the tests run what the bundle ships, and that each does what it is there for without changing what
+ * it should not. The string-width one is checked in test/text/stringWidth.test.ts.
+ * (Needs `npm run build`; `npm test` does that.)
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error: a plain ESM build script, no types
+import { pristinePlugin } from '../../scripts/pristine.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const patches = readdirSync(path.join(root, 'patches')).filter((file) => file.endsWith('.patch'));
+
+interface Meta {
+  outputs: Record<string, { entryPoint?: string }>;
+}
+
+function tuiChunk(): string {
+  const file = path.join(root, 'dist', 'meta.json');
+  if (!existsSync(file)) throw new Error('dist/meta.json is missing: run `npm run build` first');
+  const chunk = Object.entries((JSON.parse(readFileSync(file, 'utf8')) as Meta).outputs).find(
+    ([, output]) => output.entryPoint === 'src/ui/runTui.tsx',
+  )?.[0];
+  expect(chunk).toBeDefined();
+  return path.join(root, String(chunk));
+}
+
+/** In a fresh node, with `fetch` counted: how many calls loading each module made. */
+function fetchesWhileLoading(modules: string[]): number[] {
+  const script = `
+    let count = 0;
+    const real = globalThis.fetch;
+    globalThis.fetch = (...args) => { count++; return real(...args); };
+    const counts = [];
+    for (const file of ${JSON.stringify(modules.map((m) => pathToFileURL(m).href))}) {
+      const before = count;
+      await import(file);
+      counts.push(count - before);
+    }
+    console.log(JSON.stringify(counts));
+  `;
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', timeout: 30_000 });
+  expect(result.stderr).toBe('');
+  return JSON.parse(result.stdout) as number[];
+}
+
+describe('the dependency patches', () => {
+  it.each(patches)('%s is applied to node_modules', (file) => {
+    // Taking it out again would work only if it is in: a dry run, nothing changes.
+    expect(() => execFileSync('patch', ['-R', '--dry-run', '-p1', '-s', '-f', '-d', root, '-i', path.join(root, 'patches', file)])).not.toThrow();
+  });
+
+  it('yoga loads without calling fetch, in node_modules and in the bundle; as npm installs it, it would', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'roleplay-yoga-'));
+    try {
+      pristinePlugin(dir);
+      const yoga = (modules: string) => path.join(modules, 'yoga-layout', 'dist', 'src', 'index.js');
+      expect(fetchesWhileLoading([yoga(path.join(root, 'node_modules')), tuiChunk(), yoga(path.join(dir, 'node_modules'))])).toEqual([0, 0, 1]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('makes no Intl object while the TUI loads; Ink as npm installs it makes several', () => {
+    // The first Intl object of a process costs it 20-30 ms of ICU set-up (the ansi-tokenize patch's graphemes.js).
+    // The copy sits under node_modules, so that what it imports besides the patched packages resolves.
+    mkdirSync(path.join(root, 'node_modules', '.cache'), { recursive: true });
+    const dir = mkdtempSync(path.join(root, 'node_modules', '.cache', 'roleplay-pristine-'));
+    try {
+      pristinePlugin(dir);
+      const script = `
+        let count = 0;
+        for (const name of ['Segmenter', 'NumberFormat', 'DateTimeFormat', 'Collator', 'PluralRules']) {
+          Intl[name] = new Proxy(Intl[name], { construct(target, args) { count++; return Reflect.construct(target, args); } });
+        }
+        await import(${JSON.stringify(pathToFileURL(tuiChunk()).href)});
+        const bundled = count;
+        await import(${JSON.stringify(pathToFileURL(path.join(dir, 'node_modules', 'ink', 'build', 'index.js')).href)});
+        console.log(JSON.stringify({ bundled, plain: count - bundled }));
+      `;
+      const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', timeout: 30_000 });
+      expect(result.stderr).toBe('');
+      const { bundled, plain } = JSON.parse(result.stdout) as { bundled: number; plain: number };
+      expect(bundled).toBe(0);
+      expect(plain).toBeGreaterThan(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("Ink's incremental rendering goes back to the first line of a frame that ends in a newline (Ink 7's fix)", async () => {
+    const { default: logUpdate } = (await import(pathToFileURL(path.join(root, 'node_modules', 'ink', 'build', 'log-update.js')).href)) as {
+      default: { create(stream: { write(s: string): void }, options: { incremental: boolean }): (frame: string) => void };
+    };
+    const written: string[] = [];
+    const log = logUpdate.create({ write: (s: string) => written.push(s) }, { incremental: true });
+    log('one\ntwo\nthree\n');
+    written.length = 0;
+    log('one\n2\nthree\n');
+    // Three lines and the cursor on the row below them: up three, the first kept, the second rewritten.
+    const frame = written.join('');
+    expect(frame.startsWith('\x1b[3A')).toBe(true);
+    expect(frame).toContain('2');
+    expect(frame).not.toContain('one');
+  });
+
+  it("Ink's output, patched, gives the very frames it gives as npm installs it (property)", async () => {
+    interface Output {
+      write(x: number, y: number, text: string, options: { transformers: unknown[] }): void;
+      clip(clip: { x1?: number; x2?: number; y1?: number; y2?: number }): void;
+      unclip(): void;
+      get(): { output: string; height: number };
+    }
+    type OutputClass = new (size: { width: number; height: number }) => Output;
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'roleplay-ink-output-'));
+    try {
+      const bundle = async (name: string, entry: string, plugins: unknown[]) => {
+        const outfile = path.join(dir, `${name}.mjs`);
+        // What the copy imports besides the patched packages comes from node_modules.
+        const nodePaths = [path.join(root, 'node_modules')];
+        await build({
+          entryPoints: [entry],
+          outfile,
+          plugins: plugins as never,
+          nodePaths,
+          bundle: true,
+          format: 'esm',
+          platform: 'node',
+          logLevel: 'error',
+        });
+        return ((await import(pathToFileURL(outfile).href)) as { default: OutputClass }).default;
+      };
+      // Ink's output.js and the ansi-tokenize it draws lines with, both patched, against copies without the patches.
+      const pristine = pristinePlugin(path.join(dir, 'pristine')) as unknown;
+      const Plain = await bundle('plain', path.join(dir, 'pristine', 'node_modules', 'ink', 'build', 'output.js'), [pristine]);
+      const Shipped = await bundle('shipped', path.join(root, 'node_modules', 'ink', 'build', 'output.js'), []);
+      const piece = fc.constantFrom(
+        'a',
+        'word',
+        ' ',
+        '   ',
+        '│',
+        '漢',
+        '👍',
+        'e\u0301',
+        '\u200B',
+        '\x1b[31mred\x1b[39m',
+        '\x1b[41m  \x1b[49m',
+        '\x1b[1m \x1b[22m',
+        '\x1b[2mdim ',
+        '\x1b[22m',
+        '\n',
+        // Escape codes that are not a closed pair: an unclosed bold, a reset, a line erase, a window title, a C1 CSI.
+        '\x1b[1m',
+        '\x1b[0m',
+        '\x1b[2K',
+        '\x1b]0;title\x07',
+        '\x9b32m',
+        '\x1b[1m\x1b[2mboth\x1b[22m',
+        // Where the graphemes.js stand-in hands over to ICU: CR LF, a mark after an escape code, a link.
+        'a\r\nb',
+        '\r',
+        '\x1b[31m\u0301',
+        '\x1b]8;;https://x.example\x07link\x1b]8;;\x07',
+      );
+      // Text's transformers as Ink builds them from props: a colour (chalk re-opens it after each inner close), dim.
+      const dim = (line: string) => `\x1b[2m${line.replaceAll('\x1b[22m', '\x1b[22m\x1b[2m')}\x1b[22m`;
+      const green = (line: string) => `\x1b[32m${line.replaceAll('\x1b[39m', '\x1b[39m\x1b[32m')}\x1b[39m`;
+      const transformers = fc.constantFrom<Array<(line: string) => string>>([], [dim], [green], [dim, green], [(line: string) => line.toUpperCase()]);
+      const op = fc.oneof(
+        fc.record({
+          kind: fc.constant('write' as const),
+          x: fc.nat(14),
+          y: fc.nat(6),
+          text: fc.array(piece, { maxLength: 6 }).map((p) => p.join('')),
+          transformers,
+        }),
+        fc.record({
+          kind: fc.constant('clip' as const),
+          x1: fc.nat(6),
+          x2: fc.integer({ min: 6, max: 16 }),
+          y1: fc.nat(3),
+          y2: fc.integer({ min: 3, max: 8 }),
+        }),
+        fc.record({ kind: fc.constant('unclip' as const) }),
+      );
+      fc.assert(
+        fc.property(fc.integer({ min: 1, max: 16 }), fc.integer({ min: 1, max: 8 }), fc.array(op, { maxLength: 12 }), (width, height, ops) => {
+          const frames = [Plain, Shipped].map((OutputOf) => {
+            const output = new OutputOf({ width, height });
+            let clips = 0;
+            for (const o of ops) {
+              if (o.kind === 'write') output.write(o.x, o.y, o.text, { transformers: o.transformers });
+              else if (o.kind === 'clip') {
+                output.clip(o);
+                clips++;
+              } else if (clips > 0) {
+                output.unclip();
+                clips--;
+              }
+            }
+            return output.get();
+          });
+          expect(frames[1]).toEqual(frames[0]);
+        }),
+        { numRuns: 3000 },
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

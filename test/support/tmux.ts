@@ -48,7 +48,7 @@ export function tmuxServer() {
 }
 
 /** A styled tmux capture as lines of `[style]text` runs, keeping only what shows (see `lookOf` above). */
-export function lookOf(styled: string): string {
+function lookOf(styled: string): string {
   // tmux carries the styles from one line to the next: a line starts with what the line before left on.
   let style = new Map<string, string>();
   return styled

@@ -114,6 +114,7 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
       [] as string[],
     )
     .option('--max-cost <usd>', 'pause (TUI) or stop (headless, resumable) when the run has cost this much', positiveUsd)
+    .option('--no-mouse', "leave the mouse to the terminal (select text without Shift); the wheel then doesn't scroll the TUI")
     .addHelpText('after', HELP_AFTER)
     .showSuggestionAfterError(true)
     // Options after a subcommand's name are the subcommand's own (`sessions -o dir`, `replay x --json`).
@@ -179,6 +180,7 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
     .option('--json', 'headless, one JSON event per line')
     .option('--auto', 'turns follow each other')
     .option('--step', 'each turn waits for a key press (TUI only)')
+    .option('--no-mouse', "leave the mouse to the terminal (select text without Shift); the wheel then doesn't scroll the TUI")
     .option('--cast <file>', "don't play: write the TUI's frames at the recording's timing to an asciicast v2 file (no terminal needed)")
     .option('--cols <n>', "the cast's terminal width in columns (default 120)")
     .option('--rows <n>', "the cast's terminal height in rows (default 40)")

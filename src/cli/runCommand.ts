@@ -86,6 +86,7 @@ export async function runCommand(taskWords: string[], flags: RunFlags): Promise<
       resumeCommand: resumeCommand(journal, process.cwd()),
       nextCommands: [sessionCommand(['export'], journal, process.cwd()), sessionCommand(['replay'], journal, process.cwd())],
       costOf: pricer(setup.config.prices),
+      mouse: flags.mouse !== false,
       ...(reloader ? { reloader } : {}),
     });
     // Left while the server could not be used at all (never reached, key refused): the same line and code as headless.

@@ -26,6 +26,8 @@ export interface RunFlags {
   resume?: string;
   break?: string[];
   maxCost?: number;
+  /** False with --no-mouse: the terminal keeps the mouse. */
+  mouse?: boolean;
 }
 
 export interface RunSetup {

@@ -11,6 +11,7 @@ export function helpLines(): LineSource {
   const lines = [
     ...KEYMAP.map((b) => chalk.bold.cyan(b.label.padEnd(labelWidth)) + b.description),
     '',
+    chalk.dim('The mouse wheel scrolls too (--no-mouse leaves the mouse to the terminal; Shift selects text meanwhile).'),
     chalk.dim('Footer: tokens in and out, cost (~ when estimated), latency to the first token / for the whole reply.'),
   ];
   const legend = (Object.keys(STATUS_ICON) as Array<keyof typeof STATUS_ICON>).map(

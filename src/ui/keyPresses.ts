@@ -16,6 +16,22 @@ export interface KeyPress {
   key: Key;
   /** Text between the terminal's paste marks, without escape sequences or controls: never taken for keys. */
   paste?: true;
+  /** A turn of the mouse wheel (SGR mouse reporting, which the TUI turns on unless told not to). */
+  wheel?: 'up' | 'down';
+}
+
+/**
+ * SGR mouse reports (xterm's mode 1006): ESC [ < button ; column ; row, then M for a press or m for a release. Button
+ * 64 is the wheel turned up, 65 down; 4, 8 and 16 add Shift, Alt and Ctrl. Every other report (clicks, drags) names
+ * no key and is dropped.
+ */
+const SGR_MOUSE = /^\x1b\[<(\d+);\d+;\d+[Mm]$/;
+
+export function wheelOf(raw: string): 'up' | 'down' | null {
+  const report = SGR_MOUSE.exec(raw);
+  if (!report) return null;
+  const button = Number(report[1]) & ~(4 | 8 | 16);
+  return button === 64 ? 'up' : button === 65 ? 'down' : null;
 }
 
 const ESC = '\x1b';
@@ -139,6 +155,8 @@ export class KeyReader {
       return text ? [pasted(text)] : [];
     }
     if (raw.startsWith(ESC)) {
+      const wheel = wheelOf(raw);
+      if (wheel) return [{ ...press(''), wheel }];
       // A sequence that names no key (a colour, a report nobody asked for) is dropped, not taken for the characters
       // after its ESC.
       const key = pressOfSequence(raw);

@@ -42,25 +42,31 @@ export interface TuiOptions {
   resumeCommand?: string;
   /** What to do with the session once the run is over (export it, replay it): the run's summary shows them. */
   nextCommands?: string[];
+  /** Take the mouse wheel to scroll (the default); false leaves the mouse to the terminal. */
+  mouse?: boolean;
 }
 
 const ENTER = '\x1b[?1049h\x1b[?2004h\x1b[H';
 // Bracketed paste off, cursor shown, main screen back.
 const LEAVE = '\x1b[?2004l\x1b[?25h\x1b[?1049l';
+// Mouse reports for the wheel: button events (1000) in SGR form (1006), which holds any column. While they are on,
+// most terminals select text with Shift held; --no-mouse leaves the mouse to the terminal.
+const MOUSE_ON = '\x1b[?1000h\x1b[?1006h';
+const MOUSE_OFF = '\x1b[?1006l\x1b[?1000l';
 /** How long quitting waits for the engine to stop the reply in flight and record the end of the run. */
 const QUIT_GRACE_MS = 2000;
 
 export async function runTui<R>(engine: TuiRun<R>, options: TuiOptions): Promise<TuiClosed<R>> {
-  const { journal, reloader } = options;
+  const { journal, reloader, mouse = true } = options;
   const stdout = process.stdout;
   let restored = false;
   let terminalGone = false;
   const restore = () => {
     if (restored || terminalGone) return;
     restored = true;
-    stdout.write(LEAVE);
+    stdout.write((mouse ? MOUSE_OFF : '') + LEAVE);
   };
-  stdout.write(ENTER);
+  stdout.write(ENTER + (mouse ? MOUSE_ON : ''));
   // The last resort if something ends the process on a path that skips the normal exit.
   const lastResort = () => {
     journal?.close();

@@ -61,6 +61,9 @@ const INITIAL: UiState = {
   notice: null,
 };
 
+/** Lines one notch of the mouse wheel scrolls, as most terminals scroll their own history. */
+const WHEEL_LINES = 3;
+
 /** Conversations that can be viewed, in timeline order; null stands for the sanity check before them. */
 export function viewable(state: RunState): Array<string | null> {
   const ids: Array<string | null> = state.preamble.length ? [null] : [];
@@ -421,8 +424,10 @@ export function useControls(options: {
 
   // One key press at a time, through the whole handler, as if each had come on its own: whether keys came in one
   // chunk or in many, each sees what the ones before it left (`latest`).
-  const press = ({ input, key, paste }: KeyPress) => {
+  const press = ({ input, key, paste, wheel }: KeyPress) => {
     const ui = latest.current;
+    // The wheel scrolls the view on screen, whatever else is open: it types nothing and answers no question.
+    if (wheel) return scroll((w) => w.top + (wheel === 'up' ? -WHEEL_LINES : WHEEL_LINES));
     if (paste) {
       // A paste outside the input is text, not a string of commands.
       if (ui.draft !== null) update({ draft: ui.draft + draftText(input) });

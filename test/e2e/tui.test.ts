@@ -212,6 +212,35 @@ describe.skipIf(!hasTmux)('the TUI in a real terminal', () => {
     expect(said.map((e) => e.text)).toEqual(['ok']);
   });
 
+  it('takes the mouse wheel while it runs and gives the mouse back when it ends; --no-mouse leaves it alone', async () => {
+    const mouse = (target: string) => tmux('display', '-p', '-t', target, '#{mouse_standard_flag}#{mouse_sgr_flag}').trim();
+    const cwd = mkdtempSync(path.join(tmpdir(), 'roleplay-mouse-'));
+    start('mouse', 100, 30, cwd, ['--demo', '--demo-instant', '--auto', '--max-turns', '2', 'a todo app']);
+    await untilScreen('mouse', 'the end of the run', 'The run is over', 30_000);
+    expect(mouse('mouse')).toBe('11');
+    // Home shows the top of the last conversation; two notches down leave it.
+    keys('mouse', 'Home');
+    await untilScreen('mouse', 'the top', 'End goes there');
+    const top = screen('mouse');
+    type('mouse', '\x1b[<65;50;10M\x1b[<65;50;10M');
+    await until(
+      'the wheel to scroll',
+      () => screen('mouse') !== top,
+      5000,
+      () => screen('mouse'),
+    );
+    keys('mouse', 'q');
+    expect(await exitCodeOf('mouse', cwd)).toBe('0');
+    expect(mouse('mouse')).toBe('00');
+
+    const quiet = mkdtempSync(path.join(tmpdir(), 'roleplay-nomouse-'));
+    start('nomouse', 100, 30, quiet, ['--demo', '--no-mouse', 'a todo app']);
+    await untilScreen('nomouse', 'the step hold', 'waiting for you');
+    expect(mouse('nomouse')).toBe('00');
+    keys('nomouse', 'q');
+    expect(await exitCodeOf('nomouse', quiet)).toBe('130');
+  });
+
   it('exits 0 when q leaves a run that completed', async () => {
     const cwd = mkdtempSync(path.join(tmpdir(), 'roleplay-done-'));
     const t = 'done';

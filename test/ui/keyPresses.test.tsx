@@ -2,7 +2,7 @@
 import { Text, useInput, type Key } from 'ink';
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
-import { KeyReader, pressOf, pressOfSequence } from '../../src/ui/keyPresses.js';
+import { KeyReader, pressOf, pressOfSequence, wheelOf } from '../../src/ui/keyPresses.js';
 import { waitFor } from './harness.js';
 
 /** What Ink's own useInput reports for each of `keys`, each written on its own. */
@@ -77,6 +77,18 @@ describe('key presses', () => {
     ]);
     // Characters outside the BMP are one key each, not two halves.
     expect(reader.read('😀x').map((p) => p.input)).toEqual(['😀', 'x']);
+  });
+
+  it('take SGR mouse reports for the wheel, with any modifier, and drop clicks and drags', () => {
+    const reader = new KeyReader();
+    expect(reader.read('\x1b[<64;10;5M')).toEqual([expect.objectContaining({ wheel: 'up', input: '' })]);
+    expect(reader.read('\x1b[<65;200;60M')).toEqual([expect.objectContaining({ wheel: 'down' })]);
+    // Ctrl (16) and Shift (4) held.
+    expect(reader.read('\x1b[<80;1;1M')[0]?.wheel).toBe('up');
+    expect(reader.read('\x1b[<69;1;1M')[0]?.wheel).toBe('down');
+    for (const raw of ['\x1b[<0;3;4M', '\x1b[<0;3;4m', '\x1b[<32;5;5M', '\x1b[<66;1;1M', '\x1b[<2;1;1M'])
+      expect(reader.read(raw), JSON.stringify(raw)).toEqual([]);
+    expect(wheelOf('\x1b[A')).toBeNull();
   });
 
   it('drop sequences that name no key instead of taking their tail for keys', () => {

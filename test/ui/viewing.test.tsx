@@ -45,6 +45,26 @@ describe('TUI: scrolling', () => {
     expect(tui.state.turns.size).toBe(2);
   });
 
+  it('scrolls three lines a notch of the mouse wheel, in a chunk too, and follows again at the end', async () => {
+    tui = startTui({ provider: new TestProvider(long(60)) });
+    await tui.waitFor((f) => f.includes('waiting for you'));
+    tui.press(' ');
+    await tui.waitFor((f) => f.includes('line 60') && f.includes('waiting for you'));
+    const wheelUp = '\x1b[<64;40;10M';
+    const wheelDown = '\x1b[<65;40;10M';
+    const below = (f: string) => Number(/new text below: (\d+) more lines/.exec(f)?.[1] ?? 0);
+    tui.press(wheelUp + wheelUp);
+    // Six lines up; the marker then takes a row of the view.
+    await tui.waitFor((f) => below(f) === 7);
+    expect(tui.frame()).not.toContain('line 60');
+    tui.press(wheelDown);
+    await tui.waitFor((f) => below(f) === 4);
+    // A click is no key: nothing moves, nothing is typed.
+    tui.press('\x1b[<0;40;10M\x1b[<0;40;10m');
+    tui.press(wheelDown);
+    await tui.waitFor((f) => !f.includes('new text below') && f.includes('line 60'));
+  });
+
   it('tab views a finished conversation, and back to the live one', async () => {
     tui = startTui();
     await tui.waitFor((f) => f.includes('waiting for you'));

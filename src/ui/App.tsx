@@ -23,7 +23,7 @@ import { STATUS_COLOR, STATUS_ICON, STATUS_WORD } from './theme.js';
 import { Timeline, TimelineStrip } from './Timeline.js';
 import { TranscriptLayout, type LineSource } from './transcriptLayout.js';
 import { copyText } from './clipboard.js';
-import { findInSource, findInTranscript } from './find.js';
+import { findInSource, findInTranscript, lastMatchIn } from './find.js';
 import {
   CTRL_C_WINDOW_MS,
   justEnded,
@@ -205,7 +205,10 @@ export function App({ store, engine, workflow, onExit, costOf, reloader, saved }
   // What the scroll keys move through: the keys come after this frame is drawn, so it is handed over once it is.
   const shownSource = source;
   const match = ui.match;
-  const marked = match && match.view === ui.view && (match.view !== 'transcript' || match.conversationId === conversationId) ? match.line : null;
+  const marked =
+    match && match.view === ui.view && (match.view !== 'transcript' || match.conversationId === conversationId)
+      ? { line: match.line, pattern: ui.find?.pattern ?? null }
+      : null;
   useLayoutEffect(() => {
     viewport.current = { length: viewLength, height: viewRows };
     finder.current = {
@@ -213,6 +216,7 @@ export function App({ store, engine, workflow, onExit, costOf, reloader, saved }
         from.view === 'transcript'
           ? findInTranscript(state, (id) => layout.lines(state, id, textWidth), pattern, from, step)
           : findInSource(shownSource, pattern, from, step),
+      lastIn: (pattern, id) => lastMatchIn(layout.lines(state, id, textWidth), pattern, id),
       replyAt: (id, line) => layout.turnAt(id, line),
       copy: (text) => copyText(text, (data) => stdout.write(data), saved?.dir ?? tmpdir()),
     };

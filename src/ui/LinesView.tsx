@@ -20,8 +20,40 @@ export function windowOf(length: number, height: number, top: number | null): Wi
   return { top: start, maxTop, rows: start < maxTop ? height - 1 : height };
 }
 
-/** The line a search found, in the view on screen: shown highlighted. */
-export const MarkedLine = createContext<number | null>(null);
+/** The line a search (or a `match:` breakpoint) found, in the view on screen, and what it looked for. */
+export const MarkedLine = createContext<{ line: number; pattern: RegExp | null } | null>(null);
+
+/** A marked line: what matched in black on yellow, the rest of the line in reverse video. */
+function Marked({ line, pattern }: { line: string; pattern: RegExp | null }) {
+  const text = stripAnsi(line) || ' ';
+  const parts: Array<{ text: string; hit: boolean }> = [];
+  if (pattern) {
+    const global = new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, '') + 'g');
+    let at = 0;
+    for (const m of text.matchAll(global)) {
+      if (!m[0]) continue;
+      if (m.index > at) parts.push({ text: text.slice(at, m.index), hit: false });
+      parts.push({ text: m[0], hit: true });
+      at = m.index + m[0].length;
+    }
+    if (at < text.length) parts.push({ text: text.slice(at), hit: false });
+  } else parts.push({ text, hit: false });
+  return (
+    <Text wrap="truncate-end">
+      {parts.map((part, i) =>
+        part.hit ? (
+          <Text key={i} color="black" backgroundColor="yellow" bold>
+            {part.text}
+          </Text>
+        ) : (
+          <Text key={i} inverse>
+            {part.text}
+          </Text>
+        ),
+      )}
+    </Text>
+  );
+}
 
 export function LinesView(props: { source: LineSource; height: number; top: number | null; empty?: string; below?: string }) {
   const { source, height, top, empty, below: belowLabel = 'more below' } = props;
@@ -33,11 +65,15 @@ export function LinesView(props: { source: LineSource; height: number; top: numb
   return (
     <Box flexDirection="column" height={height} overflow="hidden">
       {source.length === 0 && empty ? <Text dimColor>{empty}</Text> : null}
-      {rows.map((line, i) => (
-        <Text key={view.top + i} wrap="truncate-end" inverse={view.top + i === marked}>
-          {view.top + i === marked ? stripAnsi(line) || ' ' : line === '' ? ' ' : line}
-        </Text>
-      ))}
+      {rows.map((line, i) =>
+        view.top + i === marked?.line ? (
+          <Marked key={view.top + i} line={line} pattern={marked.pattern} />
+        ) : (
+          <Text key={view.top + i} wrap="truncate-end">
+            {line === '' ? ' ' : line}
+          </Text>
+        ),
+      )}
       {below > 0 ? (
         <Text color="black" backgroundColor="yellow" wrap="truncate-end">
           {` ▼ ${belowLabel}: ${below} more line${below === 1 ? '' : 's'} · End goes there `}

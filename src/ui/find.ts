@@ -16,6 +16,14 @@ export function findInSource(source: LineSource, pattern: RegExp, from: Match, s
   return null;
 }
 
+/** The last line of one conversation's transcript that matches: where a `match:` breakpoint's reply matched. */
+export function lastMatchIn(source: LineSource, pattern: RegExp, conversationId: string | null): Match | null {
+  for (let line = source.length - 1; line >= 0; line--) {
+    if (matches(pattern, source.at(line))) return { view: 'transcript', conversationId, line };
+  }
+  return null;
+}
+
 /** The next match through the conversations (the sanity check first), from `from` on, wrapping around the run. */
 export function findInTranscript(
   state: RunState,

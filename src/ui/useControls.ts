@@ -4,6 +4,7 @@
  */
 import type { Key } from 'ink';
 import { useEffect, useRef, useState } from 'react';
+import { parseBreakpoint } from '../config/breakpointSpec.js';
 import type { DebugCommands, EngineCommands } from '../engine/events.js';
 import { nameOf, type RunState } from '../views/runState.js';
 import { sanitize } from '../text/sanitize.js';
@@ -120,6 +121,8 @@ export interface Match {
 export interface Finder {
   /** The next match of `pattern` after `from` (before it, for -1), wrapping around; in the transcript, across conversations. */
   find(pattern: RegExp, from: Match, step: 1 | -1): Match | null;
+  /** The last match of `pattern` in one conversation's transcript. */
+  lastIn(pattern: RegExp, conversationId: string | null): Match | null;
   /** The reply the first line on screen belongs to, in the transcript. */
   replyAt(conversationId: string | null, line: number): string | undefined;
   /** Copies text; returns where it went, for the notice. */
@@ -281,6 +284,29 @@ export function useControls(options: {
     if (match.view !== 'transcript') return update({ find, match, top });
     return update({ ...follow(match.conversationId), find, match, top });
   };
+
+  // A `match:` breakpoint holds the run on the reply that matched: the match is found for the person, marked, and
+  // scrolled to when it is off screen, and n / N go on from it, as if they had searched for it with /.
+  const heldOn = useRef<RunState['waiting']>(null);
+  useEffect(() => {
+    const waiting = state.waiting;
+    if (!waiting || waiting === heldOn.current) return;
+    heldOn.current = waiting;
+    const hold = waiting.holds.find((h) => h.kind === 'breakpoint' && /^match:/i.test(h.spec));
+    const parsed = hold?.kind === 'breakpoint' ? parseBreakpoint(hold.spec, { roles: [], phases: [], conversations: [] }) : undefined;
+    if (!parsed || !('pattern' in parsed)) return;
+    const turn = state.lastTurnId ? state.turns.get(state.lastTurnId) : undefined;
+    const conversationId = turn ? turn.conversationId : state.activeConversationId;
+    const match = finder?.current?.lastIn(parsed.pattern, conversationId);
+    if (!match) return;
+    const ui = latest.current;
+    const find = { query: parsed.spec.slice(parsed.spec.indexOf(':') + 1).trim(), pattern: parsed.pattern };
+    const { length, height } = viewport.current;
+    const first = ui.top ?? Math.max(0, length - height);
+    const stay =
+      ui.view !== 'transcript' || viewedConversation(state, ui) !== conversationId || (match.line >= first && match.line < first + height - 1);
+    update({ find, match, ...(stay ? {} : { top: Math.max(0, match.line - 2) }) });
+  });
 
   const copy = () => {
     const ui = latest.current;

@@ -109,6 +109,8 @@ export function startTui(options: StartOptions = {}) {
     provider,
     exits,
     frame,
+    /** The last frame with its styles, as the terminal gets it (with chalk's level set, colours too). */
+    styledFrame: () => app.lastFrame() ?? '',
     finished,
     state: store.state,
     /** Sends keys as the terminal would: one string is one chunk of input. */

@@ -4,6 +4,7 @@
  * line, so nothing is cut with "…"; the standing demo warning gives way to any other. `m` opens all of them.
  */
 import { Box, Text } from 'ink';
+import stringWidth from 'string-width';
 import wrapAnsi from 'wrap-ansi';
 import { holdText, type RunState } from '../views/runState.js';
 import { sanitize } from '../text/sanitize.js';
@@ -41,9 +42,12 @@ export interface MessageRow {
 export function messageRows(messages: readonly Message[], width: number, max: number): MessageRow[] {
   const rows: MessageRow[] = [];
   for (const message of messages) {
-    for (const text of wrapAnsi(message.notice ? ` ${message.text} ` : message.text, Math.max(10, width), { hard: true, trim: false }).split('\n')) {
-      rows.push({ text, message });
-    }
+    const text = message.notice ? ` ${message.text} ` : message.text;
+    const columns = Math.max(10, width);
+    // A one-line message that fits is its own row: wrap-ansi measures with its own string-width, whose first
+    // measure of a character like ⚠ builds an emoji expression (15 ms of the demo's first frame).
+    const wrapped = !text.includes('\n') && stringWidth(text) <= columns ? [text] : wrapAnsi(text, columns, { hard: true, trim: false }).split('\n');
+    for (const row of wrapped) rows.push({ text: row, message });
   }
   if (rows.length <= max) return rows;
   const kept = rows.slice(0, Math.max(0, max - 1));

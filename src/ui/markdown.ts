@@ -30,18 +30,27 @@ import wrapAnsi from 'wrap-ansi';
 /** A code fence's opening or closing line, as markdownStream.ts follows them. */
 export const FENCE = /^ {0,3}(```|~~~)\s*([\w+#.-]*)/;
 
-for (const [name, language] of Object.entries({ bash, c, cpp, css, go, java, javascript, json, python, rust, sql, typescript, xml, yaml })) {
-  hljs.registerLanguage(name, language);
+let registered = false;
+/** highlight.js with the languages registered, on the first code block: registering them all took 15-30 ms here, before
+ * the first frame when done at load. */
+function highlighter(): typeof hljs {
+  if (!registered) {
+    registered = true;
+    for (const [name, language] of Object.entries({ bash, c, cpp, css, go, java, javascript, json, python, rust, sql, typescript, xml, yaml })) {
+      hljs.registerLanguage(name, language);
+    }
+    hljs.registerAliases(['sh', 'shell', 'zsh', 'console'], { languageName: 'bash' });
+    hljs.registerAliases(['js', 'jsx', 'mjs', 'cjs', 'node'], { languageName: 'javascript' });
+    hljs.registerAliases(['ts', 'tsx', 'mts'], { languageName: 'typescript' });
+    hljs.registerAliases(['py', 'python3'], { languageName: 'python' });
+    hljs.registerAliases(['html', 'svg', 'xhtml'], { languageName: 'xml' });
+    hljs.registerAliases(['yml'], { languageName: 'yaml' });
+    hljs.registerAliases(['rs'], { languageName: 'rust' });
+    hljs.registerAliases(['golang'], { languageName: 'go' });
+    hljs.registerAliases(['c++', 'hpp', 'cc'], { languageName: 'cpp' });
+  }
+  return hljs;
 }
-hljs.registerAliases(['sh', 'shell', 'zsh', 'console'], { languageName: 'bash' });
-hljs.registerAliases(['js', 'jsx', 'mjs', 'cjs', 'node'], { languageName: 'javascript' });
-hljs.registerAliases(['ts', 'tsx', 'mts'], { languageName: 'typescript' });
-hljs.registerAliases(['py', 'python3'], { languageName: 'python' });
-hljs.registerAliases(['html', 'svg', 'xhtml'], { languageName: 'xml' });
-hljs.registerAliases(['yml'], { languageName: 'yaml' });
-hljs.registerAliases(['rs'], { languageName: 'rust' });
-hljs.registerAliases(['golang'], { languageName: 'go' });
-hljs.registerAliases(['c++', 'hpp', 'cc'], { languageName: 'cpp' });
 
 /** highlight.js's scopes, in the terminal's colours. */
 const SCOPE: Record<string, (text: string) => string> = {
@@ -94,7 +103,7 @@ function fromHtml(html: string): string {
 
 /** A code block's lines in the colours of its language, or in one colour when it has none we know. */
 function highlighted(code: string, lang: string): string[] {
-  const language = lang && hljs.getLanguage(lang) ? lang : null;
+  const language = lang && highlighter().getLanguage(lang) ? lang : null;
   if (!language) return code.split('\n').map((line) => chalk.cyan(line));
   try {
     return fromHtml(hljs.highlight(code, { language, ignoreIllegals: true }).value).split('\n');

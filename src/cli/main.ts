@@ -195,7 +195,11 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
     .command('check')
     .description("replay a session's recorded replies against today's config and prompts, with no model call: does every request match?")
     .argument('<session>', 'a session id, a unique prefix of one, a session folder or its events.jsonl, "latest" or "example"')
-    .option('-c, --config <path>', "today's config (default: the one config file in the working directory, else the built-in one)", nonEmptyPath('--config'))
+    .option(
+      '-c, --config <path>',
+      "today's config (default: the one config file in the working directory, else the built-in one)",
+      nonEmptyPath('--config'),
+    )
     .option('--max-turns <n>', 'most replies per conversation, as the recorded run was given it', positiveInt('--max-turns'))
     .addOption(new Option('--context <strategy>', 'thread or scoped, as the recorded run was given it').choices(['thread', 'scoped']))
     .option('-o, --out <dir>', 'where sessions are written (default: .roleplay)', nonEmptyPath('--out'))

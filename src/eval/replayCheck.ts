@@ -161,7 +161,8 @@ class RecordedReplies implements Provider {
     const { text, status } = turn.ended;
     if (text) yield { type: 'delta', text };
     if (status === 'failed') throw new ProviderError('the recorded turn failed', false);
-    if (turn.usage && !turn.usage.estimated) yield { type: 'usage', promptTokens: turn.usage.promptTokens, completionTokens: turn.usage.completionTokens };
+    if (turn.usage && !turn.usage.estimated)
+      yield { type: 'usage', promptTokens: turn.usage.promptTokens, completionTokens: turn.usage.completionTokens };
     await Promise.resolve();
     if (status === 'interrupted') this.interrupt(turn);
   }

@@ -208,6 +208,20 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
       process.exitCode = await checkCommand(session, { ...flags, out: flags.out ?? program.opts<{ out: string }>().out }, out);
     });
 
+  program
+    .command('eval')
+    .description('run a suite of tasks x variants x repeats headless, check every run, and summarise (exit 0: every check passed)')
+    .argument('[suite]', 'a suite file, YAML or JSON (see "Evaluating prompts" in the README)')
+    .option('--demo', 'with no suite: the built-in demo suite; with one: every variant on the offline demo model')
+    .option('--concurrency <n>', 'runs at a time (default 2); they share one back-off when a server answers 429', positiveInt('--concurrency'))
+    .option('--junit <file>', 'also write a JUnit XML report, one test case per run')
+    .option('--resume', "go on with the suite's last eval in --out (running the same suite into the same --out does that too)")
+    .option('-o, --out <dir>', "where runs.jsonl and the runs' sessions go (default: .roleplay/eval/<suite name>)", nonEmptyPath('--out'))
+    .action(async (suite: string | undefined, flags: import('./evalCommand.js').EvalFlags) => {
+      const { evalCommand } = await import('./evalCommand.js');
+      process.exitCode = await evalCommand(suite, flags, out, err);
+    });
+
   for (const command of program.commands) command.configureOutput(output(out, err)).exitOverride();
   return program;
 }

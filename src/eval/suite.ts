@@ -142,18 +142,27 @@ export function parseSuite(text: string, file: string, shown: string): Suite {
   try {
     raw = /\.json$/i.test(file) ? JSON.parse(text) : parseYaml(text, { prettyErrors: true });
   } catch (error) {
-    const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? 'cannot be read';
+    const message = ((error instanceof Error ? error.message : String(error)).split('\n')[0] ?? 'cannot be read').replace(/:$/, '');
     throw new UsageError(`${shown}: not valid ${/\.json$/i.test(file) ? 'JSON' : 'YAML'}: ${message}`);
   }
   if (raw === null || raw === undefined) throw new UsageError(`${shown}: is empty: give "tasks" (and "variants", "checks")`);
   const parsed = SuiteSchema.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = formatPath(issue?.path ?? [], '(suite)');
+    let issue = parsed.error.issues[0];
+    let prefix: PropertyKey[] = [];
+    // A task is a text or an object: what is wrong with it is what is wrong with the object.
+    while (issue?.code === 'invalid_union') {
+      const branch = issue.errors.find((errors) => errors[0]?.code !== 'invalid_type') ?? issue.errors.at(-1);
+      if (!branch?.[0]) break;
+      prefix = [...prefix, ...issue.path];
+      issue = branch[0];
+    }
+    const where = formatPath([...prefix, ...(issue?.path ?? [])], '(suite)');
     let message = issue?.message.replace(/^Invalid input: /, '') ?? 'is not valid';
     if (issue?.code === 'unrecognized_keys')
       message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
     if (issue?.code === 'invalid_type' && /received undefined/.test(issue.message)) message = 'is missing';
+    else if (issue?.code === 'invalid_type') message = message.replace(/^expected (\w+), received (\w+)$/, 'expected $1, got $2');
     return fail(where, message);
   }
   const dir = path.dirname(file);

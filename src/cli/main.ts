@@ -191,6 +191,37 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
       process.exitCode = await replayCommand(session, { ...flags, out: flags.out ?? program.opts<{ out: string }>().out });
     });
 
+  program
+    .command('check')
+    .description("replay a session's recorded replies against today's config and prompts, with no model call: does every request match?")
+    .argument('<session>', 'a session id, a unique prefix of one, a session folder or its events.jsonl, "latest" or "example"')
+    .option(
+      '-c, --config <path>',
+      "today's config (default: the one config file in the working directory, else the built-in one)",
+      nonEmptyPath('--config'),
+    )
+    .option('--max-turns <n>', 'most replies per conversation, as the recorded run was given it', positiveInt('--max-turns'))
+    .addOption(new Option('--context <strategy>', 'thread or scoped, as the recorded run was given it').choices(['thread', 'scoped']))
+    .option('-o, --out <dir>', 'where sessions are written (default: .roleplay)', nonEmptyPath('--out'))
+    .action(async (session: string, flags: import('./checkCommand.js').CheckFlags) => {
+      const { checkCommand } = await import('./checkCommand.js');
+      process.exitCode = await checkCommand(session, { ...flags, out: flags.out ?? program.opts<{ out: string }>().out }, out);
+    });
+
+  program
+    .command('eval')
+    .description('run a suite of tasks x variants x repeats headless, check every run, and summarise (exit 0: every check passed)')
+    .argument('[suite]', 'a suite file, YAML or JSON (see "Evaluating prompts" in the README)')
+    .option('--demo', 'with no suite: the built-in demo suite; with one: every variant on the offline demo model')
+    .option('--concurrency <n>', 'runs at a time (default 2); they share one back-off when a server answers 429', positiveInt('--concurrency'))
+    .option('--junit <file>', 'also write a JUnit XML report, one test case per run')
+    .option('--resume', "go on with the suite's last eval in --out (running the same suite into the same --out does that too)")
+    .option('-o, --out <dir>', "where runs.jsonl and the runs' sessions go (default: .roleplay/eval/<suite name>)", nonEmptyPath('--out'))
+    .action(async (suite: string | undefined, flags: import('./evalCommand.js').EvalFlags) => {
+      const { evalCommand } = await import('./evalCommand.js');
+      process.exitCode = await evalCommand(suite, flags, out, err);
+    });
+
   for (const command of program.commands) command.configureOutput(output(out, err)).exitOverride();
   return program;
 }

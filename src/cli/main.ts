@@ -92,6 +92,12 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
     )
     .option('-m, --model <id>', 'model id for roles that name none (default: OPENAI_MODEL, OPENAI_API_MODEL, config, gpt-4o-mini)')
     .option('--base-url <url>', 'OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1 (default: OPENAI_BASE_URL)')
+    .addOption(
+      new Option('--api <api>', 'the API that endpoint speaks: chat (Chat Completions, default) or responses (the Responses API)').choices([
+        'chat',
+        'responses',
+      ]),
+    )
     .option('--demo', 'use the offline demo model (also the default with no key and no base URL)')
     .option('--demo-instant', 'make the demo model stream at once instead of at a realistic pace')
     .option('--headless', 'no TUI: print the transcript as it streams (implied when stdout is not a terminal)')
@@ -100,10 +106,10 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
     .option('--step', 'start in step mode: each turn waits for space (the TUI default)')
     .option('--max-turns <n>', 'most replies per conversation, for every conversation (config default: 10)', positiveInt('--max-turns'))
     .addOption(
-      new Option('--context <strategy>', 'thread: one growing thread; scoped: each conversation starts from the artifacts so far').choices([
-        'thread',
-        'scoped',
-      ]),
+      new Option(
+        '--context <strategy>',
+        'thread: one growing thread; scoped: each conversation starts from the artifacts so far; server: the thread kept on a Responses API server (previous_response_id)',
+      ).choices(['thread', 'scoped', 'server']),
     )
     .option('-o, --out <dir>', 'where sessions are written', nonEmptyPath('--out'), '.roleplay')
     .option('--resume <session>', 'continue an interrupted session from its last completed turn: an id, a path, or "latest"')

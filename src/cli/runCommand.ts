@@ -60,6 +60,8 @@ export async function runCommand(taskWords: string[], flags: RunFlags): Promise<
     mode: setup.mode,
     onFailure: setup.headless ? 'stop' : 'pause',
     endpoint: setup.endpoint,
+    api: setup.api,
+    endpoints: setup.endpoints,
     ...(resume ? { resume } : {}),
     breakpoints: flags.break ?? [],
     onBreakpoint: setup.headless ? 'log' : 'pause',

@@ -64,7 +64,7 @@ export interface ExportDocument {
     task: string;
     provider: string;
     model: string;
-    context: 'thread' | 'scoped';
+    context: 'thread' | 'scoped' | 'server';
     status: RunStatus | 'interrupted';
     reason: string | null;
     durationMs: number;

@@ -197,6 +197,17 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
       process.exitCode = await replayCommand(session, { ...flags, out: flags.out ?? program.opts<{ out: string }>().out });
     });
 
+  program
+    .command('doctor')
+    .description('check an endpoint the way a run would use it (reachable, key, model, streaming, usage, API) and say what to fix')
+    .option('--base-url <url>', 'the endpoint to check (default: OPENAI_BASE_URL, else api.openai.com)')
+    .option('-m, --model <id>', 'the model to check (default: OPENAI_MODEL, OPENAI_API_MODEL, gpt-4o-mini)')
+    .addOption(new Option('--api <api>', 'the API a run would speak: chat (default) or responses').choices(['chat', 'responses']))
+    .action(async (flags: import('./doctorCommand.js').DoctorFlags) => {
+      const { doctorCommand } = await import('./doctorCommand.js');
+      process.exitCode = await doctorCommand(flags, (line) => out(`${line}\n`));
+    });
+
   for (const command of program.commands) command.configureOutput(output(out, err)).exitOverride();
   return program;
 }

@@ -233,7 +233,7 @@ export async function prepareResume(
   };
 }
 
-function checkUrl(value: string, source: string): void {
+export function checkUrl(value: string, source: string): void {
   let url: URL;
   try {
     url = new URL(value);

@@ -43,6 +43,7 @@ Examples:
   roleplay --demo --headless | less         plain transcript, no key needed
   roleplay --json > events.jsonl            one event per line
   roleplay --base-url http://127.0.0.1:11434/v1 --model llama3.1   a local server (Ollama, vLLM, LM Studio)
+  roleplay doctor --base-url http://127.0.0.1:11434/v1              check that a server works for a run
   roleplay export latest --output run.html  the last session as one page that loads nothing
   roleplay replay example --cast demo.cast  the shipped demo as an asciinema recording
 

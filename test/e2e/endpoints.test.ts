@@ -117,6 +117,8 @@ describe('endpoints per role', () => {
     expect(noKey.stderr).toBe(
       'roleplay: endpoint "cloud" is OpenAI itself and takes its key from CLOUD_KEY, which is not set: set it, or give the endpoint a baseURL\n',
     );
+    const validated = await runCli(['validate'], { cwd });
+    expect(validated.stdout).toContain('endpoint cloud: Chat Completions API at api.openai.com, key from CLOUD_KEY; for CEO\n');
     writeFileSync(path.join(cwd, '.roleplayrc.json'), JSON.stringify({ endpoints: { cloud: {} }, roles: { CEO: { endpoint: 'clod' } } }));
     const unknown = await runCli(['--demo'], { cwd });
     expect(unknown.code).toBe(2);

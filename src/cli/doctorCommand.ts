@@ -2,7 +2,7 @@
  * `roleplay doctor`: checks an endpoint the way a run would use it (the same base URL, key, model, API and
  * streaming request) and says, per check, what to fix. Exit 0 when a run would work, 1 when it would not.
  */
-import OpenAI from 'openai';
+import OpenAI, { type APIError } from 'openai';
 import { sanitize } from '../text/sanitize.js';
 import { EXIT, UsageError } from '../errors.js';
 import { loadDotenv } from './environment.js';
@@ -50,7 +50,9 @@ function causeOf(error: unknown): string {
   return inner instanceof Error ? inner.message : String(inner);
 }
 
-const status = (error: unknown) => (error instanceof OpenAI.APIError ? error.status : undefined);
+/** `instanceof` alone would leave the error's status typed any. */
+const isAPIError = (error: unknown): error is APIError => error instanceof OpenAI.APIError;
+const status = (error: unknown): number | undefined => (isAPIError(error) ? error.status : undefined);
 const detail = (error: unknown) => (error instanceof Error ? error.message.replace(/^\d{3}\s*/, '') : String(error));
 const notFoundModel = (error: unknown, model: string) => status(error) === 404 && /model/i.test(detail(error)) && detail(error).includes(model);
 
@@ -97,7 +99,7 @@ const rejectsStreamOptions = (error: unknown) =>
   (status(error) === 400 || status(error) === 422) && /stream_options|include_usage/i.test(detail(error));
 
 /** Runs the checks; `timeoutMs` bounds each request (a server that never answers fails the check it hangs). */
-export async function runDoctor(flags: DoctorFlags, env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<{ header: string; checks: Check[] }> {
+async function runDoctor(flags: DoctorFlags, env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<{ header: string; checks: Check[] }> {
   const baseURL = flags.baseUrl ?? (env.OPENAI_BASE_URL?.trim() || undefined);
   if (baseURL !== undefined) checkUrl(baseURL, flags.baseUrl !== undefined ? '--base-url' : 'OPENAI_BASE_URL');
   const key = env.OPENAI_API_KEY?.trim() || undefined;

@@ -140,4 +140,3 @@ export const ConfigSchema = z.strictObject({
 export type RoleplayConfig = z.input<typeof ConfigSchema>;
 export type WorkflowInput = z.input<typeof WorkflowSchema>;
 export type ContextStrategy = 'thread' | 'scoped' | 'server';
-export type EndpointInput = z.input<typeof EndpointSchema>;

@@ -3,8 +3,13 @@
  * server never reached or a key refused is a setup mistake (not retried), 408/409/429/5xx and broken streams are
  * retried, and no message carries the key.
  */
-import OpenAI from 'openai';
+import OpenAI, { type APIError } from 'openai';
 import { ProviderError } from './types.js';
+
+/** `instanceof` alone would leave the error's status and headers typed any. */
+function isAPIError(error: unknown): error is APIError {
+  return error instanceof OpenAI.APIError;
+}
 
 function causeCode(error: unknown): string | undefined {
   let cause: unknown = error;
@@ -62,7 +67,7 @@ export function providerFailure(error: unknown, signal: AbortSignal, ctx: Failur
     }
     return new ProviderError(`cannot reach ${ctx.where} (${reason})`, true);
   }
-  if (error instanceof OpenAI.APIError && error.status !== undefined) {
+  if (isAPIError(error) && error.status !== undefined) {
     const status = error.status;
     if (status === 401) return new ProviderError(`HTTP 401: the server rejected the API key: check ${ctx.keyEnv}`, false, undefined, status, 'auth');
     const retryable = status === 408 || status === 409 || status === 429 || status >= 500;

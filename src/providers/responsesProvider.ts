@@ -22,7 +22,7 @@ export interface ResponsesProviderOptions {
   timeoutMs?: number;
 }
 
-/** What one event of the stream means to a turn. Exported for its tests. */
+/** What one event of the stream means to a turn. */
 export type ResponsesSignal =
   | { kind: 'text'; text: string }
   | { kind: 'reasoning'; text: string }
@@ -34,7 +34,7 @@ export type ResponsesSignal =
 /** Error codes of `response.failed` and `error` events that a second try can get past. */
 const RETRYABLE_CODES = new Set(['server_error', 'rate_limit_exceeded', 'vector_store_timeout']);
 
-export function readResponsesEvent(event: ResponseStreamEvent): ResponsesSignal {
+function readResponsesEvent(event: ResponseStreamEvent): ResponsesSignal {
   switch (event.type) {
     case 'response.output_text.delta':
       return { kind: 'text', text: event.delta };
@@ -72,7 +72,7 @@ export function readResponsesEvent(event: ResponseStreamEvent): ResponsesSignal 
 }
 
 /** The request as Responses input: system messages joined as instructions, the others as message items. */
-export function toResponsesInput(messages: readonly ChatMessage[]): { instructions: string | undefined; input: ResponseInputItem[] } {
+function toResponsesInput(messages: readonly ChatMessage[]): { instructions: string | undefined; input: ResponseInputItem[] } {
   const system = messages.filter((m) => m.role === 'system').map((m) => m.content);
   const input = messages
     .filter((m) => m.role !== 'system')

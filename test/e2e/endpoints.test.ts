@@ -41,9 +41,17 @@ describe('endpoints per role', () => {
     servers.push(chat, local);
     const cwd = tempDir();
     writeConfig(cwd, local.url);
-    const result = await runCli(['--base-url', chat.url, '--model', 'gpt-4o-mini', '--json'], { cwd, env: { LOCAL_KEY: 'sk-local-123456' } });
+    const result = await runCli(['--base-url', chat.url, '--model', 'gpt-4o-mini', '--json', '--max-cost', '5'], {
+      cwd,
+      env: { LOCAL_KEY: 'sk-local-123456' },
+    });
     expect(result.stderr).toContain('Endpoints: local (responses, http://127.0.0.1:');
     expect(result.code).toBe(0);
+    // --max-cost cannot count the Designer's qwen-vl on the local endpoint; the Programmer's model is priced there.
+    const warnings = events(sessionDir(cwd)).filter((e) => e.type === 'warning' && e.code === 'max-cost');
+    expect(warnings.map((e) => e.message)).toEqual([
+      'No price is known for model "local/qwen-vl": --max-cost does not count its turns. Add it under "prices" in the config.',
+    ]);
     const started = events(sessionDir(cwd)).filter((e) => e.type === 'turn.started');
     const roleOf = (e: Record<string, unknown>) => String(e.role);
     const onLocal = started.filter((e) => e.endpoint === 'local');

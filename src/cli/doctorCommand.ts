@@ -2,6 +2,7 @@
  * `roleplay doctor`: checks an endpoint the way a run would use it (the same base URL, key, model, API and
  * streaming request) and says, per check, what to fix. Exit 0 when a run would work, 1 when it would not.
  */
+import path from 'node:path';
 import OpenAI, { type APIError } from 'openai';
 import { sanitize } from '../text/sanitize.js';
 import { EXIT, UsageError } from '../errors.js';
@@ -12,6 +13,20 @@ export interface DoctorFlags {
   baseUrl?: string;
   model?: string;
   api?: 'chat' | 'responses';
+  /** A named endpoint of the config, checked with its own base URL, key variable, API, headers and model. */
+  endpoint?: string;
+  config?: string;
+}
+
+/** What to check: the CLI's default endpoint, or one of the config's. */
+interface Target {
+  baseURL: string | undefined;
+  keyEnv: string;
+  api: 'chat' | 'responses';
+  headers: Record<string, string>;
+  model: string;
+  /** How the header names it. */
+  name: string | undefined;
 }
 
 type Status = 'ok' | 'warn' | 'fail' | 'skip';
@@ -99,24 +114,21 @@ const rejectsStreamOptions = (error: unknown) =>
   (status(error) === 400 || status(error) === 422) && /stream_options|include_usage/i.test(detail(error));
 
 /** Runs the checks; `timeoutMs` bounds each request (a server that never answers fails the check it hangs). */
-async function runDoctor(flags: DoctorFlags, env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<{ header: string; checks: Check[] }> {
-  const baseURL = flags.baseUrl ?? (env.OPENAI_BASE_URL?.trim() || undefined);
-  if (baseURL !== undefined) checkUrl(baseURL, flags.baseUrl !== undefined ? '--base-url' : 'OPENAI_BASE_URL');
-  const key = env.OPENAI_API_KEY?.trim() || undefined;
-  const model = flags.model ?? (env.OPENAI_MODEL?.trim() || env.OPENAI_API_MODEL?.trim() || undefined) ?? DEFAULT_MODEL;
-  const api = flags.api ?? 'chat';
+async function runDoctor(target: Target, env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<{ header: string; checks: Check[] }> {
+  const { baseURL, keyEnv, api, model } = target;
+  const key = env[keyEnv]?.trim() || undefined;
   const where = baseURL ?? 'https://api.openai.com/v1';
-  const header = `${where}, model ${model}, ${api === 'chat' ? 'Chat Completions' : 'Responses'} API`;
+  const header = `${target.name !== undefined ? `endpoint ${target.name}: ` : ''}${where}, model ${model}, ${api === 'chat' ? 'Chat Completions' : 'Responses'} API`;
   const checks: Check[] = [];
   const add = (name: string, s: Status, text: string) => checks.push({ name, status: s, detail: redact(text, key) });
   const skipRest = (...names: string[]) => names.forEach((name) => add(name, 'skip', 'not checked: fix the failure above first'));
   const NAMES = ['reachable', 'key accepted', 'model exists', 'streaming works', 'usage is sent', 'stream_options', 'API'] as const;
 
   if (!key && !baseURL) {
-    add('key accepted', 'fail', 'OPENAI_API_KEY is not set (api.openai.com needs one): set it, or pass --base-url for a local server');
+    add('key accepted', 'fail', `${keyEnv} is not set (api.openai.com needs one): set it, or pass --base-url for a local server`);
     return { header, checks };
   }
-  const client = new OpenAI({ apiKey: key ?? 'not-needed', baseURL, maxRetries: 0, timeout: timeoutMs });
+  const client = new OpenAI({ apiKey: key ?? 'not-needed', baseURL, defaultHeaders: target.headers, maxRetries: 0, timeout: timeoutMs });
   const signal = () => AbortSignal.timeout(timeoutMs);
 
   // 1-3: the model list answers reachable, key and model at once, where the server has one.
@@ -138,7 +150,7 @@ async function runDoctor(flags: DoctorFlags, env: NodeJS.ProcessEnv, timeoutMs =
     }
     add('reachable', 'ok', `the server answered (HTTP ${code} for its model list)`);
     if (code === 401 || code === 403) {
-      add('key accepted', 'fail', `HTTP ${code}: the server refused the key: check OPENAI_API_KEY${key ? '' : ' (it is not set)'}`);
+      add('key accepted', 'fail', `HTTP ${code}: the server refused the key: check ${keyEnv}${key ? '' : ' (it is not set)'}`);
       skipRest(...NAMES.slice(2));
       return { header, checks };
     }
@@ -173,7 +185,7 @@ async function runDoctor(flags: DoctorFlags, env: NodeJS.ProcessEnv, timeoutMs =
   const flag = chat ? '--api responses' : '--api chat';
   if (probe.error) {
     const code = status(probe.error);
-    if (!keyKnown && (code === 401 || code === 403)) add('key accepted', 'fail', `HTTP ${code}: the server refused the key: check OPENAI_API_KEY`);
+    if (!keyKnown && (code === 401 || code === 403)) add('key accepted', 'fail', `HTTP ${code}: the server refused the key: check ${keyEnv}`);
     else if (!keyKnown) add('key accepted', 'ok', 'not refused');
     if (!models && notFoundModel(probe.error, model))
       add('model exists', 'fail', `the server does not know "${model}": pass --model with one it serves`);
@@ -210,12 +222,47 @@ async function runDoctor(flags: DoctorFlags, env: NodeJS.ProcessEnv, timeoutMs =
   return { header, checks };
 }
 
+async function targetOf(flags: DoctorFlags, env: NodeJS.ProcessEnv, cwd: string): Promise<Target> {
+  const envModel = env.OPENAI_MODEL?.trim() || env.OPENAI_API_MODEL?.trim() || undefined;
+  if (flags.endpoint === undefined) {
+    if (flags.config !== undefined) throw new UsageError('--config is read for --endpoint only: add --endpoint <name>, or drop --config');
+    const baseURL = flags.baseUrl ?? (env.OPENAI_BASE_URL?.trim() || undefined);
+    if (baseURL !== undefined) checkUrl(baseURL, flags.baseUrl !== undefined ? '--base-url' : 'OPENAI_BASE_URL');
+    return {
+      baseURL,
+      keyEnv: 'OPENAI_API_KEY',
+      api: flags.api ?? 'chat',
+      headers: {},
+      model: flags.model ?? envModel ?? DEFAULT_MODEL,
+      name: undefined,
+    };
+  }
+  const clash = [flags.baseUrl !== undefined ? '--base-url' : '', flags.api !== undefined ? '--api' : ''].filter(Boolean);
+  if (clash.length) throw new UsageError(`--endpoint takes its base URL and API from the config: drop ${clash.join(' and ')}`);
+  const { loadConfig } = await import('../config/loadConfig.js');
+  const { config, endpoints, filepath } = await loadConfig({ configPath: flags.config, cwd });
+  const endpoint = endpoints[flags.endpoint];
+  if (!endpoint) {
+    const known = Object.keys(endpoints);
+    const file = filepath ? path.relative(cwd, filepath) || filepath : 'no config file';
+    throw new UsageError(`--endpoint ${flags.endpoint}: ${file} defines ${known.length ? `only ${known.join(', ')}` : 'no endpoints'}`);
+  }
+  return {
+    baseURL: endpoint.baseURL,
+    keyEnv: endpoint.apiKeyEnv,
+    api: endpoint.api,
+    headers: endpoint.headers,
+    model: flags.model ?? endpoint.model ?? config.model ?? envModel ?? DEFAULT_MODEL,
+    name: endpoint.name,
+  };
+}
+
 const LABEL: Record<Status, string> = { ok: 'ok  ', warn: 'warn', fail: 'FAIL', skip: 'skip' };
 
 export async function doctorCommand(flags: DoctorFlags, write: (line: string) => void, cwd = process.cwd(), env = process.env): Promise<number> {
   if (flags.model !== undefined && !flags.model.trim()) throw new UsageError('--model takes a model id, not an empty string');
   loadDotenv(cwd, env);
-  const { header, checks } = await runDoctor(flags, env);
+  const { header, checks } = await runDoctor(await targetOf(flags, env, cwd), env);
   write(`roleplay doctor: ${sanitize(header)}`);
   const width = Math.max(...checks.map((c) => c.name.length));
   for (const check of checks) write(`  ${LABEL[check.status]}  ${check.name.padEnd(width)}  ${sanitize(check.detail)}`);

@@ -204,6 +204,8 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
     .option('--base-url <url>', 'the endpoint to check (default: OPENAI_BASE_URL, else api.openai.com)')
     .option('-m, --model <id>', 'the model to check (default: OPENAI_MODEL, OPENAI_API_MODEL, gpt-4o-mini)')
     .addOption(new Option('--api <api>', 'the API a run would speak: chat (default) or responses').choices(['chat', 'responses']))
+    .option('--endpoint <name>', 'check a named endpoint of the config instead (its base URL, key variable, API, headers and model)')
+    .option('-c, --config <path>', 'the config file that defines --endpoint (default: the one in the working directory)', nonEmptyPath('--config'))
     .action(async (flags: import('./doctorCommand.js').DoctorFlags) => {
       const { doctorCommand } = await import('./doctorCommand.js');
       process.exitCode = await doctorCommand(flags, (line) => out(`${line}\n`));

@@ -1,4 +1,6 @@
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../support/cli.js';
 import { startFakeOpenAI, type FakeHandler, type FakeServer } from '../support/fakeOpenAI.js';
@@ -149,6 +151,27 @@ describe('roleplay doctor', () => {
     expect(right.API!.detail).toBe('speaks Responses');
     expect(asResponses.code).toBe(0);
     expect(server.requests.every((r) => r.body.store === false)).toBe(true);
+  });
+
+  it('--endpoint checks a named endpoint of the config with its own key variable, API, headers and model', async () => {
+    const server = await startFakeResponses(() => ({ text: 'OK' }), { models: ['qwen-coder'] });
+    servers.push(server);
+    const cwd = tempDir();
+    const config = {
+      endpoints: { local: { baseURL: server.url, api: 'responses', apiKeyEnv: 'LOCAL_KEY', model: 'qwen-coder', headers: { 'x-team': 'coding' } } },
+    };
+    writeFileSync(path.join(cwd, '.roleplayrc.json'), JSON.stringify(config));
+    const result = await runCli(['doctor', '--endpoint', 'local'], { cwd, env: { LOCAL_KEY: 'sk-local-abcdef' } });
+    const { checks, lines } = report(result.stdout);
+    expect(lines[0]).toBe(`roleplay doctor: endpoint local: ${server.url}, model qwen-coder, Responses API`);
+    expect(checks['model exists']!.status).toBe('ok');
+    expect(result.code).toBe(0);
+    expect(server.requests.every((r) => r.headers['x-team'] === 'coding' && r.headers.authorization === 'Bearer sk-local-abcdef')).toBe(true);
+    const unknown = await runCli(['doctor', '--endpoint', 'cloud'], { cwd });
+    expect(unknown.stderr).toBe('roleplay: --endpoint cloud: .roleplayrc.json defines only local\n');
+    expect(unknown.code).toBe(2);
+    const clash = await runCli(['doctor', '--endpoint', 'local', '--api', 'chat'], { cwd });
+    expect(clash.stderr).toBe('roleplay: --endpoint takes its base URL and API from the config: drop --api\n');
   });
 
   it('bad flags are one line and exit 2', async () => {

@@ -69,6 +69,14 @@ describe('endpoints per role', () => {
     const md = await runCli(['export', 'latest'], { cwd });
     expect(md.stdout).toMatch(/\| local \/ qwen-coder \| \d+ \|/);
     expect(md.stdout).toMatch(/\| gpt-4o-mini \| \d+ \|/);
+    const doc = JSON.parse((await runCli(['export', 'latest', '--format', 'json'], { cwd })).stdout) as {
+      phases: Array<{ conversations: Array<{ turns: Array<{ roleName: string; endpoint?: string; model: string }> }> }>;
+    };
+    const turns = doc.phases.flatMap((p) => p.conversations.flatMap((c) => c.turns));
+    expect(turns.filter((t) => t.roleName === 'Programmer').length).toBeGreaterThan(2);
+    expect(turns.filter((t) => t.roleName === 'Programmer').every((t) => t.endpoint === 'local' && t.model === 'qwen-coder')).toBe(true);
+    expect(turns.filter((t) => t.roleName === 'CEO').every((t) => !('endpoint' in t))).toBe(true);
+    expect((await runCli(['export', 'latest', '--format', 'html'], { cwd })).stdout).toContain('qwen-coder @ local');
   });
 
   it('a resume finds each endpoint again in the config, and says in one line when the config no longer has it', async () => {

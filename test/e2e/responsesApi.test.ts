@@ -71,6 +71,25 @@ describe('--api responses', () => {
     expect(last.context.at(-1)?.content).toMatch(/Documenting \(Manual\)|SWITCH|END/);
   });
 
+  it('a resume speaks the Responses API again without --api', async () => {
+    let refuse = true;
+    server = await startFakeResponses((r) =>
+      refuse && r.index === 3
+        ? { status: 400, errorBody: { error: { message: 'bad request', type: 'invalid_request_error', param: null, code: null } } }
+        : { text: answer(r) },
+    );
+    const cwd = tempDir();
+    fastRetries(cwd);
+    const failed = await runCli(['--base-url', server.url, '--api', 'responses', '--headless'], { cwd });
+    expect(failed.code).toBe(1);
+    refuse = false;
+    const before = server.requests.length;
+    const resumed = await runCli(['--resume', 'latest', '--headless'], { cwd, env: { OPENAI_BASE_URL: '' } });
+    expect(resumed.code).toBe(0);
+    // The recorded endpoint and API: every request of the resume came to the Responses server.
+    expect(server.requests.length).toBeGreaterThan(before + 5);
+  });
+
   it('--context server needs a Responses API endpoint: one line, exit 2', async () => {
     const cwd = tempDir();
     const result = await runCli(['--base-url', 'http://127.0.0.1:9/v1', '--context', 'server', '--headless'], { cwd });

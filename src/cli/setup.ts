@@ -75,7 +75,9 @@ export async function prepareRun(
   applyOverrides(config, flags);
   checkBreakpoints(flags, config);
   const chosen = await chooseProvider(flags, io.env, { configModel: config.model, context: config.context });
-  const endpoints = await setUpEndpoints(config, defined, io.env, { demo: chosen.model === 'demo' ? chosen.provider : undefined });
+  // --demo runs every role on the demo model; a default endpoint that falls back to it (no key, no base URL) leaves
+  // the named endpoints, which have keys of their own, as they are.
+  const endpoints = await setUpEndpoints(config, defined, io.env, { demo: flags.demo ? chosen.provider : undefined });
   checkServerContext(config, chosen.api, endpoints);
   return {
     config,
@@ -218,7 +220,7 @@ export async function prepareResume(
   let configFile: string | undefined;
   if (endpointsInUse(point.config).size) ({ endpoints: defined, filepath: configFile } = await loadConfig({ cwd: io.cwd }));
   const endpoints = await setUpEndpoints(point.config, defined, io.env, {
-    demo: chosen.model === 'demo' ? chosen.provider : undefined,
+    demo: flags.demo || started.provider === 'demo' ? chosen.provider : undefined,
     resumeOf: { sessionId: started.sessionId, configFile, cwd: io.cwd },
   });
   return {

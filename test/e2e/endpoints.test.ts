@@ -122,6 +122,24 @@ describe('endpoints per role', () => {
     expect(local.requests.length).toBeGreaterThan(1);
   });
 
+  it('with no key and no base URL the default endpoint is the demo, and the named endpoints still run on their servers', async () => {
+    const local = await startFakeResponses(presetOverResponses);
+    servers.push(local);
+    const cwd = tempDir();
+    writeConfig(cwd, local.url);
+    const result = await runCli(['--demo-instant', '--json'], { cwd });
+    expect(result.code).toBe(0);
+    const started = events(sessionDir(cwd)).filter((e) => e.type === 'turn.started');
+    expect(local.requests).toHaveLength(started.filter((e) => e.endpoint === 'local').length);
+    expect(local.requests.length).toBeGreaterThan(2);
+    // --demo puts them on the demo model too.
+    const demoCwd = tempDir();
+    writeConfig(demoCwd, local.url);
+    const before = local.requests.length;
+    expect((await runCli(['--demo-instant', '--demo', '--json'], { cwd: demoCwd })).code).toBe(0);
+    expect(local.requests).toHaveLength(before);
+  });
+
   it('an endpoint whose key is not set, an unknown endpoint and a misspelt field are one line each, exit 2', async () => {
     const cwd = tempDir();
     writeFileSync(

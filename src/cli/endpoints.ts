@@ -4,8 +4,8 @@
  * key is not set stops a run only when a role needs it. A resume sets them up again from the config file, by name.
  */
 import path from 'node:path';
-import type { ResolvedConfig, ResolvedEndpoint } from '../config/resolve.js';
-import type { Provider } from '../providers/types.js';
+import { DEFAULT_ENDPOINT, type ResolvedConfig, type ResolvedEndpoint } from '../config/resolve.js';
+import { ProviderError, type Provider } from '../providers/types.js';
 import { UsageError } from '../errors.js';
 
 export interface EndpointRuntime {
@@ -47,13 +47,36 @@ export async function endpointProvider(
       apiKey,
       baseURL: endpoint.baseURL,
       apiKeyEnv: endpoint.apiKeyEnv,
+      ...(endpoint.name !== DEFAULT_ENDPOINT ? { endpointName: endpoint.name } : {}),
       headers: endpoint.headers,
       ...(endpoint.store !== undefined ? { store: endpoint.store } : {}),
       serverThread: context === 'server',
     });
   }
   const { OpenAIProvider } = await import('../providers/openaiProvider.js');
-  return new OpenAIProvider({ apiKey, baseURL: endpoint.baseURL, headers: endpoint.headers });
+  const provider = new OpenAIProvider({ apiKey, baseURL: endpoint.baseURL, headers: endpoint.headers });
+  return endpoint.name === DEFAULT_ENDPOINT ? provider : naming(provider, endpoint);
+}
+
+/**
+ * The Chat Completions provider's setup faults name the CLI's --base-url and OPENAI_API_KEY: for a named endpoint
+ * they name its own `baseURL` and key variable instead.
+ */
+function naming(provider: Provider, endpoint: Pick<ResolvedEndpoint, 'name' | 'apiKeyEnv'>): Provider {
+  return {
+    label: provider.label,
+    async *stream(request, signal) {
+      try {
+        yield* provider.stream(request, signal);
+      } catch (error) {
+        if (!(error instanceof ProviderError) || !error.setupFault) throw error;
+        const message = error.message
+          .replace('check OPENAI_API_KEY', `check ${endpoint.apiKeyEnv} (the key of endpoint "${endpoint.name}")`)
+          .replace('check --base-url or OPENAI_BASE_URL', `check the baseURL of endpoint "${endpoint.name}"`);
+        throw new ProviderError(message, error.retryable, error.retryAfterMs, error.status, error.setupFault);
+      }
+    },
+  };
 }
 
 /**

@@ -44,6 +44,8 @@ export interface FailureContext {
   /** The base URL, as the user gave it. */
   where: string;
   keyEnv: string;
+  /** What to check for a server never reached: the CLI's flag or the endpoint's field. */
+  urlHint: string;
   answeredOnce: boolean;
 }
 
@@ -58,7 +60,7 @@ export function providerFailure(error: unknown, signal: AbortSignal, ctx: Failur
     const reason = redact(code ? (words[code] ?? code) : innermost(error), ctx.apiKey);
     if (/\bbad port\b/i.test(reason) || (!ctx.answeredOnce && (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN'))) {
       return new ProviderError(
-        `cannot reach ${ctx.where} (${reason}): check the endpoint's base URL, and that the server is running`,
+        `cannot reach ${ctx.where} (${reason}): check ${ctx.urlHint}, and that the server is running`,
         false,
         undefined,
         undefined,

@@ -14,6 +14,8 @@ export interface ResponsesProviderOptions {
   baseURL?: string | undefined;
   /** The variable the key came from, named when the server refuses it. */
   apiKeyEnv?: string;
+  /** The endpoint's name, for what to check when the server is never reached; none: the CLI's. */
+  endpointName?: string;
   headers?: Record<string, string>;
   /** Keep the responses on the server; the OpenAI default is true, ours false unless asked. */
   store?: boolean;
@@ -121,6 +123,7 @@ export class ResponsesProvider implements Provider {
         apiKey: this.options.apiKey,
         where: this.options.baseURL ?? 'api.openai.com',
         keyEnv: this.options.apiKeyEnv ?? 'OPENAI_API_KEY',
+        urlHint: this.options.endpointName ? `the baseURL of endpoint "${this.options.endpointName}"` : '--base-url or OPENAI_BASE_URL',
         answeredOnce: this.answeredOnce,
       });
     const open = () =>

@@ -140,6 +140,29 @@ describe('endpoints per role', () => {
     expect(local.requests).toHaveLength(before);
   });
 
+  it("a named endpoint that cannot be reached, or refuses its key, is one line naming the endpoint's own field, exit 2", async () => {
+    const chat = await startFakeOpenAI(presetModel);
+    const refusing = await startFakeResponses(() => ({
+      status: 401,
+      errorBody: { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } },
+    }));
+    servers.push(chat, refusing);
+    const cwd = tempDir();
+    const write = (endpoint: Record<string, unknown>) =>
+      writeFileSync(path.join(cwd, '.roleplayrc.json'), JSON.stringify({ endpoints: { local: endpoint }, roles: { CEO: { endpoint: 'local' } } }));
+    write({ baseURL: 'http://127.0.0.1:9/v1', model: 'm' });
+    const unreachable = await runCli(['--base-url', chat.url, '--headless'], { cwd });
+    expect(unreachable.code).toBe(2);
+    const last = (text: string) => text.trim().split('\n').at(-1);
+    expect(last(unreachable.stderr)).toMatch(
+      /^roleplay: cannot reach http:\/\/127\.0\.0\.1:9\/v1 \(.*\): check the baseURL of endpoint "local", and that the server is running$/,
+    );
+    write({ baseURL: refusing.url, api: 'responses', apiKeyEnv: 'LOCAL_KEY', model: 'm' });
+    const refused = await runCli(['--base-url', chat.url, '--headless'], { cwd, env: { LOCAL_KEY: 'k-123456' } });
+    expect(refused.code).toBe(2);
+    expect(last(refused.stderr)).toBe('roleplay: HTTP 401: the server rejected the API key: check LOCAL_KEY');
+  });
+
   it('an endpoint whose key is not set, an unknown endpoint and a misspelt field are one line each, exit 2', async () => {
     const cwd = tempDir();
     writeFileSync(

@@ -28,6 +28,7 @@ export interface ResponsesProviderOptions {
 export type ResponsesSignal =
   | { kind: 'text'; text: string }
   | { kind: 'reasoning'; text: string }
+  | { kind: 'refusal'; text: string }
   | { kind: 'completed'; id: string; promptTokens: number; completionTokens: number; usage: boolean }
   | { kind: 'failed'; message: string; retryable: boolean }
   | { kind: 'incomplete'; reason: string }
@@ -40,6 +41,8 @@ function readResponsesEvent(event: ResponseStreamEvent): ResponsesSignal {
   switch (event.type) {
     case 'response.output_text.delta':
       return { kind: 'text', text: event.delta };
+    case 'response.refusal.delta':
+      return { kind: 'refusal', text: event.delta };
     case 'response.reasoning_summary_text.delta':
     case 'response.reasoning_text.delta':
       return { kind: 'reasoning', text: event.delta };
@@ -158,6 +161,7 @@ export class ResponsesProvider implements Provider {
     this.sent.chars += chars(sending);
     this.sent.fullChars += chars(input);
     let reply = '';
+    let refusal = '';
     let ended = false;
     try {
       for await (const event of stream) {
@@ -165,7 +169,11 @@ export class ResponsesProvider implements Provider {
         if (signalled.kind === 'text') {
           reply += signalled.text;
           if (signalled.text) yield { type: 'delta', text: signalled.text };
+        } else if (signalled.kind === 'refusal') {
+          refusal += signalled.text;
         } else if (signalled.kind === 'completed') {
+          // A refusal is the model's answer, not a fault: another try would be refused again, and paid for.
+          if (refusal && !reply.trim()) throw new ProviderError(`the model refused: ${refusal.trim()}`, false);
           ended = true;
           if (signalled.usage) yield { type: 'usage', promptTokens: signalled.promptTokens, completionTokens: signalled.completionTokens };
           if (store) this.last = { input, id: signalled.id, reply };

@@ -61,6 +61,13 @@ describe('ResponsesProvider', () => {
     expect(text(chunks)).toBe('CTO:\n\nHere.');
   });
 
+  it('a refusal fails the turn without a retry, with the refusal in its message', async () => {
+    const s = await start(() => ({ refusal: "I'm sorry, I can't help with that." }));
+    const error = await failure(new ResponsesProvider({ apiKey: 'k', baseURL: s.url }), request(thread));
+    expect(error.retryable).toBe(false);
+    expect(error.message).toBe("the model refused: I'm sorry, I can't help with that.");
+  });
+
   it('a response without usage yields none (the engine estimates it)', async () => {
     const s = await start(() => ({ text: 'Hi', usage: null }));
     const chunks = await collect(new ResponsesProvider({ apiKey: 'k', baseURL: s.url }), request(thread));

@@ -32,6 +32,8 @@ export interface FakeResponsesReply {
   chunkSize?: number;
   /** A reasoning item with this summary text, streamed before the message. */
   reasoning?: string;
+  /** A refusal content part instead of output text. */
+  refusal?: string;
   usage?: { input_tokens: number; output_tokens: number } | null;
   /** End with response.failed instead of response.completed. */
   fail?: { code: string; message: string };
@@ -174,6 +176,20 @@ export async function startFakeResponses(handler: FakeResponsesHandler, options:
       output_index: outputIndex,
       item: { id: msgId, type: 'message', status: 'in_progress', content: [], role: 'assistant' },
     });
+    if (reply.refusal !== undefined) {
+      const at = { item_id: msgId, output_index: outputIndex, content_index: 0 };
+      event('response.content_part.added', { ...at, part: { type: 'refusal', refusal: '' } });
+      for (const piece of reply.refusal.match(/[\s\S]{1,8}/g) ?? []) event('response.refusal.delta', { ...at, delta: piece });
+      event('response.refusal.done', { ...at, refusal: reply.refusal });
+      const part = { type: 'refusal', refusal: reply.refusal };
+      event('response.content_part.done', { ...at, part });
+      const message = { id: msgId, type: 'message', status: 'completed', content: [part], role: 'assistant' };
+      event('response.output_item.done', { output_index: outputIndex, item: message });
+      event('response.completed', { response: responseObject(id, body, 'completed', { output: [...output, message] }) });
+      await flush();
+      res.end();
+      return;
+    }
     event('response.content_part.added', {
       item_id: msgId,
       output_index: outputIndex,

@@ -206,6 +206,10 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
     .addOption(new Option('--api <api>', 'the API a run would speak: chat (default) or responses').choices(['chat', 'responses']))
     .option('--endpoint <name>', 'check a named endpoint of the config instead (its base URL, key variable, API, headers and model)')
     .option('-c, --config <path>', 'the config file that defines --endpoint (default: the one in the working directory)', nonEmptyPath('--config'))
+    .addHelpText(
+      'after',
+      '\nIt sends one short streamed request to each API. Exit codes: 0 a run would work; 1 it would not (each FAIL\nline says what to fix); 2 a bad flag, or an --endpoint the config does not define.',
+    )
     .action(async (flags: import('./doctorCommand.js').DoctorFlags) => {
       const { doctorCommand } = await import('./doctorCommand.js');
       process.exitCode = await doctorCommand(flags, (line) => out(`${line}\n`));

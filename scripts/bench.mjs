@@ -2,7 +2,7 @@
 // each against an anchor measured in the same run, and prints one table. Medians of several repetitions;
 // compare the ratios, not the absolute figures, on a shared machine. Needs `script` (util-linux) for the
 // pseudo-terminal figures. `--json`: one JSON object a line per figure instead of the table; `--only=a,b`: some
-// figures only (version, frame, headless, render, replies, inspector, streaming, memory, tokens); `--quick`: fewer
+// figures only (version, frame, headless, render, replies, inspector, streaming, memory, tokens, server-context); `--quick`: fewer
 // repetitions; `--src=DIR`: build the frame harness (replies, inspector) from DIR/src, e.g. an older commit's
 // `git archive`, to measure the old code path with the same harness. Loopback only; everything it starts it stops, and its temp dir is removed.
 import { spawn, spawnSync } from 'node:child_process';
@@ -998,6 +998,82 @@ async function addStreamingRows() {
   );
 }
 
+// ---- 7. prompt tokens sent over the Responses API: `context: server` against thread and scoped ---------------
+// One local Responses API server (stored responses, previous_response_id) answers the software-company workflow
+// in each context; what counts is what the client sends: instructions and input items, chars / 4 as the demo's
+// estimate. The server still reads (and an API bills) the stored thread as input: the saving is in what is sent.
+
+async function startResponsesServer() {
+  const stored = new Map();
+  let sentChars = 0;
+  let requests = 0;
+  const server = http.createServer(async (req, res) => {
+    const chunks = [];
+    for await (const c of req) chunks.push(c);
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    const input = typeof body.input === 'string' ? [{ role: 'user', content: body.input }] : body.input;
+    sentChars += (body.instructions ?? '').length + input.reduce((n, item) => n + String(item.content ?? '').length, 0);
+    requests++;
+    const context = [...(body.previous_response_id ? (stored.get(body.previous_response_id) ?? []) : []), ...input];
+    const last = context.at(-1)?.content ?? '';
+    let text;
+    if (/SUCCESS/.test(last) && context.length <= 2) text = 'SUCCESS';
+    else {
+      const start = context.findLastIndex((m) => m.role === 'user' && String(m.content).startsWith('START CONVERSATION '));
+      const turn = context.slice(start).filter((m) => m.role === 'assistant').length;
+      text = `${turn % 2 === 0 ? 'Lead' : 'Assistant'}:\n\n${filler(requests).slice(0, 2000)}${turn >= 2 ? '\n\nEND CONVERSATION' : ''}`;
+    }
+    const id = `resp_${requests}`;
+    if (body.store) stored.set(id, [...context, { role: 'assistant', content: text }]);
+    const event = (type, payload) => `event: ${type}\ndata: ${JSON.stringify({ type, ...payload })}\n\n`;
+    const response = { id, object: 'response', status: 'completed', model: body.model, output: [] };
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.end(
+      event('response.created', { sequence_number: 0, response: { ...response, status: 'in_progress' } }) +
+        event('response.output_text.delta', { sequence_number: 1, item_id: 'msg', output_index: 0, content_index: 0, delta: text }) +
+        event('response.completed', { sequence_number: 2, response: { ...response, usage: { input_tokens: 1, output_tokens: 1, total_tokens: 2 } } }),
+    );
+  });
+  servers.add(server);
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}/v1`,
+    take() {
+      const taken = { tokens: Math.ceil(sentChars / 4), requests };
+      sentChars = 0;
+      requests = 0;
+      return taken;
+    },
+    close: () => {
+      servers.delete(server);
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+async function benchServerContext() {
+  const server = await startResponsesServer();
+  const sent = {};
+  try {
+    for (const context of ['thread', 'scoped', 'server']) {
+      const cwd = mkdtempSync(path.join(tmp, `responses-${context}-`));
+      await run(
+        process.execPath,
+        [cli, '--headless', '--api', 'responses', '--base-url', server.url, '--context', context, '-o', path.join(cwd, 'out')],
+        {
+          cwd,
+          env: { OPENAI_API_KEY: 'bench', OPENAI_MODEL: '' },
+        },
+      );
+      sent[context] = server.take();
+    }
+  } finally {
+    await server.close();
+  }
+  return sent;
+}
+
 // ---- the table ----------------------------------------------------------------------------------------------
 
 const fmtMs = (ms) => (ms >= 100 ? `${Math.round(ms)} ms` : `${ms.toFixed(1)} ms`);
@@ -1145,6 +1221,30 @@ async function main() {
       ratio,
       'scoped at least 2x fewer',
       ratio >= 2,
+    );
+  }
+  if (want('server-context')) {
+    log('prompt tokens sent over the Responses API, server against thread and scoped ...');
+    const t = await benchServerContext();
+    const label = (against) =>
+      `prompt tokens sent, software-company workflow over the Responses API, \`context: server\` against ${against} (${t.server.requests} requests)`;
+    add(
+      label('thread'),
+      `${t.server.tokens}`,
+      '`context: thread`',
+      `${t.thread.tokens}`,
+      t.thread.tokens / t.server.tokens,
+      'server at least 5x fewer than thread',
+      t.thread.tokens >= 5 * t.server.tokens,
+    );
+    add(
+      label('scoped'),
+      `${t.server.tokens}`,
+      '`context: scoped`',
+      `${t.scoped.tokens}`,
+      t.scoped.tokens / t.server.tokens,
+      'server fewer than scoped',
+      t.server.tokens < t.scoped.tokens,
     );
   }
   if (setStartVars.length > 0) {

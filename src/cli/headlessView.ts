@@ -68,7 +68,8 @@ export function plainView(write: Write, state: RunState): (event: EngineEvent) =
       }
       case 'turn.started': {
         const who = event.kind === 'sanity' ? 'Sanity check' : `${role(event.role)} (${event.side}, turn ${event.index + 1})`;
-        line(`\n[${who}]`);
+        const served = event.endpoint !== undefined ? ` on ${sanitize(event.endpoint)}: ${sanitize(event.model)}` : '';
+        line(`\n[${who}${served}]`);
         atLineStart = true;
         break;
       }

@@ -27,7 +27,16 @@ export default defineConfig({
 
   // 'thread': one growing thread for the whole run (the seed's way).
   // 'scoped': each conversation starts from the initial message plus the artifacts produced so far.
+  // 'server': the thread kept on a Responses API server (previous_response_id); needs an endpoint with api: 'responses'.
   // context: 'thread',
+
+  // Servers the roles can run on, each with the variable that holds its key; a role that names none runs on
+  // --base-url / OPENAI_BASE_URL / OPENAI_API_KEY. Check one with \`roleplay doctor --endpoint local\`.
+  // endpoints: {
+  //   local: { baseURL: 'http://127.0.0.1:11434/v1', model: 'qwen2.5-coder' },
+  //   cloud: { api: 'responses', apiKeyEnv: 'CLOUD_OPENAI_KEY', model: 'gpt-4.1' },
+  // },
+  // roles: { Programmer: { endpoint: 'local' }, CEO: { endpoint: 'cloud' } },
 
   // Templates use {{placeholders}}; an unknown one is an error that names the ones the template knows.
   // prompts: {
@@ -40,7 +49,7 @@ export default defineConfig({
   // breakpoints: ['role:CTO', 'conversation:Coding (Code)', 'match:/TODO|FIXME/i'],
 
   // USD per 1M tokens for models the built-in table does not know (local ones), for costs and --max-cost.
-  // prices: { 'llama3.1': { input: 0, output: 0 } },
+  // prices: { 'llama3.1': { input: 0, output: 0 }, 'local/qwen2.5-coder': { input: 0, output: 0 } },
 
   // Retries for network faults, with exponential backoff, and stall timeouts.
   // retry: { attempts: 5, baseDelayMs: 1000, maxDelayMs: 30000, firstTokenTimeoutMs: 60000, idleTimeoutMs: 60000 },

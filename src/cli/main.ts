@@ -43,6 +43,7 @@ Examples:
   roleplay --demo --headless | less         plain transcript, no key needed
   roleplay --json > events.jsonl            one event per line
   roleplay --base-url http://127.0.0.1:11434/v1 --model llama3.1   a local server (Ollama, vLLM, LM Studio)
+  roleplay doctor --base-url http://127.0.0.1:11434/v1              check that a server works for a run
   roleplay export latest --output run.html  the last session as one page that loads nothing
   roleplay replay example --cast demo.cast  the shipped demo as an asciinema recording
 
@@ -92,6 +93,12 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
     )
     .option('-m, --model <id>', 'model id for roles that name none (default: OPENAI_MODEL, OPENAI_API_MODEL, config, gpt-4o-mini)')
     .option('--base-url <url>', 'OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1 (default: OPENAI_BASE_URL)')
+    .addOption(
+      new Option('--api <api>', 'the API that endpoint speaks: chat (Chat Completions, default) or responses (the Responses API)').choices([
+        'chat',
+        'responses',
+      ]),
+    )
     .option('--demo', 'use the offline demo model (also the default with no key and no base URL)')
     .option('--demo-instant', 'make the demo model stream at once instead of at a realistic pace')
     .option('--headless', 'no TUI: print the transcript as it streams (implied when stdout is not a terminal)')
@@ -100,10 +107,10 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
     .option('--step', 'start in step mode: each turn waits for space (the TUI default)')
     .option('--max-turns <n>', 'most replies per conversation, for every conversation (config default: 10)', positiveInt('--max-turns'))
     .addOption(
-      new Option('--context <strategy>', 'thread: one growing thread; scoped: each conversation starts from the artifacts so far').choices([
-        'thread',
-        'scoped',
-      ]),
+      new Option(
+        '--context <strategy>',
+        'thread: one growing thread; scoped: each conversation starts from the artifacts so far; server: the thread kept on a Responses API server (previous_response_id)',
+      ).choices(['thread', 'scoped', 'server']),
     )
     .option('-o, --out <dir>', 'where sessions are written', nonEmptyPath('--out'), '.roleplay')
     .option('--resume <session>', 'continue an interrupted session from its last completed turn: an id, a path, or "latest"')
@@ -220,6 +227,23 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
     .action(async (suite: string | undefined, flags: import('./evalCommand.js').EvalFlags) => {
       const { evalCommand } = await import('./evalCommand.js');
       process.exitCode = await evalCommand(suite, flags, out, err);
+    });
+
+  program
+    .command('doctor')
+    .description('check an endpoint the way a run would use it (reachable, key, model, streaming, usage, API) and say what to fix')
+    .option('--base-url <url>', 'the endpoint to check (default: OPENAI_BASE_URL, else api.openai.com)')
+    .option('-m, --model <id>', 'the model to check (default: OPENAI_MODEL, OPENAI_API_MODEL, gpt-4o-mini)')
+    .addOption(new Option('--api <api>', 'the API a run would speak: chat (default) or responses').choices(['chat', 'responses']))
+    .option('--endpoint <name>', 'check a named endpoint of the config instead (its base URL, key variable, API, headers and model)')
+    .option('-c, --config <path>', 'the config file that defines --endpoint (default: the one in the working directory)', nonEmptyPath('--config'))
+    .addHelpText(
+      'after',
+      '\nIt sends one short streamed request to each API. Exit codes: 0 a run would work; 1 it would not (each FAIL\nline says what to fix); 2 a bad flag, or an --endpoint the config does not define.',
+    )
+    .action(async (flags: import('./doctorCommand.js').DoctorFlags) => {
+      const { doctorCommand } = await import('./doctorCommand.js');
+      process.exitCode = await doctorCommand(flags, (line) => out(`${line}\n`));
     });
 
   for (const command of program.commands) command.configureOutput(output(out, err)).exitOverride();

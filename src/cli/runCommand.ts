@@ -60,6 +60,8 @@ export async function runCommand(taskWords: string[], flags: RunFlags): Promise<
     mode: setup.mode,
     onFailure: setup.headless ? 'stop' : 'pause',
     endpoint: setup.endpoint,
+    api: setup.api,
+    endpoints: setup.endpoints,
     ...(resume ? { resume } : {}),
     breakpoints: flags.break ?? [],
     onBreakpoint: setup.headless ? 'log' : 'pause',
@@ -148,11 +150,19 @@ async function runHeadless(engine: Engine, journal: SessionJournal, setup: RunSe
   }
 }
 
-/** --max-cost counts only turns it can price: say which models it cannot, the roles' own included. */
+/** --max-cost counts only turns it can price: say which models it cannot, the roles' own (and their endpoints') included. */
 function unpricedNotices(setup: RunSetup): Array<{ code: string; message: string }> {
   const price = pricer(setup.config.prices);
-  const models = new Set([setup.model, ...setup.config.workflow.roles.flatMap((role) => (role.model && setup.model !== 'demo' ? [role.model] : []))]);
-  const unpriced = [...models].filter((model) => price(model, { promptTokens: 1, completionTokens: 1 }) === undefined);
+  const served = new Map<string, { model: string; endpoint: string | undefined }>([[setup.model, { model: setup.model, endpoint: undefined }]]);
+  if (setup.model !== 'demo') {
+    for (const role of setup.config.workflow.roles) {
+      const model = role.model ?? (role.endpoint !== undefined ? setup.endpoints.get(role.endpoint)?.model : undefined) ?? setup.model;
+      served.set(role.endpoint === undefined ? model : `${role.endpoint}/${model}`, { model, endpoint: role.endpoint });
+    }
+  }
+  const unpriced = [...served]
+    .filter(([, s]) => price(s.model, { promptTokens: 1, completionTokens: 1 }, s.endpoint) === undefined)
+    .map(([name]) => name);
   if (!unpriced.length) return [];
   const names = unpriced.map((m) => `"${m}"`).join(', ');
   return [

@@ -1,19 +1,22 @@
 /** Turns flags, environment and config into what a run needs: config, provider, model, mode, paths. */
 import path from 'node:path';
 import { loadConfig } from '../config/loadConfig.js';
-import type { ResolvedConfig } from '../config/resolve.js';
+import { DEFAULT_ENDPOINT, type ResolvedConfig, type ResolvedEndpoint } from '../config/resolve.js';
 import type { Mode } from '../engine/events.js';
 import type { ResumePoint } from '../engine/resume.js';
 import { parseBreakpoint } from '../config/breakpointSpec.js';
 import { DemoProvider } from '../providers/demoProvider.js';
 import type { Provider } from '../providers/types.js';
 import { loadDotenv } from './environment.js';
+import { endpointProvider, endpointsInUse, endpointsNote, setUpEndpoints, type EndpointRuntime } from './endpoints.js';
 import { UsageError } from '../errors.js';
 
 export interface RunFlags {
   config?: string;
   model?: string;
   baseUrl?: string;
+  /** Which API the default endpoint speaks (default chat). */
+  api?: 'chat' | 'responses';
   demo?: boolean;
   demoInstant?: boolean;
   headless?: boolean;
@@ -21,7 +24,7 @@ export interface RunFlags {
   auto?: boolean;
   step?: boolean;
   maxTurns?: number;
-  context?: 'thread' | 'scoped';
+  context?: 'thread' | 'scoped' | 'server';
   out?: string;
   resume?: string;
   break?: string[];
@@ -34,6 +37,10 @@ export interface RunSetup {
   config: ResolvedConfig;
   /** The server's base URL, when not the demo or OpenAI itself. */
   endpoint: string | null;
+  /** The API the default endpoint speaks. */
+  api: 'chat' | 'responses';
+  /** The config's named endpoints that roles run on. */
+  endpoints: Map<string, EndpointRuntime>;
   configPath: string | undefined;
   provider: Provider;
   /** One line for the user about which model runs, e.g. that the demo runs because no key is set. */
@@ -64,14 +71,20 @@ export async function prepareRun(
 ): Promise<RunSetup> {
   const view = chooseView(flags, io);
   loadDotenv(io.cwd, io.env);
-  const { config, filepath } = await loadConfig({ configPath: flags.config, cwd: io.cwd });
+  const { config, filepath, endpoints: defined } = await loadConfig({ configPath: flags.config, cwd: io.cwd });
   applyOverrides(config, flags);
   checkBreakpoints(flags, config);
-  const chosen = await chooseProvider(flags, io.env, { configModel: config.model });
+  const chosen = await chooseProvider(flags, io.env, { configModel: config.model, context: config.context });
+  // --demo runs every role on the demo model; a default endpoint that falls back to it (no key, no base URL) leaves
+  // the named endpoints, which have keys of their own, as they are.
+  const endpoints = await setUpEndpoints(config, defined, io.env, { demo: flags.demo ? chosen.provider : undefined });
+  checkServerContext(config, chosen.api, endpoints);
   return {
     config,
     configPath: filepath,
     ...chosen,
+    providerNote: chosen.providerNote + endpointsNote(config, endpoints),
+    endpoints,
     ...view,
     task: taskWords.join(' ').trim() || config.task,
     outDir: path.resolve(io.cwd, flags.out ?? '.roleplay'),
@@ -107,6 +120,13 @@ interface ChosenProvider {
   providerNote: string;
   model: string;
   endpoint: string | null;
+  api: 'chat' | 'responses';
+}
+
+/** `server` context keeps the thread in stored responses: some endpoint must speak the Responses API. */
+function checkServerContext(config: ResolvedConfig, api: 'chat' | 'responses', endpoints: ReadonlyMap<string, EndpointRuntime>): void {
+  if (config.context !== 'server' || api === 'responses' || [...endpoints.values()].some((e) => e.api === 'responses')) return;
+  throw new UsageError("context server keeps the thread on a Responses API server: add --api responses, or give an endpoint api: 'responses'");
 }
 
 /**
@@ -116,7 +136,14 @@ interface ChosenProvider {
 async function chooseProvider(
   flags: RunFlags,
   env: NodeJS.ProcessEnv,
-  recorded: { configModel?: string | undefined; provider?: string; model?: string; endpoint?: string | null },
+  recorded: {
+    configModel?: string | undefined;
+    provider?: string;
+    model?: string;
+    endpoint?: string | null;
+    api?: 'chat' | 'responses' | undefined;
+    context: ResolvedConfig['context'];
+  },
 ): Promise<ChosenProvider> {
   const apiKey = env.OPENAI_API_KEY?.trim() || undefined;
   const baseURL = flags.baseUrl ?? (env.OPENAI_BASE_URL?.trim() || undefined) ?? recorded.endpoint ?? undefined;
@@ -133,6 +160,7 @@ async function chooseProvider(
       provider: new DemoProvider(flags.demoInstant ? { tokenDelayMs: 0, firstTokenDelayMs: 0 } : {}),
       model: 'demo',
       endpoint: null,
+      api: 'chat',
       providerNote:
         flags.demo || recorded.provider
           ? 'Running the offline demo model.'
@@ -142,14 +170,19 @@ async function chooseProvider(
   if (!apiKey && !baseURL) {
     throw new UsageError('OPENAI_API_KEY is not set: set it, use --base-url for a local server, or --demo for the offline model');
   }
-  const { OpenAIProvider } = await import('../providers/openaiProvider.js');
   const model = flags.model ?? recorded.model ?? envModel ?? recorded.configModel ?? DEFAULT_MODEL;
+  const api = flags.api ?? recorded.api ?? 'chat';
   return {
     // Local servers (Ollama, vLLM, LM Studio) take any key; the SDK insists on one.
-    provider: new OpenAIProvider({ apiKey: apiKey ?? 'not-needed', baseURL }),
+    provider: await endpointProvider(
+      { name: DEFAULT_ENDPOINT, baseURL, apiKeyEnv: 'OPENAI_API_KEY', api, headers: {}, store: undefined },
+      { OPENAI_API_KEY: apiKey ?? 'not-needed' },
+      recorded.context,
+    ),
     model,
     endpoint: baseURL ?? null,
-    providerNote: `Model ${model} at ${baseURL ?? 'api.openai.com'}.`,
+    api,
+    providerNote: `Model ${model} at ${baseURL ?? 'api.openai.com'}${api === 'responses' ? ' (Responses API)' : ''}.`,
   };
 }
 
@@ -175,18 +208,34 @@ export async function prepareResume(
   if (started.provider === 'demo' && flags.model && !flags.demo) {
     throw new UsageError(`session ${started.sessionId} ran on the demo model: --model cannot change that on a resume`);
   }
-  const chosen = await chooseProvider(flags, io.env, { provider: started.provider, model: started.model, endpoint: started.endpoint });
+  const chosen = await chooseProvider(flags, io.env, {
+    provider: started.provider,
+    model: started.model,
+    endpoint: started.endpoint,
+    api: started.api,
+    context: point.config.context,
+  });
+  // The endpoints' definitions are not in the journal (their headers may hold keys): the config file has them.
+  let defined: Record<string, ResolvedEndpoint> = {};
+  let configFile: string | undefined;
+  if (endpointsInUse(point.config).size) ({ endpoints: defined, filepath: configFile } = await loadConfig({ cwd: io.cwd }));
+  const endpoints = await setUpEndpoints(point.config, defined, io.env, {
+    demo: flags.demo || started.provider === 'demo' ? chosen.provider : undefined,
+    resumeOf: { sessionId: started.sessionId, configFile, cwd: io.cwd },
+  });
   return {
     config: point.config,
     configPath: undefined,
     ...chosen,
+    providerNote: chosen.providerNote + endpointsNote(point.config, endpoints),
+    endpoints,
     ...view,
     task: started.task,
     outDir: path.resolve(io.cwd, flags.out ?? '.roleplay'),
   };
 }
 
-function checkUrl(value: string, source: string): void {
+export function checkUrl(value: string, source: string): void {
   let url: URL;
   try {
     url = new URL(value);

@@ -10,7 +10,7 @@ export async function validateCommand(flags: { config?: string }, write: (line: 
   // A name is shown on one line, whatever it holds.
   const one = (text: string) => text.replace(/\s*[\r\n]+\s*/g, ' ');
   try {
-    const { config, filepath } = await loadConfig({ configPath: flags.config, cwd });
+    const { config, filepath, endpoints } = await loadConfig({ configPath: flags.config, cwd });
     const { workflow } = config;
     const name = (list: Array<{ id: string; name: string }>, id: string) => one(list.find((x) => x.id === id)?.name ?? id);
     out(`${filepath ? path.relative(cwd, filepath) || filepath : 'No config file found: the built-in preset'} is valid.`);
@@ -33,6 +33,12 @@ export async function validateCommand(flags: { config?: string }, write: (line: 
     );
     out(`task: ${config.task}`);
     if (config.breakpoints.length) out(`breakpoints: ${config.breakpoints.map(one).join(', ')}`);
+    for (const e of Object.values(endpoints)) {
+      const roles = workflow.roles.filter((r) => r.endpoint === e.name).map((r) => one(r.name));
+      out(
+        `endpoint ${one(e.name)}: ${e.api === 'chat' ? 'Chat Completions' : 'Responses'} API at ${one(e.baseURL ?? 'api.openai.com')}, key from ${e.apiKeyEnv}${e.model ? `, model ${one(e.model)}` : ''}; ${roles.length ? `for ${roles.join(', ')}` : 'no role uses it'}`,
+      );
+    }
     const prices = Object.entries(config.prices);
     if (prices.length) out(`prices (USD per 1M tokens in/out): ${prices.map(([m, p]) => `${one(m)} ${p.input}/${p.output}`).join(', ')}`);
     return 0;

@@ -3,12 +3,14 @@ import path from 'node:path';
 import { MODULE, SEARCH_PLACES } from './searchPlaces.js';
 import { sanitize } from '../text/sanitize.js';
 import { ConfigError } from '../errors.js';
-import { resolveParsed, type ResolvedConfig } from './resolve.js';
+import { resolveParsed, type ResolvedConfig, type ResolvedEndpoint } from './resolve.js';
 
 export { ConfigError } from '../errors.js';
 
 export interface LoadedConfig {
   config: ResolvedConfig;
+  /** The config's named endpoints (never recorded: their headers may hold keys). */
+  endpoints: Record<string, ResolvedEndpoint>;
   /** Undefined when no config file was found and the built-in preset is used. */
   filepath: string | undefined;
 }
@@ -80,7 +82,7 @@ export async function loadConfig(options: { configPath?: string | undefined; cwd
     }
     file = files[0];
   }
-  if (!file) return { config: resolvedPreset(), filepath: undefined };
+  if (!file) return { config: resolvedPreset(), endpoints: {}, filepath: undefined };
   const shown = relative(file);
   // cosmiconfig, its YAML parser and jiti load only when there is a file to read.
   const { explorer, NoDefaultExport } = await import('./configFile.js');
@@ -111,7 +113,7 @@ export async function loadConfig(options: { configPath?: string | undefined; cwd
     const more = rest.length ? ` (+${rest.length} more: run "roleplay validate" to list them)` : '';
     throw new ConfigError(`${shown}: ${first?.path}: ${first?.message}${more}`, result.issues, file);
   }
-  return { config: result.config, filepath: found.filepath };
+  return { config: result.config, endpoints: result.endpoints, filepath: found.filepath };
 }
 
 function resolvedPreset(): ResolvedConfig {

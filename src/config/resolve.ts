@@ -25,6 +25,21 @@ type SameKeys<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A]
 // The resolved prompts are the templates of prompts.ts, no more and no fewer.
 true satisfies SameKeys<Prompts, ResolvedConfig['prompts']>;
 
+/** A named endpoint with its defaults filled in. Never recorded in a journal: its headers may hold keys. */
+export interface ResolvedEndpoint {
+  name: string;
+  /** Undefined: OpenAI itself. */
+  baseURL: string | undefined;
+  apiKeyEnv: string;
+  api: 'chat' | 'responses';
+  headers: Record<string, string>;
+  model: string | undefined;
+  store: boolean | undefined;
+}
+
+/** The endpoint of the CLI's flags and environment: what roles that name no endpoint run on. */
+export const DEFAULT_ENDPOINT = 'default';
+
 export interface ConfigIssue {
   /** Field path in the user's config, e.g. `workflow.conversations[2].lead`. */
   path: string;
@@ -66,7 +81,9 @@ export type ParsedConfig = z.output<typeof ConfigSchema>;
  * Resolves presets, defaults and references of config data the schema has already accepted. It needs no zod:
  * a run without a config file resolves the built-in preset without loading the schema at all.
  */
-export function resolveParsed(input: ParsedConfig): { config: ResolvedConfig } | { issues: ConfigIssue[] } {
+export function resolveParsed(
+  input: ParsedConfig,
+): { config: ResolvedConfig; endpoints: Record<string, ResolvedEndpoint> } | { issues: ConfigIssue[] } {
   const preset = input.preset ?? (input.workflow ? undefined : 'software-company');
   const base = preset ? PRESETS[preset] : undefined;
   const workflowInput = input.workflow ?? base?.workflow;
@@ -79,9 +96,11 @@ export function resolveParsed(input: ParsedConfig): { config: ResolvedConfig } |
     const parsed = parseBreakpoint(spec, workflow);
     if ('error' in parsed) issues.push({ path: `breakpoints[${i}]`, message: parsed.error });
   }
+  const endpoints = resolveEndpoints(input, workflow, issues);
   if (issues.length) return { issues };
 
   return {
+    endpoints,
     config: {
       workflow,
       prompts: { ...DEFAULT_PROMPTS, ...stripUndefined(input.prompts ?? {}) },
@@ -97,6 +116,56 @@ export function resolveParsed(input: ParsedConfig): { config: ResolvedConfig } |
       prices: input.prices ?? {},
     },
   };
+}
+
+function resolveEndpoints(input: ParsedConfig, workflow: Workflow, issues: ConfigIssue[]): Record<string, ResolvedEndpoint> {
+  const endpoints: Record<string, ResolvedEndpoint> = {};
+  for (const [name, e] of Object.entries(input.endpoints ?? {})) {
+    if (name === DEFAULT_ENDPOINT) {
+      issues.push({
+        path: `endpoints.${name}`,
+        message: `"${DEFAULT_ENDPOINT}" is the endpoint of --base-url and OPENAI_API_KEY: give this one another name`,
+      });
+      continue;
+    }
+    const api = e.api ?? 'chat';
+    if (e.store !== undefined && api !== 'responses') {
+      issues.push({ path: `endpoints.${name}.store`, message: `only the Responses API stores responses: set api: 'responses' or drop "store"` });
+    }
+    if (input.context === 'server' && api === 'responses' && e.store === false) {
+      issues.push({
+        path: `endpoints.${name}.store`,
+        message: `context "server" keeps the thread in stored responses: drop store: false or choose another context`,
+      });
+    }
+    endpoints[name] = {
+      name,
+      baseURL: e.baseURL,
+      apiKeyEnv: e.apiKeyEnv ?? 'OPENAI_API_KEY',
+      api,
+      headers: e.headers ?? {},
+      model: e.model,
+      store: e.store,
+    };
+  }
+  // Where each role's endpoint was set, to name the field of an unknown one.
+  const setAt = new Map<string, string>();
+  for (const [ref, settings] of Object.entries(input.roles ?? {})) {
+    const id = lookup(workflow.roles, ref, 'role', `roles.${ref}`, issues);
+    const role = workflow.roles.find((r) => r.id === id);
+    if (!role) continue;
+    Object.assign(role, stripUndefined(settings));
+    if (settings.endpoint !== undefined) setAt.set(role.id, `roles.${ref}.endpoint`);
+  }
+  const known = Object.keys(endpoints);
+  for (const [i, role] of workflow.roles.entries()) {
+    const at = setAt.get(role.id) ?? `workflow.roles[${i}].endpoint`;
+    if (role.endpoint === DEFAULT_ENDPOINT) delete role.endpoint;
+    if (role.endpoint === undefined || endpoints[role.endpoint]) continue;
+    const hint = known.length ? didYouMean(role.endpoint, known) || ` (known: ${known.join(', ')})` : ': add it under "endpoints"';
+    issues.push({ path: at, message: `unknown endpoint "${role.endpoint}"${hint}` });
+  }
+  return endpoints;
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

@@ -15,6 +15,8 @@ const ResolvedRoleSchema = z.strictObject({
   description: z.string(),
   model: z.string().optional(),
   temperature: z.number().optional(),
+  /** The endpoint the role runs on, by name; none: the default one. */
+  endpoint: z.string().optional(),
   id: z.string(),
 });
 
@@ -79,7 +81,7 @@ export const ResolvedConfigSchema = z.strictObject({
   temperature: orUndefined(z.number()),
   maxTurns: z.number().int().min(1),
   sanityCheck: z.boolean(),
-  context: z.enum(['thread', 'scoped']),
+  context: z.enum(['thread', 'scoped', 'server']),
   retry: RetryPolicySchema,
   preset: orUndefined(z.string()),
   breakpoints: z.array(z.string()),

@@ -15,6 +15,8 @@ const RoleSchema = z.strictObject({
   description,
   model: nonEmpty.optional(),
   temperature: temperature.optional(),
+  /** The name of an entry of `endpoints`; a role that names none runs on the default endpoint (the CLI's). */
+  endpoint: nonEmpty.optional(),
 });
 
 const ArtifactSchema = z.strictObject({
@@ -84,6 +86,31 @@ const RetrySchema = z.strictObject({
   idleTimeoutMs: z.number().int().min(100).max(3_600_000).optional(),
 });
 
+/** A server a role can run on: where it is, which variable holds its key, and which API it speaks. */
+const EndpointSchema = z.strictObject({
+  /** e.g. http://127.0.0.1:11434/v1; default https://api.openai.com/v1. */
+  baseURL: z
+    .string()
+    .trim()
+    .refine(
+      (value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol),
+      'must be an http:// or https:// URL, e.g. http://127.0.0.1:11434/v1',
+    )
+    .optional(),
+  /** The environment variable that holds the endpoint's key; default OPENAI_API_KEY. */
+  apiKeyEnv: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be the name of an environment variable, e.g. "GROQ_API_KEY"')
+    .optional(),
+  api: z.enum(['chat', 'responses']).optional(),
+  /** Sent with every request, e.g. an `api-key` header or an OpenRouter `HTTP-Referer`. */
+  headers: z.record(nonEmpty, z.string()).optional(),
+  /** The model for the roles on this endpoint that name none. */
+  model: nonEmpty.optional(),
+  /** Responses API only: keep the responses on the server (`store: true`); default false. */
+  store: z.boolean().optional(),
+});
+
 const PRESET_NAMES = ['software-company'] as const;
 
 export const ConfigSchema = z.strictObject({
@@ -95,15 +122,21 @@ export const ConfigSchema = z.strictObject({
   temperature: temperature.optional(),
   maxTurns: turns.optional(),
   sanityCheck: z.boolean().optional(),
-  context: z.enum(['thread', 'scoped']).optional(),
+  context: z.enum(['thread', 'scoped', 'server']).optional(),
+  /** Per role (by name or id), its endpoint and model: also for the roles of a preset. */
+  roles: z
+    .record(nonEmpty, z.strictObject({ endpoint: nonEmpty.optional(), model: nonEmpty.optional(), temperature: temperature.optional() }))
+    .optional(),
+  /** Named endpoints, for the roles that name one; `default` is the CLI's (--base-url, OPENAI_API_KEY). */
+  endpoints: z.record(idString, EndpointSchema).optional(),
   retry: RetrySchema.optional(),
   /** `conversation:<name>`, `phase:<name>`, `role:<name>` or `match:<text or /regex/flags>`. */
   breakpoints: z.array(nonEmpty).optional(),
-  /** USD per 1M tokens, by model id; adds to and overrides the built-in price table. */
+  /** USD per 1M tokens, by model id or `<endpoint>/<model>`; adds to and overrides the built-in price table. */
   prices: z.record(nonEmpty, z.strictObject({ input: z.number().min(0), output: z.number().min(0) })).optional(),
 });
 
 /** What a user writes: every field optional, a preset or a workflow. */
 export type RoleplayConfig = z.input<typeof ConfigSchema>;
 export type WorkflowInput = z.input<typeof WorkflowSchema>;
-export type ContextStrategy = 'thread' | 'scoped';
+export type ContextStrategy = 'thread' | 'scoped' | 'server';

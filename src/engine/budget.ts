@@ -6,7 +6,7 @@ export class Budget {
 
   constructor(
     private readonly maxUsd: number | undefined,
-    private readonly costOf: ((model: string, usage: Usage) => number | undefined) | undefined,
+    private readonly costOf: ((model: string, usage: Usage, endpoint?: string) => number | undefined) | undefined,
     private spentUsd = 0,
   ) {}
 
@@ -18,8 +18,8 @@ export class Budget {
   }
 
   /** Counts one turn; returns the news the first time the total reaches the budget. */
-  add(model: string, usage: Usage): { spentUsd: number; maxUsd: number } | undefined {
-    const cost = this.costOf?.(model, usage);
+  add(model: string, usage: Usage, endpoint?: string): { spentUsd: number; maxUsd: number } | undefined {
+    const cost = this.costOf?.(model, usage, endpoint);
     if (cost === undefined) return undefined;
     this.spentUsd += cost;
     if (this.maxUsd === undefined || this.reached || this.spentUsd < this.maxUsd) return undefined;

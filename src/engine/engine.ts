@@ -130,6 +130,12 @@ export class Engine implements EngineCommands, DebugCommands {
   reloadConfig(next: ResolvedConfig): { ok: true; changed: string[] } | { ok: false; reason: string } {
     const structural = structuralChange(this.ctx.config.workflow, next.workflow);
     if (structural) return { ok: false, reason: `${structural}: restart the run to use it` };
+    const unserved = next.workflow.roles.find((r) => r.endpoint !== undefined && !this.options.endpoints?.has(r.endpoint));
+    if (unserved)
+      return {
+        ok: false,
+        reason: `role ${unserved.name} now runs on endpoint "${unserved.endpoint}", which this run has not set up: restart the run to use it`,
+      };
     try {
       parseBreakpoints(next.breakpoints, next.workflow);
     } catch (error) {
@@ -181,6 +187,7 @@ export class Engine implements EngineCommands, DebugCommands {
         workflow: workflowOutline(config.workflow),
         config,
         endpoint: this.options.endpoint ?? null,
+        ...(this.options.api === 'responses' ? { api: 'responses' as const } : {}),
       });
     }
     for (const notice of this.options.notices ?? []) ctx.warn(notice.code, notice.message);

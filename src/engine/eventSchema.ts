@@ -92,7 +92,7 @@ export const EVENT_BODY_SCHEMAS = {
     provider: z.string(),
     model: z.string(),
     mode: ModeSchema,
-    context: z.enum(['thread', 'scoped']),
+    context: z.enum(['thread', 'scoped', 'server']),
     format: z.literal(JOURNAL_FORMAT),
     version,
     workflow: WorkflowOutlineSchema,
@@ -100,6 +100,8 @@ export const EVENT_BODY_SCHEMAS = {
     config: ResolvedConfigSchema,
     /** The base URL of an OpenAI-compatible server, when one was used. Never a key. */
     endpoint: z.string().nullable(),
+    /** The API that endpoint speaks, when not Chat Completions (`--api responses`). */
+    api: z.literal('responses').optional(),
   }),
   'run.resumed': z.strictObject({
     type: z.literal('run.resumed'),
@@ -130,6 +132,8 @@ export const EVENT_BODY_SCHEMAS = {
     index: count,
     attempt: z.number().int().min(1),
     model: z.string(),
+    /** The name of the endpoint that served the turn (`default`: the CLI's); absent in older journals. */
+    endpoint: z.string().optional(),
     temperature: orUndefined(z.number()),
     /** The exact messages sent for this turn, as what they add to the request before. */
     request: RequestDeltaSchema,

@@ -27,6 +27,8 @@ export interface EngineOptions {
   now?: () => number;
   /** The base URL of the server, recorded so a resume can find it again. */
   endpoint?: string | null;
+  /** The API the default endpoint speaks, recorded so a resume speaks it again. */
+  api?: 'chat' | 'responses';
   /** Continue a journaled session from where it stood instead of starting afresh. */
   resume?: ResumePoint;
   /** More breakpoint specs, e.g. from `--break`; the config's own come with it. */
@@ -35,7 +37,9 @@ export interface EngineOptions {
   onBreakpoint?: 'pause' | 'log';
   /** A budget in USD, and how to price a turn; undefined prices are not counted. */
   maxCostUsd?: number;
-  costOf?: (model: string, usage: Usage) => number | undefined;
+  costOf?: (model: string, usage: Usage, endpoint?: string) => number | undefined;
+  /** The config's named endpoints, by name: what serves the roles that name one, and their default model. */
+  endpoints?: ReadonlyMap<string, { provider: Provider; model: string | undefined }>;
   /** Warnings to tell right after the run starts, e.g. about the options it was given. */
   notices?: ReadonlyArray<{ code: string; message: string }>;
 }
@@ -63,7 +67,7 @@ export class RunContext {
     );
     this.gate = new Gate(options.mode ?? 'step', (mode) => this.emit({ type: 'mode.changed', mode }));
     const costOf = options.costOf;
-    const spent = costOf && resumed ? resumed.usage.reduce((sum, u) => sum + (costOf(u.model, u.usage) ?? 0), 0) : 0;
+    const spent = costOf && resumed ? resumed.usage.reduce((sum, u) => sum + (costOf(u.model, u.usage, u.endpoint) ?? 0), 0) : 0;
     this.budget = new Budget(options.maxCostUsd, costOf, spent);
   }
 

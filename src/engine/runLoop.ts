@@ -120,11 +120,12 @@ async function takeTurn(ctx: RunContext, turn: TurnAt): Promise<void> {
     },
     {
       provider: ctx.options.provider,
+      endpoints: ctx.options.endpoints,
       flights: ctx.flights,
       emit: (body) => ctx.emit(body),
       now: ctx.now,
       failureIsFatal: ctx.options.onFailure === 'stop',
-      onUsage: (model, usage) => countCost(ctx, model, usage),
+      onUsage: (model, usage, endpoint) => countCost(ctx, model, usage, endpoint),
     },
   );
   const stoppedByYou = 'Stopped by you: space continues, r regenerates';
@@ -158,8 +159,8 @@ async function takeTurn(ctx: RunContext, turn: TurnAt): Promise<void> {
 }
 
 /** Headless stops at the budget (resumably); the TUI holds once and lets the person decide. */
-function countCost(ctx: RunContext, model: string, usage: Parameters<RunContext['budget']['add']>[1]): void {
-  budgetReached(ctx, ctx.budget.add(model, usage));
+function countCost(ctx: RunContext, model: string, usage: Parameters<RunContext['budget']['add']>[1], endpoint: string | undefined): void {
+  budgetReached(ctx, ctx.budget.add(model, usage, endpoint));
 }
 
 /** A resumed run whose budget was already spent stops (or holds) before it sends anything. */

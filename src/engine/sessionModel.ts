@@ -31,6 +31,8 @@ export interface TurnRecord {
   kind: TurnKind;
   side: Side | null;
   model: string;
+  /** The named endpoint that served it; undefined: the default one. */
+  endpoint: string | undefined;
   prompt: string;
   status: 'streaming' | 'complete' | 'interrupted' | 'failed';
   /** Whether its prompt and reply are in the thread. */
@@ -59,7 +61,7 @@ export interface SessionModel {
   turnCounter: number;
   customerCounter: number;
   /** Usage by turn, with the model that served it, for pricing. */
-  usage: ReadonlyArray<{ model: string; usage: Usage }>;
+  usage: ReadonlyArray<{ model: string; endpoint: string | undefined; usage: Usage }>;
   finished: { status: RunStatus; reason: string | null } | null;
   lastSeq: number;
   lastT: number;
@@ -176,6 +178,7 @@ export function reduceSession(model: SessionModel, event: EngineEvent): SessionM
         kind: event.kind,
         side: event.side,
         model: event.model,
+        endpoint: event.endpoint,
         prompt: event.request.add.at(-1)?.content ?? '',
         status: 'streaming',
         stands: false,
@@ -194,7 +197,7 @@ export function reduceSession(model: SessionModel, event: EngineEvent): SessionM
     }
     case 'usage': {
       const turn = model.turns.get(event.turnId);
-      return { ...model, ...at, usage: [...model.usage, { model: turn?.model ?? '', usage: event.usage }] };
+      return { ...model, ...at, usage: [...model.usage, { model: turn?.model ?? '', endpoint: turn?.endpoint, usage: event.usage }] };
     }
     case 'turn.ended': {
       const turn = model.turns.get(event.turnId);

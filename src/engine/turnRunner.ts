@@ -31,14 +31,17 @@ export interface TurnInput {
 }
 
 export interface TurnDeps {
+  /** The default endpoint's provider. */
   provider: Provider;
+  /** The named endpoints, for the roles that name one. */
+  endpoints?: ReadonlyMap<string, { provider: Provider; model: string | undefined }> | undefined;
   flights: Flights;
   emit: (body: EngineEventBody) => void;
   now: () => number;
   /** Whether a failure ends the run (headless) rather than pausing it: the error event says so. */
   failureIsFatal: boolean;
   /** Usage as soon as it is known, before the turn is announced as ended. */
-  onUsage(model: string, usage: Usage): void;
+  onUsage(model: string, usage: Usage, endpoint: string | undefined): void;
 }
 
 export type TurnOutcome =
@@ -56,7 +59,11 @@ export async function runTurn(input: TurnInput, deps: TurnDeps): Promise<TurnOut
   const { conversation, kind, side, index } = turn;
   const role = turn.role ? config.workflow.roles.find((r) => r.id === turn.role) : undefined;
   const messages = built.messages;
-  const model = role?.model ?? input.model;
+  const named = role?.endpoint !== undefined ? deps.endpoints?.get(role.endpoint) : undefined;
+  // The engine refuses a config that names an endpoint the run has not set up (engine.ts), so this cannot miss.
+  if (role?.endpoint !== undefined && !named) throw new Error(`no endpoint "${role.endpoint}" was set up for role ${role.name}`);
+  const endpoint = named ? role?.endpoint : undefined;
+  const model = role?.model ?? named?.model ?? input.model;
   const temperature = role?.temperature ?? config.temperature;
   const meta = turnMeta({
     config,
@@ -79,12 +86,13 @@ export async function runTurn(input: TurnInput, deps: TurnDeps): Promise<TurnOut
     index,
     attempt: 1,
     model,
+    ...(endpoint !== undefined ? { endpoint } : {}),
     temperature,
     request: requestDelta(input.previous?.messages ?? null, input.previous?.turnId ?? null, messages),
     heard: built.heard,
   });
   const result = await streamReply({
-    provider: deps.provider,
+    provider: named?.provider ?? deps.provider,
     request: { model, temperature, messages, meta },
     retry: config.retry,
     turnId,
@@ -126,7 +134,7 @@ export async function runTurn(input: TurnInput, deps: TurnDeps): Promise<TurnOut
     estimated: true,
   };
   emit({ type: 'usage', turnId, usage });
-  deps.onUsage(model, usage);
+  deps.onUsage(model, usage, endpoint);
   const header = kind === 'sanity' ? undefined : parseRoleHeader(text, input.roleNames);
   if (status === 'complete' && role) checkSpeaker(emit, turnId, header?.speaker, role);
   const endsConversation = status === 'complete' && kind !== 'sanity' && hasEndMarker(text);

@@ -6,6 +6,8 @@ export interface OpenAIProviderOptions {
   baseURL?: string | undefined;
   /** Per-request timeout for the connection and headers; the engine watches the stream itself. */
   timeoutMs?: number;
+  /** Sent with every request (an endpoint's `headers`). */
+  headers?: Record<string, string>;
 }
 
 /** `instanceof` alone would leave the error's status, headers and body typed any. */
@@ -69,6 +71,7 @@ export class OpenAIProvider implements Provider {
     this.client = new OpenAI({
       apiKey: options.apiKey,
       baseURL: options.baseURL,
+      defaultHeaders: options.headers,
       maxRetries: 0,
       timeout: options.timeoutMs ?? 600_000,
     });

@@ -18,6 +18,8 @@ export interface ExportedTurn {
   /** 0-based place in its conversation. */
   index: number;
   model: string;
+  /** The named endpoint that served it; absent: the default one. */
+  endpoint?: string;
   text: string;
   status: 'streaming' | 'complete' | 'interrupted' | 'failed';
   /** True when the person replaced the model's text (`turn.edited`). */
@@ -64,7 +66,7 @@ export interface ExportDocument {
     task: string;
     provider: string;
     model: string;
-    context: 'thread' | 'scoped';
+    context: 'thread' | 'scoped' | 'server';
     status: RunStatus | 'interrupted';
     reason: string | null;
     durationMs: number;
@@ -112,6 +114,7 @@ export function buildExportDocument(state: RunState, meta: { startedAt?: Date | 
         side: turn.side,
         index: turn.index,
         model: turn.model,
+        ...(turn.endpoint !== undefined ? { endpoint: turn.endpoint } : {}),
         text: turn.text,
         status: turn.status,
         edited: turn.edited,

@@ -103,7 +103,7 @@ export function renderHtmlReport({ doc, state, cost, requestOf }: HtmlReportInpu
       t.status === 'streaming' ? '<span class="badge warn">unfinished: the run stopped during it</span>' : '',
     ].join(' ');
     const facts = [
-      escapeHtml(t.model),
+      escapeHtml(t.endpoint !== undefined ? `${t.model} @ ${t.endpoint}` : t.model),
       t.usage ? `${tokens(t.usage)} tokens (${t.usage.promptTokens} in, ${t.usage.completionTokens} out)` : '',
       seconds(t.durationMs),
     ]

@@ -45,10 +45,13 @@ export function costOf(model: string, usage: Pick<Usage, 'promptTokens' | 'compl
   return (usage.promptTokens * price.input + usage.completionTokens * price.output) / 1_000_000;
 }
 
-/** A pricer that looks in `overrides` (the config's `prices`) before the built-in table. */
+/**
+ * A pricer that looks in `overrides` (the config's `prices`) before the built-in table: for a turn served by a
+ * named endpoint first under `<endpoint>/<model>`, then under the model id alone.
+ */
 export function pricer(overrides: Readonly<Record<string, Price>> = {}) {
-  return (model: string, usage: Pick<Usage, 'promptTokens' | 'completionTokens'>): number | undefined => {
-    const price = overrides[model] ?? priceOf(model);
+  return (model: string, usage: Pick<Usage, 'promptTokens' | 'completionTokens'>, endpoint?: string): number | undefined => {
+    const price = (endpoint !== undefined ? overrides[`${endpoint}/${model}`] : undefined) ?? overrides[model] ?? priceOf(model);
     if (!price) return undefined;
     return (usage.promptTokens * price.input + usage.completionTokens * price.output) / 1_000_000;
   };

@@ -47,6 +47,7 @@ function layCosts(state: RunState, costOf: CostOf, width: number): LineSource {
     '',
     header('Role'),
     ...report.roles.map(row),
+    ...(report.endpoints ? ['', header('Endpoint / model'), ...report.models.map(row)] : []),
   ];
   return { length: lines.length, at: (i) => lines[i] ?? '' };
 }

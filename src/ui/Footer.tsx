@@ -1,7 +1,7 @@
 /** Key hints from the keymap, and tokens, cost and latency for the current turn and the whole run. */
 import { Box, Text } from 'ink';
 import type { Usage } from '../engine/events.js';
-import type { RunState, TurnView } from '../views/runState.js';
+import { fromUsageKey, type RunState, type TurnView } from '../views/runState.js';
 import { costOf as builtInCost } from '../session/pricing.js';
 import { available, Command, KEYMAP, type Binding, type KeyContext } from './keymap.js';
 import { estimateTokens } from '../text/estimateTokens.js';
@@ -18,7 +18,7 @@ export function formatCost(usd: number | undefined, estimated: boolean): string 
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 
-export type CostOf = (model: string, usage: Pick<Usage, 'promptTokens' | 'completionTokens'>) => number | undefined;
+export type CostOf = (model: string, usage: Pick<Usage, 'promptTokens' | 'completionTokens'>, endpoint?: string) => number | undefined;
 
 function turnStats(turn: TurnView | undefined, costOf: CostOf, compact = false): string {
   if (!turn) return 'no turn yet';
@@ -28,7 +28,7 @@ function turnStats(turn: TurnView | undefined, costOf: CostOf, compact = false):
   const tilde = usage.estimated ? '~' : '';
   const parts = [
     `${tilde}${formatTokens(usage.promptTokens)} in, ${tilde}${formatTokens(usage.completionTokens)} out`,
-    formatCost(costOf(turn.model, usage), usage.estimated),
+    formatCost(costOf(turn.model, usage, turn.endpoint), usage.estimated),
   ];
   if (turn.durationMs !== null && !compact) {
     // Latency: to the first token / for the whole reply.
@@ -39,8 +39,9 @@ function turnStats(turn: TurnView | undefined, costOf: CostOf, compact = false):
 
 export function totalCost(byModel: Map<string, Usage>, costOf: CostOf): number | undefined {
   let sum: number | undefined;
-  for (const [model, usage] of byModel) {
-    const cost = costOf(model, usage);
+  for (const [key, usage] of byModel) {
+    const { model, endpoint } = fromUsageKey(key);
+    const cost = costOf(model, usage, endpoint);
     if (cost !== undefined) sum = (sum ?? 0) + cost;
   }
   return sum;

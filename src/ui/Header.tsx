@@ -41,6 +41,10 @@ export function Header({ state, workflow, width }: { state: RunState; workflow: 
   const label = stateLabel(state);
   // The wide layout has room for where the run is; a narrower one keeps it for the task (the strip shows the phase).
   const position = width >= WIDE_COLUMNS ? positionOf(state) : null;
+  // The turn streaming now, else the last one: on a named endpoint, the header names it with the model it ran.
+  const turnId = state.activeTurnId ?? state.session.lastTurnId;
+  const turn = turnId ? state.turns.get(turnId) : undefined;
+  const model = turn?.endpoint !== undefined ? `${turn.model} @ ${turn.endpoint}` : state.model || '…';
   return (
     <Box width={width}>
       <Box flexShrink={1} flexGrow={1}>
@@ -58,7 +62,7 @@ export function Header({ state, workflow, width }: { state: RunState; workflow: 
         <Text>
           {position ? <Text dimColor>{` │ ${position}`}</Text> : null}
           <Text dimColor> │ </Text>
-          {sanitize(state.model || '…')}
+          {sanitize(model)}
           <Text dimColor> │ </Text>
           <Text bold inverse color={state.mode === 'auto' ? 'green' : 'blue'}>{` ${state.mode.toUpperCase()} `}</Text>
           <Text dimColor> │ </Text>

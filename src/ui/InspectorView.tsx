@@ -128,7 +128,9 @@ export function inspectorLines(state: RunState, requests: Requests, turnId: stri
     const usage = turn.usage
       ? ` · usage: ${turn.usage.promptTokens} in, ${turn.usage.completionTokens} out${turn.usage.estimated ? ' (estimated)' : ''}`
       : '';
-    lines.push(`${request.length} message${request.length === 1 ? '' : 's'} · ~${estimate} tokens (chars/4)${usage} · model ${sanitize(turn.model)}`);
+    lines.push(
+      `${request.length} message${request.length === 1 ? '' : 's'} · ~${estimate} tokens (chars/4)${usage} · model ${sanitize(turn.model)}${turn.endpoint !== undefined ? ` at endpoint ${sanitize(turn.endpoint)}` : ''}`,
+    );
     if (!diff) {
       lines.push(chalk.dim('Changed: the first request, nothing to compare with.'));
     } else {

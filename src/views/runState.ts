@@ -19,6 +19,19 @@ import type {
 import { formatUsdAmount } from '../text/formatDuration.js';
 import { emptySession, reduceSession, type CustomerRecord, type SessionModel } from '../engine/sessionModel.js';
 
+/**
+ * The key views total usage under: the model id, or for a named endpoint its name and the model id apart (a tab
+ * is in neither), so that each is priced as it was served.
+ */
+export function usageKey(model: string, endpoint: string | undefined): string {
+  return endpoint === undefined ? model : `${endpoint}\t${model}`;
+}
+
+export function fromUsageKey(key: string): { model: string; endpoint: string | undefined } {
+  const tab = key.indexOf('\t');
+  return tab < 0 ? { model: key, endpoint: undefined } : { endpoint: key.slice(0, tab), model: key.slice(tab + 1) };
+}
+
 export type ConversationStatus = 'pending' | 'active' | 'done' | 'turn-limit' | 'skipped' | 'quit' | 'budget' | 'failed';
 
 export interface TurnView {
@@ -29,6 +42,8 @@ export interface TurnView {
   side: Side | null;
   index: number;
   model: string;
+  /** The named endpoint that served the turn; undefined: the default one. */
+  endpoint: string | undefined;
   text: string;
   status: 'streaming' | 'complete' | 'interrupted' | 'failed';
   speaker: string | null;
@@ -77,7 +92,7 @@ export interface RunState {
   provider: string;
   model: string;
   mode: Mode;
-  context: 'thread' | 'scoped';
+  context: 'thread' | 'scoped' | 'server';
   workflow: WorkflowOutline | null;
   conversations: Map<string, ConversationView>;
   turns: Map<string, TurnView>;
@@ -244,6 +259,7 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
         side: event.side,
         index: event.index,
         model: event.model,
+        endpoint: event.endpoint,
         text: '',
         status: 'streaming',
         speaker: null,
@@ -315,11 +331,12 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
       state.totals.completionTokens += event.usage.completionTokens;
       state.totals.estimated ||= event.usage.estimated;
       if (turn) {
-        const sum = state.totals.byModel.get(turn.model) ?? { promptTokens: 0, completionTokens: 0, estimated: false };
+        const key = usageKey(turn.model, turn.endpoint);
+        const sum = state.totals.byModel.get(key) ?? { promptTokens: 0, completionTokens: 0, estimated: false };
         sum.promptTokens += event.usage.promptTokens;
         sum.completionTokens += event.usage.completionTokens;
         sum.estimated ||= event.usage.estimated;
-        state.totals.byModel.set(turn.model, sum);
+        state.totals.byModel.set(key, sum);
       }
       break;
     }

@@ -174,7 +174,7 @@ describe('config errors name the file and the field path', () => {
       '.roleplayrc.json: workflow.conversations[0].lead: is missing (expected string) (+2 more: run "roleplay validate" to list them)',
     );
     expect((await configError({ '.roleplayrc.json': JSON.stringify({ context: 'thred' }) })).message).toBe(
-      '.roleplayrc.json: context: must be one of "thread", "scoped" (did you mean "thread"?)',
+      '.roleplayrc.json: context: must be one of "thread", "scoped", "server" (did you mean "thread"?)',
     );
     expect((await configError({ '.roleplayrc.json': JSON.stringify({ zzz: 1 }) })).message).toMatch(
       /^\.roleplayrc\.json: zzz: unknown key "zzz" \(known: preset, workflow, /,

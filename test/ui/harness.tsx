@@ -4,6 +4,7 @@ import stripAnsi from 'strip-ansi';
 import { resolveConfig } from '../../src/config/validate.js';
 import type { RoleplayConfig } from '../../src/config/schema.js';
 import { Engine } from '../../src/engine/engine.js';
+import type { EngineOptions } from '../../src/engine/runContext.js';
 import type { EngineEvent, Mode } from '../../src/engine/events.js';
 import type { ModelRequest, Provider, StreamChunk } from '../../src/providers/types.js';
 import { App } from '../../src/ui/App.js';
@@ -72,6 +73,8 @@ export interface StartOptions {
   reloader?: { reload(): Promise<void> };
   /** Where the session is saved (the run's summary; what y copies goes there too). */
   saved?: { dir: string; commands: string[] };
+  /** The named endpoints of the run, for the roles that name one. */
+  endpoints?: EngineOptions['endpoints'];
 }
 
 export function startTui(options: StartOptions = {}) {
@@ -84,6 +87,7 @@ export function startTui(options: StartOptions = {}) {
     model: options.model ?? 'gpt-4o-mini',
     mode: options.mode ?? 'step',
     onFailure: 'pause',
+    ...(options.endpoints ? { endpoints: options.endpoints } : {}),
   });
   const store = new EngineStore(engine);
   const events: EngineEvent[] = [];

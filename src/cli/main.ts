@@ -30,6 +30,11 @@ function nonEmptyPath(flag: string) {
   };
 }
 
+function labelText(value: string): string {
+  if (/[\r\n]/.test(value) || value.trim().length > 60) throw new InvalidArgumentError('--label takes one line of at most 60 characters');
+  return value;
+}
+
 function positiveUsd(value: string): number {
   const n = Number(value);
   if (!/^\d*\.?\d+$/.test(value.trim()) || !(n > 0)) throw new InvalidArgumentError('--max-cost takes an amount in USD above 0, e.g. 0.50');
@@ -107,6 +112,11 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
     )
     .option('-o, --out <dir>', 'where sessions are written', nonEmptyPath('--out'), '.roleplay')
     .option('--resume <session>', 'continue an interrupted session from its last completed turn: an id, a path, or "latest"')
+    .option(
+      '--fork <session@n>',
+      'a new session that starts as <session> did before its reply n (from 1, in run order), then runs on; --model, -c, --context and --max-turns may differ',
+    )
+    .option('--label <text>', 'label this run (shown by "roleplay sessions" and its --tree)', labelText)
     .option(
       '--break <spec>',
       'pause at a breakpoint (repeatable): conversation:<name>, phase:<name>, role:<name>, match:<text or /regex/>',

@@ -35,6 +35,7 @@ export async function runCommand(taskWords: string[], flags: RunFlags): Promise<
   let setup: RunSetup;
   let journal: SessionJournal;
   let resume: ResumePoint | undefined;
+  let fork: { parent: string; reply: number } | undefined;
   if (flags.resume !== undefined) {
     // The journal reader validates with zod: only a resume loads it.
     const { openSession } = await import('../session/sessionStore.js');
@@ -47,6 +48,15 @@ export async function runCommand(taskWords: string[], flags: RunFlags): Promise<
     }
     setup = await prepareResume(resume, taskWords, flags, io);
     journal = SessionJournal.resume(recorded.dir, recorded.events);
+  } else if (flags.fork !== undefined) {
+    const { openForkSource } = await import('../session/fork.js');
+    const { prepareFork } = await import('./forkSetup.js');
+    const childId = newSessionId();
+    const source = openForkSource(flags.fork, childId, { outDir: flags.out ?? '.roleplay', cwd: io.cwd });
+    resume = resumePoint(source.history);
+    fork = { parent: source.parentId, reply: source.reply };
+    setup = await prepareFork(resume, taskWords, flags, io);
+    journal = SessionJournal.fork(setup.outDir, childId, source.history);
   } else {
     setup = await prepareRun(taskWords, flags, io);
     journal = SessionJournal.create(setup.outDir, newSessionId());
@@ -61,6 +71,7 @@ export async function runCommand(taskWords: string[], flags: RunFlags): Promise<
     onFailure: setup.headless ? 'stop' : 'pause',
     endpoint: setup.endpoint,
     ...(resume ? { resume } : {}),
+    ...(fork ? { fork } : {}),
     breakpoints: flags.break ?? [],
     onBreakpoint: setup.headless ? 'log' : 'pause',
     costOf: pricer(setup.config.prices),
@@ -71,6 +82,10 @@ export async function runCommand(taskWords: string[], flags: RunFlags): Promise<
       ...(flags.maxCost !== undefined ? unpricedNotices(setup) : []),
     ],
   });
+  if (flags.label !== undefined) {
+    const { writeLabel } = await import('../session/labels.js');
+    writeLabel(journal.dir, flags.label);
+  }
   engine.subscribe((event) => journal.record(event));
   // A session that cannot be saved stops the run, headless or not: going on would only lose the turns it pays for.
   journal.onFault((fault) => engine.halt(fault.message));

@@ -217,7 +217,7 @@ export function openSession(arg: string, options: ResolveOptions): Journal {
 }
 
 /** Whether a live process holds the session's lock (see SessionJournal). */
-function isRunning(dir: string): boolean {
+export function isRunning(dir: string): boolean {
   try {
     const pid = Number(readFileSync(path.join(dir, 'lock'), 'utf8').trim());
     if (!Number.isInteger(pid) || pid <= 0) return false;

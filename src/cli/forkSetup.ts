@@ -27,7 +27,6 @@ export async function prepareFork(
   io: { cwd: string; env: NodeJS.ProcessEnv; stdoutIsTTY: boolean; stdinIsTTY: boolean },
 ): Promise<RunSetup> {
   if (taskWords.length) throw new UsageError("--fork goes on with the parent's task: drop the task (change prompts with -c/--config)");
-  if (flags.resume !== undefined) throw new UsageError('--fork and --resume contradict each other: a fork is a new session, pass one of them');
   const view = chooseView(flags, io);
   loadDotenv(io.cwd, io.env);
   let config: ResolvedConfig = structuredClone(point.config);

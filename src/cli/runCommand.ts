@@ -36,6 +36,9 @@ export async function runCommand(taskWords: string[], flags: RunFlags): Promise<
   let journal: SessionJournal;
   let resume: ResumePoint | undefined;
   let fork: { parent: string; reply: number } | undefined;
+  if (flags.resume !== undefined && flags.fork !== undefined) {
+    throw new UsageError('--fork and --resume contradict each other: a fork is a new session, pass one of them');
+  }
   if (flags.resume !== undefined) {
     // The journal reader validates with zod: only a resume loads it.
     const { openSession } = await import('../session/sessionStore.js');

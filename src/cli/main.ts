@@ -158,8 +158,9 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
     .command('sessions')
     .description('list the recorded sessions, newest first')
     .option('-o, --out <dir>', 'where sessions are written (default: .roleplay)', nonEmptyPath('--out'))
-    .option('--json', 'one JSON object per session')
-    .action(async (flags: { out?: string; json?: boolean }) => {
+    .option('--json', 'one JSON object per session (with its parent, fork point and label)')
+    .option('--tree', 'show the lineage: each fork under the session it was forked from, with its fork point and label')
+    .action(async (flags: { out?: string; json?: boolean; tree?: boolean }) => {
       const { sessionsCommand } = await import('./sessionCommands.js');
       process.exitCode = sessionsCommand({ ...flags, out: flags.out ?? program.opts<{ out: string }>().out }, out, err);
     });

@@ -20,6 +20,7 @@ import { dateFromSessionId } from '../session/sessionSummary.js';
 import { EXIT, UsageError } from '../errors.js';
 import { jsonView, plainView } from './headlessView.js';
 import { chooseView } from './setup.js';
+import { sessionTree } from './sessionTree.js';
 import { onInterrupt } from './interrupt.js';
 import { loadTui } from './loadTui.js';
 
@@ -56,13 +57,16 @@ function sessionJson(s: SessionSummary): Record<string, unknown> {
     conversations: s.conversations,
     tokens: { prompt: s.promptTokens, completion: s.completionTokens, total: s.promptTokens + s.completionTokens, estimated: s.estimated },
     durationMs: s.durationMs,
+    parent: s.fork?.parent ?? null,
+    forkedBefore: s.fork?.reply ?? null,
+    label: s.label ?? null,
     ...(s.torn ? { torn: true } : {}),
     ...(s.error ? { error: s.error } : {}),
   };
 }
 
 /** Lists the sessions; a journal that cannot be read is listed too, its error goes to stderr, and the exit code is 2. */
-export function sessionsCommand(flags: { out?: string; json?: boolean }, write: Write, note: Write): number {
+export function sessionsCommand(flags: { out?: string; json?: boolean; tree?: boolean }, write: Write, note: Write): number {
   const out = flags.out ?? DEFAULT_OUT;
   const sessions = listSessions(out);
   quietClosedPipe();
@@ -73,6 +77,10 @@ export function sessionsCommand(flags: { out?: string; json?: boolean }, write: 
   if (sessions.length === 0) {
     note(`No sessions in ${path.join(out, 'sessions')} yet. Run "roleplay" to record one, or "roleplay replay example".\n`);
     return EXIT.ok;
+  }
+  if (flags.tree) {
+    for (const line of sessionTree(sessions)) write(`${line}\n`);
+    return reportUnreadable(sessions, note);
   }
   const rows = sessions.map((s) => [
     s.id,

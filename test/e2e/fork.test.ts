@@ -132,4 +132,39 @@ describe('roleplay --fork', () => {
     expect(running.stderr).toMatch(/^roleplay: session \S+ is still being written by another roleplay: fork it once that run has stopped\n$/);
     expect(sessions(cwd)).toEqual([id]);
   });
+
+  it('sessions --tree shows each fork under its parent with its fork point and label; --json says the same', async () => {
+    const cwd = tempDir();
+    expect((await runCli(['--demo-instant', '--max-turns', '2', '--label', 'baseline'], { cwd })).code).toBe(0);
+    const [root] = sessions(cwd);
+    const fork = async (spec: string, label?: string) => {
+      const known = new Set(sessions(cwd));
+      const result = await runCli(['--demo-instant', '--fork', spec, ...(label ? ['--label', label] : [])], { cwd });
+      expect(result.code, spec).toBe(0);
+      return sessions(cwd).find((id) => !known.has(id)) ?? '';
+    };
+    const a = await fork(`${root}@3`, 'prompt A');
+    const b = await fork(`${root}@5`);
+    const aa = await fork(`${a}@4`, 'A, again');
+    const tree = await runCli(['sessions', '--tree'], { cwd });
+    expect(tree.code).toBe(0);
+    const lines = tree.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toMatch(new RegExp(`^${root} \\[baseline\\] completed, \\d+ turns, demo  `));
+    expect(lines[1]).toMatch(new RegExp(`^├─ ${a} @3 \\[prompt A\\] completed`));
+    expect(lines[2]).toMatch(new RegExp(`^│  └─ ${aa} @4 \\[A, again\\] completed`));
+    expect(lines[3]).toMatch(new RegExp(`^└─ ${b} @5 completed`));
+    const json = (await runCli(['sessions', '--json'], { cwd })).stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { id: string; parent: string | null; forkedBefore: number | null; label: string | null });
+    expect(json.map(({ id, parent, forkedBefore, label }) => ({ id, parent, forkedBefore, label })).sort((x, y) => x.id.localeCompare(y.id))).toEqual(
+      [
+        { id: root, parent: null, forkedBefore: null, label: 'baseline' },
+        { id: a, parent: root, forkedBefore: 3, label: 'prompt A' },
+        { id: b, parent: root, forkedBefore: 5, label: null },
+        { id: aa, parent: a, forkedBefore: 4, label: 'A, again' },
+      ].sort((x, y) => x.id.localeCompare(y.id)),
+    );
+  });
 });

@@ -202,6 +202,20 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
       process.exitCode = await replayCommand(session, { ...flags, out: flags.out ?? program.opts<{ out: string }>().out });
     });
 
+  program
+    .command('diff')
+    .description('compare two recorded runs turn by turn (exit 0 the same, 1 they differ, 2 bad input); on a terminal, in two columns')
+    .argument('<a>', 'a session id, a unique prefix of one, a session folder or its events.jsonl, "latest" or "example"')
+    .argument('<b>', 'the session to compare it with, named the same ways')
+    .option('--json', 'print one JSON document with every aligned turn and its differences')
+    .option('--headless', 'print the differences as text (implied when stdout is not a terminal)')
+    .option('--full', 'show every changed line, not the first 12 of each message and reply')
+    .option('-o, --out <dir>', 'where sessions are written (default: .roleplay)', nonEmptyPath('--out'))
+    .action(async (a: string, b: string, flags: { out?: string; json?: boolean; headless?: boolean; full?: boolean }) => {
+      const { diffCommand } = await import('./diffCommand.js');
+      process.exitCode = await diffCommand(a, b, { ...flags, out: flags.out ?? program.opts<{ out: string }>().out }, out);
+    });
+
   for (const command of program.commands) command.configureOutput(output(out, err)).exitOverride();
   return program;
 }

@@ -136,7 +136,7 @@ describe('roleplay --fork', () => {
   it('sessions --tree shows each fork under its parent with its fork point and label; --json says the same', async () => {
     const cwd = tempDir();
     expect((await runCli(['--demo-instant', '--max-turns', '2', '--label', 'baseline'], { cwd })).code).toBe(0);
-    const [root] = sessions(cwd);
+    const [root = ''] = sessions(cwd);
     const fork = async (spec: string, label?: string) => {
       const known = new Set(sessions(cwd));
       const result = await runCli(['--demo-instant', '--fork', spec, ...(label ? ['--label', label] : [])], { cwd });

@@ -83,6 +83,9 @@ export async function runCommand(taskWords: string[], flags: RunFlags): Promise<
       // Headless runs say it on stderr; the TUI covers the terminal, so it says it on screen.
       ...(setup.headless || setup.model !== 'demo' ? [] : [{ code: 'demo', message: setup.providerNote }]),
       ...(flags.maxCost !== undefined ? unpricedNotices(setup) : []),
+      ...(fork
+        ? [{ code: 'fork', message: `A fork of ${fork.parent}: its first ${fork.reply - 1} replies, then its own from reply ${fork.reply}` }]
+        : []),
     ],
   });
   if (flags.label !== undefined) {
@@ -106,7 +109,13 @@ export async function runCommand(taskWords: string[], flags: RunFlags): Promise<
       costOf: pricer(setup.config.prices),
       mouse: flags.mouse !== false,
       ...(reloader ? { reloader } : {}),
+      branchesOf: journal.dir,
     });
+    if (closed.next && !journal.fault) {
+      const { followBranch } = await import('./branchSwitch.js');
+      reloader?.stop();
+      return await followBranch(closed.next, flags);
+    }
     // Left while the server could not be used at all (never reached, key refused): the same line and code as headless.
     const fault = engine.setupFault;
     if (fault && closed.by === 'you') {

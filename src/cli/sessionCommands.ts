@@ -222,7 +222,7 @@ export async function replayCommand(session: string, flags: ReplayFlags): Promis
   const speed = parseSpeed(flags.speed);
   const maxGapMs = parseIdleLimit(flags.idleLimit);
   const journal = openSession(session, { outDir: flags.out ?? DEFAULT_OUT });
-  if (!headless) return playInTui(journal, { speed, maxGapMs, mode: flags.step ? 'step' : 'auto', mouse: flags.mouse !== false });
+  if (!headless) return playInTui(journal, { speed, maxGapMs, mode: flags.step ? 'step' : 'auto', mouse: flags.mouse !== false, out: flags.out });
   return playHeadless(journal, { speed, maxGapMs }, flags.json === true);
 }
 
@@ -271,14 +271,18 @@ async function castCommand(session: string, flags: ReplayFlags): Promise<number>
 /** Plays a recording in the TUI: space steps, a toggles auto, x pauses, q quits; nothing can change it. */
 async function playInTui(
   journal: Journal,
-  { speed, maxGapMs, mode, mouse }: { speed: number; maxGapMs: number; mode: 'auto' | 'step'; mouse: boolean },
+  { speed, maxGapMs, mode, mouse, out }: { speed: number; maxGapMs: number; mode: 'auto' | 'step'; mouse: boolean; out?: string | undefined },
 ): Promise<number> {
   const player = new ReplayPlayer(journal.events, { speed, mode, maxGapMs });
   const id = sessionIdOf(journal);
   const { runTui } = await loadTui();
   const started = journal.events[0];
   const prices = started?.type === 'run.started' ? started.config?.prices : undefined;
-  const closed = await runTui(player, { workflow: `replay of ${id} at ${speed}x`, costOf: pricer(prices ?? {}), mouse });
+  const closed = await runTui(player, { workflow: `replay of ${id} at ${speed}x`, costOf: pricer(prices ?? {}), mouse, branchesOf: journal.dir });
+  if (closed.next) {
+    const { followBranch } = await import('./branchSwitch.js');
+    return followBranch(closed.next, { ...(out ? { out } : {}), mouse });
+  }
   // As a headless replay: 0 once it played to the end, 130 when you left it before.
   if (closed.by === 'crash') return EXIT.failed;
   if (closed.by === 'hangup') return EXIT.hangup;

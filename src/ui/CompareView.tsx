@@ -3,7 +3,7 @@
  * pairs that differ marked; n / N jump to the next and previous difference. Only the rows on screen are drawn.
  */
 import { Box, Text, useInput } from 'ink';
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import type { SessionDiff } from '../session/sessionDiff.js';
 import { sanitize } from '../text/sanitize.js';
 import { layCompare } from './compareLayout.js';
@@ -21,9 +21,15 @@ export function CompareView({ diff, onClose }: { diff: SessionDiff; onClose: () 
   const height = Math.max(3, rows - 4);
   const maxTop = Math.max(0, laid.rows.length - height);
   const [top, setTop] = useState(() => Math.min(maxTop, laid.differences[0] ?? 0));
+  // Keys can come faster than renders: each reads where the one before left the view.
+  const at = useRef(top);
   const [note, setNote] = useState('');
-  const go = (row: number) => setTop(Math.max(0, Math.min(maxTop, row)));
+  const go = (row: number) => {
+    at.current = Math.max(0, Math.min(maxTop, row));
+    setTop(at.current);
+  };
   useInput((input, key) => {
+    const top = at.current;
     const command = compareCommandFor(input, key);
     setNote('');
     switch (command) {

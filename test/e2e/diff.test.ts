@@ -11,7 +11,7 @@ describe('roleplay diff', () => {
   /** While set, the server answers the second reply of Design (Language) otherwise. */
   let variant = false;
   beforeAll(async () => {
-        server = await startFakeOpenAI((request) => {
+    server = await startFakeOpenAI((request) => {
       const reply = presetModel(request);
       const last = request.body.messages.at(-1)?.content ?? '';
       const inLanguage = request.body.messages.some((m) => m.content === 'START CONVERSATION Design (Language)');

@@ -17,7 +17,15 @@ function withReplies(events: EngineEvent[], numbers: number[]): EngineEvent[] {
   );
 }
 
-const tick = () => new Promise((r) => setTimeout(r, 30));
+/** Waits until the frame passes `check`, or fails with it. */
+async function until(view: { lastFrame: () => string | undefined }, check: (frame: string) => boolean): Promise<string> {
+  for (let i = 0; i < 200; i++) {
+    const frame = view.lastFrame() ?? '';
+    if (check(frame)) return frame;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`timed out; last frame:\n${view.lastFrame()}`);
+}
 
 describe('TUI: the compare view', () => {
   it('opens at the first difference, shows both replies side by side with the changed lines, and n / N jump between differences', async () => {
@@ -25,32 +33,25 @@ describe('TUI: the compare view', () => {
     const diff = diffSessions(a, withReplies(a, [2, 9]));
     let closed = false;
     const view = render(<CompareView diff={diff} onClose={() => (closed = true)} />);
-    await tick();
-    let frame = view.lastFrame() ?? '';
+    let frame = await until(view, (f) => f.includes('at difference 1'));
     expect(frame).toMatch(/2 of \d+ replies differ; the first: .* · at difference 1/);
     expect(frame).toMatch(/≠ .*\(a #2 · b #2\)/);
     expect(frame).toMatch(/│ Changed in b, reply 2\./);
     view.stdin.write('n');
-    await tick();
-    frame = view.lastFrame() ?? '';
-    expect(frame).toMatch(/at difference 2/);
+    frame = await until(view, (f) => f.includes('at difference 2'));
     expect(frame).toMatch(/≠ .*\(a #9 · b #9\)/);
     view.stdin.write('n');
-    await tick();
-    expect(view.lastFrame()).toContain('no difference below');
+    await until(view, (f) => f.includes('no difference below'));
     view.stdin.write('N');
-    await tick();
-    expect(view.lastFrame()).toMatch(/at difference 1/);
+    await until(view, (f) => f.includes('at difference 1'));
     view.stdin.write('q');
-    await tick();
-    expect(closed).toBe(true);
+    await until(view, () => closed);
     view.unmount();
   });
 
   it('says when the runs are the same', async () => {
     const view = render(<CompareView diff={diffSessions(example(), example())} onClose={() => undefined} />);
-    await tick();
-    expect(view.lastFrame()).toMatch(/the runs are the same: \d+ replies/);
+    await until(view, (f) => /the runs are the same: \d+ replies/.test(f));
     view.unmount();
   });
 });

@@ -72,6 +72,8 @@ export interface StartOptions {
   reloader?: { reload(): Promise<void> };
   /** Where the session is saved (the run's summary; what y copies goes there too). */
   saved?: { dir: string; commands: string[] };
+  /** The saved session's branch actions (f, b). */
+  branches?: import('../../src/ui/branches.js').BranchActions;
 }
 
 export function startTui(options: StartOptions = {}) {
@@ -98,6 +100,7 @@ export function startTui(options: StartOptions = {}) {
       costOf={pricer()}
       onExit={(how) => exits.push(how)}
       {...(options.saved ? { saved: options.saved } : {})}
+      {...(options.branches ? { branches: options.branches } : {})}
     />,
   );
   if (options.columns) resize(app.stdout, options.columns);

@@ -1,0 +1,49 @@
+/**
+ * Where the TUI goes when it is left for another session (`f`, the branch list): a fork of the session (which then
+ * runs live), another session opened (resumed, or replayed once it completed), or the compare view of two. The
+ * session left is saved and closed first (runTui), so a fork of it reads a journal no one writes.
+ */
+import type { TuiNext } from '../ui/branches.js';
+import type { RunFlags } from './setup.js';
+import { loadDiff } from './diffCommand.js';
+import { openSession } from '../session/sessionStore.js';
+
+/** A completed session is replayed at once (there is nothing left to run); any other is resumed. */
+async function open(dir: string, flags: RunFlags): Promise<number> {
+  const journal = openSession(dir, { outDir: flags.out ?? '.roleplay' });
+  const finished = journal.events.findLast((e) => e.type === 'run.finished' || e.type === 'run.resumed' || e.type === 'run.forked');
+  if (finished?.type === 'run.finished' && finished.status === 'completed') {
+    const { replayCommand } = await import('./sessionCommands.js');
+    return replayCommand(dir, { speed: '1000', ...(flags.out ? { out: flags.out } : {}), ...(flags.mouse === false ? { mouse: false } : {}) });
+  }
+  const { runCommand } = await import('./runCommand.js');
+  return runCommand([], session(flags, { resume: dir }));
+}
+
+/** The run's own flags, less the ones that named the session left (and its label). */
+function session(flags: RunFlags, add: Partial<RunFlags>): RunFlags {
+  const { resume: _resume, fork: _fork, label: _label, ...rest } = flags;
+  // A resume keeps the session's own config: the flags that would change it are for forks.
+  if (add.resume !== undefined) {
+    const { config: _config, maxTurns: _maxTurns, context: _context, ...kept } = rest;
+    return { ...kept, ...add };
+  }
+  return { ...rest, ...add };
+}
+
+export async function followBranch(next: TuiNext, flags: RunFlags): Promise<number> {
+  switch (next.kind) {
+    case 'fork': {
+      const { runCommand } = await import('./runCommand.js');
+      return runCommand([], session(flags, { fork: `${next.dir}@${next.reply}` }));
+    }
+    case 'open':
+      return open(next.dir, flags);
+    case 'compare': {
+      const { runCompareTui } = await import('../ui/runCompare.js');
+      await runCompareTui(loadDiff(next.a, next.b, flags.out ?? '.roleplay'));
+      // Back to the session the comparison was made from.
+      return open(next.a, flags);
+    }
+  }
+}

@@ -7,16 +7,17 @@ import type { TuiNext } from '../ui/branches.js';
 import type { RunFlags } from './setup.js';
 import { loadDiff } from './diffCommand.js';
 import { openSession } from '../session/sessionStore.js';
+import { replayCommand } from './sessionCommands.js';
+import { runCommand } from './runCommand.js';
+import { takeSwitch } from './nextSession.js';
 
 /** A completed session is replayed at once (there is nothing left to run); any other is resumed. */
 async function open(dir: string, flags: RunFlags): Promise<number> {
   const journal = openSession(dir, { outDir: flags.out ?? '.roleplay' });
   const finished = journal.events.findLast((e) => e.type === 'run.finished' || e.type === 'run.resumed' || e.type === 'run.forked');
   if (finished?.type === 'run.finished' && finished.status === 'completed') {
-    const { replayCommand } = await import('./sessionCommands.js');
     return replayCommand(dir, { speed: '1000', ...(flags.out ? { out: flags.out } : {}), ...(flags.mouse === false ? { mouse: false } : {}) });
   }
-  const { runCommand } = await import('./runCommand.js');
   return runCommand([], session(flags, { resume: dir }));
 }
 
@@ -31,19 +32,26 @@ function session(flags: RunFlags, add: Partial<RunFlags>): RunFlags {
   return { ...rest, ...add };
 }
 
-export async function followBranch(next: TuiNext, flags: RunFlags): Promise<number> {
+/** Opens the sessions the TUI was left for, one after the other, until one is left for good; returns its exit code. */
+export async function followSwitches(code: number): Promise<number> {
+  for (let taken = takeSwitch(); taken; taken = takeSwitch()) code = await followBranch(taken.next, taken.flags);
+  return code;
+}
+
+function followBranch(next: TuiNext, flags: RunFlags): Promise<number> {
   switch (next.kind) {
-    case 'fork': {
-      const { runCommand } = await import('./runCommand.js');
+    case 'fork':
       return runCommand([], session(flags, { fork: `${next.dir}@${next.reply}` }));
-    }
     case 'open':
       return open(next.dir, flags);
-    case 'compare': {
-      const { runCompareTui } = await import('../ui/runCompare.js');
-      await runCompareTui(loadDiff(next.a, next.b, flags.out ?? '.roleplay'));
-      // Back to the session the comparison was made from.
-      return open(next.a, flags);
-    }
+    case 'compare':
+      return compare(next.a, next.b, flags);
   }
+}
+
+async function compare(a: string, b: string, flags: RunFlags): Promise<number> {
+  const { runCompareTui } = await import('../ui/runCompare.js');
+  await runCompareTui(loadDiff(a, b, flags.out ?? '.roleplay'));
+  // Back to the session the comparison was made from.
+  return open(a, flags);
 }

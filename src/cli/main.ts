@@ -35,6 +35,13 @@ function labelText(value: string): string {
   return value;
 }
 
+/** Left for another session in the TUI (f, the branch list): that one opens now, and its exit code is the command's. */
+async function followSwitches(code: number): Promise<number> {
+  const { switchPending } = await import('./nextSession.js');
+  if (!switchPending()) return code;
+  return (await import('./branchSwitch.js')).followSwitches(code);
+}
+
 function positiveUsd(value: string): number {
   const n = Number(value);
   if (!/^\d*\.?\d+$/.test(value.trim()) || !(n > 0)) throw new InvalidArgumentError('--max-cost takes an amount in USD above 0, e.g. 0.50');
@@ -134,6 +141,7 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
     .action(async (task: string[], flags: RunFlags) => {
       const { runCommand } = await import('./commands.js');
       process.exitCode = await runCommand(task, flags);
+      process.exitCode = await followSwitches(process.exitCode);
     });
 
   program
@@ -200,6 +208,7 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
     .action(async (session: string, flags: ReplayFlags) => {
       const { replayCommand } = await import('./sessionCommands.js');
       process.exitCode = await replayCommand(session, { ...flags, out: flags.out ?? program.opts<{ out: string }>().out });
+      process.exitCode = await followSwitches(process.exitCode);
     });
 
   program

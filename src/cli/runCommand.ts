@@ -12,6 +12,7 @@ import { loadTui } from './loadTui.js';
 import { applyOverrides, chooseView, prepareResume, prepareRun, type RunFlags, type RunSetup } from './setup.js';
 import { exitCodeFor } from './exitCode.js';
 import { resumeCommand, sessionCommand } from './resumeHint.js';
+import { switchTo } from './nextSession.js';
 
 function willShowTui(flags: RunFlags, io: { stdoutIsTTY: boolean; stdinIsTTY: boolean }): boolean {
   try {
@@ -112,9 +113,8 @@ export async function runCommand(taskWords: string[], flags: RunFlags): Promise<
       branchesOf: journal.dir,
     });
     if (closed.next && !journal.fault) {
-      const { followBranch } = await import('./branchSwitch.js');
-      reloader?.stop();
-      return await followBranch(closed.next, flags);
+      switchTo(closed.next, flags);
+      return EXIT.ok;
     }
     // Left while the server could not be used at all (never reached, key refused): the same line and code as headless.
     const fault = engine.setupFault;

@@ -21,6 +21,7 @@ import { EXIT, UsageError } from '../errors.js';
 import { jsonView, plainView } from './headlessView.js';
 import { chooseView } from './setup.js';
 import { sessionTree } from './sessionTree.js';
+import { switchTo } from './nextSession.js';
 import { onInterrupt } from './interrupt.js';
 import { loadTui } from './loadTui.js';
 
@@ -280,8 +281,8 @@ async function playInTui(
   const prices = started?.type === 'run.started' ? started.config?.prices : undefined;
   const closed = await runTui(player, { workflow: `replay of ${id} at ${speed}x`, costOf: pricer(prices ?? {}), mouse, branchesOf: journal.dir });
   if (closed.next) {
-    const { followBranch } = await import('./branchSwitch.js');
-    return followBranch(closed.next, { ...(out ? { out } : {}), mouse });
+    switchTo(closed.next, { ...(out ? { out } : {}), mouse });
+    return EXIT.ok;
   }
   // As a headless replay: 0 once it played to the end, 130 when you left it before.
   if (closed.by === 'crash') return EXIT.failed;

@@ -17,7 +17,7 @@ export interface ReplyRef {
 }
 
 /** The replies of a journal as its views number them: turns not taken back, in the order they started. */
-export function numberReplies(events: readonly EngineEvent[]): ReplyRef[] {
+function numberReplies(events: readonly EngineEvent[]): ReplyRef[] {
   const state = foldEvents(events);
   const seqOf = new Map<string, number>();
   for (const event of events) if (event.type === 'turn.started') seqOf.set(event.turnId, event.seq);
@@ -30,7 +30,7 @@ export function numberReplies(events: readonly EngineEvent[]): ReplyRef[] {
 }
 
 /** `<session>@<n>` → its parts; anything else is one line that says what to write. */
-export function parseForkSpec(spec: string): { session: string; reply: number } {
+function parseForkSpec(spec: string): { session: string; reply: number } {
   const at = spec.lastIndexOf('@');
   const session = at === -1 ? '' : spec.slice(0, at).trim();
   const number = at === -1 ? '' : spec.slice(at + 1).trim();
@@ -41,7 +41,7 @@ export function parseForkSpec(spec: string): { session: string; reply: number } 
 }
 
 /** The events a fork of `parent` before reply `reply` starts with, as the child `childId`. */
-export function forkHistory(events: readonly EngineEvent[], reply: number, childId: string, parentId: string): EngineEvent[] {
+function forkHistory(events: readonly EngineEvent[], reply: number, childId: string, parentId: string): EngineEvent[] {
   const replies = numberReplies(events);
   const target = replies[reply - 1];
   if (!target) {

@@ -9,10 +9,10 @@ import { UsageError } from '../errors.js';
 import { writeFileAtomicSync } from './atomicWrite.js';
 
 const LABEL_FILE = 'label';
-export const MAX_LABEL = 60;
+const MAX_LABEL = 60;
 
 /** The label as given, trimmed; a label of more than one line or too long is a UsageError saying so. */
-export function checkLabel(text: string): string {
+function checkLabel(text: string): string {
   const label = text.trim();
   if (/[\r\n]/.test(label)) throw new UsageError('--label takes one line of text');
   if (label.length > MAX_LABEL) throw new UsageError(`--label takes at most ${MAX_LABEL} characters (this one has ${label.length})`);

@@ -82,7 +82,7 @@ export interface SessionDiff {
 }
 
 /** The replies of a journal in run order, as `numberReplies` numbers them, with their requests resolved. */
-export function diffTurns(events: readonly EngineEvent[]): { turns: DiffTurn[]; facts: Omit<RunFacts, 'id'> & { id: string } } {
+function diffTurns(events: readonly EngineEvent[]): { turns: DiffTurn[]; facts: Omit<RunFacts, 'id'> & { id: string } } {
   const state = foldEvents(events);
   const book = new RequestBook();
   for (const event of events) if (event.type === 'turn.started') book.add(event);

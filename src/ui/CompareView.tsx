@@ -11,7 +11,7 @@ import { COMPARE_KEYS, compareCommandFor } from './compareKeys.js';
 import { useTerminalSize } from './useTerminalSize.js';
 
 /** Where a jump lands: the next (or previous) difference from the row `top`. */
-export function jump(differences: readonly number[], top: number, direction: 1 | -1): number | undefined {
+function jump(differences: readonly number[], top: number, direction: 1 | -1): number | undefined {
   return direction === 1 ? differences.find((row) => row > top) : [...differences].reverse().find((row) => row < top);
 }
 

@@ -57,9 +57,11 @@ Examples:
   roleplay --base-url http://127.0.0.1:11434/v1 --model llama3.1   a local server (Ollama, vLLM, LM Studio)
   roleplay export latest --output run.html  the last session as one page that loads nothing
   roleplay replay example --cast demo.cast  the shipped demo as an asciinema recording
+  roleplay --fork latest@7 --model gpt-4.1  a new run from before reply 7 of the last one, on another model
+  roleplay diff <a> <b>                     two runs compared turn by turn (exit 0 same, 1 differ)
 
 Keys in the TUI: space/enter next turn, a auto/step, c speak as the customer, s skip conversation,
-S skip phase, x stop the reply, r regenerate, q quit, ? all keys.
+S skip phase, x stop the reply, r regenerate, f fork here, b branches, q quit, ? all keys.
 
 Environment: OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL (or OPENAI_API_MODEL); .env and .env.local
 in the working directory are read: the shell wins over both, .env.local over .env.

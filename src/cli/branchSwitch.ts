@@ -7,6 +7,7 @@ import type { TuiNext } from '../ui/branches.js';
 import type { RunFlags } from './setup.js';
 import { loadDiff } from './diffCommand.js';
 import { openSession } from '../session/sessionStore.js';
+import { loadCompareTui } from './loadTui.js';
 import { replayCommand } from './sessionCommands.js';
 import { runCommand } from './runCommand.js';
 import { takeSwitch } from './nextSession.js';
@@ -50,7 +51,7 @@ function followBranch(next: TuiNext, flags: RunFlags): Promise<number> {
 }
 
 async function compare(a: string, b: string, flags: RunFlags): Promise<number> {
-  const { runCompareTui } = await import('../ui/runCompare.js');
+  const { runCompareTui } = await loadCompareTui();
   await runCompareTui(loadDiff(a, b, flags.out ?? '.roleplay'));
   // Back to the session the comparison was made from.
   return open(a, flags);

@@ -7,6 +7,7 @@ import { formatUsdAmount } from '../text/formatDuration.js';
 import { sanitize, terminalSafeJson } from '../text/sanitize.js';
 import { EXIT } from '../errors.js';
 import { openSession } from '../session/sessionStore.js';
+import { loadCompareTui } from './loadTui.js';
 import { DIFF_FORMAT, DIFF_VERSION, diffSessions, type DiffTurn, type RunFacts, type SessionDiff, type TurnPair } from '../session/sessionDiff.js';
 
 export interface DiffFlags {
@@ -35,7 +36,7 @@ export async function diffCommand(a: string, b: string, flags: DiffFlags, write:
     return code;
   }
   if (!flags.headless && process.stdout.isTTY && process.stdin.isTTY) {
-    const { runCompareTui } = await import('../ui/runCompare.js');
+    const { runCompareTui } = await loadCompareTui();
     await runCompareTui(diff);
     return code;
   }

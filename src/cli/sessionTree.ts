@@ -4,7 +4,7 @@ import { oneLine } from '../text/sanitize.js';
 
 const TASK_WIDTH = 50;
 
-/** Roots newest first (as the plain listing); a session's forks under it, oldest first, in the order they were made. */
+/** Roots newest first (as the plain listing); a session's forks under it by fork point, then oldest first. */
 export function sessionTree(sessions: readonly SessionSummary[]): string[] {
   const ids = new Set(sessions.map((s) => s.id));
   const children = new Map<string, SessionSummary[]>();
@@ -28,7 +28,10 @@ export function sessionTree(sessions: readonly SessionSummary[]): string[] {
     lines.push(root ? describe(s) : `${prefix}${last ? '└─ ' : '├─ '}${describe(s)}`);
     if (seen.has(s.id)) return;
     seen.add(s.id);
-    const kids = [...(children.get(s.id) ?? [])].reverse();
+    const kids = [...(children.get(s.id) ?? [])].sort(
+      (x, y) =>
+        (x.fork?.reply ?? 0) - (y.fork?.reply ?? 0) || (x.startedAt?.getTime() ?? 0) - (y.startedAt?.getTime() ?? 0) || x.id.localeCompare(y.id),
+    );
     const inner = root ? '' : `${prefix}${last ? '   ' : '│  '}`;
     kids.forEach((kid, i) => walk(kid, inner, i === kids.length - 1, false, seen));
   };

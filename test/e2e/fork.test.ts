@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../support/cli.js';
 import { presetModel, startFakeOpenAI, type FakeServer } from '../support/fakeOpenAI.js';
+import { twoPersonWorkflow } from '../support/workflows.js';
 
 const KEY = 'sk-test-fork-0123456789';
 type Event = Record<string, unknown> & { type: string; seq: number };
@@ -166,5 +167,22 @@ describe('roleplay --fork', () => {
         { id: aa, parent: a, forkedBefore: 4, label: 'A, again' },
       ].sort((x, y) => x.id.localeCompare(y.id)),
     );
+  });
+
+  it('takes --context and --max-turns; refuses a config of another workflow', async () => {
+    const cwd = tempDir();
+    expect((await runCli(['--demo-instant', '--max-turns', '3'], { cwd })).code).toBe(0);
+    const [parentId = ''] = sessions(cwd);
+    const forked = await runCli(['--demo-instant', '--fork', `${parentId}@4`, '--context', 'scoped', '--max-turns', '2'], { cwd });
+    expect(forked.code).toBe(0);
+    const childId = sessions(cwd).find((id) => id !== parentId) ?? '';
+    const child = events(path.join(cwd, '.roleplay', 'sessions', childId));
+    const run = child.find((e) => e.type === 'run.forked') as { config: { context: string; maxTurns: number } } | undefined;
+    expect(run?.config).toMatchObject({ context: 'scoped', maxTurns: 2 });
+    expect(child.find((e) => e.type === 'run.started')).toMatchObject({ context: 'thread' });
+    writeFileSync(path.join(cwd, 'other.json'), JSON.stringify({ workflow: { ...twoPersonWorkflow() } }));
+    const other = await runCli(['--demo-instant', '--fork', `${parentId}@4`, '-c', 'other.json'], { cwd });
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(/^roleplay: --config other\.json: the roles changed from the parent's; a fork keeps the parent's workflow\n$/);
   });
 });

@@ -4,7 +4,7 @@
  * the TUI's compare view instead, unless `--headless` or `--json`.
  */
 import { formatUsdAmount } from '../text/formatDuration.js';
-import { sanitize, terminalSafeJson } from '../text/sanitize.js';
+import { oneLine, sanitize, terminalSafeJson } from '../text/sanitize.js';
 import { EXIT } from '../errors.js';
 import { openSession } from '../session/sessionStore.js';
 import { loadCompareTui } from './loadTui.js';
@@ -19,7 +19,7 @@ export interface DiffFlags {
 
 type Write = (text: string) => void;
 
-/** Lines of a changed text shown before the rest is summed up (without --full). */
+/** Lines of a changed text shown before the rest is summed up (without --full, which also shows added and removed messages whole). */
 const SHOWN_LINES = 12;
 
 export function loadDiff(a: string, b: string, out: string, cwd = process.cwd()): SessionDiff {
@@ -124,10 +124,11 @@ export function diffText(diff: SessionDiff, full = false): string[] {
         lines.push(`      ~ #${change.b} ${change.role}`, ...clip(changedOnly(change.lines ?? []), full, '        '));
       } else {
         const at = change.change === 'added' ? change.b : change.a;
-        lines.push(
-          `      ${change.change === 'added' ? '+' : '-'} #${at} ${change.role}`,
-          ...clip((change.text ?? '').split('\n'), full, '        '),
-        );
+        const text = (change.text ?? '').split('\n');
+        // A whole message added or removed: its first line says which, --full shows it all.
+        const head = `      ${change.change === 'added' ? '+' : '-'} #${at} ${change.role}`;
+        if (full) lines.push(head, ...clip(text, true, '        '));
+        else lines.push(`${head}: ${oneLine(text.find((l) => l.trim()) ?? '', 70)}${text.length > 1 ? ` (${text.length} lines)` : ''}`);
       }
     }
     if (pair.reply) lines.push('    reply: differs', ...clip(changedOnly(pair.reply), full, '      '));

@@ -220,7 +220,7 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
     .argument('<b>', 'the session to compare it with, named the same ways')
     .option('--json', 'print one JSON document with every aligned turn and its differences')
     .option('--headless', 'print the differences as text (implied when stdout is not a terminal)')
-    .option('--full', 'show every changed line, not the first 12 of each message and reply')
+    .option('--full', 'show every changed line and whole added or removed messages (default: 12 lines of each change, a line of each message)')
     .option('-o, --out <dir>', 'where sessions are written (default: .roleplay)', nonEmptyPath('--out'))
     .action(async (a: string, b: string, flags: { out?: string; json?: boolean; headless?: boolean; full?: boolean }) => {
       const { diffCommand } = await import('./diffCommand.js');

@@ -54,6 +54,10 @@ export function plainView(write: Write, state: RunState): (event: EngineEvent) =
         line(`model: ${sanitize(event.model)} (${sanitize(event.provider)})`);
         break;
       }
+      case 'run.forked':
+        line(`roleplay: session ${event.sessionId}, forked from ${event.parent} before reply ${event.reply}: ${sanitize(state.task)}`);
+        line(`model: ${sanitize(event.model)} (${sanitize(event.provider)}), context: ${event.config.context}`);
+        break;
       case 'phase.started': {
         const phase = state.workflow?.phases[event.index];
         line(`\n=== Phase ${event.index + 1}/${state.workflow?.phases.length ?? '?'}: ${sanitize(phase?.name ?? event.phaseId)} ===`);

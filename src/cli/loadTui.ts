@@ -4,6 +4,16 @@
  * blank screen; is-in-ci takes "false" for not in CI, so the TUI says so for this process before Ink loads.
  */
 export async function loadTui(env: NodeJS.ProcessEnv = process.env) {
-  for (const key of ['CI', 'CONTINUOUS_INTEGRATION']) if (key in env) env[key] = 'false';
+  notInCi(env);
   return import('../ui/runTui.js');
+}
+
+/** The compare view of `roleplay diff`, loaded the same way. */
+export async function loadCompareTui(env: NodeJS.ProcessEnv = process.env) {
+  notInCi(env);
+  return import('../ui/runCompare.js');
+}
+
+function notInCi(env: NodeJS.ProcessEnv): void {
+  for (const key of ['CI', 'CONTINUOUS_INTEGRATION']) if (key in env) env[key] = 'false';
 }

@@ -30,6 +30,18 @@ function nonEmptyPath(flag: string) {
   };
 }
 
+function labelText(value: string): string {
+  if (/[\r\n]/.test(value) || value.trim().length > 60) throw new InvalidArgumentError('--label takes one line of at most 60 characters');
+  return value;
+}
+
+/** Left for another session in the TUI (f, the branch list): that one opens now, and its exit code is the command's. */
+async function followSwitches(code: number): Promise<number> {
+  const { switchPending } = await import('./nextSession.js');
+  if (!switchPending()) return code;
+  return (await import('./branchSwitch.js')).followSwitches(code);
+}
+
 function positiveUsd(value: string): number {
   const n = Number(value);
   if (!/^\d*\.?\d+$/.test(value.trim()) || !(n > 0)) throw new InvalidArgumentError('--max-cost takes an amount in USD above 0, e.g. 0.50');
@@ -46,9 +58,11 @@ Examples:
   roleplay doctor --base-url http://127.0.0.1:11434/v1              check that a server works for a run
   roleplay export latest --output run.html  the last session as one page that loads nothing
   roleplay replay example --cast demo.cast  the shipped demo as an asciinema recording
+  roleplay --fork latest@7 --model gpt-4.1  a new run from before reply 7 of the last one, on another model
+  roleplay diff <a> <b>                     two runs compared turn by turn (exit 0 same, 1 differ)
 
 Keys in the TUI: space/enter next turn, a auto/step, c speak as the customer, s skip conversation,
-S skip phase, x stop the reply, r regenerate, q quit, ? all keys.
+S skip phase, x stop the reply, r regenerate, f fork here, b branches, q quit, ? all keys.
 
 Environment: OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL (or OPENAI_API_MODEL); .env and .env.local
 in the working directory are read: the shell wins over both, .env.local over .env.
@@ -115,6 +129,11 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
     .option('-o, --out <dir>', 'where sessions are written', nonEmptyPath('--out'), '.roleplay')
     .option('--resume <session>', 'continue an interrupted session from its last completed turn: an id, a path, or "latest"')
     .option(
+      '--fork <session@n>',
+      'a new session that starts as <session> did before its reply n (from 1, in run order), then runs on; --model, -c, --context and --max-turns may differ',
+    )
+    .option('--label <text>', 'label this run (shown by "roleplay sessions" and its --tree)', labelText)
+    .option(
       '--break <spec>',
       'pause at a breakpoint (repeatable): conversation:<name>, phase:<name>, role:<name>, match:<text or /regex/>',
       (value: string, list: string[]) => [...list, value],
@@ -131,6 +150,7 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
     .action(async (task: string[], flags: RunFlags) => {
       const { runCommand } = await import('./commands.js');
       process.exitCode = await runCommand(task, flags);
+      process.exitCode = await followSwitches(process.exitCode);
     });
 
   program
@@ -155,8 +175,9 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
     .command('sessions')
     .description('list the recorded sessions, newest first')
     .option('-o, --out <dir>', 'where sessions are written (default: .roleplay)', nonEmptyPath('--out'))
-    .option('--json', 'one JSON object per session')
-    .action(async (flags: { out?: string; json?: boolean }) => {
+    .option('--json', 'one JSON object per session (with its parent, fork point and label)')
+    .option('--tree', 'show the lineage: each fork under the session it was forked from, with its fork point and label')
+    .action(async (flags: { out?: string; json?: boolean; tree?: boolean }) => {
       const { sessionsCommand } = await import('./sessionCommands.js');
       process.exitCode = sessionsCommand({ ...flags, out: flags.out ?? program.opts<{ out: string }>().out }, out, err);
     });
@@ -196,6 +217,21 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
     .action(async (session: string, flags: ReplayFlags) => {
       const { replayCommand } = await import('./sessionCommands.js');
       process.exitCode = await replayCommand(session, { ...flags, out: flags.out ?? program.opts<{ out: string }>().out });
+      process.exitCode = await followSwitches(process.exitCode);
+    });
+
+  program
+    .command('diff')
+    .description('compare two recorded runs turn by turn (exit 0 the same, 1 they differ, 2 bad input); on a terminal, in two columns')
+    .argument('<a>', 'a session id, a unique prefix of one, a session folder or its events.jsonl, "latest" or "example"')
+    .argument('<b>', 'the session to compare it with, named the same ways')
+    .option('--json', 'print one JSON document with every aligned turn and its differences')
+    .option('--headless', 'print the differences as text (implied when stdout is not a terminal)')
+    .option('--full', 'show every changed line and whole added or removed messages (default: 12 lines of each change, a line of each message)')
+    .option('-o, --out <dir>', 'where sessions are written (default: .roleplay)', nonEmptyPath('--out'))
+    .action(async (a: string, b: string, flags: { out?: string; json?: boolean; headless?: boolean; full?: boolean }) => {
+      const { diffCommand } = await import('./diffCommand.js');
+      process.exitCode = await diffCommand(a, b, { ...flags, out: flags.out ?? program.opts<{ out: string }>().out }, out);
     });
 
   program

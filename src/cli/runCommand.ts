@@ -12,6 +12,7 @@ import { loadTui } from './loadTui.js';
 import { applyOverrides, chooseView, prepareResume, prepareRun, type RunFlags, type RunSetup } from './setup.js';
 import { exitCodeFor } from './exitCode.js';
 import { resumeCommand, sessionCommand } from './resumeHint.js';
+import { switchTo } from './nextSession.js';
 
 function willShowTui(flags: RunFlags, io: { stdoutIsTTY: boolean; stdinIsTTY: boolean }): boolean {
   try {
@@ -35,6 +36,10 @@ export async function runCommand(taskWords: string[], flags: RunFlags): Promise<
   let setup: RunSetup;
   let journal: SessionJournal;
   let resume: ResumePoint | undefined;
+  let fork: { parent: string; reply: number } | undefined;
+  if (flags.resume !== undefined && flags.fork !== undefined) {
+    throw new UsageError('--fork and --resume contradict each other: a fork is a new session, pass one of them');
+  }
   if (flags.resume !== undefined) {
     // The journal reader validates with zod: only a resume loads it.
     const { openSession } = await import('../session/sessionStore.js');
@@ -47,6 +52,15 @@ export async function runCommand(taskWords: string[], flags: RunFlags): Promise<
     }
     setup = await prepareResume(resume, taskWords, flags, io);
     journal = SessionJournal.resume(recorded.dir, recorded.events);
+  } else if (flags.fork !== undefined) {
+    const { openForkSource } = await import('../session/fork.js');
+    const { prepareFork } = await import('./forkSetup.js');
+    const childId = newSessionId();
+    const source = openForkSource(flags.fork, childId, { outDir: flags.out ?? '.roleplay', cwd: io.cwd });
+    resume = resumePoint(source.history);
+    fork = { parent: source.parentId, reply: source.reply };
+    setup = await prepareFork(resume, taskWords, flags, io);
+    journal = SessionJournal.fork(setup.outDir, childId, source.history);
   } else {
     setup = await prepareRun(taskWords, flags, io);
     journal = SessionJournal.create(setup.outDir, newSessionId());
@@ -63,6 +77,7 @@ export async function runCommand(taskWords: string[], flags: RunFlags): Promise<
     api: setup.api,
     endpoints: setup.endpoints,
     ...(resume ? { resume } : {}),
+    ...(fork ? { fork } : {}),
     breakpoints: flags.break ?? [],
     onBreakpoint: setup.headless ? 'log' : 'pause',
     costOf: pricer(setup.config.prices),
@@ -71,8 +86,15 @@ export async function runCommand(taskWords: string[], flags: RunFlags): Promise<
       // Headless runs say it on stderr; the TUI covers the terminal, so it says it on screen.
       ...(setup.headless || setup.model !== 'demo' ? [] : [{ code: 'demo', message: setup.providerNote }]),
       ...(flags.maxCost !== undefined ? unpricedNotices(setup) : []),
+      ...(fork
+        ? [{ code: 'fork', message: `A fork of ${fork.parent}: its first ${fork.reply - 1} replies, then its own from reply ${fork.reply}` }]
+        : []),
     ],
   });
+  if (flags.label !== undefined) {
+    const { writeLabel } = await import('../session/labels.js');
+    writeLabel(journal.dir, flags.label);
+  }
   engine.subscribe((event) => journal.record(event));
   // A session that cannot be saved stops the run, headless or not: going on would only lose the turns it pays for.
   journal.onFault((fault) => engine.halt(fault.message));
@@ -90,7 +112,12 @@ export async function runCommand(taskWords: string[], flags: RunFlags): Promise<
       costOf: pricer(setup.config.prices),
       mouse: flags.mouse !== false,
       ...(reloader ? { reloader } : {}),
+      branchesOf: journal.dir,
     });
+    if (closed.next && !journal.fault) {
+      switchTo(closed.next, flags);
+      return EXIT.ok;
+    }
     // Left while the server could not be used at all (never reached, key refused): the same line and code as headless.
     const fault = engine.setupFault;
     if (fault && closed.by === 'you') {

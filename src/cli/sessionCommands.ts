@@ -20,6 +20,8 @@ import { dateFromSessionId } from '../session/sessionSummary.js';
 import { EXIT, UsageError } from '../errors.js';
 import { jsonView, plainView } from './headlessView.js';
 import { chooseView } from './setup.js';
+import { sessionTree } from './sessionTree.js';
+import { switchTo } from './nextSession.js';
 import { onInterrupt } from './interrupt.js';
 import { loadTui } from './loadTui.js';
 
@@ -56,13 +58,16 @@ function sessionJson(s: SessionSummary): Record<string, unknown> {
     conversations: s.conversations,
     tokens: { prompt: s.promptTokens, completion: s.completionTokens, total: s.promptTokens + s.completionTokens, estimated: s.estimated },
     durationMs: s.durationMs,
+    parent: s.fork?.parent ?? null,
+    forkedBefore: s.fork?.reply ?? null,
+    label: s.label ?? null,
     ...(s.torn ? { torn: true } : {}),
     ...(s.error ? { error: s.error } : {}),
   };
 }
 
 /** Lists the sessions; a journal that cannot be read is listed too, its error goes to stderr, and the exit code is 2. */
-export function sessionsCommand(flags: { out?: string; json?: boolean }, write: Write, note: Write): number {
+export function sessionsCommand(flags: { out?: string; json?: boolean; tree?: boolean }, write: Write, note: Write): number {
   const out = flags.out ?? DEFAULT_OUT;
   const sessions = listSessions(out);
   quietClosedPipe();
@@ -73,6 +78,10 @@ export function sessionsCommand(flags: { out?: string; json?: boolean }, write: 
   if (sessions.length === 0) {
     note(`No sessions in ${path.join(out, 'sessions')} yet. Run "roleplay" to record one, or "roleplay replay example".\n`);
     return EXIT.ok;
+  }
+  if (flags.tree) {
+    for (const line of sessionTree(sessions)) write(`${line}\n`);
+    return reportUnreadable(sessions, note);
   }
   const rows = sessions.map((s) => [
     s.id,
@@ -214,7 +223,7 @@ export async function replayCommand(session: string, flags: ReplayFlags): Promis
   const speed = parseSpeed(flags.speed);
   const maxGapMs = parseIdleLimit(flags.idleLimit);
   const journal = openSession(session, { outDir: flags.out ?? DEFAULT_OUT });
-  if (!headless) return playInTui(journal, { speed, maxGapMs, mode: flags.step ? 'step' : 'auto', mouse: flags.mouse !== false });
+  if (!headless) return playInTui(journal, { speed, maxGapMs, mode: flags.step ? 'step' : 'auto', mouse: flags.mouse !== false, out: flags.out });
   return playHeadless(journal, { speed, maxGapMs }, flags.json === true);
 }
 
@@ -263,14 +272,18 @@ async function castCommand(session: string, flags: ReplayFlags): Promise<number>
 /** Plays a recording in the TUI: space steps, a toggles auto, x pauses, q quits; nothing can change it. */
 async function playInTui(
   journal: Journal,
-  { speed, maxGapMs, mode, mouse }: { speed: number; maxGapMs: number; mode: 'auto' | 'step'; mouse: boolean },
+  { speed, maxGapMs, mode, mouse, out }: { speed: number; maxGapMs: number; mode: 'auto' | 'step'; mouse: boolean; out?: string | undefined },
 ): Promise<number> {
   const player = new ReplayPlayer(journal.events, { speed, mode, maxGapMs });
   const id = sessionIdOf(journal);
   const { runTui } = await loadTui();
   const started = journal.events[0];
   const prices = started?.type === 'run.started' ? started.config?.prices : undefined;
-  const closed = await runTui(player, { workflow: `replay of ${id} at ${speed}x`, costOf: pricer(prices ?? {}), mouse });
+  const closed = await runTui(player, { workflow: `replay of ${id} at ${speed}x`, costOf: pricer(prices ?? {}), mouse, branchesOf: journal.dir });
+  if (closed.next) {
+    switchTo(closed.next, { ...(out ? { out } : {}), mouse });
+    return EXIT.ok;
+  }
   // As a headless replay: 0 once it played to the end, 130 when you left it before.
   if (closed.by === 'crash') return EXIT.failed;
   if (closed.by === 'hangup') return EXIT.hangup;

@@ -31,6 +31,9 @@ export interface RunFlags {
   maxCost?: number;
   /** False with --no-mouse: the terminal keeps the mouse. */
   mouse?: boolean;
+  /** `<session>@<n>`: a new session that starts as that one did before its reply n. */
+  fork?: string;
+  label?: string;
 }
 
 export interface RunSetup {
@@ -108,7 +111,7 @@ export function chooseView(flags: ViewFlags, io: { stdoutIsTTY: boolean; stdinIs
   return { headless, json: flags.json === true, mode: headless || flags.auto ? 'auto' : 'step' };
 }
 
-function checkBreakpoints(flags: RunFlags, config: ResolvedConfig): void {
+export function checkBreakpoints(flags: RunFlags, config: ResolvedConfig): void {
   for (const spec of flags.break ?? []) {
     const parsed = parseBreakpoint(spec, config.workflow);
     if ('error' in parsed) throw new UsageError(`--break ${parsed.error}`);
@@ -133,7 +136,7 @@ function checkServerContext(config: ResolvedConfig, api: 'chat' | 'responses', e
  * The demo when asked for, or when there is neither a key nor a base URL; otherwise OpenAI or the
  * OpenAI-compatible server at the base URL. A resumed session passes what it recorded.
  */
-async function chooseProvider(
+export async function chooseProvider(
   flags: RunFlags,
   env: NodeJS.ProcessEnv,
   recorded: {

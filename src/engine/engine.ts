@@ -174,7 +174,12 @@ export class Engine implements EngineCommands, DebugCommands {
     this.started = true;
     const { ctx } = this;
     const common = { sessionId: this.options.sessionId, provider: this.options.provider.label, model: this.options.model, mode: ctx.gate.mode };
-    if (this.options.resume) ctx.emit({ type: 'run.resumed', version: JOURNAL_VERSION, ...common, fromSeq: ctx.model.lastSeq });
+    const fork = this.options.fork;
+    if (this.options.resume && fork) {
+      // A fork is a resume of the parent's first replies into a new session, with its own config from here on.
+      const { config, endpoint } = this.options;
+      ctx.emit({ type: 'run.forked', version: JOURNAL_VERSION, ...common, ...fork, fromSeq: ctx.model.lastSeq, config, endpoint: endpoint ?? null });
+    } else if (this.options.resume) ctx.emit({ type: 'run.resumed', version: JOURNAL_VERSION, ...common, fromSeq: ctx.model.lastSeq });
     else {
       const config = this.options.config;
       ctx.emit({

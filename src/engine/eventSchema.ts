@@ -112,6 +112,23 @@ export const EVENT_BODY_SCHEMAS = {
     model: z.string(),
     mode: ModeSchema,
   }),
+  /**
+   * A fork (`--fork <parent>@<reply>`): the events before it are the parent's up to the start of its reply number
+   * `reply`; from here on the session runs on its own, with this config and model.
+   */
+  'run.forked': z.strictObject({
+    type: z.literal('run.forked'),
+    version,
+    sessionId: z.string(),
+    parent: z.string(),
+    reply: z.number().int().min(1),
+    fromSeq: count,
+    provider: z.string(),
+    model: z.string(),
+    mode: ModeSchema,
+    config: ResolvedConfigSchema,
+    endpoint: z.string().nullable(),
+  }),
   'phase.started': z.strictObject({ type: z.literal('phase.started'), phaseId: id, index: count }),
   'phase.ended': z.strictObject({ type: z.literal('phase.ended'), phaseId: id, skipped: z.boolean() }),
   'conversation.started': z.strictObject({ type: z.literal('conversation.started'), conversationId: id, phaseId: id }),

@@ -31,6 +31,8 @@ export interface EngineOptions {
   api?: 'chat' | 'responses';
   /** Continue a journaled session from where it stood instead of starting afresh. */
   resume?: ResumePoint;
+  /** With `resume`: the history is a parent session's first replies, and this run is its fork (`run.forked`). */
+  fork?: { parent: string; reply: number };
   /** More breakpoint specs, e.g. from `--break`; the config's own come with it. */
   breakpoints?: readonly string[];
   /** `pause` stops at a breakpoint (TUI); `log` only reports it (headless, where nobody could resume). */

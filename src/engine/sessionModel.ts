@@ -65,6 +65,8 @@ export interface SessionModel {
   finished: { status: RunStatus; reason: string | null } | null;
   lastSeq: number;
   lastT: number;
+  /** The session this one was forked from, and before which of its replies (`run.forked`); null for an original. */
+  fork: { parent: string; reply: number } | null;
 }
 
 export const emptySession: SessionModel = {
@@ -87,6 +89,7 @@ export const emptySession: SessionModel = {
   finished: null,
   lastSeq: 0,
   lastT: 0,
+  fork: null,
 };
 
 /** The number in an id like `t12` or `c3`. */
@@ -115,9 +118,12 @@ export function reduceSession(model: SessionModel, event: EngineEvent): SessionM
   switch (event.type) {
     case 'run.started':
       return { ...emptySession, ...at, started: event, config: event.config };
-    case 'run.resumed': {
+    case 'run.resumed':
+    case 'run.forked': {
       // A reply the run was killed in the middle of never ended: it is generated again, and hears again.
       let next: SessionModel = { ...model, ...at, finished: null };
+      // A fork goes on with its own config, and remembers where it came from.
+      if (event.type === 'run.forked') next = { ...next, config: event.config, fork: { parent: event.parent, reply: event.reply } };
       for (const turn of model.turns.values()) {
         if (turn.status !== 'streaming') continue;
         next = { ...next, ...unhear(next, turn), turns: withEntry(next.turns, turn.turnId, { ...turn, status: 'interrupted', discarded: true }) };

@@ -81,10 +81,20 @@ export class SessionJournal {
   private lines: number;
   private lastT: number;
   private readonly isNew: boolean;
+  /** A fork's replies that came with its history: a fork that adds none to them is discarded like a new session. */
+  private inheritedTurns = 0;
 
   /** A new session in `<outDir>/sessions/<sessionId>`. */
   static create(outDir: string, sessionId: string, writes?: Partial<JournalWrites>): SessionJournal {
     return new SessionJournal(path.join(outDir, 'sessions', sessionId), sessionId, [], writes);
+  }
+
+  /**
+   * A new session in `<outDir>/sessions/<sessionId>` that starts with `history` (a fork's inherited events),
+   * written before anything else.
+   */
+  static fork(outDir: string, sessionId: string, history: readonly EngineEvent[], writes?: Partial<JournalWrites>): SessionJournal {
+    return new SessionJournal(path.join(outDir, 'sessions', sessionId), sessionId, history, writes, true);
   }
 
   /** Appends to an existing session; `history` is what its journal already holds. */
@@ -97,9 +107,10 @@ export class SessionJournal {
     readonly sessionId: string,
     history: readonly EngineEvent[],
     writes: Partial<JournalWrites> = {},
+    seed = false,
   ) {
     this.dir = dir;
-    this.isNew = history.length === 0;
+    this.isNew = history.length === 0 || seed;
     this.writes = { ...FS_WRITES, ...writes };
     try {
       makeDirs(path.join(this.dir, 'artifacts'), 0o700);
@@ -111,8 +122,10 @@ export class SessionJournal {
       throw new UsageError(`cannot write the session to ${displayPath(dir)}: ${code} (choose another folder with --out)`);
     }
     dropTornTail(this.fd);
+    if (seed) this.seed(history);
     this.size = fstatSync(this.fd).size;
     for (const event of history) applyEvent(this.state, event);
+    this.inheritedTurns = seed ? this.state.totals.turns : 0;
     this.rewriteArtifacts(history);
     this.lines = history.length;
     this.lastT = history.at(-1)?.t ?? 0;
@@ -176,7 +189,7 @@ export class SessionJournal {
    */
   discard(): void {
     this.close();
-    if (!this.isNew || this.state.totals.turns > 0) return;
+    if (!this.isNew || this.state.totals.turns > this.inheritedTurns) return;
     try {
       rmSync(this.dir, { recursive: true, force: true });
     } catch {
@@ -208,6 +221,18 @@ export class SessionJournal {
       rmSync(path.join(this.dir, LOCK_FILE), { force: true });
     } catch {
       // A lock left behind names this process, which is about to end: the next run takes it over as stale.
+    }
+  }
+
+  /** Writes a fork's inherited events into its new, empty journal; a failure leaves no session behind. */
+  private seed(history: readonly EngineEvent[]): void {
+    try {
+      writeAll(this.fd, Buffer.from(history.map((event) => `${JSON.stringify(event)}\n`).join(''), 'utf8'), this.writes.write);
+    } catch (error) {
+      closeSync(this.fd);
+      rmSync(this.dir, { recursive: true, force: true });
+      const code = (error as NodeJS.ErrnoException).code ?? String(error);
+      throw new UsageError(`cannot write the session to ${displayPath(this.dir)}: ${code} (choose another folder with --out)`);
     }
   }
 

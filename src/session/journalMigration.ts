@@ -45,7 +45,7 @@ const str = (value: unknown): string | undefined => (typeof value === 'string' ?
  */
 export function migrateEvent(raw: Raw, state: MigrationState): Raw {
   const type = raw.type;
-  if (type === 'run.started' || type === 'run.resumed') {
+  if (type === 'run.started' || type === 'run.resumed' || type === 'run.forked') {
     const version = raw.version === undefined ? 1 : raw.version;
     if (typeof version === 'number' && version > JOURNAL_VERSION) {
       throw new JournalProblem(`written by a newer roleplay (journal version ${version}); update roleplay to read it`);

@@ -33,6 +33,7 @@ export class JournalOrder {
       case 'run.started':
         return 'a second run.started: a journal holds one run (a --resume appends run.resumed)';
       case 'run.resumed':
+      case 'run.forked':
         // The run before was killed or finished: whatever reply it was writing never ends.
         this.turnsOpen.clear();
         return null;

@@ -12,6 +12,7 @@ import { displayPath as display } from './displayPath.js';
 import { readJournal, scanJournal, type Journal } from './journalReader.js';
 import { dateFromSessionId, SUMMARY_FILE, summaryFromState, type SessionSummary } from './sessionSummary.js';
 import { SummarySidecarSchema } from './summarySchema.js';
+import { readLabel } from './labels.js';
 
 export { readJournal, type Journal } from './journalReader.js';
 export { dateFromSessionId, type SessionSummary } from './sessionSummary.js';
@@ -96,7 +97,7 @@ export function listSessions(outDir: string, cwd = process.cwd()): SessionSummar
   const sessions = sessionIds(root).map((id): SessionSummary => {
     const dir = path.join(root, id);
     try {
-      return summarizeDir(id, dir, cwd);
+      return { ...summarizeDir(id, dir, cwd), label: readLabel(dir) };
     } catch (error) {
       return {
         id,
@@ -217,7 +218,7 @@ export function openSession(arg: string, options: ResolveOptions): Journal {
 }
 
 /** Whether a live process holds the session's lock (see SessionJournal). */
-function isRunning(dir: string): boolean {
+export function isRunning(dir: string): boolean {
   try {
     const pid = Number(readFileSync(path.join(dir, 'lock'), 'utf8').trim());
     if (!Number.isInteger(pid) || pid <= 0) return false;

@@ -26,6 +26,8 @@ export type SessionSummary = Omit<StoredSummary, 'startedAt' | 'status'> & {
   status: SessionStatus;
   /** Set when the journal could not be read at all; the other fields are then empty. */
   error?: string;
+  /** The label the person gave it (`--label`), read from its folder. */
+  label?: string | null;
 };
 
 /** `20250102-030405-abcdef` → 2025-01-02T03:04:05Z; null for anything else. */
@@ -72,6 +74,7 @@ export function summaryFromState(state: RunState, facts: JournalFacts): SessionS
     durationMs: facts.lastT,
     events: facts.events,
     torn: facts.torn,
+    fork: state.session.fork,
   };
 }
 
@@ -82,7 +85,7 @@ export function summaryFromState(state: RunState, facts: JournalFacts): SessionS
 export function writeSummarySidecar(dir: string, summary: SessionSummary, journalFile = path.join(dir, 'events.jsonl')): boolean {
   try {
     const { size, mtimeMs } = statSync(journalFile);
-    const { id: _id, dir: _dir, error: _error, startedAt, status, ...rest } = summary;
+    const { id: _id, dir: _dir, error: _error, label: _label, startedAt, status, ...rest } = summary;
     const sidecar: SummarySidecar = {
       format: 'roleplay-summary',
       version: 1,

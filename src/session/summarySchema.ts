@@ -26,6 +26,11 @@ export const StoredSummarySchema = z.strictObject({
   durationMs: z.number().min(0),
   events: count,
   torn: z.boolean(),
+  /** A fork's parent session and the reply it was forked before (absent in summaries written before forks). */
+  fork: z
+    .strictObject({ parent: z.string(), reply: z.number().int().min(1) })
+    .nullable()
+    .optional(),
 });
 
 const SUMMARY_FORMAT = 'roleplay-summary';

@@ -37,6 +37,9 @@ import {
   type Viewport,
 } from './useControls.js';
 import { useEngineState } from './useEngineState.js';
+import { BranchList } from './BranchList.js';
+import type { BranchActions } from './branches.js';
+import { useBranches } from './useBranches.js';
 import { useTerminalSize } from './useTerminalSize.js';
 
 const NARROW_COLUMNS = 90;
@@ -59,6 +62,8 @@ export interface AppProps {
   costOf?: CostOf;
   /** Where a live run's session is saved, for the summary at its end. */
   saved?: Saved;
+  /** Forking, the branch list and the compare view (f, b): a saved session's; absent for one that is not. */
+  branches?: BranchActions | undefined;
 }
 
 function ViewTitle({ state, conversationId, live }: { state: RunState; conversationId: string | null; live: boolean }) {
@@ -105,7 +110,7 @@ function DoneLine({ state, conversationId }: { state: RunState; conversationId: 
   );
 }
 
-export function App({ store, engine, workflow, onExit, costOf, reloader, saved }: AppProps) {
+export function App({ store, engine, workflow, onExit, costOf, reloader, saved, branches }: AppProps) {
   const state = useEngineState(store);
   const { columns, rows } = useTerminalSize();
   // One layout for the App's life: it keeps the wrapped lines of finished messages between frames.
@@ -114,7 +119,8 @@ export function App({ store, engine, workflow, onExit, costOf, reloader, saved }
   const finder = useRef<Finder | null>(null);
   const { stdout } = useStdout();
   const activity = useActivity(store);
-  const ui = useControls({ state, engine, viewport, onExit, reloader, subscribe: store.subscribe, finder });
+  const branching = useBranches({ state, actions: branches, finder });
+  const ui = useControls({ state, engine, viewport, onExit, reloader, subscribe: store.subscribe, finder, intercept: branching.intercept });
 
   const narrow = columns < NARROW_COLUMNS;
   // One row fewer than the terminal: a frame as tall as the screen makes Ink clear it on every redraw.
@@ -127,7 +133,7 @@ export function App({ store, engine, workflow, onExit, costOf, reloader, saved }
       ? skipPhaseQuestion(state)
       : ui.ctrlCArmed
         ? `Press Ctrl+C again within ${CTRL_C_WINDOW_MS / 1000} s to quit`
-        : ui.notice;
+        : (ui.notice ?? branching.notice);
   // Each message whole, on rows of its own: up to a fifth of the screen, then `m` has the rest.
   const messages = messageRows(messagesOf(state, notice, engine.edit !== undefined), columns, Math.max(2, Math.floor(height / 5)));
   const bodyHeight = Math.max(3, height - 2 - messages.length - (narrow ? 1 : 0) - 1 - inputRows - 2);
@@ -143,7 +149,10 @@ export function App({ store, engine, workflow, onExit, costOf, reloader, saved }
   let viewLength: number;
   // The rows the scroll keys page through: the body less its title line (and the done line under a conversation).
   let viewRows = bodyHeight - 1;
-  if (ui.view === 'costs') {
+  if (branching.list) {
+    viewLength = 0;
+    main = <BranchList list={branching.list} height={bodyHeight} />;
+  } else if (ui.view === 'costs') {
     source = costLines(state, costOf ?? NO_PRICES, textWidth);
     viewLength = source.length;
     main = <CostView source={source} height={bodyHeight} top={ui.top} />;

@@ -1,5 +1,7 @@
 /** Every key, generated from the keymap, and what the timeline's symbols mean; it scrolls when the screen is short. */
 import chalk from 'chalk';
+import { BRANCH_KEYS } from './branchKeys.js';
+import { COMPARE_KEYS } from './compareKeys.js';
 import { Box, Text } from 'ink';
 import { KEYMAP } from './keymap.js';
 import { LinesView } from './LinesView.js';
@@ -11,6 +13,16 @@ export function helpLines(): LineSource {
   const lines = [
     ...KEYMAP.map((b) => chalk.bold.cyan(b.label.padEnd(labelWidth)) + b.description),
     '',
+    chalk.dim(
+      `In the branch list (b): ${BRANCH_KEYS.filter((k) => k.label)
+        .map((k) => `${k.label} ${k.hint}`)
+        .join(' · ')}.`,
+    ),
+    chalk.dim(
+      `In the compare view (c there, or roleplay diff): ${COMPARE_KEYS.filter((k) => k.label)
+        .map((k) => `${k.label} ${k.hint}`)
+        .join(' · ')}.`,
+    ),
     chalk.dim('The mouse wheel scrolls too (--no-mouse leaves the mouse to the terminal; Shift selects text meanwhile).'),
     chalk.dim('Footer: tokens in and out, cost (~ when estimated), latency to the first token / for the whole reply.'),
   ];

@@ -8,6 +8,7 @@ import type { DebugCommands, EngineCommands, Usage } from '../engine/events.js';
 import { sanitize } from '../text/sanitize.js';
 import { App } from './App.js';
 import { EngineStore, type EventSource } from './engineStore.js';
+import type { BranchActions, TuiNext } from './branches.js';
 
 /** What the TUI drives: a live engine, or a replay of a recorded session (which has no debug commands). */
 export interface TuiRun<R> extends EngineCommands, Partial<DebugCommands>, EventSource {
@@ -23,6 +24,8 @@ export interface TuiClosed<R> {
   by: 'you' | 'hangup' | 'crash' | 'fault';
   /** What `run()` returned, when the run had ended by itself before the TUI was left; else undefined. */
   ended: R | undefined;
+  /** Left for another session (f, or the branch list): what the CLI opens next. */
+  next?: TuiNext;
 }
 
 export interface TuiOptions {
@@ -44,6 +47,8 @@ export interface TuiOptions {
   nextCommands?: string[];
   /** Take the mouse wheel to scroll (the default); false leaves the mouse to the terminal. */
   mouse?: boolean;
+  /** The saved session's folder: f forks it, b lists its branches (the TUI is left for the one chosen). */
+  branchesOf?: string;
 }
 
 const ENTER = '\x1b[?1049h\x1b[?2004h\x1b[H';
@@ -84,11 +89,12 @@ export async function runTui<R>(engine: TuiRun<R>, options: TuiOptions): Promise
   let resolveClosed: (closed: TuiClosed<R>) => void = () => {};
   const closed = new Promise<TuiClosed<R>>((resolve) => (resolveClosed = resolve));
   let exiting = false;
+  let next: TuiNext | undefined;
   const exit = async (by: TuiClosed<R>['by']) => {
     if (exiting) return;
     exiting = true;
     // What the run had come to when it was left, before quitting ends it.
-    const outcome = { by, ended };
+    const outcome = { by, ended, ...(next ? { next } : {}) };
     engine.quit(by === 'hangup' ? 'the terminal hung up' : undefined);
     await Promise.race([finished, new Promise((resolve) => setTimeout(resolve, QUIT_GRACE_MS))]);
     journal?.close();
@@ -112,6 +118,15 @@ export async function runTui<R>(engine: TuiRun<R>, options: TuiOptions): Promise
   stdout.on('error', onWriteError);
   // The run itself is stopped by whoever owns the engine (runCommand halts it); the TUI only has to leave.
   const offFault = journal?.onFault?.(() => void exit('fault'));
+  const branches: BranchActions | undefined = options.branchesOf
+    ? {
+        dir: options.branchesOf,
+        leave: (to) => {
+          next = to;
+          void exit('you');
+        },
+      }
+    : undefined;
 
   const instance = render(
     <App
@@ -121,6 +136,7 @@ export async function runTui<R>(engine: TuiRun<R>, options: TuiOptions): Promise
       workflow={options.workflow}
       costOf={options.costOf}
       onExit={() => void exit('you')}
+      branches={branches}
       {...(journal ? { saved: { dir: path.relative(process.cwd(), journal.dir) || journal.dir, commands: options.nextCommands ?? [] } } : {})}
     />,
     {

@@ -166,6 +166,8 @@ export function useControls(options: {
   /** The store's subscription: told when new events are about to be drawn. */
   subscribe?: (listener: () => void) => () => void;
   finder?: { current: Finder | null };
+  /** Sees each key press the other controls would take, first; true takes it (the branch list, useBranches.ts). */
+  intercept?: (press: KeyPress, ui: UiState) => boolean;
 }) {
   const { state, engine, viewport, reloader, finder } = options;
   const exited = useRef(false);
@@ -489,6 +491,7 @@ export function useControls(options: {
       if (input === 'y' || input === 'q' || key.return) return onExit('quit');
       return update({ confirmQuit: false });
     }
+    if (options.intercept?.({ input, key }, ui)) return;
     run(commandFor(input, key), key);
   };
 

@@ -211,7 +211,10 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
       break;
     }
     case 'run.resumed':
+    case 'run.forked':
       Object.assign(state, { provider: event.provider, model: event.model, mode: event.mode, finished: null, activity: 'starting' });
+      if (event.type === 'run.forked')
+        Object.assign(state, { sessionId: event.sessionId, context: event.config.context, prices: event.config.prices });
       // A reply the run was killed in the middle of never ended: the resume generates it again.
       for (const turn of state.turns.values()) {
         if (turn.status === 'streaming') Object.assign(turn, { status: 'interrupted', discarded: true });

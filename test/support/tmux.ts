@@ -37,6 +37,8 @@ export function tmuxServer() {
       const command = `cd ${shellQuote(cwd)} && env -u OPENAI_API_KEY -u OPENAI_BASE_URL CI=true ${shellQuote(process.execPath)} ${shellQuote(CLI)} ${args.map(shellQuote).join(' ')}; echo $? > exit-code; sleep 600`;
       tmux('new-session', '-d', '-s', name, '-x', String(columns), '-y', String(rows), command);
     },
+    /** Sends keys as tmux names them (`Space`, `Enter`, `q`). */
+    keys: (target: string, ...keys: string[]) => void tmux('send-keys', '-t', target, ...keys),
     kill(): void {
       try {
         tmux('kill-server');

@@ -75,6 +75,8 @@ export interface StartOptions {
   saved?: { dir: string; commands: string[] };
   /** The named endpoints of the run, for the roles that name one. */
   endpoints?: EngineOptions['endpoints'];
+  /** The saved session's branch actions (f, b). */
+  branches?: import('../../src/ui/branches.js').BranchActions;
 }
 
 export function startTui(options: StartOptions = {}) {
@@ -102,6 +104,7 @@ export function startTui(options: StartOptions = {}) {
       costOf={pricer()}
       onExit={(how) => exits.push(how)}
       {...(options.saved ? { saved: options.saved } : {})}
+      {...(options.branches ? { branches: options.branches } : {})}
     />,
   );
   if (options.columns) resize(app.stdout, options.columns);

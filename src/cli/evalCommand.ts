@@ -136,7 +136,7 @@ export async function evalCommand(
     note(`JUnit report: ${flags.junit}\n`);
   }
   const recorded = summaries.reduce((n, s) => n + s.runs, 0);
-  note(`Every run: ${where}/${RUNS_FILE}; each one's session opens with "roleplay replay <its session folder>" (or export, check).\n`);
+  note(`All runs: ${where}/${RUNS_FILE}; each names its session, which opens with "roleplay replay <session>".\n`);
   if (result.stopped || recorded < plan.length) {
     note(`roleplay: stopped: ${recorded} of ${plan.length} runs finished. Run the same command again to go on.\n`);
     return EXIT.interrupted;

@@ -45,6 +45,8 @@ Examples:
   roleplay --base-url http://127.0.0.1:11434/v1 --model llama3.1   a local server (Ollama, vLLM, LM Studio)
   roleplay export latest --output run.html  the last session as one page that loads nothing
   roleplay replay example --cast demo.cast  the shipped demo as an asciinema recording
+  roleplay eval --demo                      a small eval suite on the demo model: checks, summary, runs.jsonl
+  roleplay check latest                     does today's config still send the last session's requests?
 
 Keys in the TUI: space/enter next turn, a auto/step, c speak as the customer, s skip conversation,
 S skip phase, x stop the reply, r regenerate, q quit, ? all keys.

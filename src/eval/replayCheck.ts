@@ -202,6 +202,8 @@ export async function checkRecording(events: readonly EngineEvent[], config: Res
   let difference: CheckDifference | null = null;
   let awaitingTurn = false;
   let waits = 0;
+  /** The last pair of turns whose requests were the same. */
+  let last: { today: string; recorded: string } | null = null;
 
   const stop = (found: CheckDifference) => {
     difference ??= found;
@@ -270,12 +272,19 @@ export async function checkRecording(events: readonly EngineEvent[], config: Res
     cursor++;
     const recorded = action.turn;
     idOf.set(recorded.turnId, event.turnId);
-    const lines = compareRequests(recorded, event, messages);
+    // Both requests are stored as deltas on the request before: when those two were the pair just found the same,
+    // the messages both keep from them are the same too, and only the rest is compared.
+    const known =
+      last && event.request.base === last.today && recorded.event.request.base === last.recorded
+        ? Math.min(event.request.keep, recorded.event.request.keep)
+        : 0;
+    const lines = compareRequests(recorded, event, messages, known);
     if (lines.length) {
       stop({ request, where: describeTurn(recorded.event, started.config), lines });
       return;
     }
     matched++;
+    last = { today: event.turnId, recorded: recorded.turnId };
     provider.next = recorded;
   });
 
@@ -303,7 +312,7 @@ function describeTurn(event: EventOf<'turn.started'>, config: ResolvedConfig): s
 }
 
 /** The lines that say how today's request differs from the recorded one; none when they are the same. */
-function compareRequests(recorded: RecordedTurn, today: EventOf<'turn.started'>, messages: readonly ChatMessage[]): string[] {
+function compareRequests(recorded: RecordedTurn, today: EventOf<'turn.started'>, messages: readonly ChatMessage[], known = 0): string[] {
   const was = recorded.event;
   const lines: string[] = [];
   if (was.conversationId !== today.conversationId || was.kind !== today.kind || was.role !== today.role || was.index !== today.index) {
@@ -315,7 +324,7 @@ function compareRequests(recorded: RecordedTurn, today: EventOf<'turn.started'>,
   }
   const before = recorded.messages;
   const count = Math.max(before.length, messages.length);
-  for (let i = 0; i < count; i++) {
+  for (let i = known; i < count; i++) {
     const a = before[i];
     const b = messages[i];
     if (a && b && a.role === b.role && a.content === b.content) continue;

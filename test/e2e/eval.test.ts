@@ -291,4 +291,33 @@ describe('roleplay check', () => {
     expect(unknown.stderr).toBe('roleplay: no session "nosuch" in .roleplay/sessions (run "roleplay sessions" to list them)\n');
     expect(readdirSync(path.join(cwd, '.roleplay', 'sessions'))).toHaveLength(1);
   });
+
+  it.each(['SIGINT', 'SIGKILL'] as const)('finds a session stopped by %s and resumed the same as the run that made it', async (signal) => {
+    const cwd = tempDir('roleplay-check-');
+    writeFileSync(path.join(cwd, 'roleplay.config.json'), JSON.stringify(TEAM));
+    const child = spawn(process.execPath, [CLI, '--demo', '--headless', 'plan a picnic'], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'ignore'],
+      env: { ...process.env, OPENAI_API_KEY: '' },
+    });
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    // Stopped in the middle of the second reply, once it has started streaming.
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline && !/\[Helper \(assistant, turn 2\)\]\n\S/.test(stdout)) await new Promise((r) => setTimeout(r, 10));
+    child.kill(signal);
+    await new Promise((r) => child.on('close', r));
+    const resumed = await runCli(['--resume', 'latest', '--demo-instant'], { cwd });
+    expect(resumed.code).toBe(0);
+    const events = readFileSync(
+      path.join(cwd, '.roleplay/sessions', readdirSync(path.join(cwd, '.roleplay/sessions'))[0] ?? '', 'events.jsonl'),
+      'utf8',
+    );
+    expect(events).toContain('"type":"run.resumed"');
+    const checked = await runCli(['check', 'latest'], { cwd });
+    // The reply the signal cut short was asked for again by the resume: it is one request, not two.
+    const started = events.split('\n').filter((line) => line.includes('"type":"turn.started"')).length;
+    expect(checked.stdout).toMatch(new RegExp(`: all ${started - 1} requests match\n$`));
+    expect(checked.code).toBe(0);
+  });
 });

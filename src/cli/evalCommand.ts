@@ -84,7 +84,7 @@ export async function evalCommand(
   const where = path.relative(cwd, outDir) || outDir;
   const shape = `${suite.tasks.length} task${suite.tasks.length === 1 ? '' : 's'} x ${suite.variants.length} variant${suite.variants.length === 1 ? '' : 's'} x ${suite.repeats}`;
   note(
-    `eval ${sanitize(suite.name)}: ${plan.length} runs (${shape})${done.size ? `, ${done.size} already finished` : ''}, ${todo.length ? `${Math.min(concurrency, todo.length)} at a time` : 'nothing left to run'}; results in ${where}/${RUNS_FILE}\n`,
+    `eval ${sanitize(suite.name)}: ${plan.length} run${plan.length === 1 ? '' : 's'} (${shape})${done.size ? `, ${done.size} already finished` : ''}, ${todo.length ? `${Math.min(concurrency, todo.length)} at a time` : 'nothing left to run'}; results in ${where}/${RUNS_FILE}\n`,
   );
 
   const log = new RunLog(outDir);

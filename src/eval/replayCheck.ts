@@ -352,7 +352,7 @@ function textDiff(of: string, was: string, now: string): string[] {
   const right = b[line];
   let column = 0;
   if (left !== undefined && right !== undefined) while (column < left.length && column < right.length && left[column] === right[column]) column++;
-  const shown = (text: string | undefined) => (text === undefined ? '(no such line)' : clip(text, column));
+  const shown = (text: string | undefined) => (text === undefined ? '(no such line)' : text === '' ? '(an empty line)' : clip(text, column));
   return [`${of}, line ${line + 1}:`, `- ${shown(left)}`, `+ ${shown(right)}`];
 }
 

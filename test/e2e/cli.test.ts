@@ -192,7 +192,7 @@ export default defineConfig({ workflow });
     expect(await lines(['--demo', '-o', ''])).toContain('--out takes a path, not an empty string');
     expect(await lines(['sessions', '-o', ''])).toContain('--out takes a path, not an empty string');
     expect(await lines(['help', 'valdate'])).toBe(
-      'roleplay: help: unknown command "valdate" (did you mean "validate"?) (commands: validate, init, sessions, export, replay)\n',
+      'roleplay: help: unknown command "valdate" (did you mean "validate"?) (commands: validate, init, sessions, export, replay, check, eval)\n',
     );
     expect(readdirSync(cwd)).toEqual([]);
     if (process.platform === 'linux') {

@@ -105,6 +105,27 @@ export default (run: Run): string | boolean | undefined => run.variant === 'ters
     expect(exported.stdout).toContain('The plan: step one, then step two.');
   });
 
+  it('runs the built-in demo suite with --demo: a progress line per run, the summary, and nothing again the second time', async () => {
+    const cwd = tempDir('roleplay-eval-');
+    const nothing = await runCli(['eval', '--demo', '--resume'], { cwd });
+    expect(nothing.code).toBe(2);
+    expect(nothing.stderr).toBe(
+      'roleplay: --resume: nothing to resume in .roleplay/eval/demo: it has no runs.jsonl (drop --resume to start the suite)\n',
+    );
+    const first = await runCli(['eval', '--demo'], { cwd });
+    expect(first.code).toBe(0);
+    expect(first.stderr).toMatch(/^eval demo: 8 runs \(2 tasks x 2 variants x 2\), 2 at a time; results in \.roleplay\/eval\/demo\/runs\.jsonl\n/);
+    expect(first.stderr.match(/^\[[1-8]\/8\] (photos|todo)\/(thread|scoped)\/[12]: passed \(\d+ turns, [\d.]+ s\)$/gm)).toHaveLength(8);
+    expect(first.stdout).toMatch(/^\| variant \| pass rate +\| turns +\| tokens +\| cost \(USD\) \| time \(s\) +\|\n/);
+    expect(first.stdout).toMatch(/\| thread +\| 100 % \(4\/4\) \|/);
+    expect(first.stdout).toMatch(/\| scoped +\| 100 % \(4\/4\) \|/);
+    const second = await runCli(['eval', '--demo'], { cwd });
+    expect(second.code).toBe(0);
+    expect(second.stderr).toContain('8 runs (2 tasks x 2 variants x 2), 8 already finished, nothing left to run');
+    expect(second.stdout).toMatch(/\| thread +\| 100 % \(4\/4\) \|/);
+    expect(records(cwd, '.roleplay/eval/demo')).toHaveLength(8);
+  });
+
   it('fails the turn and END CONVERSATION checks of a run that hits its turn limit', async () => {
     server = await startFakeOpenAI(() => ({ text: 'Boss:\n\nLet us talk more.' }));
     const cwd = setup(

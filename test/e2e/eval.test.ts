@@ -285,6 +285,17 @@ checks: { endConversation: true }
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(existsSync(path.join(cwd, '.roleplay'))).toBe(false);
   });
+
+  it('says in one line, before any run, that --out or the folder of --junit cannot be written (exit 2)', async () => {
+    const cwd = setup('tasks: [x]\n', { afile: '' });
+    const out = await runCli(['eval', 'suite.yaml', '--demo', '-o', 'afile/results'], { cwd });
+    expect(out.code).toBe(2);
+    expect(out.stderr).toBe('roleplay: cannot write the results to afile/results: ENOTDIR (choose another folder with --out)\n');
+    const junit = await runCli(['eval', 'suite.yaml', '--demo', '--junit', 'reports/eval.xml'], { cwd });
+    expect(junit.code).toBe(2);
+    expect(junit.stderr).toBe('roleplay: --junit: the folder of reports/eval.xml does not exist\n');
+    expect(existsSync(path.join(cwd, '.roleplay'))).toBe(false);
+  });
 });
 
 describe('roleplay check', () => {

@@ -90,7 +90,7 @@ export async function evalCommand(
     `eval ${sanitize(suite.name)}: ${plan.length} run${plan.length === 1 ? '' : 's'} (${shape})${done.size ? `, ${done.size} already finished` : ''}, ${todo.length ? `${Math.min(concurrency, todo.length)} at a time` : 'nothing left to run'}; results in ${where}/${RUNS_FILE}\n`,
   );
 
-  let logFault: string | null = null;
+  const logFault: { message: string | null } = { message: null };
   const progress = new Progress(todo.length, process.stderr.isTTY === true, note);
   const runner = new EvalRunner({
     outDir,
@@ -103,8 +103,8 @@ export async function evalCommand(
         log.append(record);
       } catch (error) {
         // A result that cannot be recorded would be run again, and paid for again: stop here.
-        logFault ??= `cannot write ${where}/${RUNS_FILE}: ${errorCode(error)}`;
-        runner.stop(logFault);
+        logFault.message ??= `cannot write ${where}/${RUNS_FILE}: ${errorCode(error)}`;
+        runner.stop(logFault.message);
         return;
       }
       progress.finished(record);
@@ -118,8 +118,8 @@ export async function evalCommand(
     interrupt.dispose();
     progress.end();
   }
-  if (logFault) {
-    note(`roleplay: ${logFault}\n`);
+  if (logFault.message) {
+    note(`roleplay: ${logFault.message}\n`);
     return EXIT.failed;
   }
   if (result.setupFault) {

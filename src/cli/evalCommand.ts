@@ -119,7 +119,7 @@ export async function evalCommand(
     progress.end();
   }
   if (logFault.message) {
-    note(`roleplay: ${logFault.message}\n`);
+    note(`roleplay: ${sanitize(logFault.message)}\n`);
     return EXIT.failed;
   }
   if (result.setupFault) {

@@ -201,7 +201,8 @@ export async function checkRecording(events: readonly EngineEvent[], config: Res
   let matched = 0;
   let difference: CheckDifference | null = null;
   let awaitingTurn = false;
-  let waits = 0;
+  /** Gates and turns the engine went through: how the driver tells whether an action of its own was taken up. */
+  let moves = 0;
   /** The last pair of turns whose requests were the same. */
   let last: { today: string; recorded: string } | null = null;
 
@@ -231,16 +232,17 @@ export async function checkRecording(events: readonly EngineEvent[], config: Res
         live.intervene(action.text);
         continue;
       }
-      const before = waits;
+      const before = moves;
       if (action.kind === 'skip') {
         if (action.scope === 'phase') live.skipPhase();
         else live.skipConversation();
       } else if (action.kind === 'edit') live.edit(action.text);
       else if (action.kind === 'regenerate') live.regenerate();
       else live.rewind(idOf.get(action.turnId) ?? action.turnId);
-      // A refused action leaves the gate waiting without a word: go on with the next one.
+      // A refused action leaves the gate waiting without a word: go on with the next one. (A regenerate or a rewind
+      // lets the turn go at once, without a new wait: then the engine has moved and nothing is left to do here.)
       setImmediate(() => {
-        if (waits === before && !awaitingTurn && !difference) drive();
+        if (moves === before && !difference) drive();
       });
       return;
     }
@@ -252,11 +254,14 @@ export async function checkRecording(events: readonly EngineEvent[], config: Res
 
   live.subscribe((event) => {
     if (event.type === 'waiting') {
-      waits++;
+      moves++;
+      // The engine waits at a gate: whatever was asked of it before is behind it.
+      awaitingTurn = false;
       drive();
       return;
     }
     if (event.type !== 'turn.started') return;
+    moves++;
     awaitingTurn = false;
     const messages = book.add(event);
     if (difference) return;

@@ -110,4 +110,26 @@ describe("check: a recording against today's config", () => {
     expect(result.difference).toBeNull();
     expect(result.matched).toBe(turnsOf(events));
   });
+
+  it('waits for the gate after a regenerate before it repeats what came next (here a skip)', async () => {
+    const { engine, events } = makeEngine(new ScriptedProvider(cooperative(4)), { config: config(), mode: 'step', onFailure: 'pause' });
+    let regenerated = false;
+    let skipped = false;
+    engine.subscribe((event) => {
+      if (event.type !== 'waiting') return;
+      if (!regenerated && event.next.conversationId === 'design-modalities' && event.next.kind === 'switch') {
+        regenerated = true;
+        return engine.regenerate();
+      }
+      if (regenerated && !skipped) {
+        skipped = true;
+        return engine.skipConversation();
+      }
+      engine.step();
+    });
+    expect((await engine.run()).status).toBe('completed');
+    const result = await checkRecording(events, config());
+    expect(result.difference).toBeNull();
+    expect(result.matched).toBe(turnsOf(events));
+  });
 });

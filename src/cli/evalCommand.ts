@@ -132,7 +132,7 @@ export async function evalCommand(
     suite.variants.map((v) => v.name),
     fingerprintOf,
   );
-  write(`${summaryTable(summaries)}\n`);
+  write(`${sanitize(summaryTable(summaries))}\n`);
   const open = (record: RunRecord) => `roleplay replay ${shellWord(path.relative(cwd, record.session) || record.session)}`;
   let failed = 0;
   const failures: string[] = [];

@@ -23,7 +23,7 @@ module.exports = {
       name: 'core-not-ui-or-cli',
       comment: 'The layers under the TUI and the CLI import nothing from them. (src/views: what every view shows of a run.)',
       severity: 'error',
-      from: { path: '^src/(engine|providers|session|text|config|views)/' },
+      from: { path: '^src/(engine|providers|session|text|config|views|eval)/' },
       to: { path: '^src/(ui|cli)/' },
     },
     {

@@ -2,7 +2,7 @@
 // each against an anchor measured in the same run, and prints one table. Medians of several repetitions;
 // compare the ratios, not the absolute figures, on a shared machine. Needs `script` (util-linux) for the
 // pseudo-terminal figures. `--json`: one JSON object a line per figure instead of the table; `--only=a,b`: some
-// figures only (version, frame, headless, render, replies, inspector, streaming, memory, tokens, server-context); `--quick`: fewer
+// figures only (version, frame, headless, render, replies, inspector, streaming, memory, eval, tokens, server-context); `--quick`: fewer
 // repetitions; `--src=DIR`: build the frame harness (replies, inspector) from DIR/src, e.g. an older commit's
 // `git archive`, to measure the old code path with the same harness. Loopback only; everything it starts it stops, and its temp dir is removed.
 import { spawn, spawnSync } from 'node:child_process';
@@ -1074,6 +1074,103 @@ async function benchServerContext() {
   return sent;
 }
 
+// ---- eval: runs per minute against a local server, and peak RSS at 100 and 1,000 runs (`--only=eval`) ---------
+
+/** A zero-delay server for a one-conversation workflow: Lead asks, Helper answers, Lead ends with END CONVERSATION. */
+async function startEvalServer() {
+  const server = http.createServer(async (req, res) => {
+    const chunks = [];
+    for await (const c of req) chunks.push(c);
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    const turn = body.messages.filter((m) => m.role === 'assistant').length;
+    const text = `${turn % 2 === 0 ? 'Lead' : 'Helper'}:\n\nThe plan has three steps: read the photos, sort them by date, rename them.${turn >= 2 ? '\n\nEND CONVERSATION' : ''}`;
+    const base = { id: 'c', object: 'chat.completion.chunk', created: 1, model: body.model };
+    const chunk = (delta, finish = null) => `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+    const usage = `data: ${JSON.stringify({ ...base, choices: [], usage: { prompt_tokens: 200, completion_tokens: 30, total_tokens: 230 } })}\n\n`;
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    res.end(`${chunk({ role: 'assistant', content: '' })}${chunk({ content: text })}${chunk({}, 'stop')}${usage}data: [DONE]\n\n`);
+  });
+  servers.add(server);
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}/v1`,
+    close: () => {
+      servers.delete(server);
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/** `roleplay eval` of a suite of `runs` three-turn runs, 4 at a time: wall time and peak RSS of the process. */
+async function benchEvalSuite(url, runs) {
+  const cwd = mkdtempSync(path.join(tmp, `eval-${runs}-`));
+  writeFileSync(path.join(cwd, 'team.json'), JSON.stringify({ ...longWorkflowConfig(1), maxTurns: 4 }));
+  const suite = [
+    'name: bench',
+    `repeats: ${runs}`,
+    'tasks: [a tool that renames photos]',
+    `variants: [{ name: local, config: team.json, baseUrl: "${url}", model: gpt-4o-mini }]`,
+    'checks: { endConversation: true, maxTurns: 3, artifacts: [{ artifact: Part 1, contains: three steps }] }',
+  ].join('\n');
+  writeFileSync(path.join(cwd, 'suite.yaml'), `${suite}\n`);
+  // What the process still holds once the runs are over: the heap after a full collection, at exit.
+  const heapFile = path.join(cwd, 'heap.json');
+  const preload = path.join(cwd, 'heap.mjs');
+  writeFileSync(
+    preload,
+    `import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => { globalThis.gc(); writeFileSync(${JSON.stringify(heapFile)}, JSON.stringify(process.memoryUsage().heapUsed)); });\n`,
+  );
+  const args = ['--expose-gc', '--import', preload, cli, 'eval', 'suite.yaml', '--concurrency', '4'];
+  const r = await run(process.execPath, args, { cwd, report: true, timeoutMs: 600_000 });
+  if (r.code !== 0) throw new Error(`eval of ${runs} runs exited ${r.code}: ${r.stderr.slice(-500)}`);
+  if (!new RegExp(`100 % \\(${runs}/${runs}\\)`).test(r.stdout)) throw new Error(`eval of ${runs} runs did not pass every run: ${r.stdout}`);
+  return { wallMs: r.wallMs, rssMb: r.stats.maxRssKb / 1024, heapMb: Number(readFileSync(heapFile, 'utf8')) / 2 ** 20 };
+}
+
+async function addEvalRows() {
+  log('eval: 100 and 1,000 runs against a local server ...');
+  const server = await startEvalServer();
+  try {
+    const small = await benchEvalSuite(server.url, 100);
+    const large = await benchEvalSuite(server.url, 1000);
+    const perMinute = 1000 / (large.wallMs / 60_000);
+    add(
+      '`roleplay eval` runs per minute, 1,000 three-turn runs 4 at a time against a local zero-delay server',
+      `${Math.round(perMinute)} runs/min`,
+      '—',
+      '—',
+      null,
+      'none (for reference)',
+      null,
+    );
+    // V8 lets the heap grow with the rate of allocation between full collections, so the peak grows with the length
+    // of the eval; what the runs leave behind is the heap after a full collection, the row after it.
+    const ratio = large.rssMb / small.rssMb;
+    add(
+      '`roleplay eval` peak RSS, 1,000 runs',
+      `${Math.round(large.rssMb)} MB`,
+      'the same suite, 100 runs',
+      `${Math.round(small.rssMb)} MB`,
+      ratio,
+      'at most 1.5x',
+      ratio <= 1.5,
+    );
+    const heapRatio = large.heapMb / small.heapMb;
+    add(
+      '`roleplay eval` heap in use after its last run (after a full GC), 1,000 runs',
+      `${large.heapMb.toFixed(1)} MB`,
+      'the same suite, 100 runs',
+      `${small.heapMb.toFixed(1)} MB`,
+      heapRatio,
+      'at most 1.2x',
+      heapRatio <= 1.2,
+    );
+  } finally {
+    await server.close();
+  }
+}
+
 // ---- the table ----------------------------------------------------------------------------------------------
 
 const fmtMs = (ms) => (ms >= 100 ? `${Math.round(ms)} ms` : `${ms.toFixed(1)} ms`);
@@ -1209,6 +1306,7 @@ async function main() {
       m.rssMb <= 200 && m.turns >= 1000,
     );
   }
+  if (want('eval')) await addEvalRows();
   if (want('tokens')) {
     log('prompt tokens, thread against scoped ...');
     const t = await benchTokens();

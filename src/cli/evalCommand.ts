@@ -4,7 +4,7 @@
  * Running the same suite into the same folder again goes on where it stopped.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { loadCheckFunctions } from '../eval/checks.js';
 import { RUNS_FILE, RunLog, currentRecords, summarize, summaryTable, writeJunit, type RunRecord } from '../eval/results.js';
@@ -71,6 +71,8 @@ export async function evalCommand(
       `--resume: nothing to resume in ${path.relative(cwd, outDir) || outDir}: it has no ${RUNS_FILE} (drop --resume to start the suite)`,
     );
   }
+  const junit = flags.junit === undefined ? undefined : path.resolve(cwd, flags.junit);
+  if (junit !== undefined && !isFolder(path.dirname(junit))) throw new UsageError(`--junit: the folder of ${flags.junit} does not exist`);
   const functions = await loadCheckFunctions([...suite.checks.scripts, ...suite.tasks.flatMap((t) => t.checks.scripts)], shown);
   const variants = await prepareVariants(suite, shown, flags, cwd);
   const plan = planRuns(suite, variants);
@@ -83,11 +85,12 @@ export async function evalCommand(
   const concurrency = flags.concurrency ?? DEFAULT_CONCURRENCY;
   const where = path.relative(cwd, outDir) || outDir;
   const shape = `${suite.tasks.length} task${suite.tasks.length === 1 ? '' : 's'} x ${suite.variants.length} variant${suite.variants.length === 1 ? '' : 's'} x ${suite.repeats}`;
+  const log = openLog(outDir, where);
   note(
-    `eval ${sanitize(suite.name)}: ${plan.length} runs (${shape})${done.size ? `, ${done.size} already finished` : ''}, ${Math.min(concurrency, Math.max(1, todo.length))} at a time; results in ${where}/${RUNS_FILE}\n`,
+    `eval ${sanitize(suite.name)}: ${plan.length} run${plan.length === 1 ? '' : 's'} (${shape})${done.size ? `, ${done.size} already finished` : ''}, ${todo.length ? `${Math.min(concurrency, todo.length)} at a time` : 'nothing left to run'}; results in ${where}/${RUNS_FILE}\n`,
   );
 
-  const log = new RunLog(outDir);
+  const logFault: { message: string | null } = { message: null };
   const progress = new Progress(todo.length, process.stderr.isTTY === true, note);
   const runner = new EvalRunner({
     outDir,
@@ -96,7 +99,14 @@ export async function evalCommand(
     functions,
     onStart: () => progress.started(),
     onDone: (record) => {
-      log.append(record);
+      try {
+        log.append(record);
+      } catch (error) {
+        // A result that cannot be recorded would be run again, and paid for again: stop here.
+        logFault.message ??= `cannot write ${where}/${RUNS_FILE}: ${errorCode(error)}`;
+        runner.stop(logFault.message);
+        return;
+      }
       progress.finished(record);
     },
   });
@@ -108,6 +118,10 @@ export async function evalCommand(
     interrupt.dispose();
     progress.end();
   }
+  if (logFault.message) {
+    note(`roleplay: ${sanitize(logFault.message)}\n`);
+    return EXIT.failed;
+  }
   if (result.setupFault) {
     note(`roleplay: variant "${sanitize(result.setupFault.variant)}": ${sanitize(result.setupFault.message)}\n`);
     return EXIT.usage;
@@ -118,7 +132,7 @@ export async function evalCommand(
     suite.variants.map((v) => v.name),
     fingerprintOf,
   );
-  write(`${summaryTable(summaries)}\n`);
+  write(`${sanitize(summaryTable(summaries))}\n`);
   const open = (record: RunRecord) => `roleplay replay ${shellWord(path.relative(cwd, record.session) || record.session)}`;
   let failed = 0;
   const failures: string[] = [];
@@ -131,17 +145,40 @@ export async function evalCommand(
   }
   if (failures.length)
     write(`\nFailed runs${failed > failures.length ? ` (the first ${failures.length} of ${failed})` : ''}:\n${sanitize(failures.join('\n'))}\n`);
-  if (flags.junit) {
-    await writeJunit(path.resolve(cwd, flags.junit), suite.name, summaries, runsFile, fingerprintOf, open);
-    note(`JUnit report: ${flags.junit}\n`);
+  if (junit !== undefined) {
+    try {
+      await writeJunit(junit, suite.name, summaries, runsFile, fingerprintOf, open);
+      note(`JUnit report: ${flags.junit}\n`);
+    } catch (error) {
+      note(`roleplay: --junit: cannot write ${flags.junit}: ${errorCode(error)}\n`);
+      return EXIT.failed;
+    }
   }
   const recorded = summaries.reduce((n, s) => n + s.runs, 0);
-  note(`Every run: ${where}/${RUNS_FILE}; each one's session opens with "roleplay replay <its session folder>" (or export, check).\n`);
+  note(`All runs: ${where}/${RUNS_FILE}; each names its session, which opens with "roleplay replay <session>".\n`);
   if (result.stopped || recorded < plan.length) {
     note(`roleplay: stopped: ${recorded} of ${plan.length} runs finished. Run the same command again to go on.\n`);
     return EXIT.interrupted;
   }
   return failed === 0 ? EXIT.ok : EXIT.failed;
+}
+
+const errorCode = (error: unknown) => (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
+
+function isFolder(dir: string): boolean {
+  try {
+    return statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function openLog(outDir: string, where: string): RunLog {
+  try {
+    return new RunLog(outDir);
+  } catch (error) {
+    throw new UsageError(`cannot write the results to ${where}: ${errorCode(error)} (choose another folder with --out)`);
+  }
 }
 
 const shellWord = (word: string) => (/^[\w./@:+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);

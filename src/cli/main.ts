@@ -60,6 +60,8 @@ Examples:
   roleplay replay example --cast demo.cast  the shipped demo as an asciinema recording
   roleplay --fork latest@7 --model gpt-4.1  a new run from before reply 7 of the last one, on another model
   roleplay diff <a> <b>                     two runs compared turn by turn (exit 0 same, 1 differ)
+  roleplay eval --demo                      a small eval suite on the demo model: checks, summary, runs.jsonl
+  roleplay check latest                     does today's config still send the last session's requests?
 
 Keys in the TUI: space/enter next turn, a auto/step, c speak as the customer, s skip conversation,
 S skip phase, x stop the reply, r regenerate, f fork here, b branches, q quit, ? all keys.

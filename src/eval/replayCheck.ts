@@ -201,7 +201,10 @@ export async function checkRecording(events: readonly EngineEvent[], config: Res
   let matched = 0;
   let difference: CheckDifference | null = null;
   let awaitingTurn = false;
-  let waits = 0;
+  /** Gates and turns the engine went through: how the driver tells whether an action of its own was taken up. */
+  let moves = 0;
+  /** The last pair of turns whose requests were the same. */
+  let last: { today: string; recorded: string } | null = null;
 
   const stop = (found: CheckDifference) => {
     difference ??= found;
@@ -229,16 +232,17 @@ export async function checkRecording(events: readonly EngineEvent[], config: Res
         live.intervene(action.text);
         continue;
       }
-      const before = waits;
+      const before = moves;
       if (action.kind === 'skip') {
         if (action.scope === 'phase') live.skipPhase();
         else live.skipConversation();
       } else if (action.kind === 'edit') live.edit(action.text);
       else if (action.kind === 'regenerate') live.regenerate();
       else live.rewind(idOf.get(action.turnId) ?? action.turnId);
-      // A refused action leaves the gate waiting without a word: go on with the next one.
+      // A refused action leaves the gate waiting without a word: go on with the next one. (A regenerate or a rewind
+      // lets the turn go at once, without a new wait: then the engine has moved and nothing is left to do here.)
       setImmediate(() => {
-        if (waits === before && !awaitingTurn && !difference) drive();
+        if (moves === before && !difference) drive();
       });
       return;
     }
@@ -250,11 +254,14 @@ export async function checkRecording(events: readonly EngineEvent[], config: Res
 
   live.subscribe((event) => {
     if (event.type === 'waiting') {
-      waits++;
+      moves++;
+      // The engine waits at a gate: whatever was asked of it before is behind it.
+      awaitingTurn = false;
       drive();
       return;
     }
     if (event.type !== 'turn.started') return;
+    moves++;
     awaitingTurn = false;
     const messages = book.add(event);
     if (difference) return;
@@ -270,12 +277,19 @@ export async function checkRecording(events: readonly EngineEvent[], config: Res
     cursor++;
     const recorded = action.turn;
     idOf.set(recorded.turnId, event.turnId);
-    const lines = compareRequests(recorded, event, messages);
+    // Both requests are stored as deltas on the request before: when those two were the pair just found the same,
+    // the messages both keep from them are the same too, and only the rest is compared.
+    const known =
+      last && event.request.base === last.today && recorded.event.request.base === last.recorded
+        ? Math.min(event.request.keep, recorded.event.request.keep)
+        : 0;
+    const lines = compareRequests(recorded, event, messages, known);
     if (lines.length) {
       stop({ request, where: describeTurn(recorded.event, started.config), lines });
       return;
     }
     matched++;
+    last = { today: event.turnId, recorded: recorded.turnId };
     provider.next = recorded;
   });
 
@@ -303,7 +317,7 @@ function describeTurn(event: EventOf<'turn.started'>, config: ResolvedConfig): s
 }
 
 /** The lines that say how today's request differs from the recorded one; none when they are the same. */
-function compareRequests(recorded: RecordedTurn, today: EventOf<'turn.started'>, messages: readonly ChatMessage[]): string[] {
+function compareRequests(recorded: RecordedTurn, today: EventOf<'turn.started'>, messages: readonly ChatMessage[], known = 0): string[] {
   const was = recorded.event;
   const lines: string[] = [];
   if (was.conversationId !== today.conversationId || was.kind !== today.kind || was.role !== today.role || was.index !== today.index) {
@@ -315,7 +329,7 @@ function compareRequests(recorded: RecordedTurn, today: EventOf<'turn.started'>,
   }
   const before = recorded.messages;
   const count = Math.max(before.length, messages.length);
-  for (let i = 0; i < count; i++) {
+  for (let i = known; i < count; i++) {
     const a = before[i];
     const b = messages[i];
     if (a && b && a.role === b.role && a.content === b.content) continue;
@@ -343,7 +357,7 @@ function textDiff(of: string, was: string, now: string): string[] {
   const right = b[line];
   let column = 0;
   if (left !== undefined && right !== undefined) while (column < left.length && column < right.length && left[column] === right[column]) column++;
-  const shown = (text: string | undefined) => (text === undefined ? '(no such line)' : clip(text, column));
+  const shown = (text: string | undefined) => (text === undefined ? '(no such line)' : text === '' ? '(an empty line)' : clip(text, column));
   return [`${of}, line ${line + 1}:`, `- ${shown(left)}`, `+ ${shown(right)}`];
 }
 

@@ -105,6 +105,27 @@ export default (run: Run): string | boolean | undefined => run.variant === 'ters
     expect(exported.stdout).toContain('The plan: step one, then step two.');
   });
 
+  it('runs the built-in demo suite with --demo: a progress line per run, the summary, and nothing again the second time', async () => {
+    const cwd = tempDir('roleplay-eval-');
+    const nothing = await runCli(['eval', '--demo', '--resume'], { cwd });
+    expect(nothing.code).toBe(2);
+    expect(nothing.stderr).toBe(
+      'roleplay: --resume: nothing to resume in .roleplay/eval/demo: it has no runs.jsonl (drop --resume to start the suite)\n',
+    );
+    const first = await runCli(['eval', '--demo'], { cwd });
+    expect(first.code).toBe(0);
+    expect(first.stderr).toMatch(/^eval demo: 8 runs \(2 tasks x 2 variants x 2\), 2 at a time; results in \.roleplay\/eval\/demo\/runs\.jsonl\n/);
+    expect(first.stderr.match(/^\[[1-8]\/8\] (photos|todo)\/(thread|scoped)\/[12]: passed \(\d+ turns, [\d.]+ s\)$/gm)).toHaveLength(8);
+    expect(first.stdout).toMatch(/^\| variant \| pass rate +\| turns +\| tokens +\| cost \(USD\) \| time \(s\) +\|\n/);
+    expect(first.stdout).toMatch(/\| thread +\| 100 % \(4\/4\) \|/);
+    expect(first.stdout).toMatch(/\| scoped +\| 100 % \(4\/4\) \|/);
+    const second = await runCli(['eval', '--demo'], { cwd });
+    expect(second.code).toBe(0);
+    expect(second.stderr).toContain('8 runs (2 tasks x 2 variants x 2), 8 already finished, nothing left to run');
+    expect(second.stdout).toMatch(/\| thread +\| 100 % \(4\/4\) \|/);
+    expect(records(cwd, '.roleplay/eval/demo')).toHaveLength(8);
+  });
+
   it('fails the turn and END CONVERSATION checks of a run that hits its turn limit', async () => {
     server = await startFakeOpenAI(() => ({ text: 'Boss:\n\nLet us talk more.' }));
     const cwd = setup(
@@ -185,6 +206,37 @@ export default (run: Run): string | boolean | undefined => run.variant === 'ters
     expect(records(cwd)).toHaveLength(4);
   });
 
+  it('stops at Ctrl+C: the runs going are quit and not recorded, exit 130, and the same command goes on', async () => {
+    const handler = planner();
+    server = await startFakeOpenAI((request) => ({ ...handler(request), chunkSize: 4, chunkDelayMs: 15 }));
+    const cwd = setup(`repeats: 5\ntasks: [plan a picnic]\nvariants: [{ name: slow, config: team.json, baseUrl: "${server.url}" }]\n`);
+    const runs = path.join(cwd, '.roleplay/eval/suite/runs.jsonl');
+    const child = spawn(process.execPath, [CLI, 'eval', 'suite.yaml'], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, OPENAI_API_KEY: '' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline && !(existsSync(runs) && readFileSync(runs, 'utf8').includes('\n'))) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGINT');
+    const code = await new Promise((r) => child.on('close', r));
+    expect(code).toBe(130);
+    const finished = records(cwd).length;
+    expect(finished).toBeGreaterThanOrEqual(1);
+    expect(finished).toBeLessThan(5);
+    expect(stderr).toContain(`roleplay: stopped: ${finished} of 5 runs finished. Run the same command again to go on.`);
+    expect(stdout).toMatch(new RegExp(`\\| slow +\\| 100 % \\(${finished}/${finished}\\)`));
+    const again = await runCli(['eval', 'suite.yaml'], { cwd });
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain(`${finished} already finished`);
+    expect(new Set(records(cwd).map((r) => r.key)).size).toBe(5);
+    expect(records(cwd)).toHaveLength(5);
+  });
+
   it('writes a JUnit report: a testsuite per variant, a testcase per run, a failure for each failed one, its session', async () => {
     const cwd = setup(`name: demo-check
 repeats: 2
@@ -233,6 +285,17 @@ checks: { endConversation: true }
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(existsSync(path.join(cwd, '.roleplay'))).toBe(false);
   });
+
+  it('says in one line, before any run, that --out or the folder of --junit cannot be written (exit 2)', async () => {
+    const cwd = setup('tasks: [x]\n', { afile: '' });
+    const out = await runCli(['eval', 'suite.yaml', '--demo', '-o', 'afile/results'], { cwd });
+    expect(out.code).toBe(2);
+    expect(out.stderr).toBe('roleplay: cannot write the results to afile/results: ENOTDIR (choose another folder with --out)\n');
+    const junit = await runCli(['eval', 'suite.yaml', '--demo', '--junit', 'reports/eval.xml'], { cwd });
+    expect(junit.code).toBe(2);
+    expect(junit.stderr).toBe('roleplay: --junit: the folder of reports/eval.xml does not exist\n');
+    expect(existsSync(path.join(cwd, '.roleplay'))).toBe(false);
+  });
 });
 
 describe('roleplay check', () => {
@@ -259,5 +322,34 @@ describe('roleplay check', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toBe('roleplay: no session "nosuch" in .roleplay/sessions (run "roleplay sessions" to list them)\n');
     expect(readdirSync(path.join(cwd, '.roleplay', 'sessions'))).toHaveLength(1);
+  });
+
+  it.each(['SIGINT', 'SIGKILL'] as const)('finds a session stopped by %s and resumed the same as the run that made it', async (signal) => {
+    const cwd = tempDir('roleplay-check-');
+    writeFileSync(path.join(cwd, 'roleplay.config.json'), JSON.stringify(TEAM));
+    const child = spawn(process.execPath, [CLI, '--demo', '--headless', 'plan a picnic'], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'ignore'],
+      env: { ...process.env, OPENAI_API_KEY: '' },
+    });
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    // Stopped in the middle of the second reply, once it has started streaming.
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline && !/\[Helper \(assistant, turn 2\)\]\n\S/.test(stdout)) await new Promise((r) => setTimeout(r, 10));
+    child.kill(signal);
+    await new Promise((r) => child.on('close', r));
+    const resumed = await runCli(['--resume', 'latest', '--demo-instant'], { cwd });
+    expect(resumed.code).toBe(0);
+    const events = readFileSync(
+      path.join(cwd, '.roleplay/sessions', readdirSync(path.join(cwd, '.roleplay/sessions'))[0] ?? '', 'events.jsonl'),
+      'utf8',
+    );
+    expect(events).toContain('"type":"run.resumed"');
+    const checked = await runCli(['check', 'latest'], { cwd });
+    // The reply the signal cut short was asked for again by the resume: it is one request, not two.
+    const started = events.split('\n').filter((line) => line.includes('"type":"turn.started"')).length;
+    expect(checked.stdout).toMatch(new RegExp(`: all ${started - 1} requests match\n$`));
+    expect(checked.code).toBe(0);
   });
 });

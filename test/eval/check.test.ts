@@ -76,4 +76,60 @@ describe("check: a recording against today's config", () => {
     expect(result.difference?.request).toBe(2);
     expect(result.difference?.lines).toContain('model: recorded "m", today "other-model"');
   });
+
+  it('repeats replies stopped while they streamed (x, s, S), a rewind, and a regenerate while streaming', async () => {
+    const { engine, events } = makeEngine(new ScriptedProvider(cooperative(4)), { config: config(), mode: 'step', onFailure: 'pause' });
+    const done = new Set<string>();
+    const once = (what: string, when: boolean) => when && !done.has(what) && done.add(what) !== undefined;
+    const turns = new Map<string, { conversationId: string | null; index: number }>();
+    engine.subscribe((event) => {
+      if (event.type === 'turn.started') turns.set(event.turnId, { conversationId: event.conversationId, index: event.index });
+      if (event.type === 'token') {
+        const turn = turns.get(event.turnId);
+        if (once('stop', turn?.conversationId === 'design-modalities' && turn.index === 1)) engine.abort();
+        if (once('skip', turn?.conversationId === 'design-language' && turn.index === 1)) engine.skipConversation();
+        if (once('again', turn?.conversationId === 'coding-code' && turn.index === 2)) engine.regenerate();
+        if (once('phase', turn?.conversationId === 'testing-review' && turn.index === 0)) engine.skipPhase();
+        return;
+      }
+      if (event.type !== 'waiting') return;
+      const { conversationId } = event.next;
+      const first = [...turns].find(([, t]) => t.conversationId === 'coding-design' && t.index === 0)?.[0];
+      if (first && once('rewind', conversationId === 'coding-design' && event.next.kind === 'switch' && turns.size > 0)) {
+        const replies = [...turns.values()].filter((t) => t.conversationId === 'coding-design').length;
+        if (replies >= 2) return engine.rewind(first);
+        done.delete('rewind');
+      }
+      engine.step();
+    });
+    expect((await engine.run()).status).toBe('completed');
+    expect(events.filter((e) => e.type === 'turn.ended' && e.status === 'interrupted')).toHaveLength(4);
+    expect(events.some((e) => e.type === 'conversation.rewound')).toBe(true);
+    expect(events.some((e) => e.type === 'conversation.ended' && e.reason === 'phase-skipped')).toBe(true);
+    const result = await checkRecording(events, config());
+    expect(result.difference).toBeNull();
+    expect(result.matched).toBe(turnsOf(events));
+  });
+
+  it('waits for the gate after a regenerate before it repeats what came next (here a skip)', async () => {
+    const { engine, events } = makeEngine(new ScriptedProvider(cooperative(4)), { config: config(), mode: 'step', onFailure: 'pause' });
+    let regenerated = false;
+    let skipped = false;
+    engine.subscribe((event) => {
+      if (event.type !== 'waiting') return;
+      if (!regenerated && event.next.conversationId === 'design-modalities' && event.next.kind === 'switch') {
+        regenerated = true;
+        return engine.regenerate();
+      }
+      if (regenerated && !skipped) {
+        skipped = true;
+        return engine.skipConversation();
+      }
+      engine.step();
+    });
+    expect((await engine.run()).status).toBe('completed');
+    const result = await checkRecording(events, config());
+    expect(result.difference).toBeNull();
+    expect(result.matched).toBe(turnsOf(events));
+  });
 });

@@ -61,7 +61,7 @@ function endsWithNewline(file: string): boolean {
 }
 
 /** Every record of the file, one at a time; lines that are not records (torn by a kill) are skipped. */
-export async function* readRecords(file: string): AsyncGenerator<RunRecord> {
+async function* readRecords(file: string): AsyncGenerator<RunRecord> {
   if (!existsSync(file)) return;
   const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
   for await (const line of lines) {

@@ -3,7 +3,7 @@
  * It only subscribes to the engine; all turn logic stays in the engine.
  */
 import type { EngineEvent, RunStatus } from '../engine/events.js';
-import { nameOf, WITHDRAWN, type RunState } from '../views/runState.js';
+import { FINISH_MARKS, nameOf, WITHDRAWN, type RunState } from '../views/runState.js';
 import { oneLine, sanitize, StreamSanitizer, terminalSafeJson } from '../text/sanitize.js';
 import { formatDelay, formatUsdAmount } from '../text/formatDuration.js';
 
@@ -88,6 +88,8 @@ export function plainView(write: Write, state: RunState): (event: EngineEvent) =
         emitText(stream.end());
         if (event.status === 'interrupted') line('[interrupted]');
         else if (!atLineStart) line('');
+        if (event.finish) line(`[${FINISH_MARKS[event.finish]}]`);
+        if (event.reasoning) line(`[the model thought ${event.reasoning.length} characters first: in the journal, not part of the reply]`);
         break;
       case 'customer.message':
         line(`\n[Customer]\n${sanitize(event.text)}`);

@@ -42,6 +42,14 @@ async function followSwitches(code: number): Promise<number> {
   return (await import('./branchSwitch.js')).followSwitches(code);
 }
 
+function replyChars(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n < 100 || n > 100_000_000) {
+    throw new InvalidArgumentError('--max-reply-chars takes a whole number from 100 to 100000000');
+  }
+  return n;
+}
+
 function positiveUsd(value: string): number {
   const n = Number(value);
   if (!/^\d*\.?\d+$/.test(value.trim()) || !(n > 0)) throw new InvalidArgumentError('--max-cost takes an amount in USD above 0, e.g. 0.50');
@@ -140,6 +148,11 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
       'pause at a breakpoint (repeatable): conversation:<name>, phase:<name>, role:<name>, match:<text or /regex/>',
       (value: string, list: string[]) => [...list, value],
       [] as string[],
+    )
+    .option(
+      '--max-reply-chars <n>',
+      'cut a reply (its thinking included) at this many characters, mark it, and go on (config maxReplyChars; default 2000000)',
+      replyChars,
     )
     .option('--max-cost <usd>', 'pause (TUI) or stop (headless, resumable) when the run has cost this much', positiveUsd)
     .option('--no-mouse', "leave the mouse to the terminal (select text without Shift); the wheel then doesn't scroll the TUI")

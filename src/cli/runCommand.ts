@@ -121,8 +121,7 @@ export async function runCommand(taskWords: string[], flags: RunFlags): Promise<
     // Left while the server could not be used at all (never reached, key refused): the same line and code as headless.
     const fault = engine.setupFault;
     if (fault && closed.by === 'you') {
-      journal.discard();
-      process.stderr.write(`roleplay: ${sanitize(fault)}\n`);
+      process.stderr.write(`roleplay: ${sanitize(fault)}${keepOrDiscard(journal)}\n`);
       return EXIT.usage;
     }
     // q or Ctrl+C twice in a run that had not ended stop it, as Ctrl+C stops a headless one; a crash is a crash.
@@ -155,9 +154,7 @@ async function runHeadless(engine: Engine, journal: SessionJournal, setup: RunSe
     const where = path.relative(process.cwd(), journal.dir) || journal.dir;
     const resume = `Resume it with: ${resumeCommand(journal, process.cwd())}`;
     if (result.setupFault) {
-      // Nothing ran: a session of no turns that could not even start is not one to list, resume or call `latest`.
-      journal.discard();
-      process.stderr.write(`roleplay: ${sanitize(result.reason ?? 'the model could not be used')}\n`);
+      process.stderr.write(`roleplay: ${sanitize(result.reason ?? 'the model could not be used')}${keepOrDiscard(journal)}\n`);
       return EXIT.usage;
     }
     if (result.status === 'failed') {
@@ -175,6 +172,20 @@ async function runHeadless(engine: Engine, journal: SessionJournal, setup: RunSe
   } finally {
     interrupt.dispose();
   }
+}
+
+/**
+ * After a setup fault (a server, key, model or request the user must fix): a session in which nothing ran is not one
+ * to list, resume or call `latest`, and goes; one with replies that stand is kept (a role's model unknown at its first
+ * turn, a thread grown past the model's context), and the line says how to go on.
+ */
+function keepOrDiscard(journal: SessionJournal): string {
+  if (journal.state.totals.turns === 0) {
+    journal.discard();
+    return '';
+  }
+  journal.close();
+  return `. The session is saved: fix that, then resume it with: ${resumeCommand(journal, process.cwd())}`;
 }
 
 /** --max-cost counts only turns it can price: say which models it cannot, the roles' own (and their endpoints') included. */

@@ -10,6 +10,7 @@ import type { Provider } from '../providers/types.js';
 import { loadDotenv } from './environment.js';
 import { endpointProvider, endpointsInUse, endpointsNote, setUpEndpoints, type EndpointRuntime } from './endpoints.js';
 import { UsageError } from '../errors.js';
+import { REDACTED, redactUrl } from '../text/redactUrl.js';
 
 export interface RunFlags {
   config?: string;
@@ -29,6 +30,7 @@ export interface RunFlags {
   resume?: string;
   break?: string[];
   maxCost?: number;
+  maxReplyChars?: number;
   /** False with --no-mouse: the terminal keeps the mouse. */
   mouse?: boolean;
   /** `<session>@<n>`: a new session that starts as that one did before its reply n. */
@@ -65,6 +67,7 @@ export function applyOverrides(config: ResolvedConfig, flags: RunFlags): void {
     for (const conversation of config.workflow.conversations) conversation.maxTurns = flags.maxTurns;
   }
   if (flags.context) config.context = flags.context;
+  if (flags.maxReplyChars !== undefined) config.maxReplyChars = flags.maxReplyChars;
 }
 
 export async function prepareRun(
@@ -151,6 +154,10 @@ export async function chooseProvider(
   const apiKey = env.OPENAI_API_KEY?.trim() || undefined;
   const baseURL = flags.baseUrl ?? (env.OPENAI_BASE_URL?.trim() || undefined) ?? recorded.endpoint ?? undefined;
   if (baseURL !== undefined) checkUrl(baseURL, flags.baseUrl !== undefined ? '--base-url' : 'OPENAI_BASE_URL');
+  // The journal records a base URL without its credentials: a resume needs them given again.
+  if (baseURL !== undefined && baseURL === recorded.endpoint && baseURL.includes(REDACTED)) {
+    throw new UsageError(`the session's server ${baseURL} had credentials in its URL, which are never recorded: pass --base-url with them again`);
+  }
   const envModel = env.OPENAI_MODEL?.trim() || env.OPENAI_API_MODEL?.trim() || undefined;
   const useDemo = flags.demo || (recorded.provider ? recorded.provider === 'demo' : !apiKey && !baseURL);
   if (useDemo) {
@@ -183,9 +190,10 @@ export async function chooseProvider(
       recorded.context,
     ),
     model,
-    endpoint: baseURL ?? null,
+    // Shown and written without the credentials a URL can carry (user:password, an api-key in the query).
+    endpoint: baseURL === undefined ? null : redactUrl(baseURL),
     api,
-    providerNote: `Model ${model} at ${baseURL ?? 'api.openai.com'}${api === 'responses' ? ' (Responses API)' : ''}.`,
+    providerNote: `Model ${model} at ${baseURL === undefined ? 'api.openai.com' : redactUrl(baseURL)}${api === 'responses' ? ' (Responses API)' : ''}.`,
   };
 }
 
@@ -196,7 +204,7 @@ export async function prepareResume(
   flags: RunFlags,
   io: { cwd: string; env: NodeJS.ProcessEnv; stdoutIsTTY: boolean; stdinIsTTY: boolean },
 ): Promise<RunSetup> {
-  const conflicting = (['config', 'maxTurns', 'context'] as const).filter((k) => flags[k] !== undefined);
+  const conflicting = (['config', 'maxTurns', 'context', 'maxReplyChars'] as const).filter((k) => flags[k] !== undefined);
   if (taskWords.length || conflicting.length) {
     const names = [...(taskWords.length ? ['a task'] : []), ...conflicting.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`)];
     throw new UsageError(`--resume continues the session with its own task and config: drop ${names.join(', ')}`);
@@ -243,9 +251,15 @@ export function checkUrl(value: string, source: string): void {
   try {
     url = new URL(value);
   } catch {
-    throw new UsageError(`${source}: "${value}" is not a URL: give one like http://127.0.0.1:11434/v1`);
+    throw new UsageError(`${source}: "${redactUrl(value)}" is not a URL: give one like http://127.0.0.1:11434/v1`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UsageError(`${source}: "${value}" must start with http:// or https://`);
+    throw new UsageError(`${source}: "${redactUrl(value)}" must start with http:// or https://`);
+  }
+  // fetch refuses a URL with credentials in it: say so now, not as an unreachable server later.
+  if (url.username || url.password) {
+    throw new UsageError(
+      `${source}: "${redactUrl(value)}" has a user name or password in it, which the HTTP client cannot send: drop it, and give the key in OPENAI_API_KEY`,
+    );
   }
 }

@@ -110,6 +110,7 @@ export function resolveParsed(
       maxTurns: input.maxTurns ?? 10,
       sanityCheck: input.sanityCheck ?? true,
       context: input.context ?? 'thread',
+      maxReplyChars: input.maxReplyChars,
       retry: { ...DEFAULT_RETRY, ...stripUndefined(input.retry ?? {}) },
       preset,
       breakpoints: input.breakpoints ?? [],

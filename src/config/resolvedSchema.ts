@@ -82,6 +82,8 @@ export const ResolvedConfigSchema = z.strictObject({
   maxTurns: z.number().int().min(1),
   sanityCheck: z.boolean(),
   context: z.enum(['thread', 'scoped', 'server']),
+  /** Absent in sessions recorded before the limit existed: they run with the default. */
+  maxReplyChars: z.number().int().min(1).optional(),
   retry: RetryPolicySchema,
   preset: orUndefined(z.string()),
   breakpoints: z.array(z.string()),

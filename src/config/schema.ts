@@ -129,6 +129,8 @@ export const ConfigSchema = z.strictObject({
     .optional(),
   /** Named endpoints, for the roles that name one; `default` is the CLI's (--base-url, OPENAI_API_KEY). */
   endpoints: z.record(idString, EndpointSchema).optional(),
+  /** The most characters one reply (its thinking included) may have: past it the reply is cut, marked, and the run goes on. */
+  maxReplyChars: z.number().int('must be a whole number').min(100, 'must be at least 100').max(100_000_000, 'must be at most 100000000').optional(),
   retry: RetrySchema.optional(),
   /** `conversation:<name>`, `phase:<name>`, `role:<name>` or `match:<text or /regex/flags>`. */
   breakpoints: z.array(nonEmpty).optional(),

@@ -10,6 +10,7 @@ import { JOURNAL_FORMAT } from './journalFormat.js';
 export const ModeSchema = z.enum(['auto', 'step']);
 export const TurnKindSchema = z.enum(['sanity', 'start', 'switch']);
 export const SideSchema = z.enum(['lead', 'assistant']);
+export const ReplyFinishSchema = z.enum(['length', 'content_filter', 'refusal', 'size-limit']);
 export const TurnStatusSchema = z.enum(['complete', 'interrupted', 'failed']);
 export const ConversationEndReasonSchema = z.enum(['end-marker', 'turn-limit', 'skipped', 'phase-skipped', 'quit', 'budget', 'failed']);
 /** `budget`: stopped by `--max-cost` (headless); `quit`: stopped by the person (or a signal). */
@@ -158,6 +159,8 @@ export const EVENT_BODY_SCHEMAS = {
     heard: z.array(id),
   }),
   token: z.strictObject({ type: z.literal('token'), turnId: id, text: z.string() }),
+  /** The model's thinking, streamed apart from the reply (reasoning deltas, `<think>` blocks); never sent back. */
+  reasoning: z.strictObject({ type: z.literal('reasoning'), turnId: id, text: z.string() }),
   usage: z.strictObject({ type: z.literal('usage'), turnId: id, usage: UsageSchema }),
   retrying: z.strictObject({
     type: z.literal('retrying'),
@@ -176,6 +179,10 @@ export const EVENT_BODY_SCHEMAS = {
     endsConversation: z.boolean(),
     durationMs: ms,
     firstTokenMs: ms.nullable(),
+    /** Set when the reply is not whole: cut at the server's token limit, filtered, refused, or cut at our size limit. */
+    finish: ReplyFinishSchema.optional(),
+    /** The model's thinking, when it sent any: the `reasoning` events' text, joined. */
+    reasoning: z.string().optional(),
   }),
   'turn.discarded': z.strictObject({ type: z.literal('turn.discarded'), turnId: id, reason: z.enum(['regenerate', 'rewind', 'quit']) }),
   'turn.edited': z.strictObject({

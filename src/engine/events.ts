@@ -7,6 +7,7 @@ import type {
   HoldSchema,
   ModeSchema,
   NextTurnSchema,
+  ReplyFinishSchema,
   RequestDeltaSchema,
   RunStatusSchema,
   SideSchema,
@@ -23,6 +24,8 @@ export type Mode = z.output<typeof ModeSchema>;
 export type TurnKind = z.output<typeof TurnKindSchema>;
 export type Side = z.output<typeof SideSchema>;
 export type TurnStatus = z.output<typeof TurnStatusSchema>;
+/** Why a reply is not whole though its stream ended well (see `turn.ended.finish`). */
+export type ReplyFinish = z.output<typeof ReplyFinishSchema>;
 export type ConversationEndReason = z.output<typeof ConversationEndReasonSchema>;
 /** `budget`: stopped by `--max-cost` (headless); `quit`: stopped by the person (or a signal). */
 export type RunStatus = z.output<typeof RunStatusSchema>;

@@ -101,7 +101,7 @@ export class RunContext {
    */
   emit(body: EngineEventBody): EngineEvent {
     const event = this.hub.stamp(body);
-    if (event.type !== 'token') this.model = reduceSession(this.model, event);
+    if (event.type !== 'token' && event.type !== 'reasoning') this.model = reduceSession(this.model, event);
     this.hub.publish(event);
     return event;
   }

@@ -6,7 +6,7 @@
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { ChatMessage, Provider } from '../providers/types.js';
 import { estimateTokens } from '../text/estimateTokens.js';
-import type { EngineEventBody, TurnStatus, Usage } from './events.js';
+import type { EngineEventBody, ReplyFinish, TurnStatus, Usage } from './events.js';
 import { turnMeta } from './outline.js';
 import { hasEndMarker, parseRoleHeader, sameSpeaker } from './protocol.js';
 import type { TurnAt } from './position.js';
@@ -99,11 +99,18 @@ export async function runTurn(input: TurnInput, deps: TurnDeps): Promise<TurnOut
     flights: deps.flights,
     emit,
     now,
+    maxReplyChars: config.maxReplyChars,
   });
   const ended = (
     status: TurnStatus,
     text: string,
-    extra: { speaker?: string | null; endsConversation?: boolean; firstTokenAt?: number | null } = {},
+    extra: {
+      speaker?: string | null;
+      endsConversation?: boolean;
+      firstTokenAt?: number | null;
+      finish?: ReplyFinish | null;
+      reasoning?: string;
+    } = {},
   ) =>
     emit({
       type: 'turn.ended',
@@ -114,6 +121,8 @@ export async function runTurn(input: TurnInput, deps: TurnDeps): Promise<TurnOut
       endsConversation: extra.endsConversation ?? false,
       durationMs: now() - started,
       firstTokenMs: extra.firstTokenAt == null ? null : extra.firstTokenAt - started,
+      ...(extra.finish ? { finish: extra.finish } : {}),
+      ...(extra.reasoning ? { reasoning: extra.reasoning } : {}),
     });
 
   if (result.kind === 'stopped-while-waiting') {
@@ -121,12 +130,13 @@ export async function runTurn(input: TurnInput, deps: TurnDeps): Promise<TurnOut
     return { status: 'dropped', turnId, stoppedBy: result.stoppedBy };
   }
   if (result.kind === 'failed') {
+    if (result.failure.setupFault === 'context') result.failure.message = contextFailure(result.failure.message, input, messages);
     emit({ type: 'error', message: result.failure.message, fatal: deps.failureIsFatal, turnId });
     ended('failed', result.text);
     return { status: 'failed', turnId, failure: result.failure };
   }
 
-  const { text, firstTokenAt, stoppedBy } = result;
+  const { text, firstTokenAt, stoppedBy, finish, reasoning } = result;
   const status: 'complete' | 'interrupted' = stoppedBy ? 'interrupted' : 'complete';
   const usage = result.usage ?? {
     promptTokens: estimateTokens(messages.reduce((n, m) => n + m.content.length, 0)),
@@ -136,9 +146,11 @@ export async function runTurn(input: TurnInput, deps: TurnDeps): Promise<TurnOut
   emit({ type: 'usage', turnId, usage });
   deps.onUsage(model, usage, endpoint);
   const header = kind === 'sanity' ? undefined : parseRoleHeader(text, input.roleNames);
-  if (status === 'complete' && role) checkSpeaker(emit, turnId, header?.speaker, role);
-  const endsConversation = status === 'complete' && kind !== 'sanity' && hasEndMarker(text);
-  ended(status, text, { speaker: header?.speaker ?? null, endsConversation, firstTokenAt });
+  // A refusal is the model's own words, not a role's reply: it has no header to check.
+  if (status === 'complete' && role && finish !== 'refusal') checkSpeaker(emit, turnId, header?.speaker, role);
+  // A refusal says no to the turn: whatever it quotes does not end the conversation. The thinking is not read at all.
+  const endsConversation = status === 'complete' && kind !== 'sanity' && finish !== 'refusal' && hasEndMarker(text);
+  ended(status, text, { speaker: header?.speaker ?? null, endsConversation, firstTokenAt, finish, reasoning });
   // A reply cut short to regenerate it, or by quitting, is not kept: a resume generates it again.
   if (stoppedBy === 'regenerate' || stoppedBy === 'quit') emit({ type: 'turn.discarded', turnId, reason: stoppedBy });
   if (!text || stoppedBy === 'regenerate' || stoppedBy === 'quit') return { status: 'dropped', turnId, stoppedBy };
@@ -151,4 +163,21 @@ function checkSpeaker(emit: TurnDeps['emit'], turnId: string, speaker: string | 
   } else if (!sameSpeaker(speaker, expected)) {
     emit({ type: 'warning', code: 'wrong-speaker', message: `The reply speaks as "${speaker}" but it is ${expected.name}'s turn`, turnId });
   }
+}
+
+/** A request too long for the model: which turn, how big it was, and what would help. */
+function contextFailure(message: string, input: TurnInput, messages: readonly ChatMessage[]): string {
+  const { turn, config } = input;
+  const role = turn.role ? config.workflow.roles.find((r) => r.id === turn.role)?.name : undefined;
+  const where =
+    turn.kind === 'sanity'
+      ? 'the sanity check'
+      : `turn ${turn.index + 1} of "${turn.conversation?.name ?? turn.conversationId}"${role ? ` (${role})` : ''}`;
+  const chars = messages.reduce((n, m) => n + m.content.length, 0);
+  const estimate = `about ${estimateTokens(chars).toLocaleString('en-US')} tokens in ${messages.length} messages`;
+  const help =
+    config.context === 'thread'
+      ? ': --context scoped (or context: "scoped" in the config) sends each conversation only the artifacts so far'
+      : ': use a model with a longer context, or shorter prompts';
+  return `${message}, at ${where}, ${estimate}${help}`;
 }

@@ -5,8 +5,9 @@
  */
 import type { RetryPolicy } from '../config/resolve.js';
 import { ProviderError, type ModelRequest, type Provider, type SetupFault } from '../providers/types.js';
-import type { EngineEventBody, Usage } from './events.js';
+import type { EngineEventBody, ReplyFinish, Usage } from './events.js';
 import { formatDelay } from '../text/formatDuration.js';
+import { ThinkSplitter } from './thinkBlocks.js';
 
 /** Why a flight was stopped. The first four are the user's doing; the timeouts are the network's. */
 export type AbortCause = 'user' | 'skip' | 'quit' | 'regenerate' | 'first-token-timeout' | 'idle-timeout';
@@ -55,8 +56,20 @@ export interface Failure {
   setupFault?: SetupFault | undefined;
 }
 
+/** The longest reply taken by default, its thinking included: far past any model's output limit, far below a crash. */
+const DEFAULT_MAX_REPLY_CHARS = 2_000_000;
+
 export type StreamResult =
-  | { kind: 'reply'; text: string; usage: Usage | undefined; firstTokenAt: number | null; stoppedBy: AbortCause | null }
+  | {
+      kind: 'reply';
+      text: string;
+      /** The model's thinking, apart from the reply ('' for none). */
+      reasoning: string;
+      finish: ReplyFinish | null;
+      usage: Usage | undefined;
+      firstTokenAt: number | null;
+      stoppedBy: AbortCause | null;
+    }
   | { kind: 'stopped-while-waiting'; stoppedBy: AbortCause | null }
   | { kind: 'failed'; failure: Failure; text: string };
 
@@ -69,6 +82,24 @@ function classify(error: unknown, cause: AbortCause | null, retry: RetryPolicy):
     return { message: error.message, retryable: error.retryable, retryAfterMs: error.retryAfterMs, setupFault: error.setupFault };
   }
   return { message: error instanceof Error ? error.message : String(error), retryable: false };
+}
+
+/**
+ * A reply with no text. Retried when it is just empty; not when the server said why (it would say it again, and bill
+ * it again): cut at the token limit or filtered before any reply, or thinking past the size limit.
+ */
+function emptyReply(finish: ReplyFinish | null, reasoning: string, maxChars: number): Failure {
+  const thought = reasoning ? ' (it only thought)' : '';
+  switch (finish) {
+    case 'length':
+      return { message: `the server cut the reply off at its token limit before the model replied${thought}`, retryable: false };
+    case 'content_filter':
+      return { message: "the server's content filter stopped the reply before it began", retryable: false };
+    case 'size-limit':
+      return { message: `the model's thinking passed the reply size limit (${maxChars} characters) before it replied`, retryable: false };
+    default:
+      return { message: `the model sent an empty reply${thought}`, retryable: true };
+  }
 }
 
 /** Sleeps between retries; stopping the flight (skip, quit, stop) cuts it short and says why. */
@@ -96,14 +127,20 @@ export async function streamReply(args: {
   flights: Flights;
   emit: (body: EngineEventBody) => void;
   now: () => number;
+  /** The most characters one reply (its thinking included) may have; past it the reply is cut, marked `size-limit`. */
+  maxReplyChars?: number | undefined;
 }): Promise<StreamResult> {
   const { provider, request, retry, turnId, flights, emit, now } = args;
+  const maxChars = args.maxReplyChars ?? DEFAULT_MAX_REPLY_CHARS;
   for (let attempt = 1; ; attempt++) {
     const flight = flights.begin();
     const { controller } = flight;
     let text = '';
+    let reasoning = '';
+    let finish: ReplyFinish | null = null;
     let usage: Usage | undefined;
     let firstTokenAt: number | null = null;
+    const think = new ThinkSplitter();
     // One watchdog per attempt, not one timer per token: it fires, looks at when the last chunk came, and
     // either stops the stream or sleeps for the time that is left.
     let lastChunkAt: number | null = null;
@@ -122,27 +159,60 @@ export async function streamReply(args: {
       }, ms);
     };
     watch(retry.firstTokenTimeoutMs);
+    // Thinking counts as activity: a model that thinks for longer than the first-token timeout is not stopped.
+    const active = () => {
+      if (firstTokenAt === null) {
+        firstTokenAt = now();
+        // From the first token on, the watchdog minds silence, not the wait for the first token.
+        clearTimeout(timer);
+        watch(retry.idleTimeoutMs);
+      }
+      lastChunkAt = now();
+    };
+    /** Takes what fits under the size limit; false once the reply is full. */
+    const take = (piece: { reply: string; reasoning: string }): boolean => {
+      let room = maxChars - text.length - reasoning.length;
+      const thought = piece.reasoning.slice(0, Math.max(0, room));
+      room -= thought.length;
+      const said = piece.reply.slice(0, Math.max(0, room));
+      if (thought) {
+        reasoning += thought;
+        emit({ type: 'reasoning', turnId, text: thought });
+      }
+      if (said) {
+        text += said;
+        emit({ type: 'token', turnId, text: said });
+      }
+      return thought.length === piece.reasoning.length && said.length === piece.reply.length;
+    };
     let failure: Failure | undefined;
+    let refused = false;
     try {
       for await (const chunk of provider.stream(request, controller.signal)) {
         if (flights.isStale(flight)) break;
-        if (chunk.type === 'delta') {
+        if (chunk.type === 'delta' || chunk.type === 'reasoning' || chunk.type === 'refusal') {
           if (!chunk.text) continue;
-          if (firstTokenAt === null) {
-            firstTokenAt = now();
-            // From the first token on, the watchdog minds silence, not the wait for the first token.
-            clearTimeout(timer);
-            watch(retry.idleTimeoutMs);
+          active();
+          if (chunk.type === 'refusal') refused = true;
+          const piece = chunk.type === 'reasoning' ? { reply: '', reasoning: chunk.text } : think.push(chunk.text);
+          if (!take(piece)) {
+            finish = 'size-limit';
+            // Past the size limit: stop reading (and the server sending), keep what came, and go on.
+            controller.abort('size-limit');
+            break;
           }
-          lastChunkAt = now();
-          text += chunk.text;
-          emit({ type: 'token', turnId, text: chunk.text });
+        } else if (chunk.type === 'finish') {
+          if (chunk.mark) finish = chunk.mark;
         } else {
           usage = { promptTokens: chunk.promptTokens, completionTokens: chunk.completionTokens, estimated: false };
         }
       }
-      if (controller.signal.aborted) throw controller.signal.reason;
-      if (!text.trim()) failure = { message: 'the model sent an empty reply', retryable: true };
+      if (finish !== 'size-limit') {
+        if (controller.signal.aborted) throw controller.signal.reason;
+        if (!take(think.end())) finish = 'size-limit';
+      }
+      if (refused && finish !== 'size-limit') finish = 'refusal';
+      if (!text.trim()) failure = emptyReply(finish, reasoning, maxChars);
     } catch (error) {
       failure = classify(error, flight.cause, retry);
     } finally {
@@ -150,8 +220,9 @@ export async function streamReply(args: {
       flights.end(flight);
     }
 
-    if (USER_CAUSES.has(flight.cause)) return { kind: 'reply', text, usage, firstTokenAt, stoppedBy: flight.cause };
-    if (!failure) return { kind: 'reply', text, usage, firstTokenAt, stoppedBy: null };
+    const reply = { kind: 'reply' as const, text, reasoning, finish, usage, firstTokenAt };
+    if (USER_CAUSES.has(flight.cause)) return { ...reply, stoppedBy: flight.cause };
+    if (!failure) return { ...reply, stoppedBy: null };
     if (!failure.retryable || attempt > retry.attempts) return { kind: 'failed', failure, text };
     const delayMs = Math.min(failure.retryAfterMs ?? Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1)), 300_000);
     emit({ type: 'retrying', turnId, attempt, maxAttempts: retry.attempts, delayMs, reason: failure.message });

@@ -25,7 +25,18 @@ export interface ModelRequest {
   meta: TurnMeta;
 }
 
-export type StreamChunk = { type: 'delta'; text: string } | { type: 'usage'; promptTokens: number; completionTokens: number };
+/** How the server said a reply ended, when not plainly: cut at its token limit, or stopped by its content filter. */
+export type FinishMark = 'length' | 'content_filter';
+
+export type StreamChunk =
+  | { type: 'delta'; text: string }
+  | { type: 'usage'; promptTokens: number; completionTokens: number }
+  /** The model's thinking (`reasoning_content`, `reasoning`): kept apart from the reply, never sent back. */
+  | { type: 'reasoning'; text: string }
+  /** The model refused (`delta.refusal`): the refusal's text, shown as such and not retried. */
+  | { type: 'refusal'; text: string }
+  /** The server ended the reply with a finish reason; `mark` is set when the reply is not whole. */
+  | { type: 'finish'; mark: FinishMark | null };
 
 export interface Provider {
   /** Shown to the user: "demo", or the model host. */
@@ -34,10 +45,11 @@ export interface Provider {
 }
 
 /**
- * Failures that are the user's to fix rather than the network's: a server that is not there at all, or a
- * key it refuses. They are not retried, and a headless run exits 2 for them.
+ * Failures that are the user's to fix rather than the network's: a server that is not there at all, a key it
+ * refuses, a model it does not know (404) or the key may not use (403), an account out of quota, a request longer
+ * than the model's context. They are not retried, and a run exits 2 for them.
  */
-export type SetupFault = 'unreachable' | 'auth';
+export type SetupFault = 'unreachable' | 'auth' | 'model' | 'access' | 'quota' | 'context';
 
 /** A provider failure, classified so the engine can decide to retry. */
 export class ProviderError extends Error {

@@ -2,7 +2,7 @@
  * A session as one structured JSON document, for `roleplay export --format json`: the session's facts,
  * phases → conversations → turns, the customer's messages in order, and the artifacts.
  */
-import type { ConversationEndReason, RunStatus, Side, TurnKind, Usage } from '../engine/events.js';
+import type { ConversationEndReason, ReplyFinish, RunStatus, Side, TurnKind, Usage } from '../engine/events.js';
 import { customerFate, customerStatus, nameOf, type ConversationStatus, type RunState, type TranscriptItem } from '../views/runState.js';
 
 export const EXPORT_FORMAT = 'roleplay-session';
@@ -22,6 +22,10 @@ export interface ExportedTurn {
   endpoint?: string;
   text: string;
   status: 'streaming' | 'complete' | 'interrupted' | 'failed';
+  /** Set when the reply is not whole: `length` (cut off at the server's token limit), `content_filter`, `refusal`, `size-limit`. */
+  finish: ReplyFinish | null;
+  /** The model's thinking, apart from the reply ('' for none). */
+  reasoning: string;
   /** True when the person replaced the model's text (`turn.edited`). */
   edited: boolean;
   usage: Usage | null;
@@ -117,6 +121,8 @@ export function buildExportDocument(state: RunState, meta: { startedAt?: Date | 
         ...(turn.endpoint !== undefined ? { endpoint: turn.endpoint } : {}),
         text: turn.text,
         status: turn.status,
+        finish: turn.finish,
+        reasoning: turn.reasoning,
         edited: turn.edited,
         usage: turn.usage,
         durationMs: turn.durationMs,

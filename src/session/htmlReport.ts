@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import type { ChatMessage } from '../providers/types.js';
 import { sanitize } from '../text/sanitize.js';
 import { roleColor, STATUS_ICON, STATUS_WORD, TERMINAL_THEME, themeColor, CUSTOMER_COLOR } from '../views/palette.js';
-import type { RunState } from '../views/runState.js';
+import { FINISH_MARKS, type RunState } from '../views/runState.js';
 import { formatUsd, type CostLine, type CostReport } from './costReport.js';
 import type { ExportDocument, ExportedConversation, ExportedCustomerMessage, ExportedTurn } from './exportDocument.js';
 import { END_REASONS } from './transcript.js';
@@ -101,6 +101,7 @@ export function renderHtmlReport({ doc, state, cost, requestOf }: HtmlReportInpu
       t.status === 'interrupted' ? '<span class="badge warn">interrupted</span>' : '',
       t.status === 'failed' ? '<span class="badge bad">failed</span>' : '',
       t.status === 'streaming' ? '<span class="badge warn">unfinished: the run stopped during it</span>' : '',
+      t.finish ? `<span class="badge warn">${escapeHtml(FINISH_MARKS[t.finish])}</span>` : '',
     ].join(' ');
     const facts = [
       escapeHtml(t.endpoint !== undefined ? `${t.model} @ ${t.endpoint}` : t.model),
@@ -113,6 +114,7 @@ export function renderHtmlReport({ doc, state, cost, requestOf }: HtmlReportInpu
     return [
       `<article class="turn${k && ` b${k}`}">`,
       `<div><span class="who${k && ` r${k}`}">${escapeHtml(who)}</span> ${badges}</div>`,
+      t.reasoning.trim() ? `<details><summary>Thinking (not part of the reply)</summary><pre>${escapeHtml(t.reasoning.trim())}</pre></details>` : '',
       `<div class="text">${escapeHtml(t.text.trim()) || '<span class="note">(no text)</span>'}</div>`,
       warnings,
       `<div class="meta">${facts}</div>`,

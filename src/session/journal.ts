@@ -72,7 +72,7 @@ export class SessionJournal {
   /** Where the last whole line of events.jsonl ends: a failed append is cut back to it. */
   private size: number;
   /** The tokens of one turn since the last write: one line per flush window, not one per token. */
-  private pending: { first: EventOf<'token'>; texts: string[]; lastSeq: number } | null = null;
+  private pending: { first: EventOf<'token'> | EventOf<'reasoning'>; texts: string[]; lastSeq: number } | null = null;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
   private faulted: JournalFault | null = null;
@@ -147,14 +147,15 @@ export class SessionJournal {
     return () => this.faultListeners.delete(listener);
   }
 
-  /** Records one engine event. Tokens of one turn are merged into one line per flush window. Never throws on a failed write. */
+  /** Records one engine event. Tokens (and thinking) of one turn are merged into one line per flush window. Never throws on a failed write. */
   record(event: EngineEvent): void {
     if (this.closed) return;
     applyEvent(this.state, event);
     // The state goes on (the views read it); the disk gets nothing more.
     if (this.faulted) return;
-    if (event.type === 'token') {
-      if (this.pending?.first.turnId !== event.turnId) {
+    // A reasoning model's thinking streams as fast as its reply: merged the same way, each kind on its own line.
+    if (event.type === 'token' || event.type === 'reasoning') {
+      if (this.pending?.first.turnId !== event.turnId || this.pending.first.type !== event.type) {
         this.flush();
         this.pending = { first: event, texts: [], lastSeq: event.seq };
       }

@@ -51,6 +51,7 @@ export class JournalOrder {
       case 'turn.started':
         return this.turnStarted(event);
       case 'token':
+      case 'reasoning':
       case 'usage':
       case 'retrying':
       case 'turn.ended':

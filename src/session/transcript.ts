@@ -1,4 +1,4 @@
-import { customerNote, nameOf, type RunState, type TurnView } from '../views/runState.js';
+import { customerNote, FINISH_MARKS, nameOf, type RunState, type TurnView } from '../views/runState.js';
 import { costMarkdown, costReport } from './costReport.js';
 import { pricer } from './pricing.js';
 import { sanitize } from '../text/sanitize.js';
@@ -17,10 +17,24 @@ export const END_REASONS: Record<string, string> = {
 function turnBlock(state: RunState, turn: TurnView): string {
   const who = turn.kind === 'sanity' ? 'Sanity check' : nameOf(state, 'roles', turn.role);
   const unfinished = turn.status === 'streaming' ? 'unfinished: the run stopped during it, a --resume asks again' : '';
-  const flags = [turn.side, turn.status === 'interrupted' ? 'interrupted' : '', turn.status === 'failed' ? 'failed' : '', unfinished]
+  const flags = [
+    turn.side,
+    turn.status === 'interrupted' ? 'interrupted' : '',
+    turn.status === 'failed' ? 'failed' : '',
+    unfinished,
+    turn.finish ? FINISH_MARKS[turn.finish] : '',
+  ]
     .filter(Boolean)
     .join(', ');
-  return `#### ${who}${flags ? ` (${flags})` : ''}\n\n${nested(turn.text.trim()) || '_(no text)_'}\n`;
+  // The thinking, folded: a <details> block, its text quoted so that none of it reads as the transcript's own.
+  const thought = turn.reasoning.trim()
+    ? `<details><summary>Thinking (not part of the reply)</summary>\n\n${turn.reasoning
+        .trim()
+        .split('\n')
+        .map((line) => `> ${line}`)
+        .join('\n')}\n\n</details>\n\n`
+    : '';
+  return `#### ${who}${flags ? ` (${flags})` : ''}\n\n${thought}${nested(turn.text.trim()) || '_(no text)_'}\n`;
 }
 
 /** Headings in model text sink below the transcript's own (#### a reply), so the outline stays the session's. */

@@ -187,7 +187,7 @@ export function App({ store, engine, workflow, onExit, costOf, reloader, saved, 
     viewLength = source.length;
     main = <ArtifactsView state={state} index={ui.artifact} height={bodyHeight} top={ui.top} source={source} />;
   } else {
-    source = layout.lines(state, conversationId, textWidth);
+    source = layout.lines(state, conversationId, textWidth, ui.thinking);
     viewLength = source.length;
     const ended = ui.pinned === undefined && conversationId !== state.activeConversationId && conversationId === justEnded(state);
     if (ended) viewRows--;
@@ -223,9 +223,9 @@ export function App({ store, engine, workflow, onExit, costOf, reloader, saved, 
     finder.current = {
       find: (pattern, from, step) =>
         from.view === 'transcript'
-          ? findInTranscript(state, (id) => layout.lines(state, id, textWidth), pattern, from, step)
+          ? findInTranscript(state, (id) => layout.lines(state, id, textWidth, ui.thinking), pattern, from, step)
           : findInSource(shownSource, pattern, from, step),
-      lastIn: (pattern, id) => lastMatchIn(layout.lines(state, id, textWidth), pattern, id),
+      lastIn: (pattern, id) => lastMatchIn(layout.lines(state, id, textWidth, ui.thinking), pattern, id),
       replyAt: (id, line) => layout.turnAt(id, line),
       copy: (text) => copyText(text, (data) => stdout.write(data), saved?.dir ?? tmpdir()),
     };

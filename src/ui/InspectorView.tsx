@@ -6,7 +6,7 @@
 import chalk from 'chalk';
 import { Box, Text } from 'ink';
 import wrapAnsi from 'wrap-ansi';
-import { nameOf, type RunState, type TranscriptItem } from '../views/runState.js';
+import { FINISH_MARKS, nameOf, type RunState, type TranscriptItem } from '../views/runState.js';
 import type { ChatMessage } from '../providers/types.js';
 import { sanitize } from '../text/sanitize.js';
 import { LinesView } from './LinesView.js';
@@ -131,6 +131,9 @@ export function inspectorLines(state: RunState, requests: Requests, turnId: stri
     lines.push(
       `${request.length} message${request.length === 1 ? '' : 's'} · ~${estimate} tokens (chars/4)${usage} · model ${sanitize(turn.model)}${turn.endpoint !== undefined ? ` at endpoint ${sanitize(turn.endpoint)}` : ''}`,
     );
+    // What came back, when it is not a plain whole reply: its mark, and thinking that was not sent back.
+    if (turn.finish) lines.push(chalk.yellow(`The reply: ${FINISH_MARKS[turn.finish]}`));
+    if (turn.reasoning) lines.push(chalk.dim(`The model thought ${turn.reasoning.length} characters first: not part of the reply, never sent back`));
     if (!diff) {
       lines.push(chalk.dim('Changed: the first request, nothing to compare with.'));
     } else {

@@ -73,7 +73,8 @@ export class EngineStore {
   private receive(event: EngineEvent): void {
     // The view's clock, not the events' times: a replay's events carry the recording's clock.
     if (event.type === 'turn.started') this.pulse = { turnId: event.turnId, startedAt: this.now(), lastTextAt: this.now() };
-    else if ((event.type === 'token' || event.type === 'retrying') && event.turnId === this.pulse.turnId) this.pulse.lastTextAt = this.now();
+    else if ((event.type === 'token' || event.type === 'reasoning' || event.type === 'retrying') && event.turnId === this.pulse.turnId)
+      this.pulse.lastTextAt = this.now();
     this.fold(event);
     this.timer ??= setTimeout(() => this.flush(), this.flushMs);
   }

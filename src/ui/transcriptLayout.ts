@@ -4,7 +4,7 @@
  * cost of a frame does not grow with the session.
  */
 import chalk from 'chalk';
-import { customerFate, nameOf, WITHDRAWN, type RunState, type TranscriptItem, type TurnView } from '../views/runState.js';
+import { customerFate, FINISH_MARKS, nameOf, WITHDRAWN, type RunState, type TranscriptItem, type TurnView } from '../views/runState.js';
 import { GrowingSanitizer, sanitize } from '../text/sanitize.js';
 import { renderMarkdown } from './markdown.js';
 import { MarkdownStream } from './markdownStream.js';
@@ -32,11 +32,31 @@ function streamingBody(stream: Streaming, text: string, width: number): string[]
   return kept.concat(tail);
 }
 
-function turnLines(state: RunState, turn: TurnView, width: number, stream?: Streaming): string[] {
+/**
+ * The model's thinking, dimmed: folded to one line (its size, and while it streams its last line), or whole when the
+ * person opened it (t). It is never the reply: the views only show it.
+ */
+function thinkingLines(turn: TurnView, width: number, open: boolean): string[] {
+  if (!turn.reasoning) return [];
+  const text = sanitize(turn.reasoning).trimEnd();
+  const count = text.split('\n').length;
+  const size = `${count} line${count === 1 ? '' : 's'}`;
+  if (!open) {
+    const thinking = turn.status === 'streaming' && !turn.text;
+    const last = thinking ? (text.split('\n').findLast((line) => line.trim()) ?? '').trim() : '';
+    const room = width - INDENT.length - 40;
+    const tail = last && room > 10 ? `: ${last.length > room ? `…${last.slice(last.length - room + 1)}` : last}` : '';
+    return [chalk.dim.italic(`${INDENT}▸ thought · ${size} (t shows)${tail}`)];
+  }
+  const body = renderMarkdown(text, width - INDENT.length - 2).map((line) => chalk.dim(`${INDENT}│ ${line}`));
+  return [chalk.dim.italic(`${INDENT}▾ thought · ${size} (t hides)`), ...body];
+}
+
+function turnLines(state: RunState, turn: TurnView, width: number, stream?: Streaming, thinking = false): string[] {
   const color = roleColor(state, turn.role);
   const who = turn.kind === 'sanity' ? 'Sanity check' : sanitize(nameOf(state, 'roles', turn.role));
   const details = turn.kind === 'sanity' ? '' : ` (${turn.side}) · turn ${turn.index + 1}`;
-  const lines = [chalk[color].bold(who) + chalk.dim(details)];
+  const lines = [chalk[color].bold(who) + chalk.dim(details), ...thinkingLines(turn, width, thinking)];
   const body = stream
     ? streamingBody(stream, turn.text, width - INDENT.length)
     : renderMarkdown(sanitize(turn.text), width - INDENT.length).map((line) => INDENT + line);
@@ -46,7 +66,8 @@ function turnLines(state: RunState, turn: TurnView, width: number, stream?: Stre
       const r = turn.retry;
       lines.push(chalk.yellow(`${INDENT}retrying ${r.attempt}/${r.maxAttempts} in ${formatDelay(r.delayMs)}: ${sanitize(r.reason)}`));
     } else if (body.length === 0) {
-      body.push(INDENT + chalk.dim('thinking ') + CURSOR);
+      if (!turn.reasoning) body.push(INDENT + chalk.dim('thinking ') + CURSOR);
+      else lines[lines.length - 1] += CURSOR;
     } else {
       body[body.length - 1] += CURSOR;
     }
@@ -56,6 +77,7 @@ function turnLines(state: RunState, turn: TurnView, width: number, stream?: Stre
   if (turn.regenerations) lines.push(chalk.magenta.dim(`${INDENT}↻ regenerated${turn.regenerations > 1 ? ` ${turn.regenerations} times` : ''}`));
   if (turn.status === 'interrupted') lines.push(chalk.yellow(`${INDENT}⏹ interrupted`));
   if (turn.status === 'failed') lines.push(chalk.red(`${INDENT}✗ failed`));
+  if (turn.finish) lines.push(chalk.yellow(`${INDENT}${turn.finish === 'refusal' ? '⊘' : '✂'} ${FINISH_MARKS[turn.finish]}`));
   for (const warning of turn.warnings) lines.push(chalk.yellow.dim(`${INDENT}⚠ ${sanitize(warning)}`));
   lines.push('');
   return lines;
@@ -69,11 +91,11 @@ function customerLines(state: RunState, customerId: string, text: string, width:
   return [bar + chalk[CUSTOMER_COLOR].bold('Customer'), ...body, ...note, ''];
 }
 
-function itemLines(state: RunState, item: TranscriptItem, width: number, stream?: Streaming): string[] {
+function itemLines(state: RunState, item: TranscriptItem, width: number, stream?: Streaming, thinking = false): string[] {
   if (item.kind === 'customer') return customerLines(state, item.customerId, item.text, width);
   const turn = state.turns.get(item.turnId);
   if (!turn || turn.discarded) return [];
-  return turnLines(state, turn, width, turn.status === 'streaming' ? stream : undefined);
+  return turnLines(state, turn, width, turn.status === 'streaming' ? stream : undefined, thinking);
 }
 
 function isFinished(state: RunState, item: TranscriptItem): boolean {
@@ -82,6 +104,7 @@ function isFinished(state: RunState, item: TranscriptItem): boolean {
 
 interface Cached {
   width: number;
+  thinking: boolean;
   revision: number;
   items: number;
   lines: string[];
@@ -107,20 +130,23 @@ export class TranscriptLayout {
   /** How many items were laid out so far; tests use it to check that finished ones are laid out once. */
   laidOut = 0;
 
-  /** The lines of one conversation (`null`: the items before the first conversation) at a width. */
-  lines(state: RunState, conversationId: string | null, width: number): LineSource {
+  /**
+   * The lines of one conversation (`null`: the items before the first conversation) at a width; `thinking` opens
+   * the models' folded thinking.
+   */
+  lines(state: RunState, conversationId: string | null, width: number, thinking = false): LineSource {
     const items = conversationId ? (state.conversations.get(conversationId)?.items ?? []) : state.preamble;
     const key = conversationId ?? '';
     let cached = this.cache.get(key);
-    if (!cached || cached.width !== width || cached.revision !== state.revision) {
-      cached = { width, revision: state.revision, items: 0, lines: [], starts: [] };
+    if (!cached || cached.width !== width || cached.revision !== state.revision || cached.thinking !== thinking) {
+      cached = { width, thinking, revision: state.revision, items: 0, lines: [], starts: [] };
       this.cache.set(key, cached);
     }
     while (cached.items < items.length) {
       const item = items[cached.items];
       if (!item || !isFinished(state, item)) break;
       if (item.kind === 'turn') cached.starts.push({ line: cached.lines.length, turnId: item.turnId });
-      for (const line of itemLines(state, item, width)) cached.lines.push(line);
+      for (const line of itemLines(state, item, width, undefined, thinking)) cached.lines.push(line);
       cached.items++;
       this.laidOut++;
     }
@@ -128,7 +154,7 @@ export class TranscriptLayout {
     let tail: string[] = [];
     for (let i = cached.items; i < items.length; i++) {
       const item = items[i];
-      if (item) tail = tail.concat(itemLines(state, item, width, this.streamOf(state, item)));
+      if (item) tail = tail.concat(itemLines(state, item, width, this.streamOf(state, item), thinking));
       this.laidOut++;
     }
     for (const turnId of this.streams.keys()) {

@@ -43,6 +43,8 @@ export interface UiState {
   confirmSkipPhase: boolean;
   ctrlCArmed: boolean;
   notice: string | null;
+  /** The models' thinking shown whole (t), not folded to a line. */
+  thinking: boolean;
 }
 
 const INITIAL: UiState = {
@@ -58,6 +60,7 @@ const INITIAL: UiState = {
   draft: null,
   confirmQuit: false,
   confirmSkipPhase: false,
+  thinking: false,
   ctrlCArmed: false,
   notice: null,
 };
@@ -385,6 +388,8 @@ export function useControls(options: {
       case Command.artifacts:
         // Documents open at their top; the transcript follows its end.
         return update({ view: ui.view === 'artifacts' ? 'transcript' : 'artifacts', top: ui.view === 'artifacts' ? null : 0 });
+      case Command.thinking:
+        return update({ thinking: !ui.thinking });
       case Command.inspect: {
         if (ui.view === 'inspector') return update({ view: 'transcript', top: null });
         const inspected = turnsOf(state, viewedConversation(state, ui)).at(-1) ?? null;

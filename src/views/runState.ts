@@ -10,6 +10,7 @@ import type {
   Hold,
   Mode,
   NextTurn,
+  ReplyFinish,
   RunStatus,
   Side,
   TurnKind,
@@ -45,6 +46,10 @@ export interface TurnView {
   /** The named endpoint that served the turn; undefined: the default one. */
   endpoint: string | undefined;
   text: string;
+  /** The model's thinking, apart from the reply ('' for none). */
+  reasoning: string;
+  /** Set when the reply is not whole: cut off, filtered, refused (`turn.ended.finish`). */
+  finish: ReplyFinish | null;
   status: 'streaming' | 'complete' | 'interrupted' | 'failed';
   speaker: string | null;
   usage: Usage | null;
@@ -179,7 +184,7 @@ function itemsFor(state: RunState, conversationId: string | null): TranscriptIte
 export function applyEvent(state: RunState, event: EngineEvent): RunState {
   state.version++;
   // A token changes no fact of the session model (only its position in the journal): skipping it keeps a token O(1).
-  if (event.type !== 'token') {
+  if (event.type !== 'token' && event.type !== 'reasoning') {
     state.session = reduceSession(state.session, event);
     state.artifacts = state.session.produced;
   }
@@ -264,6 +269,8 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
         model: event.model,
         endpoint: event.endpoint,
         text: '',
+        reasoning: '',
+        finish: null,
         status: 'streaming',
         speaker: null,
         usage: null,
@@ -318,10 +325,20 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
       if (state.activity === 'retrying') state.activity = 'generating';
       break;
     }
+    case 'reasoning': {
+      const turn = state.turns.get(event.turnId);
+      if (turn) {
+        turn.reasoning += event.text;
+        turn.retry = null;
+      }
+      if (state.activity === 'retrying') state.activity = 'generating';
+      break;
+    }
     case 'retrying': {
       const turn = state.turns.get(event.turnId);
       if (turn) {
         turn.text = '';
+        turn.reasoning = '';
         turn.retry = { attempt: event.attempt, maxAttempts: event.maxAttempts, delayMs: event.delayMs, reason: event.reason, at: event.t };
       }
       state.activity = 'retrying';
@@ -348,6 +365,8 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
       if (turn) {
         Object.assign(turn, {
           text: event.text,
+          reasoning: event.reasoning ?? turn.reasoning,
+          finish: event.finish ?? null,
           status: event.status,
           speaker: event.speaker,
           durationMs: event.durationMs,
@@ -512,3 +531,11 @@ export function holdText(hold: Hold): string {
       return hold.message;
   }
 }
+
+/** How the views mark a reply that is not whole, the same words everywhere. */
+export const FINISH_MARKS: Record<ReplyFinish, string> = {
+  length: "cut off: the server's token limit",
+  content_filter: "filtered: the server's content filter stopped it",
+  refusal: 'refused: the model declined the turn',
+  'size-limit': 'cut off: the reply size limit (--max-reply-chars)',
+};

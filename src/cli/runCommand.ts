@@ -62,6 +62,7 @@ export async function runCommand(taskWords: string[], flags: RunFlags): Promise<
     endpoint: setup.endpoint,
     ...(resume ? { resume } : {}),
     breakpoints: flags.break ?? [],
+    humans: setup.humans,
     onBreakpoint: setup.headless ? 'log' : 'pause',
     costOf: pricer(setup.config.prices),
     ...(flags.maxCost !== undefined ? { maxCostUsd: flags.maxCost } : {}),

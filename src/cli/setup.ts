@@ -1,7 +1,7 @@
 /** Turns flags, environment and config into what a run needs: config, provider, model, mode, paths. */
 import path from 'node:path';
 import { loadConfig } from '../config/loadConfig.js';
-import type { ResolvedConfig } from '../config/resolve.js';
+import { findRole, unknownRole, type ResolvedConfig } from '../config/resolve.js';
 import type { Mode } from '../engine/events.js';
 import type { ResumePoint } from '../engine/resume.js';
 import { parseBreakpoint } from '../config/breakpointSpec.js';
@@ -25,6 +25,8 @@ export interface RunFlags {
   out?: string;
   resume?: string;
   break?: string[];
+  /** Roles the person plays (`--human`), by name or id. */
+  human?: string[];
   maxCost?: number;
   /** False with --no-mouse: the terminal keeps the mouse. */
   mouse?: boolean;
@@ -44,6 +46,8 @@ export interface RunSetup {
   headless: boolean;
   json: boolean;
   outDir: string;
+  /** The role ids `--human` names. */
+  humans: string[];
 }
 
 const DEFAULT_MODEL = 'gpt-4o-mini';
@@ -67,8 +71,10 @@ export async function prepareRun(
   const { config, filepath } = await loadConfig({ configPath: flags.config, cwd: io.cwd });
   applyOverrides(config, flags);
   checkBreakpoints(flags, config);
+  const humans = checkHumans(flags, config, view.headless);
   const chosen = await chooseProvider(flags, io.env, { configModel: config.model });
   return {
+    humans,
     config,
     configPath: filepath,
     ...chosen,
@@ -100,6 +106,22 @@ function checkBreakpoints(flags: RunFlags, config: ResolvedConfig): void {
     const parsed = parseBreakpoint(spec, config.workflow);
     if ('error' in parsed) throw new UsageError(`--break ${parsed.error}`);
   }
+}
+
+/** The roles `--human` names, as ids; a headless run has nobody to ask for a reply, so a seat there is an error. */
+function checkHumans(flags: RunFlags, config: ResolvedConfig, headless: boolean): string[] {
+  const ids = (flags.human ?? []).map((ref) => {
+    const role = findRole(config.workflow.roles, ref);
+    if (!role) throw new UsageError(`--human: ${unknownRole(ref, config.workflow.roles)}`);
+    return role.id;
+  });
+  if (headless && ids.length) {
+    throw new UsageError('--human needs the TUI: a headless run (--headless, --json, or no terminal) has nobody to ask; drop --human');
+  }
+  if (headless && config.humans?.length) {
+    throw new UsageError('the config gives roles to a person ("humans"), but a headless run (--headless, --json, or no terminal) has nobody to ask');
+  }
+  return [...new Set(ids)];
 }
 
 interface ChosenProvider {
@@ -170,6 +192,7 @@ export async function prepareResume(
   }
   const view = chooseView(flags, io);
   checkBreakpoints(flags, point.config);
+  const humans = checkHumans(flags, point.config, view.headless);
   loadDotenv(io.cwd, io.env);
   const { started } = point;
   if (started.provider === 'demo' && flags.model && !flags.demo) {
@@ -177,6 +200,7 @@ export async function prepareResume(
   }
   const chosen = await chooseProvider(flags, io.env, { provider: started.provider, model: started.model, endpoint: started.endpoint });
   return {
+    humans,
     config: point.config,
     configPath: undefined,
     ...chosen,

@@ -99,6 +99,8 @@ export const ConfigSchema = z.strictObject({
   retry: RetrySchema.optional(),
   /** `conversation:<name>`, `phase:<name>`, `role:<name>` or `match:<text or /regex/flags>`. */
   breakpoints: z.array(nonEmpty).optional(),
+  /** Roles a person plays, by name or id: the TUI asks them for those replies instead of the model. */
+  humans: z.array(nonEmpty).optional(),
   /** USD per 1M tokens, by model id; adds to and overrides the built-in price table. */
   prices: z.record(nonEmpty, z.strictObject({ input: z.number().min(0), output: z.number().min(0) })).optional(),
 });

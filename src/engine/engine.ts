@@ -9,6 +9,7 @@ import { parseBreakpoints } from './breakpoints.js';
 import { JOURNAL_VERSION, JOURNAL_FORMAT, type DebugCommands, type EngineCommands, type EngineEvent, type Mode, type RunStatus } from './events.js';
 import { structuralChange, changedParts, workflowOutline } from './outline.js';
 import { RunContext, type EngineOptions } from './runContext.js';
+import { nextStep } from './position.js';
 import { runLoop } from './runLoop.js';
 import type { SessionModel } from './sessionModel.js';
 import type { AbortCause } from './turnStream.js';
@@ -121,6 +122,27 @@ export class Engine implements EngineCommands, DebugCommands {
       return;
     }
     this.push({ kind: 'edit', text });
+  }
+
+  /** The next turn is the person's, once: the run waits for their reply instead of asking the model. */
+  takeNextTurn(): void {
+    if (this.ctx.model.finished) return;
+    this.ctx.seats.takeNext();
+    this.ctx.gate.poke();
+  }
+
+  /** The model plays the role of the next turn again (the person's seat, or the turn `h` took). */
+  handBackSeat(): void {
+    const step = nextStep(this.ctx.model, this.ctx.config);
+    this.ctx.seats.handBack(step.kind === 'turn' ? step.turn.role : null);
+    this.ctx.gate.poke();
+  }
+
+  /** The person's reply for the turn that waits for it; it goes into the thread like a model's. */
+  reply(text: string): void {
+    const body = text.replace(/\r\n?/g, '\n').trim();
+    if (!body) return;
+    this.push({ kind: 'reply', text: body });
   }
 
   /**

@@ -30,6 +30,8 @@ export const HoldSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('budget'), spentUsd: usd, maxUsd: usd }),
   z.strictObject({ kind: z.literal('failure'), message: z.string() }),
   z.strictObject({ kind: z.literal('stopped'), message: z.string() }),
+  /** The turn is a person's (`--human`, the config's `humans`, or `h`): the run waits for their reply. */
+  z.strictObject({ kind: z.literal('person'), role: z.string(), name: z.string() }),
 ]);
 
 /**
@@ -135,6 +137,8 @@ export const EVENT_BODY_SCHEMAS = {
     request: RequestDeltaSchema,
     /** The customer messages this request delivers for the first time (they were waiting for a turn). */
     heard: z.array(id),
+    /** `person`: a person wrote the reply (the request is what they answered; nothing was sent). Absent: the model. */
+    author: z.literal('person').optional(),
   }),
   token: z.strictObject({ type: z.literal('token'), turnId: id, text: z.string() }),
   usage: z.strictObject({ type: z.literal('usage'), turnId: id, usage: UsageSchema }),

@@ -76,4 +76,10 @@ export interface DebugCommands {
   /** Replace the last reply's text before the run goes on. */
   edit(text: string): void;
   reloadConfig(config: ResolvedConfig): { ok: true; changed: string[] } | { ok: false; reason: string };
+  /** The next turn is the person's, once (`h`). */
+  takeNextTurn(): void;
+  /** The model plays the next turn's role again. */
+  handBackSeat(): void;
+  /** The person's reply for the turn that waits for it. */
+  reply(text: string): void;
 }

@@ -7,8 +7,8 @@ import type { TurnAt } from './position.js';
 import { hasEndMarker } from './protocol.js';
 import type { RunContext } from './runContext.js';
 
-/** `go`: run the turn; `again`: read the position anew (something changed); or skip. */
-export type GateOutcome = 'go' | 'again' | { skip: 'conversation' | 'phase' };
+/** `go`: run the turn; `again`: read the position anew (something changed); skip; or take the person's reply. */
+export type GateOutcome = 'go' | 'again' | { skip: 'conversation' | 'phase' } | { reply: string };
 
 export function applyIntent(ctx: RunContext, intent: Exclude<Intent, StopIntent>, turn: TurnAt): GateOutcome | undefined {
   switch (intent.kind) {
@@ -25,6 +25,10 @@ export function applyIntent(ctx: RunContext, intent: Exclude<Intent, StopIntent>
       return rewind(ctx, intent.turnId);
     case 'edit':
       return edit(ctx, intent.text);
+    case 'reply':
+      if (ctx.seats.isPerson(ctx.config, turn)) return { reply: intent.text };
+      ctx.warn('reply', "Not taken: this turn is the model's (h takes it)");
+      return undefined;
   }
 }
 

@@ -8,6 +8,8 @@ export type Intent =
   /** Take back the replies of the current conversation from this one on. */
   | { kind: 'rewind'; turnId: string }
   | { kind: 'edit'; text: string }
+  /** The person's reply for the turn that waits for it (a seat they play). */
+  | { kind: 'reply'; text: string }
   /** `changed`: what differs from the config before it, as the reload told the person. */
   | { kind: 'reload'; config: ResolvedConfig; changed: string[] }
   /** End the run: quit by the person, stopped by the budget, or failed (retries ran out, the session cannot be saved). */

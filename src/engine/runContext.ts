@@ -10,6 +10,7 @@ import type { EngineEvent, EngineEventBody, Mode, Usage } from './events.js';
 import { Gate } from './gate.js';
 import { EventHub } from './hub.js';
 import { IntentQueue } from './intents.js';
+import { Seats } from './seats.js';
 import type { ResumePoint } from './resume.js';
 import { emptySession, reduceSession, type SessionModel } from './sessionModel.js';
 import { Flights } from './turnStream.js';
@@ -36,6 +37,8 @@ export interface EngineOptions {
   /** A budget in USD, and how to price a turn; undefined prices are not counted. */
   maxCostUsd?: number;
   costOf?: (model: string, usage: Usage) => number | undefined;
+  /** Role ids a person plays (`--human`), on top of the config's `humans`: the run waits for their replies. */
+  humans?: readonly string[];
   /** Warnings to tell right after the run starts, e.g. about the options it was given. */
   notices?: ReadonlyArray<{ code: string; message: string }>;
 }
@@ -47,6 +50,10 @@ export class RunContext {
   readonly intents = new IntentQueue();
   readonly flights = new Flights();
   readonly budget: Budget;
+  /** Who plays each role: the model, or the person at the keyboard. */
+  readonly seats: Seats;
+  /** When the run began to wait for the person's reply (the turn it waits at is theirs). */
+  personSince: number | null = null;
   /** The request of the last turn, which the next one is stored as a delta of. */
   lastRequest: { turnId: string; messages: readonly ChatMessage[] } | null = null;
   lastFailure: { message: string; setupFault: SetupFault | undefined } | null = null;
@@ -65,6 +72,7 @@ export class RunContext {
     const costOf = options.costOf;
     const spent = costOf && resumed ? resumed.usage.reduce((sum, u) => sum + (costOf(u.model, u.usage) ?? 0), 0) : 0;
     this.budget = new Budget(options.maxCostUsd, costOf, spent);
+    this.seats = new Seats(options.humans);
   }
 
   /** The config in force: the session's own, once the run has told it. */

@@ -11,6 +11,7 @@ import { nextStep, type TurnAt } from './position.js';
 import { extractArtifact, sanityPassed } from './protocol.js';
 import { requestFor } from './requestBuilder.js';
 import type { RunContext } from './runContext.js';
+import { personHold, tellPersonTurn } from './seats.js';
 import { runTurn } from './turnRunner.js';
 import { formatUsdAmount } from '../text/formatDuration.js';
 
@@ -44,7 +45,9 @@ export async function runLoop(ctx: RunContext): Promise<{ status: RunStatus; rea
         case 'turn': {
           const outcome = await gate(ctx, step.turn);
           if (outcome === 'go') await takeTurn(ctx, step.turn);
-          else if (outcome !== 'again') skip(ctx, outcome.skip, step.turn);
+          else if (outcome === 'again') break;
+          else if ('reply' in outcome) takePersonTurn(ctx, step.turn, outcome.reply);
+          else skip(ctx, outcome.skip, step.turn);
           break;
         }
       }
@@ -72,7 +75,13 @@ async function gate(ctx: RunContext, turn: TurnAt): Promise<GateOutcome> {
       continue;
     }
     checkBreakpoints(ctx, turn);
-    const holds = ctx.gate.current();
+    let holds = ctx.gate.current();
+    // A person's turn waits for their reply, not for a step: the reply is the step.
+    const person = ctx.seats.isPerson(ctx.config, turn) ? personHold(ctx.config, turn) : undefined;
+    if (person) {
+      holds = [...holds.filter((h) => h.kind !== 'step'), person];
+      ctx.personSince ??= ctx.now();
+    } else ctx.personSince = null;
     if (holds.length === 0) {
       ctx.gate.pass();
       return leave('go');
@@ -155,6 +164,20 @@ async function takeTurn(ctx: RunContext, turn: TurnAt): Promise<void> {
         }
       }
   }
+}
+
+/** The person's reply for their turn: the request they answered and their text, told as a turn of its own. */
+function takePersonTurn(ctx: RunContext, turn: TurnAt, text: string): void {
+  const built = requestFor(ctx.model, ctx.config, ctx.options.task, turn);
+  const turnId = `t${ctx.model.turnCounter + 1}`;
+  const previous = ctx.lastRequest;
+  ctx.lastRequest = { turnId, messages: built.messages };
+  const waitedMs = ctx.personSince === null ? 0 : Math.max(0, ctx.now() - ctx.personSince);
+  ctx.personSince = null;
+  ctx.seats.taken();
+  ctx.gate.pass();
+  ctx.lastFailure = null;
+  tellPersonTurn({ turnId, turn, config: ctx.config, built, previous, text, roleNames: ctx.roleNames, waitedMs }, (body) => ctx.emit(body));
 }
 
 /** Headless stops at the budget (resumably); the TUI holds once and lets the person decide. */

@@ -38,6 +38,8 @@ export interface TurnRecord {
   discarded: boolean;
   /** The customer messages its request delivered, as thread entries. */
   heard: ThreadEntry[];
+  /** A person wrote the reply (`turn.started.author`), not the model. */
+  byPerson: boolean;
 }
 
 export interface SessionModel {
@@ -181,6 +183,7 @@ export function reduceSession(model: SessionModel, event: EngineEvent): SessionM
         stands: false,
         discarded: false,
         heard,
+        byPerson: event.author === 'person',
       };
       return {
         ...model,

@@ -40,6 +40,8 @@ export interface TurnView {
   discarded: boolean;
   /** True once the user replaced the reply's text (`turn.edited`). */
   edited: boolean;
+  /** A person wrote the reply (a seat they play), not the model. */
+  byPerson: boolean;
   /** How many replies in this place were taken back with `r` before this one. */
   regenerations: number;
   /** Taken back with `r`: the next reply in its place is its regeneration. */
@@ -254,6 +256,7 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
         warnings: [],
         discarded: false,
         edited: false,
+        byPerson: event.author === 'person',
         regenerations: 0,
         regeneratedAway: false,
         startedAt: event.t,
@@ -490,5 +493,7 @@ export function holdText(hold: Hold): string {
     case 'failure':
     case 'stopped':
       return hold.message;
+    case 'person':
+      return `Your turn as ${hold.name}: write the reply (enter opens it, h hands the seat back to the model)`;
   }
 }

@@ -67,7 +67,10 @@ export function plainView(write: Write, state: RunState): (event: EngineEvent) =
         break;
       }
       case 'turn.started': {
-        const who = event.kind === 'sanity' ? 'Sanity check' : `${role(event.role)} (${event.side}, turn ${event.index + 1})`;
+        const who =
+          event.kind === 'sanity'
+            ? 'Sanity check'
+            : `${role(event.role)} (${event.side}, turn ${event.index + 1}${event.author === 'person' ? ', written by a person' : ''})`;
         line(`\n[${who}]`);
         atLineStart = true;
         break;

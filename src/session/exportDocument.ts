@@ -22,6 +22,8 @@ export interface ExportedTurn {
   status: 'streaming' | 'complete' | 'interrupted' | 'failed';
   /** True when the person replaced the model's text (`turn.edited`). */
   edited: boolean;
+  /** `person`: a person in the role's seat wrote the reply; no model was asked. */
+  author: 'model' | 'person';
   usage: Usage | null;
   durationMs: number | null;
   firstTokenMs: number | null;
@@ -115,6 +117,7 @@ export function buildExportDocument(state: RunState, meta: { startedAt?: Date | 
         text: turn.text,
         status: turn.status,
         edited: turn.edited,
+        author: turn.byPerson ? 'person' : 'model',
         usage: turn.usage,
         durationMs: turn.durationMs,
         firstTokenMs: turn.firstTokenMs,

@@ -17,7 +17,13 @@ export const END_REASONS: Record<string, string> = {
 function turnBlock(state: RunState, turn: TurnView): string {
   const who = turn.kind === 'sanity' ? 'Sanity check' : nameOf(state, 'roles', turn.role);
   const unfinished = turn.status === 'streaming' ? 'unfinished: the run stopped during it, a --resume asks again' : '';
-  const flags = [turn.side, turn.status === 'interrupted' ? 'interrupted' : '', turn.status === 'failed' ? 'failed' : '', unfinished]
+  const flags = [
+    turn.side,
+    turn.byPerson ? 'written by a person' : '',
+    turn.status === 'interrupted' ? 'interrupted' : '',
+    turn.status === 'failed' ? 'failed' : '',
+    unfinished,
+  ]
     .filter(Boolean)
     .join(', ');
   return `#### ${who}${flags ? ` (${flags})` : ''}\n\n${nested(turn.text.trim()) || '_(no text)_'}\n`;

@@ -37,6 +37,7 @@ import {
   type Viewport,
 } from './useControls.js';
 import { useEngineState } from './useEngineState.js';
+import { seatTitle } from './useSeat.js';
 import { useTerminalSize } from './useTerminalSize.js';
 
 const NARROW_COLUMNS = 90;
@@ -239,7 +240,9 @@ export function App({ store, engine, workflow, onExit, costOf, reloader, saved }
           <MarkedLine.Provider value={marked}>{main}</MarkedLine.Provider>
         </Box>
       </Box>
-      {ui.draft !== null ? <CustomerInput draft={ui.draft} width={columns} busy={state.activeTurnId !== null} kind={ui.draftKind} /> : null}
+      {ui.draft !== null ? (
+        <CustomerInput draft={ui.draft} width={columns} busy={state.activeTurnId !== null} kind={ui.draftKind} title={seatTitle(state)} />
+      ) : null}
       <Footer state={state} width={columns} costOf={costOf} runningMs={activity?.runningMs ?? 0} live={engine.edit !== undefined} />
     </Box>
   );

@@ -4,7 +4,7 @@ import { sanitize } from '../text/sanitize.js';
 import { CUSTOMER_COLOR } from './theme.js';
 
 const INPUT_MAX_LINES = 5;
-const LABEL = { customer: 'Customer › ', edit: 'Edit reply › ', find: 'Find › ' } as const;
+const LABEL = { customer: 'Customer › ', edit: 'Edit reply › ', find: 'Find › ', seat: 'You › ' } as const;
 
 /** Rows the input takes on screen: its border, its lines and the hint. */
 export function inputHeight(draft: string): number {
@@ -17,14 +17,17 @@ export function CustomerInput({
   width,
   busy,
   kind = 'customer',
+  title = '',
 }: {
   draft: string;
   width: number;
   busy: boolean;
-  kind?: 'customer' | 'edit' | 'find';
+  kind?: 'customer' | 'edit' | 'find' | 'seat';
+  /** Whose reply the person writes, for `seat`: "CTO, turn 3 of Design (Language)". */
+  title?: string;
 }) {
   const edit = kind === 'edit';
-  const color = edit ? 'magenta' : kind === 'find' ? 'cyan' : CUSTOMER_COLOR;
+  const color = edit ? 'magenta' : kind === 'find' ? 'cyan' : kind === 'seat' ? 'green' : CUSTOMER_COLOR;
   const lines = sanitize(draft).split('\n');
   const shown = lines.slice(-INPUT_MAX_LINES);
   return (
@@ -45,7 +48,9 @@ export function CustomerInput({
       <Text dimColor wrap="truncate-end">
         {kind === 'find'
           ? 'enter finds · esc cancels · /text/ is a regular expression (/text/i ignores case) · n and N move between matches'
-          : `${edit ? 'enter saves the edit' : 'enter sends'} · esc cancels · alt+enter new line · paste keeps lines${busy ? ' · goes in before the next turn' : ''}${lines.length > INPUT_MAX_LINES ? ` · ${lines.length} lines` : ''}`}
+          : kind === 'seat'
+            ? `Your reply as ${title} · enter sends · esc closes, the run waits · alt+enter new line`
+            : `${edit ? 'enter saves the edit' : 'enter sends'} · esc cancels · alt+enter new line · paste keeps lines${busy ? ' · goes in before the next turn' : ''}${lines.length > INPUT_MAX_LINES ? ` · ${lines.length} lines` : ''}`}
       </Text>
     </Box>
   );

@@ -26,6 +26,7 @@ export const Command = {
   nextTurn: 'nextTurn',
   rewind: 'rewind',
   edit: 'edit',
+  takeTurn: 'takeTurn',
   reloadConfig: 'reloadConfig',
   costs: 'costs',
   messages: 'messages',
@@ -156,6 +157,14 @@ export const KEYMAP: readonly Binding[] = [
     label: 'e',
     description: 'edit the last reply, between turns',
     hint: 'edit',
+  },
+  {
+    command: Command.takeTurn,
+    when: (now) => now.live && !now.finished,
+    keys: [{ char: 'h' }],
+    label: 'h',
+    description: 'write the next turn yourself; on yours, give it back',
+    hint: 'your turn',
   },
   {
     command: Command.reloadConfig,

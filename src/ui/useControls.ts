@@ -13,6 +13,7 @@ import { turnsOf } from './InspectorView.js';
 import { useKeyPresses, type KeyPress } from './keyPresses.js';
 import { Command, commandFor } from './keymap.js';
 import { windowOf } from './LinesView.js';
+import { useSeat } from './useSeat.js';
 
 export const CTRL_C_WINDOW_MS = 2000;
 
@@ -23,8 +24,8 @@ export interface UiState {
   view: 'transcript' | 'artifacts' | 'help' | 'inspector' | 'costs' | 'messages';
   /** The turn the prompt inspector shows. */
   inspected: string | null;
-  /** What the open input writes: a customer message, the new text of the last reply, or what to find. */
-  draftKind: 'customer' | 'edit' | 'find';
+  /** What the open input writes: a customer message, the new text of the last reply, what to find, or the person's reply. */
+  draftKind: 'customer' | 'edit' | 'find' | 'seat';
   /** What `/` looks for; n and N find it again. */
   find: { query: string; pattern: RegExp } | null;
   /** The match on screen. */
@@ -215,6 +216,14 @@ export function useControls(options: {
     timers.current.notice = setTimeout(() => update({ notice: null }), 3000);
   };
   const generating = () => state.activeTurnId !== null;
+  const seat = useSeat({
+    state,
+    engine,
+    notify,
+    inputOpen: () => latest.current.draft !== null,
+    open: () => update({ draft: '', draftKind: 'seat', view: 'transcript', pinned: undefined, top: null }),
+    close: () => latest.current.draftKind === 'seat' && update({ draft: null }),
+  });
 
   const interrupt = () => {
     const now = Date.now();
@@ -343,6 +352,8 @@ export function useControls(options: {
     const ui = latest.current;
     switch (command) {
       case Command.step:
+        // On the person's turn, space opens their reply again: the reply is the step.
+        if (seat.yours()) return update({ draft: '', draftKind: 'seat', view: 'transcript', pinned: undefined, top: null });
         if (state.waiting) engine.step();
         else if (state.finished) notify('The run is over: q quits');
         else if (generating()) notify('A reply is being generated; x stops it');
@@ -419,6 +430,8 @@ export function useControls(options: {
         if (!turnId) return notify('No reply of this conversation to edit yet');
         return update({ draft: state.turns.get(turnId)?.text ?? '', draftKind: 'edit', view: 'transcript', pinned: undefined, top: null });
       }
+      case Command.takeTurn:
+        return seat.toggle();
       case Command.reloadConfig:
         if (!engine.reloadConfig) return notify('a replay cannot reload its config');
         if (!reloader) return notify('no config file to reload');
@@ -474,7 +487,8 @@ export function useControls(options: {
         }
       }
       if (text.trim()) {
-        if (ui.draftKind === 'edit') {
+        if (ui.draftKind === 'seat') engine.reply?.(text);
+        else if (ui.draftKind === 'edit') {
           if (engine.edit && !generating()) engine.edit(text);
           else notify('Not edited: a reply is being generated');
         } else engine.intervene(text);

@@ -20,6 +20,8 @@ export function tmuxServer() {
   const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   return {
     screen: (target: string) => tmux('capture-pane', '-p', '-t', target),
+    /** Sends keys to a session, as `tmux send-keys` takes them (`-l` first for literal text). */
+    keys: (target: string, ...keys: string[]) => void tmux('send-keys', '-t', target, ...keys),
     /** The screen with its colours and attributes, as escape codes. */
     styledScreen: (target: string) => tmux('capture-pane', '-p', '-e', '-t', target),
     /**

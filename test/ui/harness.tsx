@@ -72,6 +72,8 @@ export interface StartOptions {
   reloader?: { reload(): Promise<void> };
   /** Where the session is saved (the run's summary; what y copies goes there too). */
   saved?: { dir: string; commands: string[] };
+  /** Role ids the person plays (`--human`). */
+  humans?: string[];
 }
 
 export function startTui(options: StartOptions = {}) {
@@ -84,6 +86,7 @@ export function startTui(options: StartOptions = {}) {
     model: options.model ?? 'gpt-4o-mini',
     mode: options.mode ?? 'step',
     onFailure: 'pause',
+    ...(options.humans ? { humans: options.humans } : {}),
   });
   const store = new EngineStore(engine);
   const events: EngineEvent[] = [];

@@ -7,7 +7,7 @@ import { nameOf, sanityTurn, type RunState } from '../views/runState.js';
 import { sanitize } from '../text/sanitize.js';
 import { useActivity } from './Activity.js';
 import { ArtifactsView, artifactLines } from './ArtifactsView.js';
-import { CustomerInput, inputHeight } from './CustomerInput.js';
+import { Editor, editorHeight, editorTextWidth } from './editor/Editor.js';
 import type { EngineStore } from './engineStore.js';
 import { Footer, type CostOf } from './Footer.js';
 import { ActiveRoleLine, Header } from './Header.js';
@@ -37,7 +37,6 @@ import {
   type Viewport,
 } from './useControls.js';
 import { useEngineState } from './useEngineState.js';
-import { seatTitle } from './useSeat.js';
 import { useTerminalSize } from './useTerminalSize.js';
 
 const NARROW_COLUMNS = 90;
@@ -120,7 +119,9 @@ export function App({ store, engine, workflow, onExit, costOf, reloader, saved }
   const narrow = columns < NARROW_COLUMNS;
   // One row fewer than the terminal: a frame as tall as the screen makes Ink clear it on every redraw.
   const height = Math.max(8, rows - 1);
-  const inputRows = ui.draft !== null ? inputHeight(ui.draft) : 0;
+  // The editor takes up to two fifths of the screen (a search, one row); it scrolls past that.
+  const inputMaxRows = ui.draftKind === 'find' ? 1 : Math.max(3, Math.floor((height * 2) / 5));
+  const inputRows = ui.draft !== null ? editorHeight(ui.draftKind, ui.draft, columns, inputMaxRows) : 0;
 
   const notice = ui.confirmQuit
     ? 'A reply is being generated. Quit anyway? y quits, any other key stays'
@@ -211,7 +212,7 @@ export function App({ store, engine, workflow, onExit, costOf, reloader, saved }
       ? { line: match.line, pattern: ui.find?.pattern ?? null }
       : null;
   useLayoutEffect(() => {
-    viewport.current = { length: viewLength, height: viewRows };
+    viewport.current = { length: viewLength, height: viewRows, inputWidth: editorTextWidth(columns) };
     finder.current = {
       find: (pattern, from, step) =>
         from.view === 'transcript'
@@ -241,7 +242,7 @@ export function App({ store, engine, workflow, onExit, costOf, reloader, saved }
         </Box>
       </Box>
       {ui.draft !== null ? (
-        <CustomerInput draft={ui.draft} width={columns} busy={state.activeTurnId !== null} kind={ui.draftKind} title={seatTitle(state)} />
+        <Editor kind={ui.draftKind} text={ui.draft} meta={ui.editor} width={columns} maxRows={inputMaxRows} busy={state.activeTurnId !== null} />
       ) : null}
       <Footer state={state} width={columns} costOf={costOf} runningMs={activity?.runningMs ?? 0} live={engine.edit !== undefined} />
     </Box>

@@ -1,6 +1,7 @@
 /** Every key, generated from the keymap, and what the timeline's symbols mean; it scrolls when the screen is short. */
 import chalk from 'chalk';
 import { Box, Text } from 'ink';
+import { EDITOR_KEYS } from './editor/editorKeys.js';
 import { KEYMAP } from './keymap.js';
 import { LinesView } from './LinesView.js';
 import { STATUS_COLOR, STATUS_ICON, STATUS_WORD } from './theme.js';
@@ -10,6 +11,9 @@ export function helpLines(): LineSource {
   const labelWidth = Math.max(...KEYMAP.map((b) => b.label.length)) + 2;
   const lines = [
     ...KEYMAP.map((b) => chalk.bold.cyan(b.label.padEnd(labelWidth)) + b.description),
+    '',
+    chalk.bold('In the input (c, e, h, /)'),
+    ...EDITOR_KEYS.map((k) => chalk.bold.cyan(k.label.padEnd(Math.max(labelWidth, 18))) + k.description),
     '',
     chalk.dim('The mouse wheel scrolls too (--no-mouse leaves the mouse to the terminal; Shift selects text meanwhile).'),
     chalk.dim('Footer: tokens in and out, cost (~ when estimated), latency to the first token / for the whole reply.'),

@@ -8,12 +8,12 @@ import { parseBreakpoint } from '../config/breakpointSpec.js';
 import type { DebugCommands, EngineCommands } from '../engine/events.js';
 import { nameOf, type RunState } from '../views/runState.js';
 import { sanitize } from '../text/sanitize.js';
-import { draftText, editDraft } from './draftInput.js';
+import { editorKey, editorOpened, editorPaste, type EditorMeta } from './editor/editorKeys.js';
 import { turnsOf } from './InspectorView.js';
 import { useKeyPresses, type KeyPress } from './keyPresses.js';
 import { Command, commandFor } from './keymap.js';
 import { windowOf } from './LinesView.js';
-import { useSeat } from './useSeat.js';
+import { seatTitle, useSeat } from './useSeat.js';
 
 export const CTRL_C_WINDOW_MS = 2000;
 
@@ -39,6 +39,8 @@ export interface UiState {
   artifact: number;
   /** The customer's message being typed, or null when the input is closed. */
   draft: string | null;
+  /** The open input's cursor, what it opened with, and what it edits (the inline editor). */
+  editor: EditorMeta;
   confirmQuit: boolean;
   /** S was pressed: the rest of the phase goes once the person says yes. */
   confirmSkipPhase: boolean;
@@ -57,6 +59,7 @@ const INITIAL: UiState = {
   top: null,
   artifact: 0,
   draft: null,
+  editor: editorOpened(''),
   confirmQuit: false,
   confirmSkipPhase: false,
   ctrlCArmed: false,
@@ -140,7 +143,16 @@ function patternOf(query: string): RegExp {
 export interface Viewport {
   length: number;
   height: number;
+  /** The width the open input wraps its text at, for ↑ and ↓ in it. */
+  inputWidth?: number;
 }
+
+/** Opens the input for `kind`, on `text`, saying what it edits. */
+const openInput = (draftKind: UiState['draftKind'], text = '', title = ''): Partial<UiState> => ({
+  draft: text,
+  draftKind,
+  editor: editorOpened(text, title),
+});
 
 /** A live engine offers the debug commands; a replay only the plain ones. */
 export type ViewCommands = EngineCommands & Partial<DebugCommands>;
@@ -221,7 +233,7 @@ export function useControls(options: {
     engine,
     notify,
     inputOpen: () => latest.current.draft !== null,
-    open: () => update({ draft: '', draftKind: 'seat', view: 'transcript', pinned: undefined, top: null }),
+    open: () => update({ ...openInput('seat', '', `Your reply as ${seatTitle(state)}`), view: 'transcript', pinned: undefined, top: null }),
     close: () => latest.current.draftKind === 'seat' && update({ draft: null }),
   });
 
@@ -353,7 +365,9 @@ export function useControls(options: {
     switch (command) {
       case Command.step:
         // On the person's turn, space opens their reply again: the reply is the step.
-        if (seat.yours()) return update({ draft: '', draftKind: 'seat', view: 'transcript', pinned: undefined, top: null });
+        if (seat.yours()) {
+          return update({ ...openInput('seat', '', `Your reply as ${seatTitle(state)}`), view: 'transcript', pinned: undefined, top: null });
+        }
         if (state.waiting) engine.step();
         else if (state.finished) notify('The run is over: q quits');
         else if (generating()) notify('A reply is being generated; x stops it');
@@ -364,7 +378,7 @@ export function useControls(options: {
         if (state.finished) return notify('The run is over: nobody is left to answer');
         // Only a live run has the debug commands; a replay's recording has no room for a new message.
         if (!engine.edit) return notify('a replay cannot take customer messages');
-        return update({ draft: '', draftKind: 'customer' });
+        return update(openInput('customer', '', 'To the company, as the customer'));
       case Command.skipConversation:
         return state.finished ? undefined : engine.skipConversation();
       case Command.skipPhase:
@@ -428,7 +442,9 @@ export function useControls(options: {
         if (generating()) return notify('A reply is being generated: edit it once it ends');
         const turnId = editableTurn(state);
         if (!turnId) return notify('No reply of this conversation to edit yet');
-        return update({ draft: state.turns.get(turnId)?.text ?? '', draftKind: 'edit', view: 'transcript', pinned: undefined, top: null });
+        const turn = state.turns.get(turnId);
+        const title = `Editing ${turn?.kind === 'sanity' ? 'the sanity check' : nameOf(state, 'roles', turn?.role ?? null)}, turn ${(turn?.index ?? 0) + 1}`;
+        return update({ ...openInput('edit', sanitize(turn?.text ?? ''), sanitize(title)), view: 'transcript', pinned: undefined, top: null });
       }
       case Command.takeTurn:
         return seat.toggle();
@@ -439,7 +455,7 @@ export function useControls(options: {
         void reloader.reload().catch((error: unknown) => notify(`Reload failed: ${error instanceof Error ? error.message : String(error)}`));
         return;
       case Command.find:
-        return update({ draft: '', draftKind: 'find' });
+        return update(openInput('find'));
       case Command.findNext:
       case Command.findPrevious:
         if (!ui.find) return notify('/ finds text first; n and N then move between the matches');
@@ -469,16 +485,21 @@ export function useControls(options: {
     if (wheel) return scroll((w) => w.top + (wheel === 'up' ? -WHEEL_LINES : WHEEL_LINES));
     if (paste) {
       // A paste outside the input is text, not a string of commands.
-      if (ui.draft !== null) update({ draft: ui.draft + draftText(input) });
+      if (ui.draft !== null) {
+        const result = editorPaste(ui.draft, ui.editor, input);
+        update({ draft: result.text, editor: result.meta });
+      }
       return;
     }
     if (key.ctrl && input === 'c') return interrupt();
     if (ui.draft !== null) {
-      const result = editDraft(ui.draft, input, key);
+      const result = editorKey(ui.draft, ui.editor, input, key, viewport.current.inputWidth ?? 80, ui.draftKind !== 'find');
       // What is sent holds no control character, whatever the draft started from (an edit starts from a reply).
-      const text = result.action === 'submit' ? sanitize(result.draft) : '';
+      const text = result.action === 'submit' ? sanitize(result.text) : '';
+      const after = { draft: result.action === 'submit' || result.action === 'cancel' ? null : result.text, editor: result.meta };
+      if (result.action === 'external') return update(after);
       if (ui.draftKind === 'find') {
-        update({ draft: result.action ? null : result.draft });
+        update(after);
         if (result.action !== 'submit' || !text.trim()) return;
         try {
           return findFrom({ query: text.trim(), pattern: patternOf(text.trim()) }, 1);
@@ -493,7 +514,7 @@ export function useControls(options: {
           else notify('Not edited: a reply is being generated');
         } else engine.intervene(text);
       }
-      return update({ draft: result.action ? null : result.draft });
+      return update(after);
     }
     if (ui.confirmSkipPhase) {
       if (input === 'y' || input === 'S') engine.skipPhase();

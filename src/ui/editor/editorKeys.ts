@@ -32,9 +32,11 @@ export interface EditorMeta {
   start: string;
   /** esc was pressed on a changed text: `y` drops it, any other key goes back to editing. */
   confirmDiscard: boolean;
+  /** What it edits, for the line under it: "Editing CTO, turn 3". */
+  title: string;
 }
 
-export const editorOpened = (text: string): EditorMeta => ({ cursor: null, start: text, confirmDiscard: false });
+export const editorOpened = (text: string, title = ''): EditorMeta => ({ cursor: null, start: text, confirmDiscard: false, title });
 
 export type EditorAction = 'submit' | 'cancel' | 'external';
 
@@ -43,6 +45,20 @@ export interface EditorResult {
   meta: EditorMeta;
   action?: EditorAction;
 }
+
+/** The editor's keys, for the help overlay and the README: what `editorKey` does, in words. */
+export const EDITOR_KEYS: ReadonlyArray<{ label: string; description: string }> = [
+  { label: 'enter', description: 'send (save an edit, find)' },
+  { label: 'alt+enter/ctrl+j', description: 'a new line' },
+  { label: '←/→ ↑/↓', description: 'move the cursor; ↑ and ↓ through wrapped rows' },
+  { label: 'ctrl/alt+←/→', description: 'a word back / on (also alt+b, alt+f)' },
+  { label: 'Home/End', description: 'start / end of the line (also ctrl+a, ctrl+e)' },
+  { label: 'ctrl+w', description: 'delete the word before (also alt+backspace)' },
+  { label: 'alt+d / ctrl+d', description: 'delete the word / the character after' },
+  { label: 'ctrl+u / ctrl+k', description: 'delete to the start / end of the line' },
+  { label: 'ctrl+g', description: 'edit the text in $VISUAL or $EDITOR' },
+  { label: 'esc', description: 'close (asks first when you changed the text)' },
+];
 
 /** Rows PgUp and PgDn move. */
 const PAGE = 5;

@@ -8,6 +8,7 @@ import { sanitize } from '../text/sanitize.js';
 import { useActivity } from './Activity.js';
 import { ArtifactsView, artifactLines } from './ArtifactsView.js';
 import { Editor, editorHeight, editorTextWidth } from './editor/Editor.js';
+import { useExternalEditor, type TerminalHandoff } from './editor/useExternalEditor.js';
 import type { EngineStore } from './engineStore.js';
 import { Footer, type CostOf } from './Footer.js';
 import { ActiveRoleLine, Header } from './Header.js';
@@ -59,6 +60,8 @@ export interface AppProps {
   costOf?: CostOf;
   /** Where a live run's session is saved, for the summary at its end. */
   saved?: Saved;
+  /** What to do to the terminal around $VISUAL / $EDITOR; absent (off screen, in tests), ctrl+g says so. */
+  terminal?: TerminalHandoff;
 }
 
 function ViewTitle({ state, conversationId, live }: { state: RunState; conversationId: string | null; live: boolean }) {
@@ -105,7 +108,7 @@ function DoneLine({ state, conversationId }: { state: RunState; conversationId: 
   );
 }
 
-export function App({ store, engine, workflow, onExit, costOf, reloader, saved }: AppProps) {
+export function App({ store, engine, workflow, onExit, costOf, reloader, saved, terminal }: AppProps) {
   const state = useEngineState(store);
   const { columns, rows } = useTerminalSize();
   // One layout for the App's life: it keeps the wrapped lines of finished messages between frames.
@@ -114,7 +117,8 @@ export function App({ store, engine, workflow, onExit, costOf, reloader, saved }
   const finder = useRef<Finder | null>(null);
   const { stdout } = useStdout();
   const activity = useActivity(store);
-  const ui = useControls({ state, engine, viewport, onExit, reloader, subscribe: store.subscribe, finder });
+  const externalEdit = useExternalEditor(terminal);
+  const ui = useControls({ state, engine, viewport, onExit, reloader, subscribe: store.subscribe, finder, externalEdit });
 
   const narrow = columns < NARROW_COLUMNS;
   // One row fewer than the terminal: a frame as tall as the screen makes Ink clear it on every redraw.

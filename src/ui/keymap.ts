@@ -155,7 +155,7 @@ export const KEYMAP: readonly Binding[] = [
     when: (now) => now.live && !now.finished && !now.generating,
     keys: [{ char: 'e' }],
     label: 'e',
-    description: 'edit the last reply, between turns',
+    description: 'edit the last reply ($VISUAL/$EDITOR when set)',
     hint: 'edit',
   },
   {

@@ -9,6 +9,8 @@ import type { DebugCommands, EngineCommands } from '../engine/events.js';
 import { nameOf, type RunState } from '../views/runState.js';
 import { sanitize } from '../text/sanitize.js';
 import { editorKey, editorOpened, editorPaste, type EditorMeta } from './editor/editorKeys.js';
+import { editorCommand } from './editor/externalEditor.js';
+import type { ExternalEdit } from './editor/useExternalEditor.js';
 import { turnsOf } from './InspectorView.js';
 import { useKeyPresses, type KeyPress } from './keyPresses.js';
 import { Command, commandFor } from './keymap.js';
@@ -179,6 +181,8 @@ export function useControls(options: {
   /** The store's subscription: told when new events are about to be drawn. */
   subscribe?: (listener: () => void) => () => void;
   finder?: { current: Finder | null };
+  /** Hands a text to $VISUAL / $EDITOR (ctrl+g in the input, and `e`); absent where there is no terminal to hand. */
+  externalEdit?: ExternalEdit | undefined;
 }) {
   const { state, engine, viewport, reloader, finder } = options;
   const exited = useRef(false);
@@ -228,6 +232,21 @@ export function useControls(options: {
     timers.current.notice = setTimeout(() => update({ notice: null }), 3000);
   };
   const generating = () => state.activeTurnId !== null;
+  /**
+   * The open input's text in $VISUAL / $EDITOR; what it saved comes back into the input, for enter to send. Not
+   * while a reply streams: the run stands still while the editor has the terminal.
+   */
+  const editExternally = (patch: Partial<UiState>) => {
+    const ui = { ...latest.current, ...patch };
+    update(patch);
+    if (ui.draft === null) return;
+    if (!options.externalEdit) return notify('No terminal to hand to an editor here');
+    if (generating()) return notify('A reply is being generated: your editor opens between turns (x stops the reply)');
+    const outcome = options.externalEdit(ui.draft, ui.draftKind);
+    if (!outcome.ok) return notify(outcome.message);
+    update({ draft: outcome.text, editor: { ...ui.editor, cursor: null, confirmDiscard: false } });
+    notify(ui.draftKind === 'edit' ? 'Back from your editor: enter saves the edit, esc drops it' : 'Back from your editor: enter sends it');
+  };
   const seat = useSeat({
     state,
     engine,
@@ -444,7 +463,14 @@ export function useControls(options: {
         if (!turnId) return notify('No reply of this conversation to edit yet');
         const turn = state.turns.get(turnId);
         const title = `Editing ${turn?.kind === 'sanity' ? 'the sanity check' : nameOf(state, 'roles', turn?.role ?? null)}, turn ${(turn?.index ?? 0) + 1}`;
-        return update({ ...openInput('edit', sanitize(turn?.text ?? ''), sanitize(title)), view: 'transcript', pinned: undefined, top: null });
+        const opened = {
+          ...openInput('edit', sanitize(turn?.text ?? ''), sanitize(title)),
+          view: 'transcript' as const,
+          pinned: undefined,
+          top: null,
+        };
+        // A whole reply is long text: it opens in the person's editor when they have one set.
+        return options.externalEdit && editorCommand() ? editExternally(opened) : update(opened);
       }
       case Command.takeTurn:
         return seat.toggle();
@@ -497,7 +523,7 @@ export function useControls(options: {
       // What is sent holds no control character, whatever the draft started from (an edit starts from a reply).
       const text = result.action === 'submit' ? sanitize(result.text) : '';
       const after = { draft: result.action === 'submit' || result.action === 'cancel' ? null : result.text, editor: result.meta };
-      if (result.action === 'external') return update(after);
+      if (result.action === 'external') return editExternally(after);
       if (ui.draftKind === 'find') {
         update(after);
         if (result.action !== 'submit' || !text.trim()) return;

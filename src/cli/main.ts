@@ -119,6 +119,12 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
       (value: string, list: string[]) => [...list, value],
       [] as string[],
     )
+    .option(
+      '--approve <role>',
+      "the role's replies are drafts you accept, edit or regenerate before they count (repeatable, or all)",
+      (value: string, list: string[]) => [...list, value],
+      [] as string[],
+    )
     .option('--max-cost <usd>', 'pause (TUI) or stop (headless, resumable) when the run has cost this much', positiveUsd)
     .option('--no-mouse', "leave the mouse to the terminal (select text without Shift); the wheel then doesn't scroll the TUI")
     .addHelpText('after', HELP_AFTER)

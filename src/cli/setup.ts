@@ -27,6 +27,8 @@ export interface RunFlags {
   break?: string[];
   /** Roles the person plays (`--human`), by name or id. */
   human?: string[];
+  /** Roles whose replies the person approves first (`--approve`), or `all`. */
+  approve?: string[];
   maxCost?: number;
   /** False with --no-mouse: the terminal keeps the mouse. */
   mouse?: boolean;
@@ -48,6 +50,8 @@ export interface RunSetup {
   outDir: string;
   /** The role ids `--human` names. */
   humans: string[];
+  /** The role ids `--approve` names, `all`, or none. */
+  approve: string[] | 'all';
 }
 
 const DEFAULT_MODEL = 'gpt-4o-mini';
@@ -72,9 +76,11 @@ export async function prepareRun(
   applyOverrides(config, flags);
   checkBreakpoints(flags, config);
   const humans = checkHumans(flags, config, view.headless);
+  const approve = checkApprove(flags, config, view.headless);
   const chosen = await chooseProvider(flags, io.env, { configModel: config.model });
   return {
     humans,
+    approve,
     config,
     configPath: filepath,
     ...chosen,
@@ -121,6 +127,21 @@ function checkHumans(flags: RunFlags, config: ResolvedConfig, headless: boolean)
   if (headless && config.humans?.length) {
     throw new UsageError('the config gives roles to a person ("humans"), but a headless run (--headless, --json, or no terminal) has nobody to ask');
   }
+  return [...new Set(ids)];
+}
+
+/** The roles `--approve` names, as ids, or `all`; like a seat, an approval needs a person at the terminal. */
+function checkApprove(flags: RunFlags, config: ResolvedConfig, headless: boolean): string[] | 'all' {
+  const refs = flags.approve ?? [];
+  if (headless && refs.length) {
+    throw new UsageError('--approve needs the TUI: a headless run (--headless, --json, or no terminal) has nobody to approve; drop --approve');
+  }
+  if (refs.some((ref) => ref.trim().toLowerCase() === 'all')) return 'all';
+  const ids = refs.map((ref) => {
+    const role = findRole(config.workflow.roles, ref);
+    if (!role) throw new UsageError(`--approve: ${unknownRole(ref, config.workflow.roles)}, or all`);
+    return role.id;
+  });
   return [...new Set(ids)];
 }
 
@@ -193,6 +214,7 @@ export async function prepareResume(
   const view = chooseView(flags, io);
   checkBreakpoints(flags, point.config);
   const humans = checkHumans(flags, point.config, view.headless);
+  const approve = checkApprove(flags, point.config, view.headless);
   loadDotenv(io.cwd, io.env);
   const { started } = point;
   if (started.provider === 'demo' && flags.model && !flags.demo) {
@@ -201,6 +223,7 @@ export async function prepareResume(
   const chosen = await chooseProvider(flags, io.env, { provider: started.provider, model: started.model, endpoint: started.endpoint });
   return {
     humans,
+    approve,
     config: point.config,
     configPath: undefined,
     ...chosen,

@@ -138,6 +138,11 @@ export class Engine implements EngineCommands, DebugCommands {
     this.ctx.gate.poke();
   }
 
+  /** Accepts the draft that waits (`--approve`): as it is, or `text` (their edit of it) in its place. */
+  approve(text?: string): void {
+    this.push({ kind: 'approve', text: text === undefined ? null : text.replace(/\r\n?/g, '\n') });
+  }
+
   /** The person's reply for the turn that waits for it; it goes into the thread like a model's. */
   reply(text: string): void {
     const body = text.replace(/\r\n?/g, '\n').trim();

@@ -32,6 +32,8 @@ export const HoldSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('stopped'), message: z.string() }),
   /** The turn is a person's (`--human`, the config's `humans`, or `h`): the run waits for their reply. */
   z.strictObject({ kind: z.literal('person'), role: z.string(), name: z.string() }),
+  /** A draft (`--approve`) waits for the person: accept it, edit it, or regenerate it, before it counts. */
+  z.strictObject({ kind: z.literal('approval'), turnId: id, name: z.string() }),
 ]);
 
 /**
@@ -159,8 +161,23 @@ export const EVENT_BODY_SCHEMAS = {
     endsConversation: z.boolean(),
     durationMs: ms,
     firstTokenMs: ms.nullable(),
+    /** A draft (`--approve`): it enters the thread only once the person accepts it (`turn.approved`). */
+    draft: z.literal(true).optional(),
   }),
-  'turn.discarded': z.strictObject({ type: z.literal('turn.discarded'), turnId: id, reason: z.enum(['regenerate', 'rewind', 'quit']) }),
+  /** The person accepted a draft: `text` (the draft, or their edit of it) enters the thread. */
+  'turn.approved': z.strictObject({
+    type: z.literal('turn.approved'),
+    turnId: id,
+    text: z.string(),
+    edited: z.boolean(),
+    endsConversation: z.boolean(),
+  }),
+  /** `rejected`: a draft dropped unaccepted, when its conversation or phase was skipped or rewound. */
+  'turn.discarded': z.strictObject({
+    type: z.literal('turn.discarded'),
+    turnId: id,
+    reason: z.enum(['regenerate', 'rewind', 'quit', 'rejected']),
+  }),
   'turn.edited': z.strictObject({
     type: z.literal('turn.edited'),
     turnId: id,

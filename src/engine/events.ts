@@ -82,4 +82,6 @@ export interface DebugCommands {
   handBackSeat(): void;
   /** The person's reply for the turn that waits for it. */
   reply(text: string): void;
+  /** Accepts the draft that waits, or the person's edit of it. */
+  approve(text?: string): void;
 }

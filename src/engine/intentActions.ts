@@ -25,6 +25,9 @@ export function applyIntent(ctx: RunContext, intent: Exclude<Intent, StopIntent>
       return rewind(ctx, intent.turnId);
     case 'edit':
       return edit(ctx, intent.text);
+    case 'approve':
+      ctx.warn('approve', 'No draft waits for your approval');
+      return undefined;
     case 'reply':
       if (ctx.seats.isPerson(ctx.config, turn)) return { reply: intent.text };
       ctx.warn('reply', "Not taken: this turn is the model's (h takes it)");

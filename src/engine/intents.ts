@@ -10,6 +10,8 @@ export type Intent =
   | { kind: 'edit'; text: string }
   /** The person's reply for the turn that waits for it (a seat they play). */
   | { kind: 'reply'; text: string }
+  /** Accept the draft that waits (`--approve`), as it is or as the person edited it. */
+  | { kind: 'approve'; text: string | null }
   /** `changed`: what differs from the config before it, as the reload told the person. */
   | { kind: 'reload'; config: ResolvedConfig; changed: string[] }
   /** End the run: quit by the person, stopped by the budget, or failed (retries ran out, the session cannot be saved). */

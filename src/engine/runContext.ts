@@ -39,6 +39,8 @@ export interface EngineOptions {
   costOf?: (model: string, usage: Usage) => number | undefined;
   /** Role ids a person plays (`--human`), on top of the config's `humans`: the run waits for their replies. */
   humans?: readonly string[];
+  /** Role ids whose model replies are drafts the person accepts, edits or regenerates first (`--approve`), or all. */
+  approve?: readonly string[] | 'all';
   /** Warnings to tell right after the run starts, e.g. about the options it was given. */
   notices?: ReadonlyArray<{ code: string; message: string }>;
 }

@@ -11,6 +11,7 @@ import { nextStep, type TurnAt } from './position.js';
 import { extractArtifact, sanityPassed } from './protocol.js';
 import { requestFor } from './requestBuilder.js';
 import type { RunContext } from './runContext.js';
+import { approvalGate, needsApproval } from './approval.js';
 import { personHold, tellPersonTurn } from './seats.js';
 import { runTurn } from './turnRunner.js';
 import { formatUsdAmount } from '../text/formatDuration.js';
@@ -41,6 +42,9 @@ export async function runLoop(ctx: RunContext): Promise<{ status: RunStatus; rea
           break;
         case 'phase.end':
           ctx.emit({ type: 'phase.ended', phaseId: step.phase.id, skipped: false });
+          break;
+        case 'approve':
+          await approvalGate(ctx, step.turnId);
           break;
         case 'turn': {
           const outcome = await gate(ctx, step.turn);
@@ -126,6 +130,7 @@ async function takeTurn(ctx: RunContext, turn: TurnAt): Promise<void> {
       produced: ctx.model.produced,
       customer,
       roleNames: ctx.roleNames,
+      draft: needsApproval(ctx, turn),
     },
     {
       provider: ctx.options.provider,

@@ -28,6 +28,8 @@ export interface TurnInput {
   /** The customer messages this turn hears. */
   customer: readonly string[];
   roleNames: readonly string[];
+  /** A complete reply is a draft for the person to approve (`--approve`). */
+  draft?: boolean;
 }
 
 export interface TurnDeps {
@@ -95,7 +97,7 @@ export async function runTurn(input: TurnInput, deps: TurnDeps): Promise<TurnOut
   const ended = (
     status: TurnStatus,
     text: string,
-    extra: { speaker?: string | null; endsConversation?: boolean; firstTokenAt?: number | null } = {},
+    extra: { speaker?: string | null; endsConversation?: boolean; firstTokenAt?: number | null; draft?: boolean } = {},
   ) =>
     emit({
       type: 'turn.ended',
@@ -106,6 +108,7 @@ export async function runTurn(input: TurnInput, deps: TurnDeps): Promise<TurnOut
       endsConversation: extra.endsConversation ?? false,
       durationMs: now() - started,
       firstTokenMs: extra.firstTokenAt == null ? null : extra.firstTokenAt - started,
+      ...(extra.draft ? { draft: true as const } : {}),
     });
 
   if (result.kind === 'stopped-while-waiting') {
@@ -130,7 +133,7 @@ export async function runTurn(input: TurnInput, deps: TurnDeps): Promise<TurnOut
   const header = kind === 'sanity' ? undefined : parseRoleHeader(text, input.roleNames);
   if (status === 'complete' && role) checkSpeaker(emit, turnId, header?.speaker, role);
   const endsConversation = status === 'complete' && kind !== 'sanity' && hasEndMarker(text);
-  ended(status, text, { speaker: header?.speaker ?? null, endsConversation, firstTokenAt });
+  ended(status, text, { speaker: header?.speaker ?? null, endsConversation, firstTokenAt, draft: input.draft === true && status === 'complete' });
   // A reply cut short to regenerate it, or by quitting, is not kept: a resume generates it again.
   if (stoppedBy === 'regenerate' || stoppedBy === 'quit') emit({ type: 'turn.discarded', turnId, reason: stoppedBy });
   if (!text || stoppedBy === 'regenerate' || stoppedBy === 'quit') return { status: 'dropped', turnId, stoppedBy };

@@ -24,6 +24,8 @@ export interface ExportedTurn {
   edited: boolean;
   /** `person`: a person in the role's seat wrote the reply; no model was asked. */
   author: 'model' | 'person';
+  /** `--approve`: `draft` waits for the person; `accepted` as it was, or `edited` before they accepted it. */
+  approval: 'draft' | 'accepted' | 'edited' | null;
   usage: Usage | null;
   durationMs: number | null;
   firstTokenMs: number | null;
@@ -118,6 +120,7 @@ export function buildExportDocument(state: RunState, meta: { startedAt?: Date | 
         status: turn.status,
         edited: turn.edited,
         author: turn.byPerson ? 'person' : 'model',
+        approval: turn.approval,
         usage: turn.usage,
         durationMs: turn.durationMs,
         firstTokenMs: turn.firstTokenMs,

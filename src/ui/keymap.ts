@@ -75,7 +75,7 @@ export const KEYMAP: readonly Binding[] = [
     when: (now) => now.waiting,
     keys: [{ char: ' ' }, { key: 'return' }],
     label: 'space/enter',
-    description: 'next turn (step mode), or continue when paused',
+    description: 'next turn, continue when paused, accept a draft',
     hint: 'next',
   },
   {

@@ -52,7 +52,9 @@ function turnLines(state: RunState, turn: TurnView, width: number, stream?: Stre
     }
   }
   lines.push(...body);
-  if (turn.edited) lines.push(chalk.magenta.dim(`${INDENT}✎ edited`));
+  if (turn.approval === 'draft') lines.push(chalk.black.bgYellow(`${INDENT}✎ draft: space accepts · e edits · r regenerates `));
+  else if (turn.approval) lines.push(chalk.green.dim(`${INDENT}✓ draft accepted${turn.approval === 'edited' ? ' as you edited it' : ''}`));
+  else if (turn.edited) lines.push(chalk.magenta.dim(`${INDENT}✎ edited`));
   if (turn.regenerations) lines.push(chalk.magenta.dim(`${INDENT}↻ regenerated${turn.regenerations > 1 ? ` ${turn.regenerations} times` : ''}`));
   if (turn.status === 'interrupted') lines.push(chalk.yellow(`${INDENT}⏹ interrupted`));
   if (turn.status === 'failed') lines.push(chalk.red(`${INDENT}✗ failed`));

@@ -15,7 +15,7 @@ import { turnsOf } from './InspectorView.js';
 import { useKeyPresses, type KeyPress } from './keyPresses.js';
 import { Command, commandFor } from './keymap.js';
 import { windowOf } from './LinesView.js';
-import { seatTitle, useSeat } from './useSeat.js';
+import { approvalHoldOf, seatTitle, useSeat } from './useSeat.js';
 
 export const CTRL_C_WINDOW_MS = 2000;
 
@@ -387,6 +387,11 @@ export function useControls(options: {
         if (seat.yours()) {
           return update({ ...openInput('seat', '', `Your reply as ${seatTitle(state)}`), view: 'transcript', pinned: undefined, top: null });
         }
+        // A draft waits (--approve): space accepts it as it is.
+        if (approvalHoldOf(state) && engine.approve) {
+          engine.approve();
+          return notify('Draft accepted');
+        }
         if (state.waiting) engine.step();
         else if (state.finished) notify('The run is over: q quits');
         else if (generating()) notify('A reply is being generated; x stops it');
@@ -462,7 +467,8 @@ export function useControls(options: {
         const turnId = editableTurn(state);
         if (!turnId) return notify('No reply of this conversation to edit yet');
         const turn = state.turns.get(turnId);
-        const title = `Editing ${turn?.kind === 'sanity' ? 'the sanity check' : nameOf(state, 'roles', turn?.role ?? null)}, turn ${(turn?.index ?? 0) + 1}`;
+        const draft = approvalHoldOf(state)?.turnId === turnId ? "'s draft" : '';
+        const title = `Editing ${turn?.kind === 'sanity' ? 'the sanity check' : nameOf(state, 'roles', turn?.role ?? null)}${draft}, turn ${(turn?.index ?? 0) + 1}`;
         const opened = {
           ...openInput('edit', sanitize(turn?.text ?? ''), sanitize(title)),
           view: 'transcript' as const,
@@ -535,6 +541,7 @@ export function useControls(options: {
       }
       if (text.trim()) {
         if (ui.draftKind === 'seat') engine.reply?.(text);
+        else if (ui.draftKind === 'edit' && approvalHoldOf(state)) engine.approve?.(text);
         else if (ui.draftKind === 'edit') {
           if (engine.edit && !generating()) engine.edit(text);
           else notify('Not edited: a reply is being generated');

@@ -8,6 +8,12 @@ import { sanitize } from '../text/sanitize.js';
 import { nameOf, type RunState } from '../views/runState.js';
 
 export type PersonHold = Extract<Hold, { kind: 'person' }>;
+export type ApprovalHold = Extract<Hold, { kind: 'approval' }>;
+
+/** The hold of a draft that waits for the person's approval (`--approve`), if the run waits at one. */
+export function approvalHoldOf(state: RunState): ApprovalHold | undefined {
+  return state.waiting?.holds.find((h): h is ApprovalHold => h.kind === 'approval');
+}
 
 /** The hold of a turn that waits for the person's reply, if the run waits at one. */
 export function personHoldOf(state: RunState): PersonHold | undefined {

@@ -42,6 +42,8 @@ export interface TurnView {
   edited: boolean;
   /** A person wrote the reply (a seat they play), not the model. */
   byPerson: boolean;
+  /** `draft`: the reply waits for the person's approval (`--approve`); `accepted`/`edited`: what they did with it. */
+  approval: 'draft' | 'accepted' | 'edited' | null;
   /** How many replies in this place were taken back with `r` before this one. */
   regenerations: number;
   /** Taken back with `r`: the next reply in its place is its regeneration. */
@@ -257,6 +259,7 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
         discarded: false,
         edited: false,
         byPerson: event.author === 'person',
+        approval: null,
         regenerations: 0,
         regeneratedAway: false,
         startedAt: event.t,
@@ -336,6 +339,7 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
           durationMs: event.durationMs,
           firstTokenMs: event.firstTokenMs,
           retry: null,
+          approval: event.draft ? 'draft' : null,
         });
         const conv = turn.conversationId ? state.conversations.get(turn.conversationId) : undefined;
         if (conv && event.status !== 'failed') conv.turns = turn.index + 1;
@@ -356,6 +360,16 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
         state.revision++;
         const conv = turn.conversationId ? state.conversations.get(turn.conversationId) : undefined;
         if (conv) conv.turns = turn.index;
+      }
+      break;
+    }
+    case 'turn.approved': {
+      const turn = state.turns.get(event.turnId);
+      if (turn) {
+        turn.text = event.text;
+        turn.approval = event.edited ? 'edited' : 'accepted';
+        turn.edited ||= event.edited;
+        state.revision++;
       }
       break;
     }
@@ -495,5 +509,7 @@ export function holdText(hold: Hold): string {
       return hold.message;
     case 'person':
       return `Your turn as ${hold.name}: write the reply (enter opens it, h hands the seat back to the model)`;
+    case 'approval':
+      return `${hold.name}'s reply is a draft: space accepts it, e edits it, r regenerates it`;
   }
 }

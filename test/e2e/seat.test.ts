@@ -32,6 +32,14 @@ describe('--human without a terminal', () => {
     expect(config.stderr).toContain('the config gives roles to a person ("humans")');
   });
 
+  it('--approve without a terminal is one line and exit 2 too', async () => {
+    const result = await runCli(['--demo', '--approve', 'all', 'a todo app'], { cwd: tempDir() });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      'roleplay: --approve needs the TUI: a headless run (--headless, --json, or no terminal) has nobody to approve; drop --approve\n',
+    );
+  });
+
   it('an unknown role is named, with the known ones', async () => {
     const cwd = tempDir();
     const result = await runCli(['--demo', '--human', 'Boss', '--headless', 'x'], { cwd });

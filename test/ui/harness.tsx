@@ -74,6 +74,8 @@ export interface StartOptions {
   saved?: { dir: string; commands: string[] };
   /** Role ids the person plays (`--human`). */
   humans?: string[];
+  /** Role ids whose replies are drafts to approve (`--approve`), or all. */
+  approve?: string[] | 'all';
 }
 
 export function startTui(options: StartOptions = {}) {
@@ -87,6 +89,7 @@ export function startTui(options: StartOptions = {}) {
     mode: options.mode ?? 'step',
     onFailure: 'pause',
     ...(options.humans ? { humans: options.humans } : {}),
+    ...(options.approve ? { approve: options.approve } : {}),
   });
   const store = new EngineStore(engine);
   const events: EngineEvent[] = [];

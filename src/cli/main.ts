@@ -109,7 +109,7 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
     .option('--resume <session>', 'continue an interrupted session from its last completed turn: an id, a path, or "latest"')
     .option(
       '--break <spec>',
-      'pause at a breakpoint (repeatable): conversation:<name>, phase:<name>, role:<name>, match:<text or /regex/>',
+      'pause at a breakpoint (repeatable): conversation:<name>, phase:<name>, role:<name>, match:<text or /regex/>, request:<role or *> (edit the request before it is sent)',
       (value: string, list: string[]) => [...list, value],
       [] as string[],
     )

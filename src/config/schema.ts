@@ -97,7 +97,7 @@ export const ConfigSchema = z.strictObject({
   sanityCheck: z.boolean().optional(),
   context: z.enum(['thread', 'scoped']).optional(),
   retry: RetrySchema.optional(),
-  /** `conversation:<name>`, `phase:<name>`, `role:<name>` or `match:<text or /regex/flags>`. */
+  /** `conversation:<name>`, `phase:<name>`, `role:<name>`, `match:<text or /regex/flags>` or `request:<role or *>`. */
   breakpoints: z.array(nonEmpty).optional(),
   /** Roles a person plays, by name or id: the TUI asks them for those replies instead of the model. */
   humans: z.array(nonEmpty).optional(),

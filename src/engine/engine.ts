@@ -10,6 +10,8 @@ import { JOURNAL_VERSION, JOURNAL_FORMAT, type DebugCommands, type EngineCommand
 import { structuralChange, changedParts, workflowOutline } from './outline.js';
 import { RunContext, type EngineOptions } from './runContext.js';
 import { nextStep } from './position.js';
+import { requestFor } from './requestBuilder.js';
+import type { ChatMessage } from '../providers/types.js';
 import { runLoop } from './runLoop.js';
 import type { SessionModel } from './sessionModel.js';
 import type { AbortCause } from './turnStream.js';
@@ -136,6 +138,19 @@ export class Engine implements EngineCommands, DebugCommands {
     const step = nextStep(this.ctx.model, this.ctx.config);
     this.ctx.seats.handBack(step.kind === 'turn' ? step.turn.role : null);
     this.ctx.gate.poke();
+  }
+
+  /** The request a `request:` breakpoint holds, as the run would send it; undefined when none waits. */
+  heldRequest(): ChatMessage[] | undefined {
+    const turn = this.ctx.gateTurn;
+    if (!turn || !this.ctx.gate.current().some((h) => h.kind === 'request')) return undefined;
+    return requestFor(this.ctx.model, this.ctx.config, this.options.task, turn).messages;
+  }
+
+  /** Sends `messages` for the turn a `request:` breakpoint holds, instead of the request built: that turn only. */
+  sendRequest(messages: ChatMessage[]): void {
+    if (!messages.length) return;
+    this.push({ kind: 'request', messages });
   }
 
   /** Accepts the draft that waits (`--approve`): as it is, or `text` (their edit of it) in its place. */

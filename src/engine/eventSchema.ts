@@ -32,6 +32,8 @@ export const HoldSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('stopped'), message: z.string() }),
   /** The turn is a person's (`--human`, the config's `humans`, or `h`): the run waits for their reply. */
   z.strictObject({ kind: z.literal('person'), role: z.string(), name: z.string() }),
+  /** A `request:` breakpoint: the request waits for the person to edit it (or space sends it as it is). */
+  z.strictObject({ kind: z.literal('request'), spec: z.string(), name: z.string() }),
   /** A draft (`--approve`) waits for the person: accept it, edit it, or regenerate it, before it counts. */
   z.strictObject({ kind: z.literal('approval'), turnId: id, name: z.string() }),
 ]);
@@ -141,6 +143,12 @@ export const EVENT_BODY_SCHEMAS = {
     heard: z.array(id),
     /** `person`: a person wrote the reply (the request is what they answered; nothing was sent). Absent: the model. */
     author: z.literal('person').optional(),
+    /**
+     * The request as the run built it, when the person edited it before it was sent (a `request:` breakpoint);
+     * `request` is then what was sent. A delta against the same base. Later turns are built from the session, so
+     * the edit holds for this turn only.
+     */
+    original: RequestDeltaSchema.optional(),
   }),
   token: z.strictObject({ type: z.literal('token'), turnId: id, text: z.string() }),
   usage: z.strictObject({ type: z.literal('usage'), turnId: id, usage: UsageSchema }),

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { ResolvedConfig } from '../config/resolve.js';
+import type { ChatMessage } from '../providers/types.js';
 import type {
   ConversationEndReasonSchema,
   EngineEventBodySchema,
@@ -84,4 +85,8 @@ export interface DebugCommands {
   reply(text: string): void;
   /** Accepts the draft that waits, or the person's edit of it. */
   approve(text?: string): void;
+  /** The request a `request:` breakpoint holds, as it would be sent. */
+  heldRequest(): ChatMessage[] | undefined;
+  /** Sends the person's edit of the held request instead, for that turn only. */
+  sendRequest(messages: ChatMessage[]): void;
 }

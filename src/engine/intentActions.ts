@@ -2,13 +2,14 @@
  * What each intent does when the run reaches the gate: take replies back, edit one, apply a reloaded config,
  * skip. Each change is an event; the session model follows from it.
  */
+import type { ChatMessage } from '../providers/types.js';
 import type { Intent, StopIntent } from './intents.js';
 import type { TurnAt } from './position.js';
 import { hasEndMarker } from './protocol.js';
 import type { RunContext } from './runContext.js';
 
 /** `go`: run the turn; `again`: read the position anew (something changed); skip; or take the person's reply. */
-export type GateOutcome = 'go' | 'again' | { skip: 'conversation' | 'phase' } | { reply: string };
+export type GateOutcome = 'go' | 'again' | { skip: 'conversation' | 'phase' } | { reply: string } | { request: ChatMessage[] };
 
 export function applyIntent(ctx: RunContext, intent: Exclude<Intent, StopIntent>, turn: TurnAt): GateOutcome | undefined {
   switch (intent.kind) {
@@ -25,6 +26,13 @@ export function applyIntent(ctx: RunContext, intent: Exclude<Intent, StopIntent>
       return rewind(ctx, intent.turnId);
     case 'edit':
       return edit(ctx, intent.text);
+    case 'request':
+      if (ctx.gate.current().some((h) => h.kind === 'request')) {
+        ctx.gate.release();
+        return { request: intent.messages };
+      }
+      ctx.warn('request', 'No request waits to be edited: a request: breakpoint holds one');
+      return undefined;
     case 'approve':
       ctx.warn('approve', 'No draft waits for your approval');
       return undefined;

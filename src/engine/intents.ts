@@ -1,4 +1,5 @@
 import type { ResolvedConfig } from '../config/resolve.js';
+import type { ChatMessage } from '../providers/types.js';
 
 /** What the person (or the run's own limits) asked of the run, in the order asked, until the run acts on it. */
 export type Intent =
@@ -10,6 +11,8 @@ export type Intent =
   | { kind: 'edit'; text: string }
   /** The person's reply for the turn that waits for it (a seat they play). */
   | { kind: 'reply'; text: string }
+  /** Send this request for the turn the gate holds (the person edited it at a `request:` breakpoint). */
+  | { kind: 'request'; messages: ChatMessage[] }
   /** Accept the draft that waits (`--approve`), as it is or as the person edited it. */
   | { kind: 'approve'; text: string | null }
   /** `changed`: what differs from the config before it, as the reload told the person. */

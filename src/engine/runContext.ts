@@ -10,6 +10,7 @@ import type { EngineEvent, EngineEventBody, Mode, Usage } from './events.js';
 import { Gate } from './gate.js';
 import { EventHub } from './hub.js';
 import { IntentQueue } from './intents.js';
+import type { TurnAt } from './position.js';
 import { Seats } from './seats.js';
 import type { ResumePoint } from './resume.js';
 import { emptySession, reduceSession, type SessionModel } from './sessionModel.js';
@@ -56,6 +57,8 @@ export class RunContext {
   readonly seats: Seats;
   /** When the run began to wait for the person's reply (the turn it waits at is theirs). */
   personSince: number | null = null;
+  /** The turn the gate holds (or last held): the one whose request a `request:` breakpoint shows. */
+  gateTurn: TurnAt | null = null;
   /** The request of the last turn, which the next one is stored as a delta of. */
   lastRequest: { turnId: string; messages: readonly ChatMessage[] } | null = null;
   lastFailure: { message: string; setupFault: SetupFault | undefined } | null = null;

@@ -4,12 +4,13 @@
  * there, in order (`intentActions.ts`).
  */
 import type { Conversation } from '../config/resolve.js';
-import { breakpointAfterReply, breakpointsBefore } from './breakpoints.js';
+import { breakpointAfterReply, breakpointsBefore, requestBreakpoint } from './breakpoints.js';
 import type { ConversationEndReason, RunStatus } from './events.js';
 import { applyIntent, type GateOutcome } from './intentActions.js';
 import { nextStep, type TurnAt } from './position.js';
 import { extractArtifact, sanityPassed } from './protocol.js';
 import { requestFor } from './requestBuilder.js';
+import type { ChatMessage } from '../providers/types.js';
 import type { RunContext } from './runContext.js';
 import { approvalGate, needsApproval } from './approval.js';
 import { personHold, tellPersonTurn } from './seats.js';
@@ -51,7 +52,10 @@ export async function runLoop(ctx: RunContext): Promise<{ status: RunStatus; rea
           if (outcome === 'go') await takeTurn(ctx, step.turn);
           else if (outcome === 'again') break;
           else if ('reply' in outcome) takePersonTurn(ctx, step.turn, outcome.reply);
-          else skip(ctx, outcome.skip, step.turn);
+          else if ('request' in outcome) {
+            ctx.gate.pass();
+            await takeTurn(ctx, step.turn, outcome.request);
+          } else skip(ctx, outcome.skip, step.turn);
           break;
         }
       }
@@ -65,6 +69,7 @@ export async function runLoop(ctx: RunContext): Promise<{ status: RunStatus; rea
 
 /** Waits until the person lets the turn go: in step mode, and while anything holds the run. */
 async function gate(ctx: RunContext, turn: TurnAt): Promise<GateOutcome> {
+  ctx.gateTurn = turn;
   let shown: string | null = null;
   const leave = (outcome: GateOutcome): GateOutcome => {
     if (shown !== null) ctx.emit({ type: 'resumed' });
@@ -104,6 +109,15 @@ function checkBreakpoints(ctx: RunContext, turn: TurnAt): void {
   if (ctx.breakpointSeen === key) return;
   ctx.breakpointSeen = key;
   for (const hit of breakpointsBefore(ctx.breakpoints, ctx.config.workflow, turn)) hitBreakpoint(ctx, hit);
+  // A request: breakpoint holds the request itself, for the person to edit before it goes (not a person's turn: it
+  // sends nothing). Headless runs only report it.
+  const request = ctx.seats.isPerson(ctx.config, turn) ? undefined : requestBreakpoint(ctx.breakpoints, turn);
+  if (request?.kind === 'request') {
+    const role = ctx.config.workflow.roles.find((r) => r.id === turn.role)?.name ?? 'the sanity check';
+    const message = `the request of ${role} waits: e edits it, space sends it as it is`;
+    ctx.emit({ type: 'breakpoint', spec: request.spec, message });
+    if (ctx.options.onBreakpoint !== 'log') ctx.gate.hold({ kind: 'request', spec: request.spec, name: role });
+  }
 }
 
 function hitBreakpoint(ctx: RunContext, hit: { spec: string; message: string }): void {
@@ -111,9 +125,11 @@ function hitBreakpoint(ctx: RunContext, hit: { spec: string; message: string }):
   if (ctx.options.onBreakpoint !== 'log') ctx.gate.hold({ kind: 'breakpoint', ...hit });
 }
 
-async function takeTurn(ctx: RunContext, turn: TurnAt): Promise<void> {
+/** `edited`: the request as the person changed it at a `request:` breakpoint, sent instead of the one built. */
+async function takeTurn(ctx: RunContext, turn: TurnAt, edited?: ChatMessage[]): Promise<void> {
   const config = ctx.config;
-  const built = requestFor(ctx.model, config, ctx.options.task, turn);
+  const made = requestFor(ctx.model, config, ctx.options.task, turn);
+  const built = edited ? { ...made, messages: edited } : made;
   const turnId = `t${ctx.model.turnCounter + 1}`;
   const customer = built.heard.map((id) => ctx.model.customers.get(id)?.text ?? '');
   const previous = ctx.lastRequest;
@@ -131,6 +147,7 @@ async function takeTurn(ctx: RunContext, turn: TurnAt): Promise<void> {
       customer,
       roleNames: ctx.roleNames,
       draft: needsApproval(ctx, turn),
+      ...(edited ? { original: made.messages } : {}),
     },
     {
       provider: ctx.options.provider,

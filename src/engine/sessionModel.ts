@@ -215,7 +215,8 @@ export function reduceSession(model: SessionModel, event: EngineEvent): SessionM
         side: event.side,
         role: event.role,
         model: event.model,
-        prompt: event.request.add.at(-1)?.content ?? '',
+        // The thread keeps the prompt the run built: a request edited before sending counts for its own turn only.
+        prompt: (event.original ?? event.request).add.at(-1)?.content ?? '',
         status: 'streaming',
         stands: false,
         discarded: false,

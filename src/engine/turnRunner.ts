@@ -30,6 +30,8 @@ export interface TurnInput {
   roleNames: readonly string[];
   /** A complete reply is a draft for the person to approve (`--approve`). */
   draft?: boolean;
+  /** The request as built, when the person edited it before it was sent (`built` then holds the edit). */
+  original?: readonly ChatMessage[];
 }
 
 export interface TurnDeps {
@@ -84,6 +86,7 @@ export async function runTurn(input: TurnInput, deps: TurnDeps): Promise<TurnOut
     temperature,
     request: requestDelta(input.previous?.messages ?? null, input.previous?.turnId ?? null, messages),
     heard: built.heard,
+    ...(input.original ? { original: requestDelta(input.previous?.messages ?? null, input.previous?.turnId ?? null, input.original) } : {}),
   });
   const result = await streamReply({
     provider: deps.provider,

@@ -129,6 +129,11 @@ export function inspectorLines(state: RunState, requests: Requests, turnId: stri
       ? ` · usage: ${turn.usage.promptTokens} in, ${turn.usage.completionTokens} out${turn.usage.estimated ? ' (estimated)' : ''}`
       : '';
     lines.push(`${request.length} message${request.length === 1 ? '' : 's'} · ~${estimate} tokens (chars/4)${usage} · model ${sanitize(turn.model)}`);
+    if (turn.requestEdited) {
+      lines.push(
+        chalk.black.bgYellow(' ✎ edited before sending: these are the messages you sent; the run had built others (the journal keeps both) '),
+      );
+    }
     if (turn.byPerson) lines.push(chalk.magenta('✍ Written by a person in the seat: nothing was sent; these are the messages they answered.'));
     if (!diff) {
       lines.push(chalk.dim('Changed: the first request, nothing to compare with.'));

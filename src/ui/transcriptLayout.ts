@@ -35,7 +35,8 @@ function streamingBody(stream: Streaming, text: string, width: number): string[]
 function turnLines(state: RunState, turn: TurnView, width: number, stream?: Streaming): string[] {
   const color = roleColor(state, turn.role);
   const who = turn.kind === 'sanity' ? 'Sanity check' : sanitize(nameOf(state, 'roles', turn.role));
-  const details = turn.kind === 'sanity' ? '' : ` (${turn.side}) · turn ${turn.index + 1}${turn.byPerson ? ' · ✍ written by you' : ''}`;
+  const edited = turn.requestEdited ? ' · request edited before sending' : '';
+  const details = turn.kind === 'sanity' ? edited : ` (${turn.side}) · turn ${turn.index + 1}${turn.byPerson ? ' · ✍ written by you' : ''}${edited}`;
   const lines = [chalk[color].bold(who) + chalk.dim(details)];
   const body = stream
     ? streamingBody(stream, turn.text, width - INDENT.length)

@@ -15,7 +15,8 @@ import { turnsOf } from './InspectorView.js';
 import { useKeyPresses, type KeyPress } from './keyPresses.js';
 import { Command, commandFor } from './keymap.js';
 import { windowOf } from './LinesView.js';
-import { approvalHoldOf, seatTitle, useSeat } from './useSeat.js';
+import { approvalHoldOf, nextIndex, requestHoldOf, seatTitle, useSeat } from './useSeat.js';
+import { requestToText, textToRequest } from './editor/requestText.js';
 
 export const CTRL_C_WINDOW_MS = 2000;
 
@@ -27,7 +28,7 @@ export interface UiState {
   /** The turn the prompt inspector shows. */
   inspected: string | null;
   /** What the open input writes: a customer message, the new text of the last reply, what to find, or the person's reply. */
-  draftKind: 'customer' | 'edit' | 'find' | 'seat';
+  draftKind: 'customer' | 'edit' | 'find' | 'seat' | 'request';
   /** What `/` looks for; n and N find it again. */
   find: { query: string; pattern: RegExp } | null;
   /** The match on screen. */
@@ -233,6 +234,22 @@ export function useControls(options: {
   };
   const generating = () => state.activeTurnId !== null;
   /**
+   * The request a `request:` breakpoint holds, in its readable form; `e` opens it in the person's editor when one is
+   * set (when the hold comes, it opens in the inline one: ctrl+g hands it over).
+   */
+  const openRequest = (external = true) => {
+    const messages = engine.heldRequest?.();
+    if (!messages) return notify('No request waits to be edited here');
+    const hold = requestHoldOf(state);
+    const turn = hold ? `${hold.name}${state.waiting?.next.kind === 'sanity' ? '' : `, turn ${nextIndex(state)}`}` : 'the next turn';
+    const text = requestToText(messages);
+    const input = openInput('request', text, `Editing the request of ${sanitize(turn)}`);
+    // The cursor at the end of the prompt, before the line break that closes the text.
+    const editor = { ...editorOpened(text, input.editor?.title), cursor: [...text].length - 1 };
+    const opened = { ...input, editor, view: 'transcript' as const, pinned: undefined, top: null };
+    return external && options.externalEdit && editorCommand() ? editExternally(opened) : update(opened);
+  };
+  /**
    * The open input's text in $VISUAL / $EDITOR; what it saved comes back into the input, for enter to send. Not
    * while a reply streams: the run stands still while the editor has the terminal.
    */
@@ -254,6 +271,7 @@ export function useControls(options: {
     inputOpen: () => latest.current.draft !== null,
     open: () => update({ ...openInput('seat', '', `Your reply as ${seatTitle(state)}`), view: 'transcript', pinned: undefined, top: null }),
     close: () => latest.current.draftKind === 'seat' && update({ draft: null }),
+    openRequest: () => openRequest(false),
   });
 
   const interrupt = () => {
@@ -462,6 +480,7 @@ export function useControls(options: {
       }
       case Command.edit: {
         if (!engine.edit) return notify('a replay cannot be edited');
+        if (requestHoldOf(state)) return openRequest();
         if (state.finished) return notify('The run is over: nothing to edit');
         if (generating()) return notify('A reply is being generated: edit it once it ends');
         const turnId = editableTurn(state);
@@ -540,7 +559,14 @@ export function useControls(options: {
         }
       }
       if (text.trim()) {
-        if (ui.draftKind === 'seat') engine.reply?.(text);
+        if (ui.draftKind === 'request') {
+          const parsed = textToRequest(result.text);
+          if (!parsed.ok) {
+            update({ draft: result.text, editor: result.meta });
+            return notify(`Not sent: ${parsed.message}`);
+          }
+          engine.sendRequest?.(parsed.messages);
+        } else if (ui.draftKind === 'seat') engine.reply?.(text);
         else if (ui.draftKind === 'edit' && approvalHoldOf(state)) engine.approve?.(text);
         else if (ui.draftKind === 'edit') {
           if (engine.edit && !generating()) engine.edit(text);

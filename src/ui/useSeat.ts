@@ -20,6 +20,20 @@ export function personHoldOf(state: RunState): PersonHold | undefined {
   return state.waiting?.holds.find((h): h is PersonHold => h.kind === 'person');
 }
 
+export type RequestHold = Extract<Hold, { kind: 'request' }>;
+
+/** The hold of a request that waits at a `request:` breakpoint, if the run waits at one. */
+export function requestHoldOf(state: RunState): RequestHold | undefined {
+  return state.waiting?.holds.find((h): h is RequestHold => h.kind === 'request');
+}
+
+/** The 1-based place of the turn the run waits at, in its conversation. */
+export function nextIndex(state: RunState): number {
+  const next = state.waiting?.next;
+  const conversation = next?.conversationId ? state.conversations.get(next.conversationId) : undefined;
+  return (conversation?.turns ?? 0) + 1;
+}
+
 /** "CTO, turn 3 of Design (Language)": whose reply the person writes. */
 export function seatTitle(state: RunState): string {
   const hold = personHoldOf(state);
@@ -39,6 +53,8 @@ export function useSeat(options: {
   open: () => void;
   /** Closes it, when the seat goes back to the model. */
   close: () => void;
+  /** Opens the request a `request:` breakpoint holds, for editing. */
+  openRequest: () => void;
   notify: (text: string) => void;
 }) {
   const { state, engine, notify } = options;
@@ -48,6 +64,11 @@ export function useSeat(options: {
   const openedFor = useRef<RunState['waiting']>(null);
   useEffect(() => {
     const waiting = state.waiting;
+    if (requestHoldOf(state) && waiting !== openedFor.current) {
+      openedFor.current = waiting;
+      if (!options.inputOpen()) options.openRequest();
+      return;
+    }
     if (!personHoldOf(state) || waiting === openedFor.current) return;
     pending.current = false;
     openedFor.current = waiting;

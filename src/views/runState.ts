@@ -44,6 +44,8 @@ export interface TurnView {
   byPerson: boolean;
   /** `draft`: the reply waits for the person's approval (`--approve`); `accepted`/`edited`: what they did with it. */
   approval: 'draft' | 'accepted' | 'edited' | null;
+  /** The person edited the request before it was sent (a `request:` breakpoint). */
+  requestEdited: boolean;
   /** How many replies in this place were taken back with `r` before this one. */
   regenerations: number;
   /** Taken back with `r`: the next reply in its place is its regeneration. */
@@ -260,6 +262,7 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
         edited: false,
         byPerson: event.author === 'person',
         approval: null,
+        requestEdited: event.original !== undefined,
         regenerations: 0,
         regeneratedAway: false,
         startedAt: event.t,
@@ -509,6 +512,8 @@ export function holdText(hold: Hold): string {
       return hold.message;
     case 'person':
       return `Your turn as ${hold.name}: write the reply (enter opens it, h hands the seat back to the model)`;
+    case 'request':
+      return `Breakpoint ${hold.spec}: the request of ${hold.name} waits: e edits it, space sends it as it is`;
     case 'approval':
       return `${hold.name}'s reply is a draft: space accepts it, e edits it, r regenerates it`;
   }

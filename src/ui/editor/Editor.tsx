@@ -9,10 +9,10 @@ import { CUSTOMER_COLOR } from '../theme.js';
 import type { EditorMeta } from './editorKeys.js';
 import { bufferOf, cursorPlace, layout, scrollTop, type Row } from './textBuffer.js';
 
-export type EditorKind = 'customer' | 'edit' | 'find' | 'seat';
+export type EditorKind = 'customer' | 'edit' | 'find' | 'seat' | 'request';
 
-const LABEL: Record<EditorKind, string> = { customer: 'Customer › ', edit: 'Edit reply › ', find: 'Find › ', seat: 'You › ' };
-const COLOR: Record<EditorKind, string> = { customer: CUSTOMER_COLOR, edit: 'magenta', find: 'cyan', seat: 'green' };
+const LABEL: Record<EditorKind, string> = { customer: 'Customer › ', edit: 'Edit reply › ', find: 'Find › ', seat: 'You › ', request: 'Request › ' };
+const COLOR: Record<EditorKind, string> = { customer: CUSTOMER_COLOR, edit: 'magenta', find: 'cyan', seat: 'green', request: 'yellow' };
 
 /** The width the text wraps at inside the editor's border and padding, one column kept for the cursor. */
 export const editorTextWidth = (columns: number) => Math.max(4, columns - 5);
@@ -36,6 +36,8 @@ function hintOf(kind: EditorKind, meta: EditorMeta, busy: boolean, lines: string
       return 'enter finds · esc cancels · /text/ is a regular expression (/text/i ignores case) · n and N move between matches';
     case 'seat':
       return `${title}enter sends · esc closes, the run waits · alt+enter new line · ctrl+g $EDITOR`;
+    case 'request':
+      return `${title}enter sends it · esc closes (space then sends it as built) · alt+enter new line · ctrl+g $EDITOR`;
     case 'edit':
       return `${title}enter saves · esc cancels · alt+enter new line · ctrl+g $EDITOR`;
     case 'customer':

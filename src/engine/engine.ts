@@ -9,6 +9,7 @@ import { parseBreakpoints } from './breakpoints.js';
 import { JOURNAL_VERSION, JOURNAL_FORMAT, type DebugCommands, type EngineCommands, type EngineEvent, type Mode, type RunStatus } from './events.js';
 import { structuralChange, changedParts, workflowOutline } from './outline.js';
 import { RunContext, type EngineOptions } from './runContext.js';
+import { editFinalReply } from './intentActions.js';
 import { nextStep } from './position.js';
 import { requestFor } from './requestBuilder.js';
 import type { ChatMessage } from '../providers/types.js';
@@ -117,8 +118,16 @@ export class Engine implements EngineCommands, DebugCommands {
     this.push({ kind: 'rewind', turnId }, 'regenerate');
   }
 
-  /** Replaces the text of the last reply before the run goes on; the journal keeps both versions. */
-  edit(text: string): void {
+  /**
+   * Replaces the text of the last reply before the run goes on; the journal keeps both versions. With `turnId`, the
+   * final reply of a conversation that ended, and its artifact with it, also once the run is over.
+   */
+  edit(text: string, turnId?: string): void {
+    if (turnId !== undefined) {
+      if (this.ctx.model.finished || !this.started) editFinalReply(this.ctx, turnId, text);
+      else this.push({ kind: 'edit', text, turnId });
+      return;
+    }
     if (this.ctx.flights.busy || !this.ctx.model.current?.replies.length) {
       this.ctx.warn('edit', 'Only the last reply of this conversation can be edited, between turns');
       return;

@@ -192,6 +192,8 @@ export const EVENT_BODY_SCHEMAS = {
     text: z.string(),
     previous: z.string(),
     endsConversation: z.boolean(),
+    /** The final reply of a conversation that ended was edited: its artifact follows, as the new text makes it. */
+    artifact: z.strictObject({ id, text: z.string(), incomplete: z.boolean() }).optional(),
   }),
   'conversation.rewound': z.strictObject({ type: z.literal('conversation.rewound'), conversationId: id, toIndex: count, discarded: z.array(id) }),
   'config.reloaded': z.strictObject({ type: z.literal('config.reloaded'), config: ResolvedConfigSchema, changed: z.array(z.string()) }),

@@ -74,8 +74,8 @@ export interface EngineCommands {
 export interface DebugCommands {
   /** Take back the replies of the current conversation from this turn on, and generate it again. */
   rewind(turnId: string | null): void;
-  /** Replace the last reply's text before the run goes on. */
-  edit(text: string): void;
+  /** Replace the last reply's text before the run goes on; with `turnId`, a final reply and its artifact. */
+  edit(text: string, turnId?: string): void;
   reloadConfig(config: ResolvedConfig): { ok: true; changed: string[] } | { ok: false; reason: string };
   /** The next turn is the person's, once (`h`). */
   takeNextTurn(): void;

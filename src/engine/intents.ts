@@ -8,7 +8,8 @@ export type Intent =
   | { kind: 'regenerate' }
   /** Take back the replies of the current conversation from this one on. */
   | { kind: 'rewind'; turnId: string }
-  | { kind: 'edit'; text: string }
+  /** `turnId`: the final reply of a conversation that ended (its artifact follows); else the last reply. */
+  | { kind: 'edit'; text: string; turnId?: string }
   /** The person's reply for the turn that waits for it (a seat they play). */
   | { kind: 'reply'; text: string }
   /** Send this request for the turn the gate holds (the person edited it at a `request:` breakpoint). */

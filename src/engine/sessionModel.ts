@@ -285,7 +285,10 @@ export function reduceSession(model: SessionModel, event: EngineEvent): SessionM
           r.turnId === event.turnId ? { ...r, text: event.text, endsConversation: event.endsConversation } : r,
         ),
       };
-      return { ...model, ...at, thread, current };
+      const produced = event.artifact
+        ? withEntry(model.produced, event.artifact.id, { text: event.artifact.text, incomplete: event.artifact.incomplete })
+        : model.produced;
+      return { ...model, ...at, thread, current, produced };
     }
     case 'run.finished':
       return { ...model, ...at, finished: { status: event.status, reason: event.reason } };

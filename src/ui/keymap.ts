@@ -155,7 +155,7 @@ export const KEYMAP: readonly Binding[] = [
     when: (now) => now.live && !now.finished && !now.generating,
     keys: [{ char: 'e' }],
     label: 'e',
-    description: 'edit the last reply ($VISUAL/$EDITOR when set)',
+    description: 'edit the last reply or an artifact ($EDITOR if set)',
     hint: 'edit',
   },
   {

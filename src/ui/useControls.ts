@@ -164,6 +164,21 @@ export interface Reloader {
   reload(): Promise<void>;
 }
 
+/** The final reply of the ended conversation in view (in `o`, the one that made the artifact shown), and its artifact. */
+function finalReplyInView(state: RunState, ui: UiState): { turnId: string; artifact: string } | undefined {
+  let conversationId: string | null;
+  if (ui.view === 'artifacts') {
+    const entry = [...state.artifacts.keys()][Math.min(ui.artifact, state.artifacts.size - 1)];
+    conversationId = [...state.conversations.values()].find((c) => c.output === entry)?.id ?? null;
+  } else if (ui.view === 'transcript') conversationId = viewedConversation(state, ui);
+  else return undefined;
+  const conversation = conversationId ? state.conversations.get(conversationId) : undefined;
+  if (!conversation || conversation.status === 'active' || conversation.status === 'pending' || !state.artifacts.has(conversation.output))
+    return undefined;
+  const turnId = turnsOf(state, conversation.id).at(-1);
+  return turnId ? { turnId, artifact: conversation.output } : undefined;
+}
+
 /** The last reply of the current conversation that can be edited, if any. */
 function editableTurn(state: RunState): string | null {
   const ids = turnsOf(state, state.activeConversationId);
@@ -481,6 +496,15 @@ export function useControls(options: {
       case Command.edit: {
         if (!engine.edit) return notify('a replay cannot be edited');
         if (requestHoldOf(state)) return openRequest();
+        // On an ended conversation (or its artifact in o), e edits its final reply, and the artifact follows.
+        const final = finalReplyInView(state, ui);
+        if (final) {
+          const turn = state.turns.get(final.turnId);
+          const title = `Editing ${nameOf(state, 'roles', turn?.role ?? null)}, turn ${(turn?.index ?? 0) + 1}: the ${nameOf(state, 'artifacts', final.artifact)} artifact follows`;
+          const input = openInput('edit', sanitize(turn?.text ?? ''), sanitize(title));
+          const opened = { ...input, editor: { ...editorOpened(input.draft ?? '', input.editor?.title), target: final.turnId } };
+          return options.externalEdit && editorCommand() ? editExternally(opened) : update(opened);
+        }
         if (state.finished) return notify('The run is over: nothing to edit');
         if (generating()) return notify('A reply is being generated: edit it once it ends');
         const turnId = editableTurn(state);
@@ -567,6 +591,7 @@ export function useControls(options: {
           }
           engine.sendRequest?.(parsed.messages);
         } else if (ui.draftKind === 'seat') engine.reply?.(text);
+        else if (ui.draftKind === 'edit' && ui.editor.target) engine.edit?.(text, ui.editor.target);
         else if (ui.draftKind === 'edit' && approvalHoldOf(state)) engine.approve?.(text);
         else if (ui.draftKind === 'edit') {
           if (engine.edit && !generating()) engine.edit(text);

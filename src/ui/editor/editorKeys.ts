@@ -34,6 +34,8 @@ export interface EditorMeta {
   confirmDiscard: boolean;
   /** What it edits, for the line under it: "Editing CTO, turn 3". */
   title: string;
+  /** The final reply of an ended conversation it edits (its artifact follows); absent: the last reply. */
+  target?: string;
 }
 
 export const editorOpened = (text: string, title = ''): EditorMeta => ({ cursor: null, start: text, confirmDiscard: false, title });

@@ -1,4 +1,8 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SessionJournal } from '../../src/session/journal.js';
 import type { EngineEvent, EventOf } from '../../src/engine/events.js';
 import { config, cooperative, makeEngine, ScriptedProvider, waitForEvent } from '../support/scripted.js';
 
@@ -43,9 +47,11 @@ describe("editing a conversation's final reply", () => {
     await done;
   });
 
-  it('once the run is over, the edit is told at once', async () => {
+  it('once the run is over, the edit is told at once, and the artifact file follows', async () => {
     const provider = new ScriptedProvider(cooperative(2));
     const { engine, events } = makeEngine(provider, { config: config({ maxTurns: 2 }) });
+    const journal = SessionJournal.create(mkdtempSync(path.join(tmpdir(), 'roleplay-artifact-')), 'edit');
+    engine.subscribe((event) => journal.record(event));
     await engine.run();
     const last = of(events, 'conversation.ended').at(-1)!;
     const final = of(events, 'turn.ended').at(-1)!;

@@ -16,7 +16,7 @@ export function approvalHoldOf(state: RunState): ApprovalHold | undefined {
 }
 
 /** The hold of a turn that waits for the person's reply, if the run waits at one. */
-export function personHoldOf(state: RunState): PersonHold | undefined {
+function personHoldOf(state: RunState): PersonHold | undefined {
   return state.waiting?.holds.find((h): h is PersonHold => h.kind === 'person');
 }
 

@@ -61,5 +61,8 @@ describe("editing a conversation's final reply", () => {
       text: 'The manual, edited.',
       incomplete: last.artifact!.incomplete,
     });
+    journal.close();
+    expect(readFileSync(path.join(journal.dir, 'artifacts', `${last.artifact!.id}.md`), 'utf8')).toBe('The manual, edited.\n');
+    expect(readFileSync(path.join(journal.dir, 'transcript.md'), 'utf8')).toContain('The manual, edited.');
   });
 });

@@ -54,7 +54,7 @@ export function moveBy(buffer: Buffer, step: number): Buffer {
 }
 
 /** The start of the word before the cursor (what Ctrl+Left and Alt+B go to). */
-export function wordStartBefore(text: string, cursor: number): number {
+function wordStartBefore(text: string, cursor: number): number {
   const all = chars(text);
   let at = cursor;
   while (at > 0 && !isWord(all[at - 1])) at--;
@@ -63,7 +63,7 @@ export function wordStartBefore(text: string, cursor: number): number {
 }
 
 /** The end of the word after the cursor (what Ctrl+Right and Alt+F go to). */
-export function wordEndAfter(text: string, cursor: number): number {
+function wordEndAfter(text: string, cursor: number): number {
   const all = chars(text);
   let at = cursor;
   while (at < all.length && !isWord(all[at])) at++;

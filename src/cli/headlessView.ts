@@ -106,6 +106,12 @@ export function plainView(write: Write, state: RunState): (event: EngineEvent) =
       case 'conversation.rewound':
         line(`[rewound to turn ${event.toIndex + 1}: it is generated again]`);
         break;
+      case 'turn.approved': {
+        const turn = state.turns.get(event.turnId);
+        const who = turn ? `${role(turn.role)}, turn ${turn.index + 1}` : event.turnId;
+        line(event.edited ? `[draft accepted as edited: ${who}; the thread now holds]\n${sanitize(event.text)}` : `[draft accepted: ${who}]`);
+        break;
+      }
       case 'turn.edited': {
         const turn = state.turns.get(event.turnId);
         line(`[reply edited: ${turn ? `${role(turn.role)}, turn ${turn.index + 1}` : event.turnId}; the thread now holds]\n${sanitize(event.text)}`);

@@ -111,3 +111,29 @@ describe('draft, then approve', () => {
     await run;
   });
 });
+
+describe('draft, then approve, in the plain view (a replay --headless)', () => {
+  it('says which draft was accepted, and the edit that was', async () => {
+    const { plainView } = await import('../../src/cli/headlessView.js');
+    const { applyEvent, createRunState } = await import('../../src/views/runState.js');
+    const provider = new ScriptedProvider(cooperative(4));
+    const { engine, events } = makeEngine(provider, { approve: 'all', config: config({ maxTurns: 4 }) });
+    const done = engine.run();
+    await waitForEvent(events, engine, approvalWait);
+    engine.approve();
+    await waitForEvent(events, engine, waitsFor(events, 2));
+    engine.approve('CPO:\n\nEdited.');
+    await waitForEvent(events, engine, (e) => e.type === 'turn.approved' && e.edited);
+    engine.quit();
+    await done;
+    let out = '';
+    const state = createRunState();
+    const view = plainView((text) => void (out += text), state);
+    for (const event of events) {
+      applyEvent(state, event);
+      view(event);
+    }
+    expect(out).toContain('[draft accepted: CEO, turn 1]');
+    expect(out).toContain('[draft accepted as edited: CPO, turn 2; the thread now holds]\nCPO:\n\nEdited.');
+  });
+});

@@ -8,7 +8,7 @@ import type { EngineEvent } from '../engine/events.js';
 import { UsageError } from '../errors.js';
 import { endpointsInUse, endpointsNote, setUpEndpoints } from './endpoints.js';
 import { loadDotenv } from './environment.js';
-import { applyOverrides, checkBreakpoints, chooseProvider, chooseView, type RunFlags, type RunSetup } from './setup.js';
+import { applyOverrides, checkApprove, checkBreakpoints, checkHumans, chooseProvider, chooseView, type RunFlags, type RunSetup } from './setup.js';
 
 /** The provider, model and endpoint the parent ran on last (a resume or a fork may have changed them). */
 function lastRun(history: readonly EngineEvent[]): { provider: string; model: string; endpoint: string | null } {
@@ -63,6 +63,8 @@ export async function prepareFork(
     resumeOf: { sessionId: point.started.sessionId, configFile, cwd: io.cwd },
   });
   return {
+    humans: checkHumans(flags, config, view.headless),
+    approve: checkApprove(flags, config, view.headless),
     config,
     configPath,
     ...chosen,

@@ -71,7 +71,10 @@ export function plainView(write: Write, state: RunState): (event: EngineEvent) =
         break;
       }
       case 'turn.started': {
-        const who = event.kind === 'sanity' ? 'Sanity check' : `${role(event.role)} (${event.side}, turn ${event.index + 1})`;
+        const who =
+          event.kind === 'sanity'
+            ? 'Sanity check'
+            : `${role(event.role)} (${event.side}, turn ${event.index + 1}${event.author === 'person' ? ', written by a person' : ''})`;
         const served = event.endpoint !== undefined ? ` on ${sanitize(event.endpoint)}: ${sanitize(event.model)}` : '';
         line(`\n[${who}${served}]`);
         atLineStart = true;
@@ -110,6 +113,12 @@ export function plainView(write: Write, state: RunState): (event: EngineEvent) =
       case 'conversation.rewound':
         line(`[rewound to turn ${event.toIndex + 1}: it is generated again]`);
         break;
+      case 'turn.approved': {
+        const turn = state.turns.get(event.turnId);
+        const who = turn ? `${role(turn.role)}, turn ${turn.index + 1}` : event.turnId;
+        line(event.edited ? `[draft accepted as edited: ${who}; the thread now holds]\n${sanitize(event.text)}` : `[draft accepted: ${who}]`);
+        break;
+      }
       case 'turn.edited': {
         const turn = state.turns.get(event.turnId);
         line(`[reply edited: ${turn ? `${role(turn.role)}, turn ${turn.index + 1}` : event.turnId}; the thread now holds]\n${sanitize(event.text)}`);

@@ -145,7 +145,19 @@ export function buildProgram(out: (text: string) => void, err: (text: string) =>
     .option('--label <text>', 'label this run (shown by "roleplay sessions" and its --tree)', labelText)
     .option(
       '--break <spec>',
-      'pause at a breakpoint (repeatable): conversation:<name>, phase:<name>, role:<name>, match:<text or /regex/>',
+      'pause at a breakpoint (repeatable): conversation:<name>, phase:<name>, role:<name>, match:<text or /regex/>, request:<role or *> (edit the request before it is sent)',
+      (value: string, list: string[]) => [...list, value],
+      [] as string[],
+    )
+    .option(
+      '--human <role>',
+      'play this role yourself (repeatable): the TUI asks you for its replies instead of the model',
+      (value: string, list: string[]) => [...list, value],
+      [] as string[],
+    )
+    .option(
+      '--approve <role>',
+      "the role's replies are drafts you accept, edit or regenerate before they count (repeatable, or all)",
       (value: string, list: string[]) => [...list, value],
       [] as string[],
     )

@@ -79,6 +79,8 @@ export async function runCommand(taskWords: string[], flags: RunFlags): Promise<
     ...(resume ? { resume } : {}),
     ...(fork ? { fork } : {}),
     breakpoints: flags.break ?? [],
+    humans: setup.humans,
+    approve: setup.approve,
     onBreakpoint: setup.headless ? 'log' : 'pause',
     costOf: pricer(setup.config.prices),
     ...(flags.maxCost !== undefined ? { maxCostUsd: flags.maxCost } : {}),

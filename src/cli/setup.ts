@@ -1,7 +1,7 @@
 /** Turns flags, environment and config into what a run needs: config, provider, model, mode, paths. */
 import path from 'node:path';
 import { loadConfig } from '../config/loadConfig.js';
-import { DEFAULT_ENDPOINT, type ResolvedConfig, type ResolvedEndpoint } from '../config/resolve.js';
+import { DEFAULT_ENDPOINT, findRole, unknownRole, type ResolvedConfig, type ResolvedEndpoint } from '../config/resolve.js';
 import type { Mode } from '../engine/events.js';
 import type { ResumePoint } from '../engine/resume.js';
 import { parseBreakpoint } from '../config/breakpointSpec.js';
@@ -29,6 +29,10 @@ export interface RunFlags {
   out?: string;
   resume?: string;
   break?: string[];
+  /** Roles the person plays (`--human`), by name or id. */
+  human?: string[];
+  /** Roles whose replies the person approves first (`--approve`), or `all`. */
+  approve?: string[];
   maxCost?: number;
   maxReplyChars?: number;
   /** False with --no-mouse: the terminal keeps the mouse. */
@@ -56,6 +60,10 @@ export interface RunSetup {
   headless: boolean;
   json: boolean;
   outDir: string;
+  /** The role ids `--human` names. */
+  humans: string[];
+  /** The role ids `--approve` names, `all`, or none. */
+  approve: string[] | 'all';
 }
 
 const DEFAULT_MODEL = 'gpt-4o-mini';
@@ -80,12 +88,16 @@ export async function prepareRun(
   const { config, filepath, endpoints: defined } = await loadConfig({ configPath: flags.config, cwd: io.cwd });
   applyOverrides(config, flags);
   checkBreakpoints(flags, config);
+  const humans = checkHumans(flags, config, view.headless);
+  const approve = checkApprove(flags, config, view.headless);
   const chosen = await chooseProvider(flags, io.env, { configModel: config.model, context: config.context });
   // --demo runs every role on the demo model; a default endpoint that falls back to it (no key, no base URL) leaves
   // the named endpoints, which have keys of their own, as they are.
   const endpoints = await setUpEndpoints(config, defined, io.env, { demo: flags.demo ? chosen.provider : undefined });
   checkServerContext(config, chosen.api, endpoints);
   return {
+    humans,
+    approve,
     config,
     configPath: filepath,
     ...chosen,
@@ -119,6 +131,37 @@ export function checkBreakpoints(flags: RunFlags, config: ResolvedConfig): void 
     const parsed = parseBreakpoint(spec, config.workflow);
     if ('error' in parsed) throw new UsageError(`--break ${parsed.error}`);
   }
+}
+
+/** The roles `--human` names, as ids; a headless run has nobody to ask for a reply, so a seat there is an error. */
+export function checkHumans(flags: RunFlags, config: ResolvedConfig, headless: boolean): string[] {
+  const ids = (flags.human ?? []).map((ref) => {
+    const role = findRole(config.workflow.roles, ref);
+    if (!role) throw new UsageError(`--human: ${unknownRole(ref, config.workflow.roles)}`);
+    return role.id;
+  });
+  if (headless && ids.length) {
+    throw new UsageError('--human needs the TUI: a headless run (--headless, --json, or no terminal) has nobody to ask; drop --human');
+  }
+  if (headless && config.humans?.length) {
+    throw new UsageError('the config gives roles to a person ("humans"), but a headless run (--headless, --json, or no terminal) has nobody to ask');
+  }
+  return [...new Set(ids)];
+}
+
+/** The roles `--approve` names, as ids, or `all`; like a seat, an approval needs a person at the terminal. */
+export function checkApprove(flags: RunFlags, config: ResolvedConfig, headless: boolean): string[] | 'all' {
+  const refs = flags.approve ?? [];
+  if (headless && refs.length) {
+    throw new UsageError('--approve needs the TUI: a headless run (--headless, --json, or no terminal) has nobody to approve; drop --approve');
+  }
+  if (refs.some((ref) => ref.trim().toLowerCase() === 'all')) return 'all';
+  const ids = refs.map((ref) => {
+    const role = findRole(config.workflow.roles, ref);
+    if (!role) throw new UsageError(`--approve: ${unknownRole(ref, config.workflow.roles)}, or all`);
+    return role.id;
+  });
+  return [...new Set(ids)];
 }
 
 interface ChosenProvider {
@@ -214,6 +257,8 @@ export async function prepareResume(
   }
   const view = chooseView(flags, io);
   checkBreakpoints(flags, point.config);
+  const humans = checkHumans(flags, point.config, view.headless);
+  const approve = checkApprove(flags, point.config, view.headless);
   loadDotenv(io.cwd, io.env);
   const { started } = point;
   if (started.provider === 'demo' && flags.model && !flags.demo) {
@@ -235,6 +280,8 @@ export async function prepareResume(
     resumeOf: { sessionId: started.sessionId, configFile, cwd: io.cwd },
   });
   return {
+    humans,
+    approve,
     config: point.config,
     configPath: undefined,
     ...chosen,

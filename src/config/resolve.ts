@@ -97,6 +97,12 @@ export function resolveParsed(
     if ('error' in parsed) issues.push({ path: `breakpoints[${i}]`, message: parsed.error });
   }
   const endpoints = resolveEndpoints(input, workflow, issues);
+  const humans: string[] = [];
+  for (const [i, ref] of (input.humans ?? []).entries()) {
+    const role = findRole(workflow.roles, ref);
+    if (role) humans.push(role.id);
+    else issues.push({ path: `humans[${i}]`, message: unknownRole(ref, workflow.roles) });
+  }
   if (issues.length) return { issues };
 
   return {
@@ -115,6 +121,7 @@ export function resolveParsed(
       preset,
       breakpoints: input.breakpoints ?? [],
       prices: input.prices ?? {},
+      ...(humans.length ? { humans: [...new Set(humans)] } : {}),
     },
   };
 }
@@ -167,6 +174,17 @@ function resolveEndpoints(input: ParsedConfig, workflow: Workflow, issues: Confi
     issues.push({ path: at, message: `unknown endpoint "${role.endpoint}"${hint}` });
   }
   return endpoints;
+}
+
+/** A role by its id or its name, whatever the case. */
+export function findRole<T extends { id: string; name: string }>(roles: readonly T[], ref: string): T | undefined {
+  const wanted = ref.trim().toLowerCase();
+  return roles.find((role) => role.id === wanted || role.name.toLowerCase() === wanted);
+}
+
+export function unknownRole(ref: string, roles: ReadonlyArray<{ name: string }>): string {
+  const names = roles.map((role) => role.name);
+  return `unknown role "${ref}"${didYouMean(ref, names) || ` (known: ${names.join(', ')})`}`;
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

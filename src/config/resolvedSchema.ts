@@ -87,6 +87,8 @@ export const ResolvedConfigSchema = z.strictObject({
   retry: RetryPolicySchema,
   preset: orUndefined(z.string()),
   breakpoints: z.array(z.string()),
+  /** Role ids a person plays (absent: none). */
+  humans: z.array(z.string()).optional(),
   /** USD per 1M tokens, by model id. */
   prices: z.record(z.string(), PriceSchema),
 });

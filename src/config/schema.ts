@@ -132,8 +132,10 @@ export const ConfigSchema = z.strictObject({
   /** The most characters one reply (its thinking included) may have: past it the reply is cut, marked, and the run goes on. */
   maxReplyChars: z.number().int('must be a whole number').min(100, 'must be at least 100').max(100_000_000, 'must be at most 100000000').optional(),
   retry: RetrySchema.optional(),
-  /** `conversation:<name>`, `phase:<name>`, `role:<name>` or `match:<text or /regex/flags>`. */
+  /** `conversation:<name>`, `phase:<name>`, `role:<name>`, `match:<text or /regex/flags>` or `request:<role or *>`. */
   breakpoints: z.array(nonEmpty).optional(),
+  /** Roles a person plays, by name or id: the TUI asks them for those replies instead of the model. */
+  humans: z.array(nonEmpty).optional(),
   /** USD per 1M tokens, by model id or `<endpoint>/<model>`; adds to and overrides the built-in price table. */
   prices: z.record(nonEmpty, z.strictObject({ input: z.number().min(0), output: z.number().min(0) })).optional(),
 });

@@ -23,6 +23,12 @@ export function breakpointsBefore(
   return hits;
 }
 
+/** The `request:` breakpoint that stops this turn's request before it is sent, if one does. */
+export function requestBreakpoint(breakpoints: readonly Breakpoint[], next: { kind: string; role: string | null }): Breakpoint | undefined {
+  if (next.kind === 'sanity' && !breakpoints.some((bp) => bp.kind === 'request' && bp.id === null)) return undefined;
+  return breakpoints.find((bp) => bp.kind === 'request' && (bp.id === null || bp.id === next.role));
+}
+
 export function breakpointAfterReply(breakpoints: readonly Breakpoint[], text: string): { spec: string; message: string } | undefined {
   for (const bp of breakpoints) {
     if (bp.kind === 'match' && bp.pattern.test(text)) return { spec: bp.spec, message: `the reply matched ${bp.pattern}` };

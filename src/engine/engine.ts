@@ -9,6 +9,10 @@ import { parseBreakpoints } from './breakpoints.js';
 import { JOURNAL_VERSION, JOURNAL_FORMAT, type DebugCommands, type EngineCommands, type EngineEvent, type Mode, type RunStatus } from './events.js';
 import { structuralChange, changedParts, workflowOutline } from './outline.js';
 import { RunContext, type EngineOptions } from './runContext.js';
+import { editFinalReply } from './intentActions.js';
+import { nextStep } from './position.js';
+import { requestFor } from './requestBuilder.js';
+import type { ChatMessage } from '../providers/types.js';
 import { runLoop } from './runLoop.js';
 import type { SessionModel } from './sessionModel.js';
 import type { AbortCause } from './turnStream.js';
@@ -114,13 +118,60 @@ export class Engine implements EngineCommands, DebugCommands {
     this.push({ kind: 'rewind', turnId }, 'regenerate');
   }
 
-  /** Replaces the text of the last reply before the run goes on; the journal keeps both versions. */
-  edit(text: string): void {
+  /**
+   * Replaces the text of the last reply before the run goes on; the journal keeps both versions. With `turnId`, the
+   * final reply of a conversation that ended, and its artifact with it, also once the run is over.
+   */
+  edit(text: string, turnId?: string): void {
+    if (turnId !== undefined) {
+      if (this.ctx.model.finished || !this.started) editFinalReply(this.ctx, turnId, text);
+      else this.push({ kind: 'edit', text, turnId });
+      return;
+    }
     if (this.ctx.flights.busy || !this.ctx.model.current?.replies.length) {
       this.ctx.warn('edit', 'Only the last reply of this conversation can be edited, between turns');
       return;
     }
     this.push({ kind: 'edit', text });
+  }
+
+  /** The next turn is the person's, once: the run waits for their reply instead of asking the model. */
+  takeNextTurn(): void {
+    if (this.ctx.model.finished) return;
+    this.ctx.seats.takeNext();
+    this.ctx.gate.poke();
+  }
+
+  /** The model plays the role of the next turn again (the person's seat, or the turn `h` took). */
+  handBackSeat(): void {
+    const step = nextStep(this.ctx.model, this.ctx.config);
+    this.ctx.seats.handBack(step.kind === 'turn' ? step.turn.role : null);
+    this.ctx.gate.poke();
+  }
+
+  /** The request a `request:` breakpoint holds, as the run would send it; undefined when none waits. */
+  heldRequest(): ChatMessage[] | undefined {
+    const turn = this.ctx.gateTurn;
+    if (!turn || !this.ctx.gate.current().some((h) => h.kind === 'request')) return undefined;
+    return requestFor(this.ctx.model, this.ctx.config, this.options.task, turn).messages;
+  }
+
+  /** Sends `messages` for the turn a `request:` breakpoint holds, instead of the request built: that turn only. */
+  sendRequest(messages: ChatMessage[]): void {
+    if (!messages.length) return;
+    this.push({ kind: 'request', messages });
+  }
+
+  /** Accepts the draft that waits (`--approve`): as it is, or `text` (their edit of it) in its place. */
+  approve(text?: string): void {
+    this.push({ kind: 'approve', text: text === undefined ? null : text.replace(/\r\n?/g, '\n') });
+  }
+
+  /** The person's reply for the turn that waits for it; it goes into the thread like a model's. */
+  reply(text: string): void {
+    const body = text.replace(/\r\n?/g, '\n').trim();
+    if (!body) return;
+    this.push({ kind: 'reply', text: body });
   }
 
   /**

@@ -31,6 +31,12 @@ export const HoldSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('budget'), spentUsd: usd, maxUsd: usd }),
   z.strictObject({ kind: z.literal('failure'), message: z.string() }),
   z.strictObject({ kind: z.literal('stopped'), message: z.string() }),
+  /** The turn is a person's (`--human`, the config's `humans`, or `h`): the run waits for their reply. */
+  z.strictObject({ kind: z.literal('person'), role: z.string(), name: z.string() }),
+  /** A `request:` breakpoint: the request waits for the person to edit it (or space sends it as it is). */
+  z.strictObject({ kind: z.literal('request'), spec: z.string(), name: z.string() }),
+  /** A draft (`--approve`) waits for the person: accept it, edit it, or regenerate it, before it counts. */
+  z.strictObject({ kind: z.literal('approval'), turnId: id, name: z.string() }),
 ]);
 
 /**
@@ -157,6 +163,14 @@ export const EVENT_BODY_SCHEMAS = {
     request: RequestDeltaSchema,
     /** The customer messages this request delivers for the first time (they were waiting for a turn). */
     heard: z.array(id),
+    /** `person`: a person wrote the reply (the request is what they answered; nothing was sent). Absent: the model. */
+    author: z.literal('person').optional(),
+    /**
+     * The request as the run built it, when the person edited it before it was sent (a `request:` breakpoint);
+     * `request` is then what was sent. A delta against the same base. Later turns are built from the session, so
+     * the edit holds for this turn only.
+     */
+    original: RequestDeltaSchema.optional(),
   }),
   token: z.strictObject({ type: z.literal('token'), turnId: id, text: z.string() }),
   /** The model's thinking, streamed apart from the reply (reasoning deltas, `<think>` blocks); never sent back. */
@@ -183,14 +197,31 @@ export const EVENT_BODY_SCHEMAS = {
     finish: ReplyFinishSchema.optional(),
     /** The model's thinking, when it sent any: the `reasoning` events' text, joined. */
     reasoning: z.string().optional(),
+    /** A draft (`--approve`): it enters the thread only once the person accepts it (`turn.approved`). */
+    draft: z.literal(true).optional(),
   }),
-  'turn.discarded': z.strictObject({ type: z.literal('turn.discarded'), turnId: id, reason: z.enum(['regenerate', 'rewind', 'quit']) }),
+  /** The person accepted a draft: `text` (the draft, or their edit of it) enters the thread. */
+  'turn.approved': z.strictObject({
+    type: z.literal('turn.approved'),
+    turnId: id,
+    text: z.string(),
+    edited: z.boolean(),
+    endsConversation: z.boolean(),
+  }),
+  /** `rejected`: a draft dropped unaccepted, when its conversation or phase was skipped or rewound. */
+  'turn.discarded': z.strictObject({
+    type: z.literal('turn.discarded'),
+    turnId: id,
+    reason: z.enum(['regenerate', 'rewind', 'quit', 'rejected']),
+  }),
   'turn.edited': z.strictObject({
     type: z.literal('turn.edited'),
     turnId: id,
     text: z.string(),
     previous: z.string(),
     endsConversation: z.boolean(),
+    /** The final reply of a conversation that ended was edited: its artifact follows, as the new text makes it. */
+    artifact: z.strictObject({ id, text: z.string(), incomplete: z.boolean() }).optional(),
   }),
   'conversation.rewound': z.strictObject({ type: z.literal('conversation.rewound'), conversationId: id, toIndex: count, discarded: z.array(id) }),
   'config.reloaded': z.strictObject({ type: z.literal('config.reloaded'), config: ResolvedConfigSchema, changed: z.array(z.string()) }),

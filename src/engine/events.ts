@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { ResolvedConfig } from '../config/resolve.js';
+import type { ChatMessage } from '../providers/types.js';
 import type {
   ConversationEndReasonSchema,
   EngineEventBodySchema,
@@ -76,7 +77,19 @@ export interface EngineCommands {
 export interface DebugCommands {
   /** Take back the replies of the current conversation from this turn on, and generate it again. */
   rewind(turnId: string | null): void;
-  /** Replace the last reply's text before the run goes on. */
-  edit(text: string): void;
+  /** Replace the last reply's text before the run goes on; with `turnId`, a final reply and its artifact. */
+  edit(text: string, turnId?: string): void;
   reloadConfig(config: ResolvedConfig): { ok: true; changed: string[] } | { ok: false; reason: string };
+  /** The next turn is the person's, once (`h`). */
+  takeNextTurn(): void;
+  /** The model plays the next turn's role again. */
+  handBackSeat(): void;
+  /** The person's reply for the turn that waits for it. */
+  reply(text: string): void;
+  /** Accepts the draft that waits, or the person's edit of it. */
+  approve(text?: string): void;
+  /** The request a `request:` breakpoint holds, as it would be sent. */
+  heldRequest(): ChatMessage[] | undefined;
+  /** Sends the person's edit of the held request instead, for that turn only. */
+  sendRequest(messages: ChatMessage[]): void;
 }

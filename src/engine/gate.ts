@@ -43,6 +43,12 @@ export class Gate {
     this.poke();
   }
 
+  /** The holds go (a draft was accepted), without taking a step. */
+  clearHolds(): void {
+    this.holds = [];
+    this.poke();
+  }
+
   /** What holds the run now; `atTurn` is whether step mode holds here (before a turn). */
   current(atTurn = true): Hold[] {
     const step: Hold[] = atTurn && this.currentMode === 'step' && this.steps === 0 ? [{ kind: 'step' }] : [];

@@ -2,13 +2,14 @@
  * What each intent does when the run reaches the gate: take replies back, edit one, apply a reloaded config,
  * skip. Each change is an event; the session model follows from it.
  */
+import type { ChatMessage } from '../providers/types.js';
 import type { Intent, StopIntent } from './intents.js';
 import type { TurnAt } from './position.js';
-import { hasEndMarker } from './protocol.js';
+import { extractArtifact, hasEndMarker } from './protocol.js';
 import type { RunContext } from './runContext.js';
 
-/** `go`: run the turn; `again`: read the position anew (something changed); or skip. */
-export type GateOutcome = 'go' | 'again' | { skip: 'conversation' | 'phase' };
+/** `go`: run the turn; `again`: read the position anew (something changed); skip; or take the person's reply. */
+export type GateOutcome = 'go' | 'again' | { skip: 'conversation' | 'phase' } | { reply: string } | { request: ChatMessage[] };
 
 export function applyIntent(ctx: RunContext, intent: Exclude<Intent, StopIntent>, turn: TurnAt): GateOutcome | undefined {
   switch (intent.kind) {
@@ -24,7 +25,25 @@ export function applyIntent(ctx: RunContext, intent: Exclude<Intent, StopIntent>
     case 'rewind':
       return rewind(ctx, intent.turnId);
     case 'edit':
+      if (intent.turnId) {
+        editFinalReply(ctx, intent.turnId, intent.text);
+        return undefined;
+      }
       return edit(ctx, intent.text);
+    case 'request':
+      if (ctx.gate.current().some((h) => h.kind === 'request')) {
+        ctx.gate.release();
+        return { request: intent.messages };
+      }
+      ctx.warn('request', 'No request waits to be edited: a request: breakpoint holds one');
+      return undefined;
+    case 'approve':
+      ctx.warn('approve', 'No draft waits for your approval');
+      return undefined;
+    case 'reply':
+      if (ctx.seats.isPerson(ctx.config, turn)) return { reply: intent.text };
+      ctx.warn('reply', "Not taken: this turn is the model's (h takes it)");
+      return undefined;
   }
 }
 
@@ -79,4 +98,27 @@ function edit(ctx: RunContext, text: string): GateOutcome | undefined {
   }
   ctx.emit({ type: 'turn.edited', turnId: last.turnId, text, previous: last.text, endsConversation: hasEndMarker(text) });
   return 'again';
+}
+
+/**
+ * Replaces the final reply of a conversation that ended, and with it the artifact that reply made. Turns that ran
+ * since used the old text; the ones to come hear the new one (in the thread, and as the artifact).
+ */
+export function editFinalReply(ctx: RunContext, turnId: string, text: string): void {
+  const turn = ctx.model.turns.get(turnId);
+  const conversation = ctx.config.workflow.conversations.find((c) => c.id === turn?.conversationId);
+  const final = ctx.model.thread.findLast((entry) => entry.role === 'assistant' && entry.conversationId === conversation?.id);
+  if (!turn || !conversation || !ctx.model.conversationsEnded.has(conversation.id) || final?.turnId !== turnId) {
+    ctx.warn('edit', 'Only the final reply of a conversation that ended makes its artifact');
+    return;
+  }
+  const was = ctx.model.produced.get(conversation.output);
+  ctx.emit({
+    type: 'turn.edited',
+    turnId,
+    text,
+    previous: final.content,
+    endsConversation: hasEndMarker(text),
+    artifact: { id: conversation.output, text: extractArtifact(text, ctx.roleNames), incomplete: was?.incomplete ?? false },
+  });
 }

@@ -1,4 +1,5 @@
 import type { ResolvedConfig } from '../config/resolve.js';
+import type { ChatMessage } from '../providers/types.js';
 
 /** What the person (or the run's own limits) asked of the run, in the order asked, until the run acts on it. */
 export type Intent =
@@ -7,7 +8,14 @@ export type Intent =
   | { kind: 'regenerate' }
   /** Take back the replies of the current conversation from this one on. */
   | { kind: 'rewind'; turnId: string }
-  | { kind: 'edit'; text: string }
+  /** `turnId`: the final reply of a conversation that ended (its artifact follows); else the last reply. */
+  | { kind: 'edit'; text: string; turnId?: string }
+  /** The person's reply for the turn that waits for it (a seat they play). */
+  | { kind: 'reply'; text: string }
+  /** Send this request for the turn the gate holds (the person edited it at a `request:` breakpoint). */
+  | { kind: 'request'; messages: ChatMessage[] }
+  /** Accept the draft that waits (`--approve`), as it is or as the person edited it. */
+  | { kind: 'approve'; text: string | null }
   /** `changed`: what differs from the config before it, as the reload told the person. */
   | { kind: 'reload'; config: ResolvedConfig; changed: string[] }
   /** End the run: quit by the person, stopped by the budget, or failed (retries ran out, the session cannot be saved). */

@@ -16,11 +16,14 @@ export type Step =
   | { kind: 'conversation.start'; conversation: Conversation; phase: Phase }
   | { kind: 'conversation.end'; conversation: Conversation; reason: 'end-marker' | 'turn-limit' }
   | { kind: 'phase.end'; phase: Phase }
+  /** A draft waits for the person's approval before anything else happens. */
+  | { kind: 'approve'; turnId: string }
   | { kind: 'done' };
 
 const SANITY: TurnAt = { conversationId: null, kind: 'sanity', role: null, side: null, conversation: undefined, index: 0 };
 
 export function nextStep(model: SessionModel, config: ResolvedConfig): Step {
+  if (model.draft) return { kind: 'approve', turnId: model.draft.turnId };
   if (config.sanityCheck && !model.sanityDone && model.phasesStarted.size === 0) return { kind: 'turn', turn: SANITY };
   const { workflow } = config;
   for (const [index, phase] of workflow.phases.entries()) {

@@ -10,6 +10,8 @@ import type { EngineEvent, EngineEventBody, Mode, Usage } from './events.js';
 import { Gate } from './gate.js';
 import { EventHub } from './hub.js';
 import { IntentQueue } from './intents.js';
+import type { TurnAt } from './position.js';
+import { Seats } from './seats.js';
 import type { ResumePoint } from './resume.js';
 import { emptySession, reduceSession, type SessionModel } from './sessionModel.js';
 import { Flights } from './turnStream.js';
@@ -42,6 +44,10 @@ export interface EngineOptions {
   costOf?: (model: string, usage: Usage, endpoint?: string) => number | undefined;
   /** The config's named endpoints, by name: what serves the roles that name one, and their default model. */
   endpoints?: ReadonlyMap<string, { provider: Provider; model: string | undefined }>;
+  /** Role ids a person plays (`--human`), on top of the config's `humans`: the run waits for their replies. */
+  humans?: readonly string[];
+  /** Role ids whose model replies are drafts the person accepts, edits or regenerates first (`--approve`), or all. */
+  approve?: readonly string[] | 'all';
   /** Warnings to tell right after the run starts, e.g. about the options it was given. */
   notices?: ReadonlyArray<{ code: string; message: string }>;
 }
@@ -53,6 +59,12 @@ export class RunContext {
   readonly intents = new IntentQueue();
   readonly flights = new Flights();
   readonly budget: Budget;
+  /** Who plays each role: the model, or the person at the keyboard. */
+  readonly seats: Seats;
+  /** When the run began to wait for the person's reply (the turn it waits at is theirs). */
+  personSince: number | null = null;
+  /** The turn the gate holds (or last held): the one whose request a `request:` breakpoint shows. */
+  gateTurn: TurnAt | null = null;
   /** The request of the last turn, which the next one is stored as a delta of. */
   lastRequest: { turnId: string; messages: readonly ChatMessage[] } | null = null;
   lastFailure: { message: string; setupFault: SetupFault | undefined } | null = null;
@@ -71,6 +83,7 @@ export class RunContext {
     const costOf = options.costOf;
     const spent = costOf && resumed ? resumed.usage.reduce((sum, u) => sum + (costOf(u.model, u.usage, u.endpoint) ?? 0), 0) : 0;
     this.budget = new Budget(options.maxCostUsd, costOf, spent);
+    this.seats = new Seats(options.humans);
   }
 
   /** The config in force: the session's own, once the run has told it. */

@@ -4,13 +4,16 @@
  * there, in order (`intentActions.ts`).
  */
 import type { Conversation } from '../config/resolve.js';
-import { breakpointAfterReply, breakpointsBefore } from './breakpoints.js';
+import { breakpointAfterReply, breakpointsBefore, requestBreakpoint } from './breakpoints.js';
 import type { ConversationEndReason, RunStatus } from './events.js';
 import { applyIntent, type GateOutcome } from './intentActions.js';
 import { nextStep, type TurnAt } from './position.js';
 import { extractArtifact, sanityPassed } from './protocol.js';
 import { requestFor } from './requestBuilder.js';
+import type { ChatMessage } from '../providers/types.js';
 import type { RunContext } from './runContext.js';
+import { approvalGate, needsApproval } from './approval.js';
+import { personHold, tellPersonTurn } from './seats.js';
 import { runTurn } from './turnRunner.js';
 import { formatUsdAmount } from '../text/formatDuration.js';
 
@@ -41,10 +44,18 @@ export async function runLoop(ctx: RunContext): Promise<{ status: RunStatus; rea
         case 'phase.end':
           ctx.emit({ type: 'phase.ended', phaseId: step.phase.id, skipped: false });
           break;
+        case 'approve':
+          await approvalGate(ctx, step.turnId);
+          break;
         case 'turn': {
           const outcome = await gate(ctx, step.turn);
           if (outcome === 'go') await takeTurn(ctx, step.turn);
-          else if (outcome !== 'again') skip(ctx, outcome.skip, step.turn);
+          else if (outcome === 'again') break;
+          else if ('reply' in outcome) takePersonTurn(ctx, step.turn, outcome.reply);
+          else if ('request' in outcome) {
+            ctx.gate.pass();
+            await takeTurn(ctx, step.turn, outcome.request);
+          } else skip(ctx, outcome.skip, step.turn);
           break;
         }
       }
@@ -58,6 +69,7 @@ export async function runLoop(ctx: RunContext): Promise<{ status: RunStatus; rea
 
 /** Waits until the person lets the turn go: in step mode, and while anything holds the run. */
 async function gate(ctx: RunContext, turn: TurnAt): Promise<GateOutcome> {
+  ctx.gateTurn = turn;
   let shown: string | null = null;
   const leave = (outcome: GateOutcome): GateOutcome => {
     if (shown !== null) ctx.emit({ type: 'resumed' });
@@ -72,7 +84,13 @@ async function gate(ctx: RunContext, turn: TurnAt): Promise<GateOutcome> {
       continue;
     }
     checkBreakpoints(ctx, turn);
-    const holds = ctx.gate.current();
+    let holds = ctx.gate.current();
+    // A person's turn waits for their reply, not for a step: the reply is the step.
+    const person = ctx.seats.isPerson(ctx.config, turn) ? personHold(ctx.config, turn) : undefined;
+    if (person) {
+      holds = [...holds.filter((h) => h.kind !== 'step'), person];
+      ctx.personSince ??= ctx.now();
+    } else ctx.personSince = null;
     if (holds.length === 0) {
       ctx.gate.pass();
       return leave('go');
@@ -91,6 +109,15 @@ function checkBreakpoints(ctx: RunContext, turn: TurnAt): void {
   if (ctx.breakpointSeen === key) return;
   ctx.breakpointSeen = key;
   for (const hit of breakpointsBefore(ctx.breakpoints, ctx.config.workflow, turn)) hitBreakpoint(ctx, hit);
+  // A request: breakpoint holds the request itself, for the person to edit before it goes (not a person's turn: it
+  // sends nothing). Headless runs only report it.
+  const request = ctx.seats.isPerson(ctx.config, turn) ? undefined : requestBreakpoint(ctx.breakpoints, turn);
+  if (request?.kind === 'request') {
+    const role = ctx.config.workflow.roles.find((r) => r.id === turn.role)?.name ?? 'the sanity check';
+    const message = `the request of ${role} waits: e edits it, space sends it as it is`;
+    ctx.emit({ type: 'breakpoint', spec: request.spec, message });
+    if (ctx.options.onBreakpoint !== 'log') ctx.gate.hold({ kind: 'request', spec: request.spec, name: role });
+  }
 }
 
 function hitBreakpoint(ctx: RunContext, hit: { spec: string; message: string }): void {
@@ -98,9 +125,11 @@ function hitBreakpoint(ctx: RunContext, hit: { spec: string; message: string }):
   if (ctx.options.onBreakpoint !== 'log') ctx.gate.hold({ kind: 'breakpoint', ...hit });
 }
 
-async function takeTurn(ctx: RunContext, turn: TurnAt): Promise<void> {
+/** `edited`: the request as the person changed it at a `request:` breakpoint, sent instead of the one built. */
+async function takeTurn(ctx: RunContext, turn: TurnAt, edited?: ChatMessage[]): Promise<void> {
   const config = ctx.config;
-  const built = requestFor(ctx.model, config, ctx.options.task, turn);
+  const made = requestFor(ctx.model, config, ctx.options.task, turn);
+  const built = edited ? { ...made, messages: edited } : made;
   const turnId = `t${ctx.model.turnCounter + 1}`;
   const customer = built.heard.map((id) => ctx.model.customers.get(id)?.text ?? '');
   const previous = ctx.lastRequest;
@@ -117,6 +146,8 @@ async function takeTurn(ctx: RunContext, turn: TurnAt): Promise<void> {
       produced: ctx.model.produced,
       customer,
       roleNames: ctx.roleNames,
+      draft: needsApproval(ctx, turn),
+      ...(edited ? { original: made.messages } : {}),
     },
     {
       provider: ctx.options.provider,
@@ -156,6 +187,20 @@ async function takeTurn(ctx: RunContext, turn: TurnAt): Promise<void> {
         }
       }
   }
+}
+
+/** The person's reply for their turn: the request they answered and their text, told as a turn of its own. */
+function takePersonTurn(ctx: RunContext, turn: TurnAt, text: string): void {
+  const built = requestFor(ctx.model, ctx.config, ctx.options.task, turn);
+  const turnId = `t${ctx.model.turnCounter + 1}`;
+  const previous = ctx.lastRequest;
+  ctx.lastRequest = { turnId, messages: built.messages };
+  const waitedMs = ctx.personSince === null ? 0 : Math.max(0, ctx.now() - ctx.personSince);
+  ctx.personSince = null;
+  ctx.seats.taken();
+  ctx.gate.pass();
+  ctx.lastFailure = null;
+  tellPersonTurn({ turnId, turn, config: ctx.config, built, previous, text, roleNames: ctx.roleNames, waitedMs }, (body) => ctx.emit(body));
 }
 
 /** Headless stops at the budget (resumably); the TUI holds once and lets the person decide. */

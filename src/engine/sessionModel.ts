@@ -30,6 +30,7 @@ export interface TurnRecord {
   conversationId: string | null;
   kind: TurnKind;
   side: Side | null;
+  role: string | null;
   model: string;
   /** The named endpoint that served it; undefined: the default one. */
   endpoint: string | undefined;
@@ -40,6 +41,10 @@ export interface TurnRecord {
   discarded: boolean;
   /** The customer messages its request delivered, as thread entries. */
   heard: ThreadEntry[];
+  /** A person wrote the reply (`turn.started.author`), not the model. */
+  byPerson: boolean;
+  /** Its reply is a draft that waits for the person's approval (`--approve`). */
+  draft: boolean;
 }
 
 export interface SessionModel {
@@ -60,6 +65,8 @@ export interface SessionModel {
   lastTurnId: string | null;
   turnCounter: number;
   customerCounter: number;
+  /** A draft that waits for the person's approval (`--approve`): it is in no thread until `turn.approved`. */
+  draft: { turnId: string; text: string } | null;
   /** Usage by turn, with the model that served it, for pricing. */
   usage: ReadonlyArray<{ model: string; endpoint: string | undefined; usage: Usage }>;
   finished: { status: RunStatus; reason: string | null } | null;
@@ -85,6 +92,7 @@ export const emptySession: SessionModel = {
   lastTurnId: null,
   turnCounter: 0,
   customerCounter: 0,
+  draft: null,
   usage: [],
   finished: null,
   lastSeq: 0,
@@ -111,6 +119,36 @@ function unhear(model: SessionModel, turn: TurnRecord): Pick<SessionModel, 'cust
   }
   const waiting = [...back, ...model.waiting].sort((a, b) => counter(a) - counter(b));
   return { customers, waiting };
+}
+
+/** A reply that stands: its prompt and text (after the customer messages its request carried) enter the thread. */
+function standing(
+  model: SessionModel,
+  at: Pick<SessionModel, 'lastSeq' | 'lastT'>,
+  turn: TurnRecord,
+  text: string,
+  status: 'complete' | 'interrupted' | 'failed',
+  endsConversation: boolean,
+): SessionModel {
+  const thread = [
+    ...model.thread,
+    ...turn.heard,
+    { role: 'user' as const, content: turn.prompt, conversationId: turn.conversationId, turnId: turn.turnId },
+    { role: 'assistant' as const, content: text, conversationId: turn.conversationId, turnId: turn.turnId },
+  ];
+  let { current, sanityDone } = model;
+  if (turn.kind === 'sanity') sanityDone = true;
+  else if (current && current.conversationId === turn.conversationId && turn.side) {
+    const reply: Reply = {
+      turnId: turn.turnId,
+      text,
+      side: turn.side,
+      status: status === 'complete' ? 'complete' : 'interrupted',
+      endsConversation,
+    };
+    current = { ...current, replies: [...current.replies, reply] };
+  }
+  return { ...model, ...at, thread, current, sanityDone, turns: withEntry(model.turns, turn.turnId, turn) };
 }
 
 export function reduceSession(model: SessionModel, event: EngineEvent): SessionModel {
@@ -183,13 +221,17 @@ export function reduceSession(model: SessionModel, event: EngineEvent): SessionM
         conversationId: event.conversationId,
         kind: event.kind,
         side: event.side,
+        role: event.role,
         model: event.model,
         endpoint: event.endpoint,
-        prompt: event.request.add.at(-1)?.content ?? '',
+        // The thread keeps the prompt the run built: a request edited before sending counts for its own turn only.
+        prompt: (event.original ?? event.request).add.at(-1)?.content ?? '',
         status: 'streaming',
         stands: false,
         discarded: false,
         heard,
+        byPerson: event.author === 'person',
+        draft: false,
       };
       return {
         ...model,
@@ -209,32 +251,25 @@ export function reduceSession(model: SessionModel, event: EngineEvent): SessionM
       const turn = model.turns.get(event.turnId);
       if (!turn) return { ...model, ...at };
       const stands = event.status !== 'failed' && event.text !== '';
+      if (stands && event.draft) {
+        // Heard by the draft, but in no thread until it is accepted; taken back, its customer messages wait again.
+        const drafted: TurnRecord = { ...turn, status: event.status, draft: true };
+        return { ...model, ...at, draft: { turnId: turn.turnId, text: event.text }, turns: withEntry(model.turns, turn.turnId, drafted) };
+      }
       const ended: TurnRecord = { ...turn, status: event.status, stands };
       if (!stands) return { ...model, ...at, ...unhear(model, turn), turns: withEntry(model.turns, turn.turnId, ended) };
-      const thread = [
-        ...model.thread,
-        ...turn.heard,
-        { role: 'user' as const, content: turn.prompt, conversationId: turn.conversationId, turnId: turn.turnId },
-        { role: 'assistant' as const, content: event.text, conversationId: turn.conversationId, turnId: turn.turnId },
-      ];
-      let { current, sanityDone } = model;
-      if (turn.kind === 'sanity') sanityDone = true;
-      else if (current && current.conversationId === turn.conversationId && turn.side) {
-        const reply: Reply = {
-          turnId: turn.turnId,
-          text: event.text,
-          side: turn.side,
-          status: event.status === 'complete' ? 'complete' : 'interrupted',
-          endsConversation: event.endsConversation,
-        };
-        current = { ...current, replies: [...current.replies, reply] };
-      }
-      return { ...model, ...at, thread, current, sanityDone, turns: withEntry(model.turns, turn.turnId, ended) };
+      return standing(model, at, ended, event.text, event.status, event.endsConversation);
+    }
+    case 'turn.approved': {
+      const turn = model.turns.get(event.turnId);
+      if (!turn || model.draft?.turnId !== turn.turnId) return { ...model, ...at };
+      const accepted: TurnRecord = { ...turn, draft: false, stands: true };
+      return standing({ ...model, draft: null }, at, accepted, event.text, 'complete', event.endsConversation);
     }
     case 'turn.discarded': {
       const turn = model.turns.get(event.turnId);
       if (!turn) return { ...model, ...at };
-      const gone: TurnRecord = { ...turn, stands: false, discarded: true };
+      const gone: TurnRecord = { ...turn, stands: false, discarded: true, draft: false };
       const current = model.current && { ...model.current, replies: model.current.replies.filter((r) => r.turnId !== turn.turnId) };
       // A sanity check taken back (regenerated, or cut short by a quit) is asked again, unless a phase has begun.
       const sanityDone = turn.kind === 'sanity' ? model.phasesStarted.size > 0 : model.sanityDone;
@@ -243,6 +278,7 @@ export function reduceSession(model: SessionModel, event: EngineEvent): SessionM
         ...at,
         ...unhear(model, turn),
         sanityDone,
+        draft: model.draft?.turnId === turn.turnId ? null : model.draft,
         thread: model.thread.filter((entry) => entry.turnId !== turn.turnId),
         current,
         turns: withEntry(model.turns, turn.turnId, gone),
@@ -258,7 +294,10 @@ export function reduceSession(model: SessionModel, event: EngineEvent): SessionM
           r.turnId === event.turnId ? { ...r, text: event.text, endsConversation: event.endsConversation } : r,
         ),
       };
-      return { ...model, ...at, thread, current };
+      const produced = event.artifact
+        ? withEntry(model.produced, event.artifact.id, { text: event.artifact.text, incomplete: event.artifact.incomplete })
+        : model.produced;
+      return { ...model, ...at, thread, current, produced };
     }
     case 'run.finished':
       return { ...model, ...at, finished: { status: event.status, reason: event.reason } };

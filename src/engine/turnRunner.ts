@@ -28,6 +28,10 @@ export interface TurnInput {
   /** The customer messages this turn hears. */
   customer: readonly string[];
   roleNames: readonly string[];
+  /** A complete reply is a draft for the person to approve (`--approve`). */
+  draft?: boolean;
+  /** The request as built, when the person edited it before it was sent (`built` then holds the edit). */
+  original?: readonly ChatMessage[];
 }
 
 export interface TurnDeps {
@@ -90,6 +94,7 @@ export async function runTurn(input: TurnInput, deps: TurnDeps): Promise<TurnOut
     temperature,
     request: requestDelta(input.previous?.messages ?? null, input.previous?.turnId ?? null, messages),
     heard: built.heard,
+    ...(input.original ? { original: requestDelta(input.previous?.messages ?? null, input.previous?.turnId ?? null, input.original) } : {}),
   });
   const result = await streamReply({
     provider: named?.provider ?? deps.provider,
@@ -110,6 +115,7 @@ export async function runTurn(input: TurnInput, deps: TurnDeps): Promise<TurnOut
       firstTokenAt?: number | null;
       finish?: ReplyFinish | null;
       reasoning?: string;
+      draft?: boolean;
     } = {},
   ) =>
     emit({
@@ -123,6 +129,7 @@ export async function runTurn(input: TurnInput, deps: TurnDeps): Promise<TurnOut
       firstTokenMs: extra.firstTokenAt == null ? null : extra.firstTokenAt - started,
       ...(extra.finish ? { finish: extra.finish } : {}),
       ...(extra.reasoning ? { reasoning: extra.reasoning } : {}),
+      ...(extra.draft ? { draft: true as const } : {}),
     });
 
   if (result.kind === 'stopped-while-waiting') {
@@ -150,7 +157,14 @@ export async function runTurn(input: TurnInput, deps: TurnDeps): Promise<TurnOut
   if (status === 'complete' && role && finish !== 'refusal') checkSpeaker(emit, turnId, header?.speaker, role);
   // A refusal says no to the turn: whatever it quotes does not end the conversation. The thinking is not read at all.
   const endsConversation = status === 'complete' && kind !== 'sanity' && finish !== 'refusal' && hasEndMarker(text);
-  ended(status, text, { speaker: header?.speaker ?? null, endsConversation, firstTokenAt, finish, reasoning });
+  ended(status, text, {
+    speaker: header?.speaker ?? null,
+    endsConversation,
+    firstTokenAt,
+    finish,
+    reasoning,
+    draft: input.draft === true && status === 'complete',
+  });
   // A reply cut short to regenerate it, or by quitting, is not kept: a resume generates it again.
   if (stoppedBy === 'regenerate' || stoppedBy === 'quit') emit({ type: 'turn.discarded', turnId, reason: stoppedBy });
   if (!text || stoppedBy === 'regenerate' || stoppedBy === 'quit') return { status: 'dropped', turnId, stoppedBy };

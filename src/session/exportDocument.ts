@@ -28,6 +28,10 @@ export interface ExportedTurn {
   reasoning: string;
   /** True when the person replaced the model's text (`turn.edited`). */
   edited: boolean;
+  /** `person`: a person in the role's seat wrote the reply; no model was asked. */
+  author: 'model' | 'person';
+  /** `--approve`: `draft` waits for the person; `accepted` as it was, or `edited` before they accepted it. */
+  approval: 'draft' | 'accepted' | 'edited' | null;
   usage: Usage | null;
   durationMs: number | null;
   firstTokenMs: number | null;
@@ -124,6 +128,8 @@ export function buildExportDocument(state: RunState, meta: { startedAt?: Date | 
         finish: turn.finish,
         reasoning: turn.reasoning,
         edited: turn.edited,
+        author: turn.byPerson ? 'person' : 'model',
+        approval: turn.approval,
         usage: turn.usage,
         durationMs: turn.durationMs,
         firstTokenMs: turn.firstTokenMs,

@@ -97,6 +97,7 @@ export function renderHtmlReport({ doc, state, cost, requestOf }: HtmlReportInpu
     const who = t.kind === 'sanity' ? 'Sanity check' : (t.roleName ?? t.role ?? '');
     const badges = [
       t.side ? `<span class="meta">${escapeHtml(t.side)} · turn ${t.index + 1}</span>` : '',
+      t.author === 'person' ? '<span class="badge edited" title="a person in the role\'s seat wrote it">written by a person</span>' : '',
       t.edited ? '<span class="badge edited" title="the person replaced the model\'s text">edited by the person</span>' : '',
       t.status === 'interrupted' ? '<span class="badge warn">interrupted</span>' : '',
       t.status === 'failed' ? '<span class="badge bad">failed</span>' : '',

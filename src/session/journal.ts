@@ -170,6 +170,10 @@ export class SessionJournal {
       if (event.artifact) this.writeArtifact(event.artifact.id, event.artifact.text, event.artifact.incomplete, event.reason);
       this.writeTranscript();
     }
+    if (event.type === 'turn.edited' && event.artifact) {
+      this.writeArtifact(event.artifact.id, event.artifact.text, event.artifact.incomplete, 'edited');
+      this.writeTranscript();
+    }
     if (event.type === 'run.finished') this.writeTranscript();
   }
 
@@ -287,9 +291,13 @@ export class SessionJournal {
    * conversation's end and not its artifact, and a resume goes on after that conversation.
    */
   private rewriteArtifacts(history: readonly EngineEvent[]): void {
-    const last = new Map<string, EventOf<'conversation.ended'>>();
-    for (const event of history) if (event.type === 'conversation.ended' && event.artifact) last.set(event.artifact.id, event);
-    for (const { artifact, reason } of last.values()) if (artifact) this.writeArtifact(artifact.id, artifact.text, artifact.incomplete, reason);
+    const last = new Map<string, { artifact: { id: string; text: string; incomplete: boolean }; reason: string }>();
+    for (const event of history) {
+      if (event.type === 'conversation.ended' && event.artifact) last.set(event.artifact.id, { artifact: event.artifact, reason: event.reason });
+      // An edit of a final reply made the artifact anew.
+      if (event.type === 'turn.edited' && event.artifact) last.set(event.artifact.id, { artifact: event.artifact, reason: 'edited' });
+    }
+    for (const { artifact, reason } of last.values()) this.writeArtifact(artifact.id, artifact.text, artifact.incomplete, reason);
   }
 
   private fail(doing: string, error: unknown): void {

@@ -62,6 +62,7 @@ export class JournalOrder {
         return null;
       case 'turn.discarded':
       case 'turn.edited':
+      case 'turn.approved':
         return this.turnsStarted.has(event.turnId) && !this.turnsOpen.has(event.turnId)
           ? null
           : `${event.type} for turn "${event.turnId}", which has not ended`;

@@ -19,6 +19,7 @@ function turnBlock(state: RunState, turn: TurnView): string {
   const unfinished = turn.status === 'streaming' ? 'unfinished: the run stopped during it, a --resume asks again' : '';
   const flags = [
     turn.side,
+    turn.byPerson ? 'written by a person' : '',
     turn.status === 'interrupted' ? 'interrupted' : '',
     turn.status === 'failed' ? 'failed' : '',
     unfinished,

@@ -7,7 +7,8 @@ import { nameOf, sanityTurn, type RunState } from '../views/runState.js';
 import { sanitize } from '../text/sanitize.js';
 import { useActivity } from './Activity.js';
 import { ArtifactsView, artifactLines } from './ArtifactsView.js';
-import { CustomerInput, inputHeight } from './CustomerInput.js';
+import { Editor, editorHeight, editorTextWidth } from './editor/Editor.js';
+import { useExternalEditor, type TerminalHandoff } from './editor/useExternalEditor.js';
 import type { EngineStore } from './engineStore.js';
 import { Footer, type CostOf } from './Footer.js';
 import { ActiveRoleLine, Header } from './Header.js';
@@ -64,6 +65,8 @@ export interface AppProps {
   saved?: Saved;
   /** Forking, the branch list and the compare view (f, b): a saved session's; absent for one that is not. */
   branches?: BranchActions | undefined;
+  /** What to do to the terminal around $VISUAL / $EDITOR; absent (off screen, in tests), ctrl+g says so. */
+  terminal?: TerminalHandoff;
 }
 
 function ViewTitle({ state, conversationId, live }: { state: RunState; conversationId: string | null; live: boolean }) {
@@ -110,7 +113,7 @@ function DoneLine({ state, conversationId }: { state: RunState; conversationId: 
   );
 }
 
-export function App({ store, engine, workflow, onExit, costOf, reloader, saved, branches }: AppProps) {
+export function App({ store, engine, workflow, onExit, costOf, reloader, saved, branches, terminal }: AppProps) {
   const state = useEngineState(store);
   const { columns, rows } = useTerminalSize();
   // One layout for the App's life: it keeps the wrapped lines of finished messages between frames.
@@ -120,12 +123,25 @@ export function App({ store, engine, workflow, onExit, costOf, reloader, saved, 
   const { stdout } = useStdout();
   const activity = useActivity(store);
   const branching = useBranches({ state, actions: branches, finder });
-  const ui = useControls({ state, engine, viewport, onExit, reloader, subscribe: store.subscribe, finder, intercept: branching.intercept });
+  const externalEdit = useExternalEditor(terminal);
+  const ui = useControls({
+    state,
+    engine,
+    viewport,
+    onExit,
+    reloader,
+    subscribe: store.subscribe,
+    finder,
+    intercept: branching.intercept,
+    externalEdit,
+  });
 
   const narrow = columns < NARROW_COLUMNS;
   // One row fewer than the terminal: a frame as tall as the screen makes Ink clear it on every redraw.
   const height = Math.max(8, rows - 1);
-  const inputRows = ui.draft !== null ? inputHeight(ui.draft) : 0;
+  // The editor takes up to two fifths of the screen (a search, one row); it scrolls past that.
+  const inputMaxRows = ui.draftKind === 'find' ? 1 : Math.max(3, Math.floor((height * 2) / 5));
+  const inputRows = ui.draft !== null ? editorHeight(ui.draftKind, ui.draft, columns, inputMaxRows) : 0;
 
   const notice = ui.confirmQuit
     ? 'A reply is being generated. Quit anyway? y quits, any other key stays'
@@ -219,7 +235,7 @@ export function App({ store, engine, workflow, onExit, costOf, reloader, saved, 
       ? { line: match.line, pattern: ui.find?.pattern ?? null }
       : null;
   useLayoutEffect(() => {
-    viewport.current = { length: viewLength, height: viewRows };
+    viewport.current = { length: viewLength, height: viewRows, inputWidth: editorTextWidth(columns) };
     finder.current = {
       find: (pattern, from, step) =>
         from.view === 'transcript'
@@ -248,7 +264,9 @@ export function App({ store, engine, workflow, onExit, costOf, reloader, saved, 
           <MarkedLine.Provider value={marked}>{main}</MarkedLine.Provider>
         </Box>
       </Box>
-      {ui.draft !== null ? <CustomerInput draft={ui.draft} width={columns} busy={state.activeTurnId !== null} kind={ui.draftKind} /> : null}
+      {ui.draft !== null ? (
+        <Editor kind={ui.draftKind} text={ui.draft} meta={ui.editor} width={columns} maxRows={inputMaxRows} busy={state.activeTurnId !== null} />
+      ) : null}
       <Footer state={state} width={columns} costOf={costOf} runningMs={activity?.runningMs ?? 0} live={engine.edit !== undefined} />
     </Box>
   );

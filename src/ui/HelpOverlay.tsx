@@ -3,6 +3,7 @@ import chalk from 'chalk';
 import { BRANCH_KEYS } from './branchKeys.js';
 import { COMPARE_KEYS } from './compareKeys.js';
 import { Box, Text } from 'ink';
+import { EDITOR_KEYS } from './editor/editorKeys.js';
 import { KEYMAP } from './keymap.js';
 import { LinesView } from './LinesView.js';
 import { STATUS_COLOR, STATUS_ICON, STATUS_WORD } from './theme.js';
@@ -12,6 +13,9 @@ export function helpLines(): LineSource {
   const labelWidth = Math.max(...KEYMAP.map((b) => b.label.length)) + 2;
   const lines = [
     ...KEYMAP.map((b) => chalk.bold.cyan(b.label.padEnd(labelWidth)) + b.description),
+    '',
+    chalk.bold('In the input (c, e, h, /)'),
+    ...EDITOR_KEYS.map((k) => chalk.bold.cyan(k.label.padEnd(Math.max(labelWidth, 18))) + k.description),
     '',
     chalk.dim(
       `In the branch list (b): ${BRANCH_KEYS.filter((k) => k.label)

@@ -134,6 +134,12 @@ export function inspectorLines(state: RunState, requests: Requests, turnId: stri
     // What came back, when it is not a plain whole reply: its mark, and thinking that was not sent back.
     if (turn.finish) lines.push(chalk.yellow(`The reply: ${FINISH_MARKS[turn.finish]}`));
     if (turn.reasoning) lines.push(chalk.dim(`The model thought ${turn.reasoning.length} characters first: not part of the reply, never sent back`));
+    if (turn.requestEdited) {
+      lines.push(
+        chalk.black.bgYellow(' ✎ edited before sending: these are the messages you sent; the run had built others (the journal keeps both) '),
+      );
+    }
+    if (turn.byPerson) lines.push(chalk.magenta('✍ Written by a person in the seat: nothing was sent; these are the messages they answered.'));
     if (!diff) {
       lines.push(chalk.dim('Changed: the first request, nothing to compare with.'));
     } else {

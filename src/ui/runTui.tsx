@@ -58,6 +58,7 @@ const LEAVE = '\x1b[?2004l\x1b[?25h\x1b[?1049l';
 // most terminals select text with Shift held; --no-mouse leaves the mouse to the terminal.
 const MOUSE_ON = '\x1b[?1000h\x1b[?1006h';
 const MOUSE_OFF = '\x1b[?1006l\x1b[?1000l';
+const HIDE_CURSOR = '\x1b[?25l';
 /** How long quitting waits for the engine to stop the reply in flight and record the end of the run. */
 const QUIT_GRACE_MS = 2000;
 
@@ -137,6 +138,11 @@ export async function runTui<R>(engine: TuiRun<R>, options: TuiOptions): Promise
       costOf={options.costOf}
       onExit={() => void exit('you')}
       branches={branches}
+      terminal={{
+        // Around $VISUAL / $EDITOR: the editor gets the main screen and the mouse; then the TUI's modes come back.
+        leave: () => void stdout.write((mouse ? MOUSE_OFF : '') + LEAVE),
+        enter: () => void stdout.write(ENTER + HIDE_CURSOR + (mouse ? MOUSE_ON : '')),
+      }}
       {...(journal ? { saved: { dir: path.relative(process.cwd(), journal.dir) || journal.dir, commands: options.nextCommands ?? [] } } : {})}
     />,
     {

@@ -55,7 +55,8 @@ function thinkingLines(turn: TurnView, width: number, open: boolean): string[] {
 function turnLines(state: RunState, turn: TurnView, width: number, stream?: Streaming, thinking = false): string[] {
   const color = roleColor(state, turn.role);
   const who = turn.kind === 'sanity' ? 'Sanity check' : sanitize(nameOf(state, 'roles', turn.role));
-  const details = turn.kind === 'sanity' ? '' : ` (${turn.side}) · turn ${turn.index + 1}`;
+  const edited = turn.requestEdited ? ' · request edited before sending' : '';
+  const details = turn.kind === 'sanity' ? edited : ` (${turn.side}) · turn ${turn.index + 1}${turn.byPerson ? ' · ✍ written by you' : ''}${edited}`;
   const lines = [chalk[color].bold(who) + chalk.dim(details), ...thinkingLines(turn, width, thinking)];
   const body = stream
     ? streamingBody(stream, turn.text, width - INDENT.length)
@@ -73,7 +74,9 @@ function turnLines(state: RunState, turn: TurnView, width: number, stream?: Stre
     }
   }
   lines.push(...body);
-  if (turn.edited) lines.push(chalk.magenta.dim(`${INDENT}✎ edited`));
+  if (turn.approval === 'draft') lines.push(chalk.black.bgYellow(`${INDENT}✎ draft: space accepts · e edits · r regenerates `));
+  else if (turn.approval) lines.push(chalk.green.dim(`${INDENT}✓ draft accepted${turn.approval === 'edited' ? ' as you edited it' : ''}`));
+  else if (turn.edited) lines.push(chalk.magenta.dim(`${INDENT}✎ edited`));
   if (turn.regenerations) lines.push(chalk.magenta.dim(`${INDENT}↻ regenerated${turn.regenerations > 1 ? ` ${turn.regenerations} times` : ''}`));
   if (turn.status === 'interrupted') lines.push(chalk.yellow(`${INDENT}⏹ interrupted`));
   if (turn.status === 'failed') lines.push(chalk.red(`${INDENT}✗ failed`));

@@ -6,11 +6,23 @@
 import { useRef, useState } from 'react';
 import type { RunState } from '../views/runState.js';
 import { branchesOf, labelSession, replyNumber, type BranchActions, type BranchEntry } from './branches.js';
-import { editDraft } from './draftInput.js';
+import type { Key } from 'ink';
+import { draftText } from './draftInput.js';
 import { turnsOf } from './InspectorView.js';
 import type { KeyPress } from './keyPresses.js';
 import { BRANCH_KEYS, branchCommandFor } from './branchKeys.js';
 import { viewedConversation, type Finder, type UiState } from './useControls.js';
+
+/** The label's one line: typed, Backspace, Ctrl+U clears, enter sets it, esc leaves it as it was. */
+function editLabel(draft: string, input: string, key: Key): { draft: string; action?: 'submit' | 'cancel' } {
+  if (key.escape) return { draft, action: 'cancel' };
+  if (key.return) return { draft, action: 'submit' };
+  if (key.backspace || key.delete) return { draft: [...draft].slice(0, -1).join('') };
+  if (key.ctrl && input === 'u') return { draft: '' };
+  if (key.ctrl || key.meta || key.tab || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow) return { draft };
+  if (key.pageUp || key.pageDown || key.home || key.end) return { draft };
+  return { draft: draft + draftText(input).replace(/\n/g, ' ') };
+}
 
 export interface BranchListState {
   entries: BranchEntry[];
@@ -58,7 +70,7 @@ export function useBranches(options: { state: RunState; actions: BranchActions |
   const onList = (press: KeyPress, open: BranchListState) => {
     const { input, key } = press;
     if (open.draft !== null) {
-      const result = editDraft(open.draft, input, key);
+      const result = editLabel(open.draft, input, key);
       if (result.action === 'submit') {
         const entry = open.entries[open.selected];
         const problem = entry ? labelSession(entry.summary.dir, result.draft) : 'no session selected';

@@ -8,11 +8,15 @@ import { parseBreakpoint } from '../config/breakpointSpec.js';
 import type { DebugCommands, EngineCommands } from '../engine/events.js';
 import { nameOf, type RunState } from '../views/runState.js';
 import { sanitize } from '../text/sanitize.js';
-import { draftText, editDraft } from './draftInput.js';
+import { editorKey, editorOpened, editorPaste, type EditorMeta } from './editor/editorKeys.js';
+import { editorCommand } from './editor/externalEditor.js';
+import type { ExternalEdit } from './editor/useExternalEditor.js';
 import { turnsOf } from './InspectorView.js';
 import { useKeyPresses, type KeyPress } from './keyPresses.js';
 import { Command, commandFor } from './keymap.js';
 import { windowOf } from './LinesView.js';
+import { approvalHoldOf, nextIndex, requestHoldOf, seatTitle, useSeat } from './useSeat.js';
+import { requestToText, textToRequest } from './editor/requestText.js';
 
 export const CTRL_C_WINDOW_MS = 2000;
 
@@ -23,8 +27,8 @@ export interface UiState {
   view: 'transcript' | 'artifacts' | 'help' | 'inspector' | 'costs' | 'messages';
   /** The turn the prompt inspector shows. */
   inspected: string | null;
-  /** What the open input writes: a customer message, the new text of the last reply, or what to find. */
-  draftKind: 'customer' | 'edit' | 'find';
+  /** What the open input writes: a customer message, the new text of the last reply, what to find, or the person's reply. */
+  draftKind: 'customer' | 'edit' | 'find' | 'seat' | 'request';
   /** What `/` looks for; n and N find it again. */
   find: { query: string; pattern: RegExp } | null;
   /** The match on screen. */
@@ -38,6 +42,8 @@ export interface UiState {
   artifact: number;
   /** The customer's message being typed, or null when the input is closed. */
   draft: string | null;
+  /** The open input's cursor, what it opened with, and what it edits (the inline editor). */
+  editor: EditorMeta;
   confirmQuit: boolean;
   /** S was pressed: the rest of the phase goes once the person says yes. */
   confirmSkipPhase: boolean;
@@ -58,6 +64,7 @@ const INITIAL: UiState = {
   top: null,
   artifact: 0,
   draft: null,
+  editor: editorOpened(''),
   confirmQuit: false,
   confirmSkipPhase: false,
   thinking: false,
@@ -142,13 +149,37 @@ function patternOf(query: string): RegExp {
 export interface Viewport {
   length: number;
   height: number;
+  /** The width the open input wraps its text at, for ↑ and ↓ in it. */
+  inputWidth?: number;
 }
+
+/** Opens the input for `kind`, on `text`, saying what it edits. */
+const openInput = (draftKind: UiState['draftKind'], text = '', title = ''): Partial<UiState> => ({
+  draft: text,
+  draftKind,
+  editor: editorOpened(text, title),
+});
 
 /** A live engine offers the debug commands; a replay only the plain ones. */
 export type ViewCommands = EngineCommands & Partial<DebugCommands>;
 
 export interface Reloader {
   reload(): Promise<void>;
+}
+
+/** The final reply of the ended conversation in view (in `o`, the one that made the artifact shown), and its artifact. */
+function finalReplyInView(state: RunState, ui: UiState): { turnId: string; artifact: string } | undefined {
+  let conversationId: string | null;
+  if (ui.view === 'artifacts') {
+    const entry = [...state.artifacts.keys()][Math.min(ui.artifact, state.artifacts.size - 1)];
+    conversationId = [...state.conversations.values()].find((c) => c.output === entry)?.id ?? null;
+  } else if (ui.view === 'transcript') conversationId = viewedConversation(state, ui);
+  else return undefined;
+  const conversation = conversationId ? state.conversations.get(conversationId) : undefined;
+  if (!conversation || conversation.status === 'active' || conversation.status === 'pending' || !state.artifacts.has(conversation.output))
+    return undefined;
+  const turnId = turnsOf(state, conversation.id).at(-1);
+  return turnId ? { turnId, artifact: conversation.output } : undefined;
 }
 
 /** The last reply of the current conversation that can be edited, if any. */
@@ -171,6 +202,8 @@ export function useControls(options: {
   finder?: { current: Finder | null };
   /** Sees each key press the other controls would take, first; true takes it (the branch list, useBranches.ts). */
   intercept?: (press: KeyPress, ui: UiState) => boolean;
+  /** Hands a text to $VISUAL / $EDITOR (ctrl+g in the input, and `e`); absent where there is no terminal to hand. */
+  externalEdit?: ExternalEdit | undefined;
 }) {
   const { state, engine, viewport, reloader, finder } = options;
   const exited = useRef(false);
@@ -220,6 +253,46 @@ export function useControls(options: {
     timers.current.notice = setTimeout(() => update({ notice: null }), 3000);
   };
   const generating = () => state.activeTurnId !== null;
+  /**
+   * The request a `request:` breakpoint holds, in its readable form; `e` opens it in the person's editor when one is
+   * set (when the hold comes, it opens in the inline one: ctrl+g hands it over).
+   */
+  const openRequest = (external = true) => {
+    const messages = engine.heldRequest?.();
+    if (!messages) return notify('No request waits to be edited here');
+    const hold = requestHoldOf(state);
+    const turn = hold ? `${hold.name}${state.waiting?.next.kind === 'sanity' ? '' : `, turn ${nextIndex(state)}`}` : 'the next turn';
+    const text = requestToText(messages);
+    const input = openInput('request', text, `Editing the request of ${sanitize(turn)}`);
+    // The cursor at the end of the prompt, before the line break that closes the text.
+    const editor = { ...editorOpened(text, input.editor?.title), cursor: [...text].length - 1 };
+    const opened = { ...input, editor, view: 'transcript' as const, pinned: undefined, top: null };
+    return external && options.externalEdit && editorCommand() ? editExternally(opened) : update(opened);
+  };
+  /**
+   * The open input's text in $VISUAL / $EDITOR; what it saved comes back into the input, for enter to send. Not
+   * while a reply streams: the run stands still while the editor has the terminal.
+   */
+  const editExternally = (patch: Partial<UiState>) => {
+    const ui = { ...latest.current, ...patch };
+    update(patch);
+    if (ui.draft === null) return;
+    if (!options.externalEdit) return notify('No terminal to hand to an editor here');
+    if (generating()) return notify('A reply is being generated: your editor opens between turns (x stops the reply)');
+    const outcome = options.externalEdit(ui.draft, ui.draftKind);
+    if (!outcome.ok) return notify(outcome.message);
+    update({ draft: outcome.text, editor: { ...ui.editor, cursor: null, confirmDiscard: false } });
+    notify(ui.draftKind === 'edit' ? 'Back from your editor: enter saves the edit, esc drops it' : 'Back from your editor: enter sends it');
+  };
+  const seat = useSeat({
+    state,
+    engine,
+    notify,
+    inputOpen: () => latest.current.draft !== null,
+    open: () => update({ ...openInput('seat', '', `Your reply as ${seatTitle(state)}`), view: 'transcript', pinned: undefined, top: null }),
+    close: () => latest.current.draftKind === 'seat' && update({ draft: null }),
+    openRequest: () => openRequest(false),
+  });
 
   const interrupt = () => {
     const now = Date.now();
@@ -348,6 +421,15 @@ export function useControls(options: {
     const ui = latest.current;
     switch (command) {
       case Command.step:
+        // On the person's turn, space opens their reply again: the reply is the step.
+        if (seat.yours()) {
+          return update({ ...openInput('seat', '', `Your reply as ${seatTitle(state)}`), view: 'transcript', pinned: undefined, top: null });
+        }
+        // A draft waits (--approve): space accepts it as it is.
+        if (approvalHoldOf(state) && engine.approve) {
+          engine.approve();
+          return notify('Draft accepted');
+        }
         if (state.waiting) engine.step();
         else if (state.finished) notify('The run is over: q quits');
         else if (generating()) notify('A reply is being generated; x stops it');
@@ -358,7 +440,7 @@ export function useControls(options: {
         if (state.finished) return notify('The run is over: nobody is left to answer');
         // Only a live run has the debug commands; a replay's recording has no room for a new message.
         if (!engine.edit) return notify('a replay cannot take customer messages');
-        return update({ draft: '', draftKind: 'customer' });
+        return update(openInput('customer', '', 'To the company, as the customer'));
       case Command.skipConversation:
         return state.finished ? undefined : engine.skipConversation();
       case Command.skipPhase:
@@ -420,12 +502,34 @@ export function useControls(options: {
       }
       case Command.edit: {
         if (!engine.edit) return notify('a replay cannot be edited');
+        if (requestHoldOf(state)) return openRequest();
+        // On an ended conversation (or its artifact in o), e edits its final reply, and the artifact follows.
+        const final = finalReplyInView(state, ui);
+        if (final) {
+          const turn = state.turns.get(final.turnId);
+          const title = `Editing ${nameOf(state, 'roles', turn?.role ?? null)}, turn ${(turn?.index ?? 0) + 1}: the ${nameOf(state, 'artifacts', final.artifact)} artifact follows`;
+          const input = openInput('edit', sanitize(turn?.text ?? ''), sanitize(title));
+          const opened = { ...input, editor: { ...editorOpened(input.draft ?? '', input.editor?.title), target: final.turnId } };
+          return options.externalEdit && editorCommand() ? editExternally(opened) : update(opened);
+        }
         if (state.finished) return notify('The run is over: nothing to edit');
         if (generating()) return notify('A reply is being generated: edit it once it ends');
         const turnId = editableTurn(state);
         if (!turnId) return notify('No reply of this conversation to edit yet');
-        return update({ draft: state.turns.get(turnId)?.text ?? '', draftKind: 'edit', view: 'transcript', pinned: undefined, top: null });
+        const turn = state.turns.get(turnId);
+        const draft = approvalHoldOf(state)?.turnId === turnId ? "'s draft" : '';
+        const title = `Editing ${turn?.kind === 'sanity' ? 'the sanity check' : nameOf(state, 'roles', turn?.role ?? null)}${draft}, turn ${(turn?.index ?? 0) + 1}`;
+        const opened = {
+          ...openInput('edit', sanitize(turn?.text ?? ''), sanitize(title)),
+          view: 'transcript' as const,
+          pinned: undefined,
+          top: null,
+        };
+        // A whole reply is long text: it opens in the person's editor when they have one set.
+        return options.externalEdit && editorCommand() ? editExternally(opened) : update(opened);
       }
+      case Command.takeTurn:
+        return seat.toggle();
       case Command.reloadConfig:
         if (!engine.reloadConfig) return notify('a replay cannot reload its config');
         if (!reloader) return notify('no config file to reload');
@@ -433,7 +537,7 @@ export function useControls(options: {
         void reloader.reload().catch((error: unknown) => notify(`Reload failed: ${error instanceof Error ? error.message : String(error)}`));
         return;
       case Command.find:
-        return update({ draft: '', draftKind: 'find' });
+        return update(openInput('find'));
       case Command.findNext:
       case Command.findPrevious:
         if (!ui.find) return notify('/ finds text first; n and N then move between the matches');
@@ -463,16 +567,21 @@ export function useControls(options: {
     if (wheel) return scroll((w) => w.top + (wheel === 'up' ? -WHEEL_LINES : WHEEL_LINES));
     if (paste) {
       // A paste outside the input is text, not a string of commands.
-      if (ui.draft !== null) update({ draft: ui.draft + draftText(input) });
+      if (ui.draft !== null) {
+        const result = editorPaste(ui.draft, ui.editor, input);
+        update({ draft: result.text, editor: result.meta });
+      }
       return;
     }
     if (key.ctrl && input === 'c') return interrupt();
     if (ui.draft !== null) {
-      const result = editDraft(ui.draft, input, key);
+      const result = editorKey(ui.draft, ui.editor, input, key, viewport.current.inputWidth ?? 80, ui.draftKind !== 'find');
       // What is sent holds no control character, whatever the draft started from (an edit starts from a reply).
-      const text = result.action === 'submit' ? sanitize(result.draft) : '';
+      const text = result.action === 'submit' ? sanitize(result.text) : '';
+      const after = { draft: result.action === 'submit' || result.action === 'cancel' ? null : result.text, editor: result.meta };
+      if (result.action === 'external') return editExternally(after);
       if (ui.draftKind === 'find') {
-        update({ draft: result.action ? null : result.draft });
+        update(after);
         if (result.action !== 'submit' || !text.trim()) return;
         try {
           return findFrom({ query: text.trim(), pattern: patternOf(text.trim()) }, 1);
@@ -481,12 +590,22 @@ export function useControls(options: {
         }
       }
       if (text.trim()) {
-        if (ui.draftKind === 'edit') {
+        if (ui.draftKind === 'request') {
+          const parsed = textToRequest(result.text);
+          if (!parsed.ok) {
+            update({ draft: result.text, editor: result.meta });
+            return notify(`Not sent: ${parsed.message}`);
+          }
+          engine.sendRequest?.(parsed.messages);
+        } else if (ui.draftKind === 'seat') engine.reply?.(text);
+        else if (ui.draftKind === 'edit' && ui.editor.target) engine.edit?.(text, ui.editor.target);
+        else if (ui.draftKind === 'edit' && approvalHoldOf(state)) engine.approve?.(text);
+        else if (ui.draftKind === 'edit') {
           if (engine.edit && !generating()) engine.edit(text);
           else notify('Not edited: a reply is being generated');
         } else engine.intervene(text);
       }
-      return update({ draft: result.action ? null : result.draft });
+      return update(after);
     }
     if (ui.confirmSkipPhase) {
       if (input === 'y' || input === 'S') engine.skipPhase();

@@ -60,6 +60,12 @@ export interface TurnView {
   discarded: boolean;
   /** True once the user replaced the reply's text (`turn.edited`). */
   edited: boolean;
+  /** A person wrote the reply (a seat they play), not the model. */
+  byPerson: boolean;
+  /** `draft`: the reply waits for the person's approval (`--approve`); `accepted`/`edited`: what they did with it. */
+  approval: 'draft' | 'accepted' | 'edited' | null;
+  /** The person edited the request before it was sent (a `request:` breakpoint). */
+  requestEdited: boolean;
   /** How many replies in this place were taken back with `r` before this one. */
   regenerations: number;
   /** Taken back with `r`: the next reply in its place is its regeneration. */
@@ -280,6 +286,9 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
         warnings: [],
         discarded: false,
         edited: false,
+        byPerson: event.author === 'person',
+        approval: null,
+        requestEdited: event.original !== undefined,
         regenerations: 0,
         regeneratedAway: false,
         startedAt: event.t,
@@ -372,6 +381,7 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
           durationMs: event.durationMs,
           firstTokenMs: event.firstTokenMs,
           retry: null,
+          approval: event.draft ? 'draft' : null,
         });
         const conv = turn.conversationId ? state.conversations.get(turn.conversationId) : undefined;
         if (conv && event.status !== 'failed') conv.turns = turn.index + 1;
@@ -392,6 +402,16 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
         state.revision++;
         const conv = turn.conversationId ? state.conversations.get(turn.conversationId) : undefined;
         if (conv) conv.turns = turn.index;
+      }
+      break;
+    }
+    case 'turn.approved': {
+      const turn = state.turns.get(event.turnId);
+      if (turn) {
+        turn.text = event.text;
+        turn.approval = event.edited ? 'edited' : 'accepted';
+        turn.edited ||= event.edited;
+        state.revision++;
       }
       break;
     }
@@ -529,6 +549,12 @@ export function holdText(hold: Hold): string {
     case 'failure':
     case 'stopped':
       return hold.message;
+    case 'person':
+      return `Your turn as ${hold.name}: write the reply (enter opens it, h hands the seat back to the model)`;
+    case 'request':
+      return `Breakpoint ${hold.spec}: the request of ${hold.name} waits: e edits it, space sends it as it is`;
+    case 'approval':
+      return `${hold.name}'s reply is a draft: space accepts it, e edits it, r regenerates it`;
   }
 }
 

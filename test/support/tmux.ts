@@ -20,6 +20,8 @@ export function tmuxServer() {
   const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   return {
     screen: (target: string) => tmux('capture-pane', '-p', '-t', target),
+    /** Sends keys to a session, as `tmux send-keys` takes them (`-l` first for literal text). */
+    keys: (target: string, ...keys: string[]) => void tmux('send-keys', '-t', target, ...keys),
     /** The screen with its colours and attributes, as escape codes. */
     styledScreen: (target: string) => tmux('capture-pane', '-p', '-e', '-t', target),
     /**
@@ -37,8 +39,6 @@ export function tmuxServer() {
       const command = `cd ${shellQuote(cwd)} && env -u OPENAI_API_KEY -u OPENAI_BASE_URL CI=true ${shellQuote(process.execPath)} ${shellQuote(CLI)} ${args.map(shellQuote).join(' ')}; echo $? > exit-code; sleep 600`;
       tmux('new-session', '-d', '-s', name, '-x', String(columns), '-y', String(rows), command);
     },
-    /** Sends keys as tmux names them (`Space`, `Enter`, `q`). */
-    keys: (target: string, ...keys: string[]) => void tmux('send-keys', '-t', target, ...keys),
     kill(): void {
       try {
         tmux('kill-server');

@@ -96,12 +96,12 @@ describe('TUI: keys that arrive in one chunk', () => {
     const { tui, intervene } = await waiting();
     tui.press('c');
     await tui.waitFor((f) => f.includes('Customer ›'));
-    // Typed text around arrows, PgUp, Home, an unknown sequence (a colour) and Alt+x.
-    tui.press(`ab${KEY.up}c${KEY.pageUp}d${KEY.home}e\x1b[31mf\x1bxg`);
-    await tui.waitFor((f) => f.includes('Customer › abcdefg'));
+    // Typed text around arrows, PgUp, Home and End (which move the cursor), an unknown sequence (a colour) and Alt+x.
+    tui.press(`ab${KEY.up}c${KEY.end}d${KEY.home}e${KEY.pageDown}\x1b[31mf\x1bxg`);
+    await tui.waitFor((f) => f.includes('Customer › ecabdfg'));
     tui.press(KEY.enter);
     await tui.waitFor((f) => !f.includes('esc cancels'));
-    expect(intervene.mock.calls).toEqual([['abcdefg']]);
+    expect(intervene.mock.calls).toEqual([['ecabdfg']]);
   });
 
   it('no control character reaches a customer message, typed or pasted', async () => {
@@ -126,9 +126,10 @@ describe('TUI: keys that arrive in one chunk', () => {
     tui.press(' ');
     await tui.waitFor((f) => f.includes('Reply 1 of Design (Modalities).') && f.includes('waiting for you'));
     tui.press('e');
-    await tui.waitFor((f) => f.includes('enter saves the edit'));
-    tui.press('\x15', `Short${KEY.backspace}t\x1b[1mer\x9b\x85\x1c.\r`);
-    await tui.waitFor((f) => !f.includes('enter saves the edit'));
+    await tui.waitFor((f) => f.includes('enter saves'));
+    // Ctrl+U four times clears the reply ("CEO:", two line breaks, its line).
+    tui.press('\x15'.repeat(4), `Short${KEY.backspace}t\x1b[1mer\x9b\x85\x1c.\r`);
+    await tui.waitFor((f) => !f.includes('enter saves'));
     expect(edit.mock.calls).toEqual([['Shorter.']]);
   });
 });

@@ -68,8 +68,9 @@ describe('TUI: prompt debugging', () => {
     tui.press(' ');
     await tui.waitFor((f) => f.includes('Reply 1 of Design (Modalities).') && f.includes('waiting for you'));
     tui.press('e');
-    await tui.waitFor((f) => f.includes('Edit reply ›') || f.includes('enter saves the edit'));
-    tui.press('\x15', 'Use a smaller scope.', KEY.enter);
+    await tui.waitFor((f) => f.includes('Edit reply ›') && f.includes('Editing CEO, turn 1 · enter saves'));
+    // Ctrl+U four times clears the reply ("CEO:", two line breaks, its line).
+    tui.press('\x15'.repeat(4), 'Use a smaller scope.', KEY.enter);
     await tui.waitFor((f) => f.includes('Use a smaller scope.') && f.includes('✎ edited') && !f.includes('enter saves'));
     expect(tui.frame()).not.toContain('Reply 1 of Design (Modalities).');
     tui.press(' ');
@@ -85,9 +86,9 @@ describe('TUI: prompt debugging', () => {
     provider.hold = false;
     await tui.waitFor((f) => f.includes('waiting for you'));
     tui.press('e');
-    await tui.waitFor((f) => f.includes('enter saves the edit'));
+    await tui.waitFor((f) => f.includes('enter saves'));
     tui.press(KEY.escape);
-    await tui.waitFor((f) => !f.includes('enter saves the edit'));
+    await tui.waitFor((f) => !f.includes('enter saves'));
     expect(tui.frame()).not.toContain('✎ edited');
   });
 

@@ -77,6 +77,10 @@ export interface StartOptions {
   endpoints?: EngineOptions['endpoints'];
   /** The saved session's branch actions (f, b). */
   branches?: import('../../src/ui/branches.js').BranchActions;
+  /** Role ids the person plays (`--human`). */
+  humans?: string[];
+  /** Role ids whose replies are drafts to approve (`--approve`), or all. */
+  approve?: string[] | 'all';
 }
 
 export function startTui(options: StartOptions = {}) {
@@ -90,6 +94,8 @@ export function startTui(options: StartOptions = {}) {
     mode: options.mode ?? 'step',
     onFailure: 'pause',
     ...(options.endpoints ? { endpoints: options.endpoints } : {}),
+    ...(options.humans ? { humans: options.humans } : {}),
+    ...(options.approve ? { approve: options.approve } : {}),
   });
   const store = new EngineStore(engine);
   const events: EngineEvent[] = [];

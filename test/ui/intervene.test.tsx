@@ -26,7 +26,7 @@ describe('TUI: speaking as the customer', () => {
     expect(tui.exits).toEqual([]);
   });
 
-  it('esc cancels without sending', async () => {
+  it('esc cancels without sending, after asking whether to drop what was written', async () => {
     tui = startTui();
     await tui.waitFor((f) => f.includes('waiting for you'));
     tui.press('c');
@@ -34,6 +34,8 @@ describe('TUI: speaking as the customer', () => {
     tui.press('never mind');
     await tui.waitFor((f) => f.includes('never mind'));
     tui.press(KEY.escape);
+    await tui.waitFor((f) => f.includes('Drop what you wrote? y drops it'));
+    tui.press('y');
     await tui.waitFor((f) => !f.includes('Customer ›'));
     expect(tui.frame()).not.toContain('never mind');
     expect(tui.state.conversations.get('design-modalities')?.items).toEqual([]);

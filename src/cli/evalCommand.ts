@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { loadCheckFunctions } from '../eval/checks.js';
-import { RUNS_FILE, RunLog, currentRecords, summarize, summaryTable, writeJunit, type RunRecord } from '../eval/results.js';
+import { RUNS_FILE, RunLog, currentRecords, failedChecks, summarize, summaryTable, writeJunit, type RunRecord } from '../eval/results.js';
 import { EvalRunner, type PlannedRun, type PreparedVariant } from '../eval/runner.js';
 import { BackoffProvider, SharedBackoff } from '../eval/sharedBackoff.js';
 import { loadSuite, parseSuite, type Suite } from '../eval/suite.js';
@@ -140,8 +140,7 @@ export async function evalCommand(
     if (record.passed) continue;
     failed++;
     if (failures.length >= 10) continue;
-    const check = record.checks.find((c) => !c.passed);
-    failures.push(`  ${record.key}: ${check ? `${check.name}${check.message ? `: ${check.message}` : ''}` : record.status} (${open(record)})`);
+    failures.push(`  ${record.key}: ${failedChecks(record)} (${open(record)})`);
   }
   if (failures.length)
     write(`\nFailed runs${failed > failures.length ? ` (the first ${failures.length} of ${failed})` : ''}:\n${sanitize(failures.join('\n'))}\n`);
@@ -281,8 +280,7 @@ class Progress {
     this.done++;
     if (record.passed) this.passed++;
     if (this.tty) return this.draw();
-    const failed = record.checks.find((c) => !c.passed);
-    const verdict = failed ? `FAILED ${failed.name}${failed.message ? `: ${failed.message}` : ''}` : 'passed';
+    const verdict = record.passed ? 'passed' : `FAILED ${failedChecks(record)}`;
     this.write(
       `[${this.done}/${this.total}] ${sanitize(record.key)}: ${sanitize(verdict)} (${record.turns} turns, ${(record.durationMs / 1000).toFixed(1)} s)\n`,
     );

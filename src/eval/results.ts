@@ -193,6 +193,12 @@ function xml(text: string): string {
     .replace(/"/g, '&quot;');
 }
 
+/** What failed in a run, every check of it: `name: message; name: message`, or how the run ended when no check did. */
+export function failedChecks(record: RunRecord): string {
+  const failed = record.checks.filter((c) => !c.passed);
+  return failed.length ? failed.map((c) => `${c.name}${c.message ? `: ${c.message}` : ''}`).join('; ') : `the run ${record.status}`;
+}
+
 /**
  * Writes the JUnit XML report: one <testsuite> per variant, one <testcase> per run (`<task> #<repeat>`), a
  * <failure> naming the checks that failed, and the run's session in <system-out>. Read from the JSONL file
@@ -226,11 +232,11 @@ export async function writeJunit(
           `    <testcase classname="${xml(`${suite}.${record.variant}`)}" name="${xml(`${record.task} #${record.repeat}`)}" time="${(record.durationMs / 1000).toFixed(3)}">\n`,
         );
         if (!record.passed) {
-          const failed = record.checks.filter((c) => !c.passed);
-          const first = failed[0];
-          const message = first ? `${first.name}${first.message ? `: ${first.message}` : ''}` : `the run ${record.status}`;
-          const body = failed.map((c) => `${c.name}${c.message ? `: ${c.message}` : ''}`).join('\n');
-          put(`      <failure message="${xml(message)}" type="check">${xml(body)}</failure>\n`);
+          const body = record.checks
+            .filter((c) => !c.passed)
+            .map((c) => `${c.name}${c.message ? `: ${c.message}` : ''}`)
+            .join('\n');
+          put(`      <failure message="${xml(failedChecks(record))}" type="check">${xml(body)}</failure>\n`);
         }
         put(`      <system-out>${xml(`session: ${record.session}\nopen it: ${openCommand(record)}`)}</system-out>\n`);
         put('    </testcase>\n');

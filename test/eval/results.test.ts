@@ -1,7 +1,7 @@
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RunLog, summarize, summaryTable, type RunRecord } from '../../src/eval/results.js';
+import { RunLog, failedChecks, summarize, summaryTable, writeJunit, type RunRecord } from '../../src/eval/results.js';
 import { tempDir } from '../support/cli.js';
 
 const record = (key: string, fields: Partial<RunRecord> = {}): RunRecord => {
@@ -30,6 +30,33 @@ const record = (key: string, fields: Partial<RunRecord> = {}): RunRecord => {
 };
 
 describe('eval results', () => {
+  it('names every failed check of a run, in the summary line and in the JUnit failure, not only the first', async () => {
+    const dir = tempDir('roleplay-results-');
+    const checks = [
+      { name: 'Code contains "ZZZ"', passed: false, message: '614 characters, no match' },
+      { name: 'endConversation', passed: true },
+      { name: 't.js', passed: false, message: 'threw: boom' },
+    ];
+    const failed = record('a/base/1', { passed: false, checks: checks as RunRecord['checks'] });
+    expect(failedChecks(failed)).toBe('Code contains "ZZZ": 614 characters, no match; t.js: threw: boom');
+    expect(failedChecks(record('a/base/2', { passed: false, status: 'failed' }))).toBe('the run failed');
+    const log = new RunLog(dir);
+    log.append(failed);
+    const file = path.join(dir, 'runs.jsonl');
+    const summaries = await summarize(file, ['base'], () => 'f1');
+    const target = path.join(dir, 'junit.xml');
+    await writeJunit(
+      target,
+      'suite',
+      summaries,
+      file,
+      () => 'f1',
+      () => 'roleplay replay s',
+    );
+    const xml = readFileSync(target, 'utf8');
+    expect(xml).toContain('<failure message="Code contains &quot;ZZZ&quot;: 614 characters, no match; t.js: threw: boom" type="check">');
+  });
+
   it('summarises each variant: pass rate, and the mean ± sample standard deviation over its runs', async () => {
     const dir = tempDir('roleplay-results-');
     const log = new RunLog(dir);

@@ -68,7 +68,7 @@ export function CompareView({ diff, onClose }: { diff: SessionDiff; onClose: () 
       </Text>
       <Text wrap="truncate-end" color={first ? 'yellow' : 'green'}>
         {first
-          ? `${laid.differences.length} of ${diff.turns.length} replies differ; the first: ${sanitize(first.where)}${index ? ` · at difference ${index}` : ''}`
+          ? `${laid.differences.length} of ${diff.turns.length} turns differ; the first: ${sanitize(first.where)}${index ? ` · at difference ${index}` : ''}`
           : `the runs are the same: ${diff.turns.length} replies`}
       </Text>
       <Box flexDirection="column" height={height}>

@@ -69,14 +69,34 @@ function replyColumns(pair: TurnPair, width: number): string[] {
   return rows;
 }
 
+/** What of a pair differs, for its header: the reply may be the same when only its request changed. */
+function whatDiffers(pair: TurnPair): string {
+  if (!pair.a) return 'only in b';
+  if (!pair.b) return 'only in a';
+  const parts = [...(pair.modelChanged ? ['model'] : []), ...(pair.request.length ? ['request'] : [])];
+  const reply = pair.reply ? 'reply differs' : 'reply the same';
+  return parts.length ? `${parts.join(' and ')} ${parts.length > 1 ? 'differ' : 'differs'}, ${reply}` : reply;
+}
+
 function requestSummary(pair: TurnPair): string[] {
   if (!pair.a || !pair.b) return [];
   const lines: string[] = [];
   if (pair.modelChanged) lines.push(chalk.yellow(`  model: ${sanitize(pair.a.model)} → ${sanitize(pair.b.model)}`));
   if (!pair.request.length) return [...lines, chalk.dim('  request: the same')];
   for (const change of pair.request) {
-    const first = (change.text ?? change.lines?.find((l) => l[0] !== ' ')?.slice(1) ?? '').split('\n')[0] ?? '';
-    const short = sanitize(first.length > 70 ? `${first.slice(0, 69)}…` : first);
+    const firstLine = (text: string) => {
+      const line = text.split('\n')[0] ?? '';
+      return sanitize(line.length > 70 ? `${line.slice(0, 69)}…` : line);
+    };
+    const removed = change.lines?.find((l) => l[0] === '-');
+    const added = change.lines?.find((l) => l[0] === '+');
+    // A changed message shows its first changed line as it was and as it is.
+    const short =
+      change.text !== undefined
+        ? firstLine(change.text)
+        : removed && added
+          ? `${firstLine(removed.slice(1))} → ${firstLine(added.slice(1))}`
+          : firstLine((removed ?? added ?? '').slice(1));
     if (change.change === 'added') lines.push(chalk.green(`  request + #${change.b} ${change.role}: ${short}`));
     else if (change.change === 'removed') lines.push(chalk.red(`  request - #${change.a} ${change.role}: ${short}`));
     else lines.push(chalk.yellow(`  request ~ #${change.b} ${change.role}: ${short}`));
@@ -95,8 +115,7 @@ export function layCompare(diff: SessionDiff, width: number): CompareRows {
       continue;
     }
     differences.push(rows.length);
-    const only = !pair.a ? ' only in b' : !pair.b ? ' only in a' : '';
-    rows.push(chalk.bold.yellow(`≠ ${sanitize(pair.where)}  (${numbers})${only}`));
+    rows.push(chalk.bold.yellow(`≠ ${sanitize(pair.where)}  (${numbers}) ${whatDiffers(pair)}`));
     rows.push(...requestSummary(pair));
     rows.push(...columns([stat(pair, 'a')], [stat(pair, 'b')], column));
     rows.push(...replyColumns(pair, column));

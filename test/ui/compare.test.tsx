@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../src/engine/events.js';
 import { diffSessions } from '../../src/session/sessionDiff.js';
 import { readJournal } from '../../src/session/sessionStore.js';
+import stripAnsi from 'strip-ansi';
 import { CompareView } from '../../src/ui/CompareView.js';
+import { layCompare } from '../../src/ui/compareLayout.js';
 import { ROOT } from '../support/cli.js';
 
 const example = () => readJournal(path.join(ROOT, 'examples', 'software-company', 'events.jsonl')).events;
@@ -34,8 +36,8 @@ describe('TUI: the compare view', () => {
     let closed = false;
     const view = render(<CompareView diff={diff} onClose={() => (closed = true)} />);
     let frame = await until(view, (f) => f.includes('at difference 1'));
-    expect(frame).toMatch(/2 of \d+ replies differ; the first: .* · at difference 1/);
-    expect(frame).toMatch(/≠ .*\(a #2 · b #2\)/);
+    expect(frame).toMatch(/2 of \d+ turns differ; the first: .* · at difference 1/);
+    expect(frame).toMatch(/≠ .*\(a #2 · b #2\) reply differs/);
     expect(frame).toMatch(/│ Changed in b, reply 2\./);
     view.stdin.write('n');
     frame = await until(view, (f) => f.includes('at difference 2'));
@@ -47,6 +49,18 @@ describe('TUI: the compare view', () => {
     view.stdin.write('q');
     await until(view, () => closed);
     view.unmount();
+  });
+
+  it('says of a pair whose request changed and reply did not that its reply is the same, and shows the line as it was and is', () => {
+    const a = example();
+    const b = a.map((e) => {
+      if (e.type !== 'turn.started' || !('request' in e)) return e;
+      const add = e.request.add.map((m) => (m.content === 'SWITCH' ? { ...m, content: 'SWITCH. CPO, be brief.' } : m));
+      return { ...e, request: { ...e.request, add } };
+    });
+    const rows = stripAnsi(layCompare(diffSessions(a, b), 160).rows.join('\n'));
+    expect(rows).toMatch(/≠ .*\) request differs, reply the same/);
+    expect(rows).toMatch(/request ~ #\d+ user: SWITCH → SWITCH\. CPO, be brief\./);
   });
 
   it('says when the runs are the same', async () => {

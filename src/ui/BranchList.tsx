@@ -25,7 +25,11 @@ export function BranchList({ list, height }: { list: BranchListState; height: nu
         Branches <Text dimColor>(the parent, its forks and this session's own)</Text>
       </Text>
       <Box flexDirection="column" height={rows}>
-        {list.entries.length === 0 ? <Text dimColor>This session is not in its folder's listing.</Text> : null}
+        {list.entries.length === 0 ? (
+          <Text dimColor>
+            No branches: this session is not one of an --out folder's sessions (the shipped example is not). f forks it into --out.
+          </Text>
+        ) : null}
         {shown.map((entry, i) => {
           const selected = first + i === list.selected;
           return (

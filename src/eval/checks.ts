@@ -50,7 +50,7 @@ export async function loadCheckFunctions(files: Array<{ file: string; field: str
     try {
       mod = await jiti.import<Record<string, unknown>>(file);
     } catch (error) {
-      const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+      const message = (error instanceof Error ? error.message : String(error)).split('\n')[0]?.trim();
       throw new UsageError(`${shown}: ${field}: cannot load it: ${message}`);
     }
     const fn = mod.default;

@@ -13,6 +13,8 @@ interface HttpError {
   model: string;
   /** The server, credentials already taken out. */
   where: string;
+  /** The API the request used; default Chat Completions. */
+  api?: 'chat' | 'responses';
 }
 
 const field = (body: unknown, name: string): unknown =>
@@ -59,7 +61,7 @@ export function describeHttpError(e: HttpError): { message: string; fault: Setup
       };
     }
     return {
-      message: `HTTP 404: ${e.where} has no chat completions API (${e.detail}): check --base-url (it usually ends in /v1)`,
+      message: `HTTP 404: ${e.where} has no ${e.api === 'responses' ? 'Responses' : 'chat completions'} API (${e.detail}): check --base-url (it usually ends in /v1)`,
       fault: 'unreachable',
     };
   }

@@ -1,10 +1,14 @@
 /**
  * Failures of a Responses API call as ProviderErrors, by the same rules as the Chat Completions provider: a
- * server never reached or a key refused is a setup mistake (not retried), 408/409/429/5xx and broken streams are
- * retried, and no message carries the key.
+ * server never reached or a key refused is a setup mistake (not retried), an unknown model, no access, a context too
+ * long and no quota are the same one lines (httpErrors.ts), 408/409/429/5xx and broken streams are retried, and no
+ * message carries the key or a URL's credentials.
  */
 import OpenAI, { type APIError } from 'openai';
 import { ProviderError } from './types.js';
+import { describeHttpError } from './httpErrors.js';
+import type { SdkLog } from './sdkLogger.js';
+import { redactUrl, redactUrls } from '../text/redactUrl.js';
 
 /** `instanceof` alone would leave the error's status and headers typed any. */
 function isAPIError(error: unknown): error is APIError {
@@ -29,7 +33,7 @@ function innermost(error: unknown): string {
 
 function redact(text: string, secret: string): string {
   const out = secret.length >= 4 ? text.split(secret).join('[redacted]') : text;
-  return out.replace(/\b(sk|rk|pk)-[A-Za-z0-9_*-]{6,}/g, '$1-[redacted]');
+  return redactUrls(out.replace(/\b(sk|rk|pk)-[A-Za-z0-9_*-]{6,}/g, '$1-[redacted]'));
 }
 
 function retryAfterMs(headers: Headers | undefined): number | undefined {
@@ -47,11 +51,14 @@ export interface FailureContext {
   /** What to check for a server never reached: the CLI's flag or the endpoint's field. */
   urlHint: string;
   answeredOnce: boolean;
+  /** What the SDK logged, for a stream line it could not parse. */
+  log?: SdkLog;
 }
 
 /** The error to throw for `error`; an aborted turn throws its abort reason instead. */
-export function providerFailure(error: unknown, signal: AbortSignal, ctx: FailureContext): unknown {
+export function providerFailure(error: unknown, signal: AbortSignal, ctx: FailureContext, model: string): unknown {
   if (signal.aborted) return signal.reason ?? error;
+  const where = redactUrl(ctx.where);
   if (error instanceof ProviderError) return error;
   if (error instanceof OpenAI.APIConnectionTimeoutError) return new ProviderError('the request timed out', true);
   if (error instanceof OpenAI.APIConnectionError) {
@@ -60,25 +67,27 @@ export function providerFailure(error: unknown, signal: AbortSignal, ctx: Failur
     const reason = redact(code ? (words[code] ?? code) : innermost(error), ctx.apiKey);
     if (/\bbad port\b/i.test(reason) || (!ctx.answeredOnce && (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN'))) {
       return new ProviderError(
-        `cannot reach ${ctx.where} (${reason}): check ${ctx.urlHint}, and that the server is running`,
+        `cannot reach ${where} (${reason}): check ${ctx.urlHint}, and that the server is running`,
         false,
         undefined,
         undefined,
         'unreachable',
       );
     }
-    return new ProviderError(`cannot reach ${ctx.where} (${reason})`, true);
+    return new ProviderError(`cannot reach ${where} (${reason})`, true);
   }
   if (isAPIError(error) && error.status !== undefined) {
     const status = error.status;
     if (status === 401) return new ProviderError(`HTTP 401: the server rejected the API key: check ${ctx.keyEnv}`, false, undefined, status, 'auth');
+    const detail = redact(error.message.replace(/^\d{3}\s*/, ''), ctx.apiKey);
+    const known = describeHttpError({ status, detail, body: error.error, model, where, api: 'responses' });
+    if (known) return new ProviderError(known.message, false, undefined, status, known.fault);
     const retryable = status === 408 || status === 409 || status === 429 || status >= 500;
-    return new ProviderError(
-      `HTTP ${status}: ${redact(error.message.replace(/^\d{3}\s*/, ''), ctx.apiKey)}`,
-      retryable,
-      retryAfterMs(error.headers),
-      status,
-    );
+    return new ProviderError(`HTTP ${status}: ${detail}`, retryable, retryAfterMs(error.headers), status);
+  }
+  if (error instanceof SyntaxError) {
+    // A line of the stream that is not JSON: the SDK logged it (to our logger, not the terminal) and gave up.
+    return new ProviderError(`the server sent a line that is not JSON: ${ctx.log?.lastData() ?? 'unreadable'}`, true);
   }
   // A body that breaks off mid-stream surfaces as a plain error: a dropped connection.
   return new ProviderError(`the stream broke off: ${redact(innermost(error), ctx.apiKey)}`, true);

@@ -6,8 +6,9 @@
  */
 import OpenAI from 'openai';
 import type { ResponseInputItem, ResponseStreamEvent } from 'openai/resources/responses/responses';
-import { ProviderError, type ChatMessage, type ModelRequest, type Provider, type StreamChunk } from './types.js';
+import { ProviderError, type ChatMessage, type FinishMark, type ModelRequest, type Provider, type StreamChunk } from './types.js';
 import { providerFailure } from './responsesErrors.js';
+import { SdkLog } from './sdkLogger.js';
 
 export interface ResponsesProviderOptions {
   apiKey: string;
@@ -31,7 +32,7 @@ export type ResponsesSignal =
   | { kind: 'refusal'; text: string }
   | { kind: 'completed'; id: string; promptTokens: number; completionTokens: number; usage: boolean }
   | { kind: 'failed'; message: string; retryable: boolean }
-  | { kind: 'incomplete'; reason: string }
+  | { kind: 'incomplete'; reason: string; id: string; promptTokens: number; completionTokens: number; usage: boolean }
   | { kind: 'other' };
 
 /** Error codes of `response.failed` and `error` events that a second try can get past. */
@@ -65,8 +66,17 @@ function readResponsesEvent(event: ResponseStreamEvent): ResponsesSignal {
         retryable: RETRYABLE_CODES.has(code),
       };
     }
-    case 'response.incomplete':
-      return { kind: 'incomplete', reason: event.response.incomplete_details?.reason ?? 'unknown' };
+    case 'response.incomplete': {
+      const usage = event.response.usage;
+      return {
+        kind: 'incomplete',
+        reason: event.response.incomplete_details?.reason ?? 'unknown',
+        id: event.response.id,
+        promptTokens: usage?.input_tokens ?? 0,
+        completionTokens: usage?.output_tokens ?? 0,
+        usage: usage != null,
+      };
+    }
     case 'error': {
       const code = event.code ?? 'error';
       return { kind: 'failed', message: `the server sent an error (${code}): ${event.message}`, retryable: RETRYABLE_CODES.has(code) };
@@ -85,6 +95,9 @@ function toResponsesInput(messages: readonly ChatMessage[]): { instructions: str
   return { instructions: system.length ? system.join('\n\n') : undefined, input };
 }
 
+/** How a `response.incomplete` marks the reply, like Chat Completions' finish reasons; undefined for a reason we do not know. */
+const INCOMPLETE_MARKS: Record<string, FinishMark> = { max_output_tokens: 'length', content_filter: 'content_filter' };
+
 const sameItem = (a: ResponseInputItem, b: ResponseInputItem) =>
   'role' in a && 'role' in b && a.role === b.role && 'content' in a && 'content' in b && a.content === b.content;
 
@@ -96,6 +109,8 @@ export class ResponsesProvider implements Provider {
   private last: { input: ResponseInputItem[]; id: string; reply: string } | null = null;
   /** Input items sent, in all, and in the requests' full threads: what `serverThread` saves. */
   readonly sent = { items: 0, chars: 0, fullChars: 0 };
+  /** What the SDK logs (it would print it with console.error, raw): kept, sanitised, for the failure it explains. */
+  private readonly log = new SdkLog();
 
   constructor(private readonly options: ResponsesProviderOptions) {
     this.client = new OpenAI({
@@ -104,6 +119,8 @@ export class ResponsesProvider implements Provider {
       defaultHeaders: options.headers,
       maxRetries: 0,
       timeout: options.timeoutMs ?? 600_000,
+      logger: this.log.logger,
+      logLevel: 'warn',
     });
     this.label = options.baseURL ? new URL(options.baseURL).host : 'openai';
   }
@@ -122,13 +139,19 @@ export class ResponsesProvider implements Provider {
     let { input: sending, previous } = this.delta(input);
     const store = this.options.store ?? this.options.serverThread ?? false;
     const failure = (error: unknown) =>
-      providerFailure(error, signal, {
-        apiKey: this.options.apiKey,
-        where: this.options.baseURL ?? 'api.openai.com',
-        keyEnv: this.options.apiKeyEnv ?? 'OPENAI_API_KEY',
-        urlHint: this.options.endpointName ? `the baseURL of endpoint "${this.options.endpointName}"` : '--base-url or OPENAI_BASE_URL',
-        answeredOnce: this.answeredOnce,
-      });
+      providerFailure(
+        error,
+        signal,
+        {
+          apiKey: this.options.apiKey,
+          where: this.options.baseURL ?? 'api.openai.com',
+          keyEnv: this.options.apiKeyEnv ?? 'OPENAI_API_KEY',
+          urlHint: this.options.endpointName ? `the baseURL of endpoint "${this.options.endpointName}"` : '--base-url or OPENAI_BASE_URL',
+          answeredOnce: this.answeredOnce,
+          log: this.log,
+        },
+        request.model,
+      );
     const open = () =>
       this.client.responses.create(
         {
@@ -161,7 +184,6 @@ export class ResponsesProvider implements Provider {
     this.sent.chars += chars(sending);
     this.sent.fullChars += chars(input);
     let reply = '';
-    let refusal = '';
     let ended = false;
     try {
       for await (const event of stream) {
@@ -169,19 +191,25 @@ export class ResponsesProvider implements Provider {
         if (signalled.kind === 'text') {
           reply += signalled.text;
           if (signalled.text) yield { type: 'delta', text: signalled.text };
+        } else if (signalled.kind === 'reasoning') {
+          // Thinking: kept apart from the reply, and activity for the engine's watchdogs.
+          if (signalled.text) yield { type: 'reasoning', text: signalled.text };
         } else if (signalled.kind === 'refusal') {
-          refusal += signalled.text;
-        } else if (signalled.kind === 'completed') {
-          // A refusal is the model's answer, not a fault: another try would be refused again, and paid for.
-          if (refusal && !reply.trim()) throw new ProviderError(`the model refused: ${refusal.trim()}`, false);
+          // The model's answer, shown as a refusal: another try would be refused again, and paid for.
+          reply += signalled.text;
+          if (signalled.text) yield { type: 'refusal', text: signalled.text };
+        } else if (signalled.kind === 'incomplete' && INCOMPLETE_MARKS[signalled.reason] === undefined) {
+          // Incomplete for a reason we do not know: not taken as a reply, retried like a dropped stream.
+          throw new ProviderError(`the reply was cut off (${signalled.reason})`, true);
+        } else if (signalled.kind === 'completed' || signalled.kind === 'incomplete') {
+          const mark = signalled.kind === 'incomplete' ? (INCOMPLETE_MARKS[signalled.reason] ?? null) : null;
           ended = true;
           if (signalled.usage) yield { type: 'usage', promptTokens: signalled.promptTokens, completionTokens: signalled.completionTokens };
+          // Cut off at max_output_tokens or by the content filter: the text so far stands, marked, as with Chat Completions.
+          yield { type: 'finish', mark };
           if (store) this.last = { input, id: signalled.id, reply };
         } else if (signalled.kind === 'failed') {
           throw new ProviderError(signalled.message, signalled.retryable);
-        } else if (signalled.kind === 'incomplete') {
-          // Cut off (max_output_tokens, content_filter): never taken as a whole reply, the same as a dropped stream.
-          throw new ProviderError(`the reply was cut off (${signalled.reason})`, true);
         }
       }
     } catch (error) {

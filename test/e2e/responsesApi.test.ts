@@ -28,10 +28,9 @@ function fastRetries(cwd: string, extra: Record<string, unknown> = {}) {
 }
 
 describe('--api responses', () => {
-  it('runs the workflow over the Responses API; a failed and a cut-off response are retried, never kept', async () => {
+  it('runs the workflow over the Responses API; a failed response is retried, never kept', async () => {
     server = await startFakeResponses((r): FakeResponsesReply => {
       if (r.index === 1) return { text: 'half of it', fail: { code: 'server_error', message: 'The model failed to generate a response.' } };
-      if (r.index === 2) return { text: 'CEO:\n\nEND CONVER', incomplete: 'max_output_tokens' };
       return { text: answer(r), chunkSize: 5, reasoning: r.index === 3 ? 'Should I say END CONVERSATION?' : undefined };
     });
     const cwd = tempDir();
@@ -42,7 +41,6 @@ describe('--api responses', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('retrying 1/5 in');
     expect(result.stdout).toContain('the server failed the response (server_error): The model failed to generate a response.');
-    expect(result.stdout).toContain('the reply was cut off (max_output_tokens)');
     const list = events(sessionDir(cwd));
     expect(list[0]).toMatchObject({ type: 'run.started', api: 'responses', endpoint: server.url });
     const texts = list.filter((e) => e.type === 'turn.ended').map((e) => String(e.text));
@@ -50,6 +48,42 @@ describe('--api responses', () => {
     expect(texts.some((t) => t.includes('Should I say'))).toBe(false);
     expect(server.requests.every((r) => r.body.store === false && r.body.previous_response_id === undefined)).toBe(true);
     expect(server.requests[0]!.body.instructions).toMatch(/^You are roleplaying/);
+  });
+
+  it('thinking longer than the first-token timeout is thinking, a refusal is shown as one, and an incomplete response is kept and marked: none retried', async () => {
+    server = await startFakeResponses((r): FakeResponsesReply => {
+      // Four pieces of raw reasoning, 100 ms apart: the reply's first text comes 400 ms in, past the 200 ms first-token timeout.
+      if (r.index === 1) return { reasoningText: 'Thinking about END CONVERSATION', reasoningPauseMs: 100, text: answer(r) };
+      if (r.index === 2) return { text: 'CEO:\n\nWe ship the', incomplete: 'max_output_tokens' };
+      if (r.index === 3) return { refusal: "I'm sorry, I can't help with that." };
+      if (r.index === 4) return { text: 'CEO:\n\nThe rest', incomplete: 'content_filter' };
+      return { text: answer(r) };
+    });
+    const cwd = tempDir();
+    fastRetries(cwd, { retry: { baseDelayMs: 5, maxDelayMs: 20, firstTokenTimeoutMs: 200, idleTimeoutMs: 1000 } });
+    const result = await runCli(['--base-url', server.url, '--api', 'responses', '--headless', '--max-turns', '6'], { cwd });
+    expect(result.stdout).not.toContain('retrying');
+    expect(result.stdout).toContain("[cut off: the server's token limit]");
+    expect(result.stdout).toContain('[refused: the model declined the turn]');
+    expect(result.stdout).toContain("[filtered: the server's content filter stopped it]");
+    expect(result.stdout).toContain('[the model thought 31 characters first: in the journal, not part of the reply]');
+    const list = events(sessionDir(cwd));
+    expect(list.filter((e) => e.type === 'turn.started')).toHaveLength(server.requests.length);
+    const ended = list.filter((e) => e.type === 'turn.ended');
+    expect(ended.slice(1, 5).map((e) => [e.finish, e.reasoning])).toEqual([
+      [undefined, 'Thinking about END CONVERSATION'],
+      ['length', undefined],
+      ['refusal', undefined],
+      ['content_filter', undefined],
+    ]);
+    expect(ended.slice(1, 5).map((e) => String(e.text))).toEqual([
+      expect.not.stringContaining('Thinking'),
+      'CEO:\n\nWe ship the',
+      "I'm sorry, I can't help with that.",
+      'CEO:\n\nThe rest',
+    ]);
+    // The thinking was never sent back.
+    expect(server.requests.some((r) => JSON.stringify(r.body).includes('Thinking about END'))).toBe(false);
   });
 
   it('--context server keeps the thread on the server: each request sends what it adds, with previous_response_id', async () => {

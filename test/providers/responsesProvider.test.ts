@@ -46,7 +46,10 @@ describe('ResponsesProvider', () => {
     const provider = new ResponsesProvider({ apiKey: 'sk-test', baseURL: s.url });
     const chunks = await collect(provider, request(thread));
     expect(text(chunks)).toBe(reply);
-    expect(chunks.at(-1)).toEqual({ type: 'usage', promptTokens: 42, completionTokens: 9 });
+    expect(chunks.slice(-2)).toEqual([
+      { type: 'usage', promptTokens: 42, completionTokens: 9 },
+      { type: 'finish', mark: null },
+    ]);
     const body = s.requests[0]!.body;
     expect(body.instructions).toBe('You are a company.');
     expect(body.input).toEqual([{ role: 'user', content: 'START CONVERSATION Design' }]);
@@ -55,17 +58,23 @@ describe('ResponsesProvider', () => {
     expect(body.previous_response_id).toBeUndefined();
   });
 
-  it('keeps reasoning summaries out of the reply', async () => {
-    const s = await start(() => ({ reasoning: 'Think about END CONVERSATION first.', text: 'CTO:\n\nHere.' }));
+  it('streams reasoning summaries and reasoning text as thinking, apart from the reply', async () => {
+    const s = await start(() => ({ reasoning: 'Think about END CONVERSATION first.', reasoningText: 'Raw 思考 👩‍💻 steps.', text: 'CTO:\n\nHere.' }));
     const chunks = await collect(new ResponsesProvider({ apiKey: 'k', baseURL: s.url }), request(thread));
     expect(text(chunks)).toBe('CTO:\n\nHere.');
+    const thought = chunks.flatMap((c) => (c.type === 'reasoning' ? [c.text] : [])).join('');
+    expect(thought).toBe('Think about END CONVERSATION first.Raw 思考 👩‍💻 steps.');
+    // Thinking comes before the reply, and the reply ends with a plain finish.
+    expect(chunks.findIndex((c) => c.type === 'delta')).toBeGreaterThan(chunks.findLastIndex((c) => c.type === 'reasoning'));
+    expect(chunks.at(-1)).toEqual({ type: 'finish', mark: null });
   });
 
-  it('a refusal fails the turn without a retry, with the refusal in its message', async () => {
+  it('a refusal streams as refusal chunks, not as an error', async () => {
     const s = await start(() => ({ refusal: "I'm sorry, I can't help with that." }));
-    const error = await failure(new ResponsesProvider({ apiKey: 'k', baseURL: s.url }), request(thread));
-    expect(error.retryable).toBe(false);
-    expect(error.message).toBe("the model refused: I'm sorry, I can't help with that.");
+    const chunks = await collect(new ResponsesProvider({ apiKey: 'k', baseURL: s.url }), request(thread));
+    expect(chunks.flatMap((c) => (c.type === 'refusal' ? [c.text] : [])).join('')).toBe("I'm sorry, I can't help with that.");
+    expect(text(chunks)).toBe('');
+    expect(chunks.at(-1)).toEqual({ type: 'finish', mark: null });
   });
 
   it('a response without usage yields none (the engine estimates it)', async () => {
@@ -87,11 +96,70 @@ describe('ResponsesProvider', () => {
     expect(final.message).toContain('invalid_prompt');
   });
 
-  it('response.incomplete is a cut-off reply, never taken as complete', async () => {
-    const s = await start(() => ({ text: 'half a rep', incomplete: 'max_output_tokens' }));
-    const error = await failure(new ResponsesProvider({ apiKey: 'k', baseURL: s.url }), request(thread));
+  it('response.incomplete keeps the text so far, marked: max_output_tokens as length, content_filter as filtered', async () => {
+    let reason = 'max_output_tokens';
+    const s = await start(() => ({ text: 'half a rep', incomplete: reason, usage: { input_tokens: 5, output_tokens: 3 } }));
+    const provider = new ResponsesProvider({ apiKey: 'k', baseURL: s.url });
+    let chunks = await collect(provider, request(thread));
+    expect(text(chunks)).toBe('half a rep');
+    expect(chunks.slice(-2)).toEqual([
+      { type: 'usage', promptTokens: 5, completionTokens: 3 },
+      { type: 'finish', mark: 'length' },
+    ]);
+    reason = 'content_filter';
+    chunks = await collect(provider, request(thread));
+    expect(chunks.at(-1)).toEqual({ type: 'finish', mark: 'content_filter' });
+    // A reason the API does not document is not taken as a reply: retried like a dropped stream.
+    reason = 'something_new';
+    const error = await failure(provider, request(thread));
     expect(error.retryable).toBe(true);
-    expect(error.message).toBe('the reply was cut off (max_output_tokens)');
+    expect(error.message).toBe('the reply was cut off (something_new)');
+  });
+
+  it('unknown model, no access, context too long and no quota are the same one lines as Chat Completions, not retried', async () => {
+    const bodies: Record<number, unknown> = {
+      404: {
+        error: {
+          message: 'The model `gpt-9` does not exist or you do not have access to it.',
+          type: 'invalid_request_error',
+          param: null,
+          code: 'model_not_found',
+        },
+      },
+      403: { error: { message: 'You are not allowed to sample from this model', type: 'invalid_request_error', param: null, code: null } },
+      400: {
+        error: {
+          message: 'Your input exceeds the context window of this model. Please adjust your input and try again.',
+          type: 'invalid_request_error',
+          param: 'input',
+          code: 'context_length_exceeded',
+        },
+      },
+      429: {
+        error: {
+          message: 'You exceeded your current quota, please check your plan and billing details.',
+          type: 'insufficient_quota',
+          param: null,
+          code: 'insufficient_quota',
+        },
+      },
+    };
+    let status = 404;
+    const s = await start(() => ({ status, errorBody: bodies[status] }));
+    const provider = new ResponsesProvider({ apiKey: 'k', baseURL: s.url });
+    const faults: Array<[number, string | undefined, RegExp]> = [
+      [404, 'model', /^HTTP 404: http:\/\/127\.0\.0\.1:\d+\/v1 has no model "gpt-9" \(.*\): check --model/],
+      [403, 'access', /^HTTP 403: the key may not use model "gpt-9" at http:\/\/127/],
+      [400, 'context', /^HTTP 400: the request is longer than model "gpt-9" can read/],
+      [429, 'quota', /^HTTP 429: the account has no quota left/],
+    ];
+    for (const [code, fault, message] of faults) {
+      status = code;
+      const error = await failure(provider, request(thread, 'gpt-9'));
+      expect(error.retryable).toBe(false);
+      expect(error.setupFault).toBe(fault);
+      expect(error.message).toMatch(message);
+    }
   });
 
   it('an error event in the stream fails the attempt', async () => {

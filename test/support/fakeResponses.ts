@@ -32,6 +32,10 @@ export interface FakeResponsesReply {
   chunkSize?: number;
   /** A reasoning item with this summary text, streamed before the message. */
   reasoning?: string;
+  /** A reasoning item with this raw reasoning text (`response.reasoning_text.delta`, as open models send), before the message. */
+  reasoningText?: string;
+  /** Pause this long after each reasoning delta (a model thinking for long before it answers). */
+  reasoningPauseMs?: number;
   /** A refusal content part instead of output text. */
   refusal?: string;
   usage?: { input_tokens: number; output_tokens: number } | null;
@@ -163,6 +167,10 @@ export async function startFakeResponses(handler: FakeResponsesHandler, options:
       event('response.reasoning_summary_part.added', { item_id: rsId, output_index: 0, summary_index: 0, part: { type: 'summary_text', text: '' } });
       for (const piece of reply.reasoning.match(/[\s\S]{1,8}/g) ?? []) {
         event('response.reasoning_summary_text.delta', { item_id: rsId, output_index: 0, summary_index: 0, delta: piece, obfuscation: 'bU5z' });
+        if (reply.reasoningPauseMs) {
+          await flush();
+          await sleep(reply.reasoningPauseMs);
+        }
       }
       event('response.reasoning_summary_text.done', { item_id: rsId, output_index: 0, summary_index: 0, text: reply.reasoning });
       const summary = [{ type: 'summary_text', text: reply.reasoning }];
@@ -171,6 +179,26 @@ export async function startFakeResponses(handler: FakeResponsesHandler, options:
       event('response.output_item.done', { output_index: 0, item });
       output.push(item);
       outputIndex = 1;
+    }
+    if (reply.reasoningText !== undefined) {
+      const rsId = `rs_${String(received.index).padStart(4, '0')}6876cf02e0bc8192b74af0fb64b715ff06fa2fcced15a5ad`;
+      const at = { item_id: rsId, output_index: outputIndex, content_index: 0 };
+      event('response.output_item.added', { output_index: outputIndex, item: { id: rsId, type: 'reasoning', summary: [], content: [] } });
+      event('response.content_part.added', { ...at, part: { type: 'reasoning_text', text: '' } });
+      for (const piece of reply.reasoningText.match(/[\s\S]{1,8}/g) ?? []) {
+        event('response.reasoning_text.delta', { ...at, delta: piece });
+        if (reply.reasoningPauseMs) {
+          await flush();
+          await sleep(reply.reasoningPauseMs);
+        }
+      }
+      event('response.reasoning_text.done', { ...at, text: reply.reasoningText });
+      const part = { type: 'reasoning_text', text: reply.reasoningText };
+      event('response.content_part.done', { ...at, part });
+      const item = { id: rsId, type: 'reasoning', summary: [], content: [part] };
+      event('response.output_item.done', { output_index: outputIndex, item });
+      output.push(item);
+      outputIndex += 1;
     }
     event('response.output_item.added', {
       output_index: outputIndex,

@@ -5,6 +5,8 @@
 import path from 'node:path';
 import OpenAI, { type APIError } from 'openai';
 import { sanitize } from '../text/sanitize.js';
+import { redactUrl, redactUrls } from '../text/redactUrl.js';
+import { SdkLog } from '../providers/sdkLogger.js';
 import { EXIT, UsageError } from '../errors.js';
 import { loadDotenv } from './environment.js';
 import { checkUrl } from './setup.js';
@@ -117,10 +119,11 @@ const rejectsStreamOptions = (error: unknown) =>
 async function runDoctor(target: Target, env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<{ header: string; checks: Check[] }> {
   const { baseURL, keyEnv, api, model } = target;
   const key = env[keyEnv]?.trim() || undefined;
-  const where = baseURL ?? 'https://api.openai.com/v1';
+  // Shown without the credentials a URL can carry (an api-key in its query).
+  const where = redactUrl(baseURL ?? 'https://api.openai.com/v1');
   const header = `${target.name !== undefined ? `endpoint ${target.name}: ` : ''}${where}, model ${model}, ${api === 'chat' ? 'Chat Completions' : 'Responses'} API`;
   const checks: Check[] = [];
-  const add = (name: string, s: Status, text: string) => checks.push({ name, status: s, detail: redact(text, key) });
+  const add = (name: string, s: Status, text: string) => checks.push({ name, status: s, detail: redactUrls(redact(text, key)) });
   const skipRest = (...names: string[]) => names.forEach((name) => add(name, 'skip', 'not checked: fix the failure above first'));
   const NAMES = ['reachable', 'key accepted', 'model exists', 'streaming works', 'usage is sent', 'stream_options', 'API'] as const;
 
@@ -128,7 +131,16 @@ async function runDoctor(target: Target, env: NodeJS.ProcessEnv, timeoutMs = 30_
     add('key accepted', 'fail', `${keyEnv} is not set (api.openai.com needs one): set it, or pass --base-url for a local server`);
     return { header, checks };
   }
-  const client = new OpenAI({ apiKey: key ?? 'not-needed', baseURL, defaultHeaders: target.headers, maxRetries: 0, timeout: timeoutMs });
+  const sdkLog = new SdkLog();
+  const client = new OpenAI({
+    apiKey: key ?? 'not-needed',
+    baseURL,
+    defaultHeaders: target.headers,
+    maxRetries: 0,
+    timeout: timeoutMs,
+    logger: sdkLog.logger,
+    logLevel: 'warn',
+  });
   const signal = () => AbortSignal.timeout(timeoutMs);
 
   // 1-3: the model list answers reachable, key and model at once, where the server has one.

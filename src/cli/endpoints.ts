@@ -7,6 +7,7 @@ import path from 'node:path';
 import { DEFAULT_ENDPOINT, type ResolvedConfig, type ResolvedEndpoint } from '../config/resolve.js';
 import { ProviderError, type Provider } from '../providers/types.js';
 import { UsageError } from '../errors.js';
+import { redactUrl } from '../text/redactUrl.js';
 
 export interface EndpointRuntime {
   provider: Provider;
@@ -101,7 +102,7 @@ export async function setUpEndpoints(
           : `endpoint "${name}" is not defined: add it under "endpoints"`,
       );
     }
-    const where = endpoint.baseURL ?? 'api.openai.com';
+    const where = endpoint.baseURL === undefined ? 'api.openai.com' : redactUrl(endpoint.baseURL);
     if (options.demo) out.set(name, { provider: options.demo, model: undefined, api: endpoint.api, where: 'demo' });
     else out.set(name, { provider: await endpointProvider(endpoint, env, config.context), model: endpoint.model, api: endpoint.api, where });
   }

@@ -1,3 +1,4 @@
+import { redactUrl } from '../text/redactUrl.js';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../config/loadConfig.js';
 import { sanitize } from '../text/sanitize.js';
@@ -36,7 +37,7 @@ export async function validateCommand(flags: { config?: string }, write: (line: 
     for (const e of Object.values(endpoints)) {
       const roles = workflow.roles.filter((r) => r.endpoint === e.name).map((r) => one(r.name));
       out(
-        `endpoint ${one(e.name)}: ${e.api === 'chat' ? 'Chat Completions' : 'Responses'} API at ${one(e.baseURL ?? 'api.openai.com')}, key from ${e.apiKeyEnv}${e.model ? `, model ${one(e.model)}` : ''}; ${roles.length ? `for ${roles.join(', ')}` : 'no role uses it'}`,
+        `endpoint ${one(e.name)}: ${e.api === 'chat' ? 'Chat Completions' : 'Responses'} API at ${one(e.baseURL === undefined ? 'api.openai.com' : redactUrl(e.baseURL))}, key from ${e.apiKeyEnv}${e.model ? `, model ${one(e.model)}` : ''}; ${roles.length ? `for ${roles.join(', ')}` : 'no role uses it'}`,
       );
     }
     const prices = Object.entries(config.prices);

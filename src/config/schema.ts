@@ -96,6 +96,11 @@ const EndpointSchema = z.strictObject({
       (value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol),
       'must be an http:// or https:// URL, e.g. http://127.0.0.1:11434/v1',
     )
+    // fetch refuses a URL with credentials in it: say so now, not as an unreachable server later.
+    .refine(
+      (value) => !URL.canParse(value) || (!new URL(value).username && !new URL(value).password),
+      'has a user name or password in it, which the HTTP client cannot send: drop it, and give the key in the variable apiKeyEnv names',
+    )
     .optional(),
   /** The environment variable that holds the endpoint's key; default OPENAI_API_KEY. */
   apiKeyEnv: z

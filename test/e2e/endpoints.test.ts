@@ -167,6 +167,43 @@ describe('endpoints per role', () => {
     expect(last(refused.stderr)).toMatch(new RegExp(String.raw`^roleplay: HTTP 401: the server rejected the API key: check LOCAL_KEY${saved}$`));
   });
 
+  it("credentials in an endpoint's URL are shown and written nowhere: the run's note, validate, doctor and the journal", async () => {
+    const chat = await startFakeOpenAI(presetModel);
+    servers.push(chat);
+    const cwd = tempDir();
+    const write = (baseURL: string) =>
+      writeFileSync(
+        path.join(cwd, '.roleplayrc.json'),
+        JSON.stringify({ endpoints: { local: { baseURL, model: 'm' } }, roles: { CEO: { endpoint: 'local' } } }),
+      );
+    // user:password cannot be sent at all: the config is refused, in a line that does not show them.
+    write('http://user:secret@127.0.0.1:9/v1?api-key=k');
+    for (const args of [['--base-url', chat.url, '--headless'], ['validate'], ['doctor', '--endpoint', 'local']]) {
+      const refused = await runCli(args, { cwd });
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain('has a user name or password in it');
+      for (const text of [refused.stdout, refused.stderr]) expect(text).not.toContain('secret');
+    }
+    // A key in the query is shown as ***: in the note, and in the error of the server that does not take it there.
+    write(`${chat.url}?api-key=TOPSECRET9`);
+    const run = await runCli(['--base-url', chat.url, '--headless', '--max-turns', '2'], { cwd });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/HTTP 404: http:\/\/127\.0\.0\.1:\d+\/v1\?api-key=\*\*\* has no/);
+    expect(run.stderr).toContain('Endpoints: local (chat, http://127.0.0.1:');
+    expect(run.stderr).toContain('?api-key=***) for CEO');
+    const validated = await runCli(['validate'], { cwd });
+    expect(validated.stdout).toContain('?api-key=***, key from OPENAI_API_KEY');
+    const doctor = await runCli(['doctor', '--endpoint', 'local'], { cwd });
+    expect(doctor.stdout).toContain('?api-key=***');
+    write('http://127.0.0.1:9/v1?api-key=TOPSECRET9');
+    const unreachable = await runCli(['doctor', '--endpoint', 'local'], { cwd });
+    expect(unreachable.stdout).toMatch(/cannot connect to http:\/\/127\.0\.0\.1:9\/v1\?api-key=\*\*\*/);
+    const journal = readFileSync(path.join(sessionDir(cwd), 'events.jsonl'), 'utf8');
+    for (const text of [run.stdout, run.stderr, validated.stdout, doctor.stdout, doctor.stderr, unreachable.stdout, unreachable.stderr, journal]) {
+      expect(text).not.toContain('TOPSECRET9');
+    }
+  });
+
   it('an endpoint whose key is not set, an unknown endpoint and a misspelt field are one line each, exit 2', async () => {
     const cwd = tempDir();
     writeFileSync(

@@ -37,7 +37,7 @@ describe('eval results', () => {
       { name: 'endConversation', passed: true },
       { name: 't.js', passed: false, message: 'threw: boom' },
     ];
-    const failed = record('a/base/1', { passed: false, checks: checks as RunRecord['checks'] });
+    const failed = record('a/base/1', { passed: false, checks: checks });
     expect(failedChecks(failed)).toBe('Code contains "ZZZ": 614 characters, no match; t.js: threw: boom');
     expect(failedChecks(record('a/base/2', { passed: false, status: 'failed' }))).toBe('the run failed');
     const log = new RunLog(dir);

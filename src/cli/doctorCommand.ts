@@ -64,7 +64,9 @@ function causeOf(error: unknown): string {
     if (!next) break;
     inner = next;
   }
-  return inner instanceof Error ? inner.message : String(inner);
+  const message = inner instanceof Error ? inner.message : String(inner);
+  // fetch will not connect to some ports at all (the "bad ports" of the Fetch standard: 9, 25, 6000, ...).
+  return /^bad port$/i.test(message.trim()) ? "a port fetch refuses to use (the Fetch standard's bad ports): serve on another port" : message;
 }
 
 /** `instanceof` alone would leave the error's status typed any. */
@@ -128,7 +130,8 @@ async function runDoctor(target: Target, env: NodeJS.ProcessEnv, timeoutMs = 30_
   const NAMES = ['reachable', 'key accepted', 'model exists', 'streaming works', 'usage is sent', 'stream_options', 'API'] as const;
 
   if (!key && !baseURL) {
-    add('key accepted', 'fail', `${keyEnv} is not set (api.openai.com needs one): set it, or pass --base-url for a local server`);
+    const local = target.name !== undefined ? `give endpoint "${target.name}" a baseURL` : 'pass --base-url';
+    add('key accepted', 'fail', `${keyEnv} is not set (api.openai.com needs one): set it, or ${local} for a local server`);
     return { header, checks };
   }
   const sdkLog = new SdkLog();
@@ -156,7 +159,8 @@ async function runDoctor(target: Target, env: NodeJS.ProcessEnv, timeoutMs = 30_
   } catch (error) {
     const code = status(error);
     if (code === undefined) {
-      add('reachable', 'fail', `cannot connect to ${where} (${causeOf(error)}): check --base-url or OPENAI_BASE_URL, and that the server is running`);
+      const check = target.name !== undefined ? `the baseURL of endpoint "${target.name}"` : '--base-url or OPENAI_BASE_URL';
+      add('reachable', 'fail', `cannot connect to ${where} (${causeOf(error)}): check ${check}, and that the server is running`);
       skipRest(...NAMES.slice(1));
       return { header, checks };
     }

@@ -65,6 +65,9 @@ describe('roleplay doctor', () => {
     expect(checks['streaming works']!.status).toBe('skip');
     expect(verdict).toBe('A run would not work: fix the FAIL line above.');
     expect(result.code).toBe(1);
+    // A port fetch will not use at all is named as such, not as a malformed URL.
+    const badPort = report((await doctor(['--base-url', 'http://127.0.0.1:9/v1'])).stdout).checks.reachable;
+    expect(badPort?.detail).toMatch(/a port fetch refuses to use \(the Fetch standard's bad ports\): serve on another port\)/);
   });
 
   it('fails a refused key without printing it', async () => {
@@ -167,6 +170,11 @@ describe('roleplay doctor', () => {
     expect(checks['model exists']!.status).toBe('ok');
     expect(result.code).toBe(0);
     expect(server.requests.every((r) => r.headers['x-team'] === 'coding' && r.headers.authorization === 'Bearer sk-local-abcdef')).toBe(true);
+    // A named endpoint's fixes name its own fields, not the CLI's flags.
+    writeFileSync(path.join(cwd, '.roleplayrc.json'), JSON.stringify({ endpoints: { ...config.endpoints, remote: { apiKeyEnv: 'REMOTE_KEY' } } }));
+    const remote = report((await runCli(['doctor', '--endpoint', 'remote'], { cwd })).stdout).checks['key accepted'];
+    expect(remote?.detail).toBe('REMOTE_KEY is not set (api.openai.com needs one): set it, or give endpoint "remote" a baseURL for a local server');
+    writeFileSync(path.join(cwd, '.roleplayrc.json'), JSON.stringify(config));
     const unknown = await runCli(['doctor', '--endpoint', 'cloud'], { cwd });
     expect(unknown.stderr).toBe('roleplay: --endpoint cloud: .roleplayrc.json defines only local\n');
     expect(unknown.code).toBe(2);

@@ -38,9 +38,12 @@ export function Timeline({ state, viewed, width, height }: { state: RunState; vi
   const markWidth = (c: ConversationView | undefined) => (c?.rewinds ? rewindMark(c).length + 1 : 0);
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden" paddingRight={1}>
-      <Text bold>Timeline</Text>
-      {sanity ? <SanityRow turn={sanity} viewed={viewed === null} /> : null}
-      {/* No shrinking: a timeline taller than the pane is cut at the bottom, not squeezed line by line. */}
+      {/* No shrinking: a timeline taller than the pane is cut at the bottom, not squeezed line by line (a squeezed
+          row has no height, and the next one was drawn over it). */}
+      <Box flexDirection="column" flexShrink={0}>
+        <Text bold>Timeline</Text>
+        {sanity ? <SanityRow turn={sanity} viewed={viewed === null} /> : null}
+      </Box>
       {phases.map((phase, p) => (
         <Box key={phase.id} flexDirection="column" flexShrink={0}>
           <Text bold dimColor={!phase.conversations.some((c) => state.conversations.get(c.id)?.status !== 'pending')} wrap="truncate-end">

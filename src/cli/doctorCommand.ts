@@ -5,7 +5,8 @@
 import path from 'node:path';
 import OpenAI, { type APIError } from 'openai';
 import { sanitize } from '../text/sanitize.js';
-import { redactUrl, redactUrls } from '../text/redactUrl.js';
+import { redactUrl } from '../text/redactUrl.js';
+import { describeCause, redactSecrets } from '../providers/failures.js';
 import { SdkLog } from '../providers/sdkLogger.js';
 import { EXIT, UsageError } from '../errors.js';
 import { loadDotenv } from './environment.js';
@@ -48,26 +49,6 @@ interface Probe {
 
 const PROMPT = 'Reply with the single word OK.';
 const DEFAULT_MODEL = 'gpt-4o-mini';
-
-function redact(text: string, key: string | undefined): string {
-  const out = key && key.length >= 4 ? text.split(key).join('[redacted]') : text;
-  return out.replace(/\b(sk|rk|pk)-[A-Za-z0-9_*-]{6,}/g, '$1-[redacted]');
-}
-
-function causeOf(error: unknown): string {
-  let inner: unknown = error;
-  for (let depth = 0; depth < 5; depth++) {
-    const code = (inner as { code?: unknown })?.code;
-    if (typeof code === 'string' && /^E[A-Z_]+$/.test(code))
-      return code === 'ECONNREFUSED' ? 'connection refused' : code === 'ENOTFOUND' ? 'host not found' : code;
-    const next = (inner as { cause?: unknown })?.cause;
-    if (!next) break;
-    inner = next;
-  }
-  const message = inner instanceof Error ? inner.message : String(inner);
-  // fetch will not connect to some ports at all (the "bad ports" of the Fetch standard: 9, 25, 6000, ...).
-  return /^bad port$/i.test(message.trim()) ? "a port fetch refuses to use (the Fetch standard's bad ports): serve on another port" : message;
-}
 
 /** `instanceof` alone would leave the error's status typed any. */
 const isAPIError = (error: unknown): error is APIError => error instanceof OpenAI.APIError;
@@ -125,7 +106,7 @@ async function runDoctor(target: Target, env: NodeJS.ProcessEnv, timeoutMs = 30_
   const where = redactUrl(baseURL ?? 'https://api.openai.com/v1');
   const header = `${target.name !== undefined ? `endpoint ${target.name}: ` : ''}${where}, model ${model}, ${api === 'chat' ? 'Chat Completions' : 'Responses'} API`;
   const checks: Check[] = [];
-  const add = (name: string, s: Status, text: string) => checks.push({ name, status: s, detail: redactUrls(redact(text, key)) });
+  const add = (name: string, s: Status, text: string) => checks.push({ name, status: s, detail: redactSecrets(text, key) });
   const skipRest = (...names: string[]) => names.forEach((name) => add(name, 'skip', 'not checked: fix the failure above first'));
   const NAMES = ['reachable', 'key accepted', 'model exists', 'streaming works', 'usage is sent', 'stream_options', 'API'] as const;
 
@@ -160,7 +141,7 @@ async function runDoctor(target: Target, env: NodeJS.ProcessEnv, timeoutMs = 30_
     const code = status(error);
     if (code === undefined) {
       const check = target.name !== undefined ? `the baseURL of endpoint "${target.name}"` : '--base-url or OPENAI_BASE_URL';
-      add('reachable', 'fail', `cannot connect to ${where} (${causeOf(error)}): check ${check}, and that the server is running`);
+      add('reachable', 'fail', `cannot connect to ${where} (${describeCause(error)}): check ${check}, and that the server is running`);
       skipRest(...NAMES.slice(1));
       return { header, checks };
     }
@@ -211,7 +192,7 @@ async function runDoctor(target: Target, env: NodeJS.ProcessEnv, timeoutMs = 30_
         code === 404 ? 'fail' : 'warn',
         code === 404 ? `HTTP 404: ${detail(probe.error)}` : 'not listed (the server has no model list)',
       );
-    const why = code !== undefined ? `HTTP ${code}: ${detail(probe.error)}` : causeOf(probe.error);
+    const why = code !== undefined ? `HTTP ${code}: ${detail(probe.error)}` : describeCause(probe.error);
     const fix = !spoken && speaks(other) ? `: the server speaks the ${otherName} API: pass ${flag}` : '';
     add('streaming works', 'fail', `${why}${fix}`);
   } else {

@@ -5,7 +5,8 @@ import { readChatChunk } from './chatChunks.js';
 import { SdkLog } from './sdkLogger.js';
 import { watchSse } from './sseWatch.js';
 import { describeHttpError } from './httpErrors.js';
-import { redactUrl, redactUrls } from '../text/redactUrl.js';
+import { connectionFailure, describeCause, parseRetryAfter, redactSecrets } from './failures.js';
+import { redactUrl } from '../text/redactUrl.js';
 
 export interface OpenAIProviderOptions {
   apiKey: string;
@@ -19,50 +20,6 @@ export interface OpenAIProviderOptions {
 /** `instanceof` alone would leave the error's status, headers and body typed any. */
 function isAPIError(error: unknown): error is APIError {
   return error instanceof OpenAI.APIError;
-}
-
-/** Replaces the API key, and anything shaped like one, so no error message can carry it. */
-function redactSecrets(text: string, secret?: string): string {
-  let out = secret && secret.length >= 4 ? text.split(secret).join('[redacted]') : text;
-  out = out.replace(/\b(sk|rk|pk)-[A-Za-z0-9_*-]{6,}/g, '$1-[redacted]');
-  return out;
-}
-
-function parseRetryAfter(headers: Headers | undefined): number | undefined {
-  const ms = headers?.get('retry-after-ms');
-  if (ms && Number.isFinite(Number(ms))) return Number(ms);
-  const value = headers?.get('retry-after');
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
-}
-
-function causeCode(error: unknown): string | undefined {
-  let cause: unknown = error;
-  for (let depth = 0; depth < 5 && cause; depth++) {
-    const code = (cause as { code?: unknown }).code;
-    if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
-    cause = (cause as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
-/** What went wrong underneath: a known socket error code in words, else the innermost cause's message. */
-function describeCause(error: unknown): string {
-  const words: Record<string, string> = {
-    ECONNREFUSED: 'connection refused',
-    ECONNRESET: 'connection reset',
-    ENOTFOUND: 'host not found',
-    ETIMEDOUT: 'connection timed out',
-    EAI_AGAIN: 'host lookup failed',
-  };
-  const code = causeCode(error);
-  if (code) return words[code] ?? code;
-  let inner: unknown = error;
-  for (let depth = 0; depth < 5 && (inner as { cause?: unknown })?.cause; depth++) inner = (inner as { cause?: unknown }).cause;
-  return inner instanceof Error ? inner.message : String(inner);
 }
 
 /** Chat Completions streaming against OpenAI or any OpenAI-compatible server. */
@@ -162,24 +119,11 @@ export class OpenAIProvider implements Provider {
       throw new ProviderError('the request timed out', true);
     }
     if (error instanceof OpenAI.APIConnectionError) {
-      const reason = redactUrls(redactSecrets(describeCause(error), key));
-      const code = causeCode(error);
-      // fetch refuses some ports outright ("bad port") with no error code: no retry can help there either.
-      const badPort = /\bbad port\b/i.test(reason);
-      if (badPort || (!this.answeredOnce && (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN'))) {
-        throw new ProviderError(
-          `cannot reach ${where} (${reason}): check --base-url or OPENAI_BASE_URL, and that the server is running`,
-          false,
-          undefined,
-          undefined,
-          'unreachable',
-        );
-      }
-      throw new ProviderError(`cannot reach ${where} (${reason})`, true);
+      throw connectionFailure(error, { where, apiKey: key, answeredOnce: this.answeredOnce, urlHint: '--base-url or OPENAI_BASE_URL' });
     }
     if (isAPIError(error) && error.status !== undefined) {
       const status = error.status;
-      const detail = redactUrls(redactSecrets(error.message.replace(/^\d{3}\s*/, ''), key));
+      const detail = redactSecrets(error.message.replace(/^\d{3}\s*/, ''), key);
       const retryable = status === 408 || status === 409 || status === 429 || status >= 500;
       if (status === 401) {
         throw new ProviderError('HTTP 401: the server rejected the API key: check OPENAI_API_KEY', false, undefined, status, 'auth');
@@ -192,7 +136,7 @@ export class OpenAIProvider implements Provider {
       // A line of the stream that is not JSON: the SDK logged it (to our logger, not the terminal) and gave up.
       throw new ProviderError(`the server sent a line that is not JSON: ${this.log.lastData() ?? 'unreadable'}`, true);
     }
-    const message = redactUrls(redactSecrets(describeCause(error), key));
+    const message = redactSecrets(describeCause(error), key);
     // A body that breaks off mid-stream surfaces as a plain error: treat it as a dropped connection.
     throw new ProviderError(`the stream broke off: ${message}`, true);
   }

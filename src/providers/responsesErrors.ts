@@ -7,40 +7,13 @@
 import OpenAI, { type APIError } from 'openai';
 import { ProviderError } from './types.js';
 import { describeHttpError } from './httpErrors.js';
+import { connectionFailure, describeCause, parseRetryAfter, redactSecrets } from './failures.js';
 import type { SdkLog } from './sdkLogger.js';
-import { redactUrl, redactUrls } from '../text/redactUrl.js';
+import { redactUrl } from '../text/redactUrl.js';
 
 /** `instanceof` alone would leave the error's status and headers typed any. */
 function isAPIError(error: unknown): error is APIError {
   return error instanceof OpenAI.APIError;
-}
-
-function causeCode(error: unknown): string | undefined {
-  let cause: unknown = error;
-  for (let depth = 0; depth < 5 && cause; depth++) {
-    const code = (cause as { code?: unknown }).code;
-    if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
-    cause = (cause as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
-function innermost(error: unknown): string {
-  let inner: unknown = error;
-  for (let depth = 0; depth < 5 && (inner as { cause?: unknown })?.cause; depth++) inner = (inner as { cause?: unknown }).cause;
-  return inner instanceof Error ? inner.message : String(inner);
-}
-
-function redact(text: string, secret: string): string {
-  const out = secret.length >= 4 ? text.split(secret).join('[redacted]') : text;
-  return redactUrls(out.replace(/\b(sk|rk|pk)-[A-Za-z0-9_*-]{6,}/g, '$1-[redacted]'));
-}
-
-function retryAfterMs(headers: Headers | undefined): number | undefined {
-  const ms = Number(headers?.get('retry-after-ms') ?? NaN);
-  if (Number.isFinite(ms)) return ms;
-  const seconds = Number(headers?.get('retry-after') ?? NaN);
-  return Number.isFinite(seconds) ? Math.max(0, seconds * 1000) : undefined;
 }
 
 export interface FailureContext {
@@ -62,33 +35,21 @@ export function providerFailure(error: unknown, signal: AbortSignal, ctx: Failur
   if (error instanceof ProviderError) return error;
   if (error instanceof OpenAI.APIConnectionTimeoutError) return new ProviderError('the request timed out', true);
   if (error instanceof OpenAI.APIConnectionError) {
-    const code = causeCode(error);
-    const words: Record<string, string> = { ECONNREFUSED: 'connection refused', ECONNRESET: 'connection reset', ENOTFOUND: 'host not found' };
-    const reason = redact(code ? (words[code] ?? code) : innermost(error), ctx.apiKey);
-    if (/\bbad port\b/i.test(reason) || (!ctx.answeredOnce && (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN'))) {
-      return new ProviderError(
-        `cannot reach ${where} (${reason}): check ${ctx.urlHint}, and that the server is running`,
-        false,
-        undefined,
-        undefined,
-        'unreachable',
-      );
-    }
-    return new ProviderError(`cannot reach ${where} (${reason})`, true);
+    return connectionFailure(error, { where, apiKey: ctx.apiKey, answeredOnce: ctx.answeredOnce, urlHint: ctx.urlHint });
   }
   if (isAPIError(error) && error.status !== undefined) {
     const status = error.status;
     if (status === 401) return new ProviderError(`HTTP 401: the server rejected the API key: check ${ctx.keyEnv}`, false, undefined, status, 'auth');
-    const detail = redact(error.message.replace(/^\d{3}\s*/, ''), ctx.apiKey);
+    const detail = redactSecrets(error.message.replace(/^\d{3}\s*/, ''), ctx.apiKey);
     const known = describeHttpError({ status, detail, body: error.error, model, where, api: 'responses' });
     if (known) return new ProviderError(known.message, false, undefined, status, known.fault);
     const retryable = status === 408 || status === 409 || status === 429 || status >= 500;
-    return new ProviderError(`HTTP ${status}: ${detail}`, retryable, retryAfterMs(error.headers), status);
+    return new ProviderError(`HTTP ${status}: ${detail}`, retryable, parseRetryAfter(error.headers), status);
   }
   if (error instanceof SyntaxError) {
     // A line of the stream that is not JSON: the SDK logged it (to our logger, not the terminal) and gave up.
     return new ProviderError(`the server sent a line that is not JSON: ${ctx.log?.lastData() ?? 'unreadable'}`, true);
   }
   // A body that breaks off mid-stream surfaces as a plain error: a dropped connection.
-  return new ProviderError(`the stream broke off: ${redact(innermost(error), ctx.apiKey)}`, true);
+  return new ProviderError(`the stream broke off: ${redactSecrets(describeCause(error), ctx.apiKey)}`, true);
 }

@@ -13,6 +13,9 @@ describe('TUI: editing the request before it is sent', () => {
     tui = startTui({ provider, mode: 'auto', config: { breakpoints: ['request:CPO'] }, columns: 120 });
     await tui.waitFor((f) => f.includes('--- #5 user ---') && f.includes('Editing the request of CPO, turn 2'));
     expect(provider.requests).toHaveLength(1);
+    // The edited turn's reply then holds after its first word, so the run does not go on (in auto mode) to the next
+    // CPO request, whose editor would take the keys below.
+    provider.hold = true;
     // The cursor starts at the end, after the prompt: add to it.
     tui.press(' Keep it short.', KEY.enter);
     await waitFor(() => provider.requests.length >= 2);

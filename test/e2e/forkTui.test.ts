@@ -38,10 +38,13 @@ describe.skipIf(!hasTmux)('TUI: fork, branches and compare', () => {
     tmux('Space');
     await untilScreen('reply 3', /CPO \(assistant\) · turn 2/);
     await untilScreen('the pause after reply 3', 'waiting for you');
+    // Session ids sort by the second they start in and then by a random salt, so a fork started in its parent's second
+    // may sort before it: the parent is the one there before f.
+    const [parent = ''] = sessions();
     tmux('f');
     await untilScreen('the fork', /A fork of \S+: its first 2 replies, then its own from reply 3/);
     await until('two sessions', () => sessions().length === 2, screen);
-    const [parent = '', child = ''] = sessions();
+    const child = sessions().find((id) => id !== parent) ?? '';
     const forked = readFileSync(path.join(cwd, '.roleplay', 'sessions', child, 'events.jsonl'), 'utf8');
     expect(forked).toContain(`"type":"run.forked"`);
     expect(forked).toContain(`"parent":"${parent}","reply":3`);

@@ -1,5 +1,5 @@
 /** zod's issues as config issues: the field path, "is missing" for an absent field, "did you mean" for a near miss. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { didYouMean } from '../text/suggest.js';
 import { formatPath, type ConfigIssue } from './resolve.js';
 

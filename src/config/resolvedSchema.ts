@@ -3,7 +3,7 @@
  * on it and `run.started` records it whole, so the journal reader validates it with this schema. The types in
  * resolve.ts are derived from it; only the reader loads it at run time (a run without a config file loads no zod).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A key JSON may leave out (it has no undefined) whose type is `T | undefined` all the same, not an optional key. */
 export function orUndefined<T extends z.ZodType>(schema: T) {

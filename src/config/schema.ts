@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PROMPT_VARIABLES, type PromptName } from './prompts.js';
 
 const nonEmpty = z.string().trim().min(1, 'must not be empty');

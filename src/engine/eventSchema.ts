@@ -2,7 +2,7 @@
  * The session journal's events (format 2, docs/journal.md) as zod schemas. events.ts derives every event type from
  * them with `import type`, so the engine never loads zod; the journal reader validates each line with them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { orUndefined, ResolvedConfigSchema } from '../config/resolvedSchema.js';
 import { ChatMessageSchema } from '../providers/messageSchema.js';
 import { JOURNAL_FORMAT } from './journalFormat.js';

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parse as parseYaml } from 'yaml';
 import { ConfigSchema } from '../config/schema.js';
 import { formatPath } from '../config/resolve.js';

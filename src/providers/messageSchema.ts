@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** One message of a chat request, as providers send it and the journal records it. */
 export const ChatMessageSchema = z.strictObject({

@@ -2,7 +2,7 @@
  * `summary.json`, written next to `events.jsonl` when a session's journal closes: what `roleplay sessions` lists,
  * plus the size and modification time of the journal it summarises, so a listing trusts it only while they match.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { RunStatusSchema } from '../engine/eventSchema.js';
 
 const count = z.number().int().min(0);

@@ -5,7 +5,7 @@
  */
 import { useRef, useState } from 'react';
 import type { RunState } from '../views/runState.js';
-import { branchesOf, labelSession, replyNumber, type BranchActions, type BranchEntry } from './branches.js';
+import { replyNumber, type BranchActions, type BranchEntry } from './branches.js';
 import type { Key } from 'ink';
 import { draftText } from './draftInput.js';
 import { turnsOf } from './InspectorView.js';
@@ -23,6 +23,9 @@ function editLabel(draft: string, input: string, key: Key): { draft: string; act
   if (key.pageUp || key.pageDown || key.home || key.end) return { draft };
   return { draft: draft + draftText(input).replace(/\n/g, ' ') };
 }
+
+/** branchFamily.ts, once `b` has loaded it: the list needs it synchronously from then on. */
+let family: Pick<typeof import('./branchFamily.js'), 'branchesOf' | 'labelSession'> | undefined;
 
 export interface BranchListState {
   entries: BranchEntry[];
@@ -46,6 +49,8 @@ export function useBranches(options: { state: RunState; actions: BranchActions |
   const [notice, setNotice] = useState<string | null>(null);
   // Keys can come several to a chunk: each reads what the one before left.
   const latest = useRef<BranchListState | null>(null);
+  // The key presses that came while the list was being loaded (the first b of the run): the list takes them once open.
+  const pending = useRef<KeyPress[] | null>(null);
   const set = (next: BranchListState | null) => {
     latest.current = next;
     setList(next);
@@ -73,8 +78,12 @@ export function useBranches(options: { state: RunState; actions: BranchActions |
       const result = editLabel(open.draft, input, key);
       if (result.action === 'submit') {
         const entry = open.entries[open.selected];
-        const problem = entry ? labelSession(entry.summary.dir, result.draft) : 'no session selected';
-        const entries = entry && !problem ? branchesOf(actions?.dir ?? '') : open.entries;
+        const problem = !family
+          ? 'the branch list is not loaded'
+          : entry
+            ? family.labelSession(entry.summary.dir, result.draft)
+            : 'no session selected';
+        const entries = family && entry && !problem ? family.branchesOf(actions?.dir ?? '') : open.entries;
         return set({ ...open, entries, draft: null, message: problem ?? (result.draft.trim() ? 'Labelled' : 'Label removed') });
       }
       return set({ ...open, draft: result.action === 'cancel' ? null : result.draft, message: null });
@@ -102,8 +111,25 @@ export function useBranches(options: { state: RunState; actions: BranchActions |
     }
   };
 
+  const openList = (entries: BranchEntry[]) => {
+    setNotice(null);
+    set({
+      entries,
+      selected: Math.max(
+        0,
+        entries.findIndex((e) => e.relation === 'this'),
+      ),
+      draft: null,
+      message: null,
+    });
+  };
+
   /** Takes a key press before the other controls do; true when it was the branch list's or a branch key's. */
   const intercept = (press: KeyPress, ui: UiState): boolean => {
+    if (pending.current && !(press.key.ctrl && press.input === 'c')) {
+      pending.current.push(press);
+      return true;
+    }
     const open = latest.current;
     if (open) {
       onList(press, open);
@@ -120,17 +146,24 @@ export function useBranches(options: { state: RunState; actions: BranchActions |
         setNotice('b lists the branches of a recorded session: this one is not saved');
         return true;
       }
-      const entries = branchesOf(actions.dir);
-      setNotice(null);
-      set({
-        entries,
-        selected: Math.max(
-          0,
-          entries.findIndex((e) => e.relation === 'this'),
-        ),
-        draft: null,
-        message: null,
-      });
+      const dir = actions.dir;
+      if (family) openList(family.branchesOf(dir));
+      else {
+        pending.current = [];
+        void import('./branchFamily.js').then(
+          (loaded) => {
+            family = { branchesOf: loaded.branchesOf, labelSession: loaded.labelSession };
+            const queued = pending.current ?? [];
+            pending.current = null;
+            openList(loaded.branchesOf(dir));
+            for (const press of queued) if (latest.current) onList(press, latest.current);
+          },
+          (error: unknown) => {
+            pending.current = null;
+            setNotice(`The branch list could not be loaded: ${error instanceof Error ? error.message : String(error)}`);
+          },
+        );
+      }
       return true;
     }
     if (notice) setNotice(null);

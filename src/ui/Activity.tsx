@@ -4,11 +4,12 @@
  * it has stopped.
  */
 import { Text } from 'ink';
-import spinners from 'cli-spinners';
 import { useEffect, useState } from 'react';
 import type { EngineStore } from './engineStore.js';
 
-const SPINNER = spinners.dots;
+// cli-spinners' `dots`, copied: the package is one JSON of 90 spinners (32 KB in the bundle) that loaded before the
+// first frame for these ten characters.
+const SPINNER = { interval: 80, frames: ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'] };
 /** Text that has not moved for this long is a wait worth showing. */
 const STALL_MS = 1000;
 

@@ -17,6 +17,7 @@ export default defineConfig({
     maxWorkers: 2,
     env: { XDG_CACHE_HOME: cache },
     globalSetup: ['test/support/globalSetup.ts'],
+    setupFiles: ['test/support/setup.ts'],
     // The usual report, plus a JSON one that .ci/run turns into a plain "N passed, N failed" line.
     reporters: ['default', ['json', { outputFile: 'test-results.json' }]],
   },

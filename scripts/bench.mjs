@@ -441,6 +441,7 @@ async function buildRenderHarness() {
 import { createInterface } from 'node:readline';
 import { render } from 'ink-testing-library';
 import { App } from '../src/ui/App.js';
+import { loadMarkdown } from '../src/ui/markdown.js';
 import { EngineStore } from '../src/ui/engineStore.js';
 
 const messages = Number(process.argv[2]);
@@ -472,6 +473,7 @@ for (let i = 0; i < messages; i++) {
 }
 const engine = { step() {}, setMode() {}, intervene() {}, skipConversation() {}, skipPhase() {}, abort() {}, regenerate() {}, quit() {} };
 const tick = () => new Promise((resolve) => setImmediate(resolve));
+await loadMarkdown();
 const app = render(React.createElement(App, { store, engine, workflow: 'bench', onExit() {} }));
 store.flush();
 await tick();
@@ -606,6 +608,7 @@ async function bundleFrameHarness() {
 import { createInterface } from 'node:readline';
 import { render } from 'ink-testing-library';
 import { App } from ${from('App.js')};
+import { loadMarkdown } from ${from('markdown.js')};
 import { EngineStore } from ${from('engineStore.js')};
 
 // argv: 'reply' <latin|cjk|emoji> <chars>: the CPU of a frame while a reply of that many characters streams;
@@ -654,6 +657,7 @@ const startTurn = () => {
 };
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 const engine = { step() {}, setMode() {}, intervene() {}, skipConversation() {}, skipPhase() {}, abort() {}, regenerate() {}, quit() {} };
+await loadMarkdown();
 const app = render(React.createElement(App, { store, engine, workflow: 'bench', onExit() {} }));
 store.flush();
 await tick();

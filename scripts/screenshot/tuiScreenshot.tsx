@@ -39,7 +39,7 @@ function eventsUntil(events: readonly EngineEvent[], moment: Moment): number {
 /** The TUI's frame (with its escape codes) at `moment` of the recording. */
 export async function renderFrame(options: ScreenshotOptions): Promise<string> {
   const { events } = readJournal(options.journal);
-  const view = renderOffscreen(events, {
+  const view = await renderOffscreen(events, {
     columns: options.columns ?? 120,
     rows: options.rows ?? 40,
     clock: virtualClock(),

@@ -117,7 +117,7 @@ export async function recordCast(events: readonly EngineEvent[], options: CastOp
       await capture(at);
     }
   });
-  const view = renderOffscreen(events, {
+  const view = await renderOffscreen(events, {
     columns,
     rows,
     clock,

@@ -6,7 +6,8 @@
  * another, gives the lines `renderMarkdown` gives for the whole text (test/ui/markdownStream.test.ts checks it).
  */
 import { startsWith } from '../text/startsWith.js';
-import { FENCE, renderMarkdown } from './markdown.js';
+import { renderMarkdown } from './markdown.js';
+import { FENCE } from './markdownFence.js';
 
 export class MarkdownStream {
   private width = -1;

@@ -12,6 +12,7 @@ import type { EngineEvent } from '../engine/events.js';
 import { pricer } from '../session/pricing.js';
 import { ReplayPlayer, type ReplayClock, type ReplayOptions } from '../session/replayPlayer.js';
 import { App } from './App.js';
+import { loadMarkdown } from './markdown.js';
 import { EngineStore, type EventSource } from './engineStore.js';
 
 /** A terminal that keeps the last frame Ink wrote. */
@@ -79,7 +80,8 @@ export interface Offscreen {
   dispose(): void;
 }
 
-export function renderOffscreen(events: readonly EngineEvent[], options: OffscreenOptions): Offscreen {
+export async function renderOffscreen(events: readonly EngineEvent[], options: OffscreenOptions): Promise<Offscreen> {
+  await loadMarkdown();
   const player = new ReplayPlayer(events, { mode: 'auto', clock: options.clock, speed: options.speed, maxGapMs: options.maxGapMs });
   const until = options.until ?? Infinity;
   const source: EventSource = {

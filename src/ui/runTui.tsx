@@ -8,6 +8,7 @@ import type { DebugCommands, EngineCommands, Usage } from '../engine/events.js';
 import { sanitize } from '../text/sanitize.js';
 import { App } from './App.js';
 import { EngineStore, type EventSource } from './engineStore.js';
+import { loadMarkdown } from './markdown.js';
 import type { BranchActions, TuiNext } from './branches.js';
 
 /** What the TUI drives: a live engine, or a replay of a recorded session (which has no debug commands). */
@@ -81,11 +82,18 @@ export async function runTui<R>(engine: TuiRun<R>, options: TuiOptions): Promise
   process.on('exit', lastResort);
 
   const store = new EngineStore(engine);
+  // The Markdown renderer loads once the first frame is up, and the run starts when it has: the first frame waits
+  // for it only when it already shows messages (a resumed or forked session). A renderer that failed to load makes
+  // the first message crash the TUI, which then leaves as from any crash.
+  const markdown = loadMarkdown().catch(() => undefined);
+  if (engine.history?.length) await markdown;
   let ended: R | undefined;
-  const finished = engine.run().then(
-    (result) => void (ended = result),
-    () => undefined,
-  );
+  const finished = markdown
+    .then(() => engine.run())
+    .then(
+      (result) => void (ended = result),
+      () => undefined,
+    );
 
   let resolveClosed: (closed: TuiClosed<R>) => void = () => {};
   const closed = new Promise<TuiClosed<R>>((resolve) => (resolveClosed = resolve));
@@ -151,7 +159,7 @@ export async function runTui<R>(engine: TuiRun<R>, options: TuiOptions): Promise
       // Only the lines that changed are written: ~10x fewer bytes a streamed token (docs/rendering.md).
       incrementalRendering: true,
       // Ink waits this long between two frames (1000 / maxFps ms; 30 by default): a key press waits at most 17 ms
-      // for its frame. A streaming reply still redraws 20 times a second (engineStore.ts).
+      // for its frame. A streaming reply still redraws 12.5 times a second (engineStore.ts).
       maxFps: 60,
     },
   );

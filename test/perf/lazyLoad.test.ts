@@ -107,7 +107,7 @@ describe('lazy loading: the quick commands load no UI and no HTTP client', () =>
     const chunk = (prefix: string) => path.join(chunks, String(readdirSync(chunks).find((f) => f.startsWith(prefix))));
     // The TUI's chunk shares Ink and React with the cast's (replay --cast): they sit in a chunk both import.
     const meta = JSON.parse(readFileSync(path.join(root, 'dist', 'meta.json'), 'utf8')) as {
-      outputs: Record<string, { imports: Array<{ path: string; kind: string }> }>;
+      outputs: Record<string, { imports: Array<{ path: string; kind: string }>; inputs: Record<string, unknown> }>;
     };
     const withImports = (file: string, seen = new Set<string>()): Set<string> => {
       const key = path.relative(root, file).split(path.sep).join('/');
@@ -127,5 +127,18 @@ describe('lazy loading: the quick commands load no UI and no HTTP client', () =>
     expect(tui.has('react')).toBe(true);
     // The openai package is shared by the providers and the doctor: it sits in a chunk they all import.
     for (const user of ['openaiProvider-', 'responsesProvider-', 'doctorCommand-']) expect(withImports(chunk(user)).has('openai')).toBe(true);
+    // What the TUI loads before its first frame (the run's chunk and the TUI's, with what they import) holds no
+    // Markdown renderer, no syntax colours and no zod: the renderer loads after the first frame, zod with a resume
+    // or the branch list. Their chunks still have them.
+    const holding = (source: string) => {
+      const output = Object.entries(meta.outputs).find(([, o]) => source in o.inputs);
+      return path.join(root, String(output?.[0]));
+    };
+    const beforeFirstFrame = new Set([...withImports(holding('src/cli/runCommand.ts')), ...tui]);
+    expect(beforeFirstFrame.has('ink')).toBe(true);
+    for (const name of ['marked', 'highlight.js', 'zod']) expect(beforeFirstFrame.has(name)).toBe(false);
+    expect(withImports(holding('src/ui/markdownRender.ts')).has('marked')).toBe(true);
+    expect(withImports(holding('src/ui/markdownRender.ts')).has('highlight.js')).toBe(true);
+    expect(withImports(holding('src/ui/branchFamily.ts')).has('zod')).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * The TUI's one external store. Engine events are folded into a RunState as they come (O(1) per token), but
- * React hears about them at most once per flush interval, so a fast stream costs 20 redraws a second,
+ * React hears about them at most once per flush interval, so a fast stream costs 12.5 redraws a second,
  * not one per token.
  */
 import type { EngineEvent } from '../engine/events.js';
@@ -13,10 +13,10 @@ export interface EventSource {
   readonly history?: readonly EngineEvent[];
 }
 
-// 20 redraws a second while a reply streams: smooth to read, and a third less CPU than Ink's 30 (docs/rendering.md).
-// Ink itself draws at most every 33 ms, so a key press between two flushes is often drawn at once. Also the frame
-// interval of `replay --cast`.
-export const FLUSH_MS = 50;
+// 12.5 redraws a second while a reply streams, the pace of the activity spinner: smooth to read, and a fifth less
+// CPU than 20 (docs/rendering.md). A key press does not wait for it: Ink draws it at once (at most 60 frames a
+// second). Also the frame interval of `replay --cast`.
+export const FLUSH_MS = 80;
 
 export class EngineStore {
   readonly state: RunState = createRunState();

@@ -85,15 +85,16 @@ export async function runTui<R>(engine: TuiRun<R>, options: TuiOptions): Promise
   // The Markdown renderer loads once the first frame is up, and the run starts when it has: the first frame waits
   // for it only when it already shows messages (a resumed or forked session). A renderer that failed to load makes
   // the first message crash the TUI, which then leaves as from any crash.
+  // When it waits, the run starts before the first frame too, so that frame shows the resumed run, not the state
+  // it was left in.
   const markdown = loadMarkdown().catch(() => undefined);
-  if (engine.history?.length) await markdown;
+  const resumed = Boolean(engine.history?.length);
+  if (resumed) await markdown;
   let ended: R | undefined;
-  const finished = markdown
-    .then(() => engine.run())
-    .then(
-      (result) => void (ended = result),
-      () => undefined,
-    );
+  const finished = (resumed ? engine.run() : markdown.then(() => engine.run())).then(
+    (result) => void (ended = result),
+    () => undefined,
+  );
 
   let resolveClosed: (closed: TuiClosed<R>) => void = () => {};
   const closed = new Promise<TuiClosed<R>>((resolve) => (resolveClosed = resolve));

@@ -3,7 +3,7 @@
  * customer, skip, quit; then check the screen and the session on disk.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,10 +56,13 @@ async function exitCodeOf(target: string, cwd: string, timeoutMs = 15_000): Prom
 }
 
 /** Starts the CLI in a new tmux session; the shell writes its exit code to a file, then stays so the screen can be read. */
-function start(name: string, columns: number, rows: number, cwd: string, args = ['--demo', '--demo-instant', 'a todo app']): void {
+function start(name: string, columns: number, rows: number, cwd: string, args = ['--demo', '--demo-instant', 'a todo app'], recordTo?: string): void {
   const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   // CI=true on purpose: Ink would draw only the last frame in CI, and the TUI must still work on a terminal there.
-  const command = `cd ${shellQuote(cwd)} && env -u OPENAI_API_KEY -u OPENAI_BASE_URL CI=true ${shellQuote(process.execPath)} ${shellQuote(CLI)} ${args.map(shellQuote).join(' ')}; echo $? > exit-code; sleep 600`;
+  const cli = `env -u OPENAI_API_KEY -u OPENAI_BASE_URL CI=true ${shellQuote(process.execPath)} ${shellQuote(CLI)} ${args.map(shellQuote).join(' ')}`;
+  // With recordTo, every byte the CLI writes to the terminal also goes to that file (util-linux script, flushed as written).
+  const run = recordTo ? `script -qfec ${shellQuote(cli)} ${shellQuote(recordTo)}` : cli;
+  const command = `cd ${shellQuote(cwd)} && ${run}; echo $? > exit-code; sleep 600`;
   tmux('new-session', '-d', '-s', name, '-x', String(columns), '-y', String(rows), command);
 }
 
@@ -261,6 +264,29 @@ describe.skipIf(!hasTmux)('the TUI in a real terminal', () => {
     keys(t, 'q');
     expect(await exitCodeOf(t, cwd, 15_000)).toBe('2');
     expect(screen(t)).toMatch(/roleplay: cannot reach http:\/\/127\.0\.0\.1:9\/v1/);
+  });
+
+  it('draws a resumed session as resumed from its first frame, not as the run it was left in', async () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), 'roleplay-resume-'));
+    start('left', 120, 40, cwd);
+    await untilScreen('left', 'the TUI', 'waiting for you', 15_000);
+    // The sanity check, then the CEO's opening turn.
+    keys('left', 'Space');
+    await untilScreen('left', 'the sanity check', 'next: CEO (lead) -> CPO', 15_000);
+    keys('left', 'Space');
+    await untilScreen('left', 'the first turn', 'next: CPO (assistant) -> CEO', 15_000);
+    keys('left', 'q');
+    expect(await exitCodeOf('left', cwd, 15_000)).toBe('130');
+    rmSync(path.join(cwd, 'exit-code'));
+    start('resumed', 120, 40, cwd, ['--demo', '--resume', 'latest'], 'frames.log');
+    await untilScreen('resumed', 'the resumed run', 'waiting for you', 15_000);
+    keys('resumed', 'q');
+    expect(await exitCodeOf('resumed', cwd, 15_000)).toBe('130');
+    const written = readFileSync(path.join(cwd, 'frames.log'), 'utf8');
+    const live = written.indexOf('waiting for you');
+    expect(live).toBeGreaterThan(0);
+    // The first frames, until the resumed run's: none of them says the run is over.
+    expect(written.slice(0, live)).not.toMatch(/The run is over|done \(quit\)/);
   });
 
   it('prints a resume command that works as printed, with --out when the run had one', async () => {

@@ -55,7 +55,7 @@ const isBadPort = (error: unknown) => /^bad port$/i.test(innermost(error).trim()
 export function describeCause(error: unknown): string {
   const code = causeCode(error);
   if (code) return WORDS[code] ?? code;
-  if (isBadPort(error)) return "a port fetch refuses to use (the Fetch standard's bad ports): serve on another port";
+  if (isBadPort(error)) return "a port fetch refuses to use, one of the Fetch standard's bad ports: serve on another port";
   return innermost(error);
 }
 

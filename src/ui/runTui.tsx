@@ -83,10 +83,9 @@ export async function runTui<R>(engine: TuiRun<R>, options: TuiOptions): Promise
 
   const store = new EngineStore(engine);
   // The Markdown renderer loads once the first frame is up, and the run starts when it has: the first frame waits
-  // for it only when it already shows messages (a resumed or forked session). A renderer that failed to load makes
-  // the first message crash the TUI, which then leaves as from any crash.
-  // When it waits, the run starts before the first frame too, so that frame shows the resumed run, not the state
-  // it was left in.
+  // for it only when it already shows messages (a resumed or forked session), and then the run starts before that
+  // frame, so it shows the resumed run and not the state it was left in. A renderer that failed to load makes the
+  // first message crash the TUI, which then leaves as from any crash.
   const markdown = loadMarkdown().catch(() => undefined);
   const resumed = Boolean(engine.history?.length);
   if (resumed) await markdown;

@@ -143,8 +143,11 @@ export function App({ store, engine, workflow, onExit, costOf, reloader, saved, 
   const inputMaxRows = ui.draftKind === 'find' ? 1 : Math.max(3, Math.floor((height * 2) / 5));
   const inputRows = ui.draft !== null ? editorHeight(ui.draftKind, ui.draft, columns, inputMaxRows) : 0;
 
+  // The question stays until a key answers it; a reply that ends meanwhile changes what it says, not what y does.
   const notice = ui.confirmQuit
-    ? 'A reply is being generated. Quit anyway? y quits, any other key stays'
+    ? state.activeTurnId !== null
+      ? 'A reply is being generated. Quit anyway? y quits, any other key stays'
+      : 'The reply is done. Quit? y quits, any other key stays'
     : ui.confirmSkipPhase
       ? skipPhaseQuestion(state)
       : ui.ctrlCArmed

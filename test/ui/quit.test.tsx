@@ -30,6 +30,18 @@ describe('TUI: quitting', () => {
     expect(tui.exits).toEqual(['quit']);
   });
 
+  it('a reply that ends while q asks changes the question: it no longer says a reply is being generated', async () => {
+    tui = await startGenerating();
+    tui.press('q');
+    await tui.waitFor((f) => f.includes('Quit anyway?'));
+    tui.provider.release();
+    await tui.waitFor((f) => f.includes('The reply is done. Quit? y quits') && !f.includes('being generated'));
+    expect(tui.state.activeTurnId).toBeNull();
+    expect(tui.exits).toEqual([]);
+    tui.press('y');
+    expect(tui.exits).toEqual(['quit']);
+  });
+
   it('Ctrl+C first stops the reply and shows a hint; a second one within 2 s quits', async () => {
     tui = await startGenerating();
     tui.press(KEY.ctrlC);

@@ -31,10 +31,11 @@ describe('TUI: quitting', () => {
   });
 
   it('a reply that ends while q asks changes the question: it no longer says a reply is being generated', async () => {
-    tui = await startGenerating();
+    const generating = await startGenerating();
+    tui = generating;
     tui.press('q');
     await tui.waitFor((f) => f.includes('Quit anyway?'));
-    tui.provider.release();
+    generating.provider.release();
     await tui.waitFor((f) => f.includes('The reply is done. Quit? y quits') && !f.includes('being generated'));
     expect(tui.state.activeTurnId).toBeNull();
     expect(tui.exits).toEqual([]);

@@ -2,30 +2,16 @@
  * The built CLI in a real pseudo-terminal (tmux): start the TUI on the demo model, step twice, speak as the
  * customer, skip, quit; then check the screen and the session on disk.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { runPrinted } from '../support/cli.js';
+import { hasTmux, tmuxServer } from '../support/tmux.js';
 import { afterAll, describe, expect, it } from 'vitest';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = path.join(ROOT, 'dist', 'cli.js');
-const SOCKET = `roleplay-e2e-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-const hasTmux = (() => {
-  try {
-    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
-const screen = (target: string) => tmux('capture-pane', '-p', '-t', target);
-const keys = (target: string, ...k: string[]) => tmux('send-keys', '-t', target, ...k);
-const type = (target: string, text: string) => tmux('send-keys', '-t', target, '-l', text);
+const server = tmuxServer();
+const { tmux, screen, keys } = server;
+const type = (target: string, text: string) => keys(target, '-l', text);
 
 async function until(what: string, check: () => boolean, timeoutMs = 15_000, last: () => string = () => ''): Promise<void> {
   const start = Date.now();
@@ -55,25 +41,12 @@ async function exitCodeOf(target: string, cwd: string, timeoutMs = 15_000): Prom
   return readFileSync(path.join(cwd, 'exit-code'), 'utf8').trim();
 }
 
-/** Starts the CLI in a new tmux session; the shell writes its exit code to a file, then stays so the screen can be read. */
-function start(name: string, columns: number, rows: number, cwd: string, args = ['--demo', '--demo-instant', 'a todo app'], recordTo?: string): void {
-  const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-  // CI=true on purpose: Ink would draw only the last frame in CI, and the TUI must still work on a terminal there.
-  const cli = `env -u OPENAI_API_KEY -u OPENAI_BASE_URL CI=true ${shellQuote(process.execPath)} ${shellQuote(CLI)} ${args.map(shellQuote).join(' ')}`;
-  // With recordTo, every byte the CLI writes to the terminal also goes to that file (util-linux script, flushed as written).
-  const run = recordTo ? `script -qfec ${shellQuote(cli)} ${shellQuote(recordTo)}` : cli;
-  const command = `cd ${shellQuote(cwd)} && ${run}; echo $? > exit-code; sleep 600`;
-  tmux('new-session', '-d', '-s', name, '-x', String(columns), '-y', String(rows), command);
-}
+/** Starts the CLI (the demo, on a todo app, unless told otherwise) in a new tmux session; see tmuxServer's `start`. */
+const start = (name: string, columns: number, rows: number, cwd: string, args = ['--demo', '--demo-instant', 'a todo app'], recordTo?: string) =>
+  server.start(name, cwd, args, columns, rows, recordTo);
 
 describe.skipIf(!hasTmux)('the TUI in a real terminal', () => {
-  afterAll(() => {
-    try {
-      tmux('kill-server');
-    } catch {
-      // The server is already gone.
-    }
-  });
+  afterAll(() => server.kill());
 
   it('steps, takes a customer message, skips and quits cleanly; the session is on disk', async () => {
     const cwd = mkdtempSync(path.join(tmpdir(), 'roleplay-tui-'));

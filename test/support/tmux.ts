@@ -19,6 +19,8 @@ export function tmuxServer() {
   const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
   const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   return {
+    /** tmux itself on this server, for what the helpers below do not cover (`display`, say). */
+    tmux,
     screen: (target: string) => tmux('capture-pane', '-p', '-t', target),
     /** Sends keys to a session, as `tmux send-keys` takes them (`-l` first for literal text). */
     keys: (target: string, ...keys: string[]) => void tmux('send-keys', '-t', target, ...keys),
@@ -34,10 +36,26 @@ export function tmuxServer() {
     shell(name: string, cwd: string, command: string, columns = 120, rows = 40): void {
       tmux('new-session', '-d', '-s', name, '-x', String(columns), '-y', String(rows), `cd ${shellQuote(cwd)} && ${command}; sleep 600`);
     },
-    /** Starts the CLI; the shell then writes its exit code to `exit-code` in `cwd` and stays, so the screen can be read. */
-    start(name: string, cwd: string, args: string[], columns = 120, rows = 40): void {
-      const command = `cd ${shellQuote(cwd)} && env -u OPENAI_API_KEY -u OPENAI_BASE_URL CI=true ${shellQuote(process.execPath)} ${shellQuote(CLI)} ${args.map(shellQuote).join(' ')}; echo $? > exit-code; sleep 600`;
-      tmux('new-session', '-d', '-s', name, '-x', String(columns), '-y', String(rows), command);
+    /**
+     * Starts the CLI; the shell then writes its exit code to `exit-code` in `cwd` and stays, so the screen can be
+     * read. With `recordTo`, every byte the CLI writes to the terminal also goes to that file (util-linux `script`,
+     * flushed as written).
+     */
+    start(name: string, cwd: string, args: string[], columns = 120, rows = 40, recordTo?: string): void {
+      // CI=true on purpose: Ink would draw only the last frame in CI, and the TUI must still work on a terminal there.
+      const cli = `env -u OPENAI_API_KEY -u OPENAI_BASE_URL CI=true ${shellQuote(process.execPath)} ${shellQuote(CLI)} ${args.map(shellQuote).join(' ')}`;
+      const run = recordTo ? `script -qfec ${shellQuote(cli)} ${shellQuote(recordTo)}` : cli;
+      tmux(
+        'new-session',
+        '-d',
+        '-s',
+        name,
+        '-x',
+        String(columns),
+        '-y',
+        String(rows),
+        `cd ${shellQuote(cwd)} && ${run}; echo $? > exit-code; sleep 600`,
+      );
     },
     kill(): void {
       try {

@@ -109,14 +109,21 @@ export async function runCommand(taskWords: string[], flags: RunFlags): Promise<
     const closed = await runTui(engine, {
       workflow,
       journal,
-      resumeCommand: resumeCommand(journal, process.cwd()),
       nextCommands: [sessionCommand(['export'], journal, process.cwd()), sessionCommand(['replay'], journal, process.cwd())],
       costOf: pricer(setup.config.prices),
       mouse: flags.mouse !== false,
       ...(reloader ? { reloader } : {}),
       branchesOf: journal.dir,
     });
+    // Where the session is, said once the TUI has left and only of a session that stays: not after a write to it
+    // failed (the TUI said so), nor to a terminal that hung up, nor of one the line below discards.
+    const saved = () => {
+      if (closed.by === 'fault' || closed.by === 'hangup') return;
+      const hint = closed.ended?.status === 'completed' ? '' : `. Resume it with: ${resumeCommand(journal, process.cwd())}`;
+      process.stderr.write(`Session saved in ${path.relative(process.cwd(), journal.dir) || journal.dir}${hint}\n`);
+    };
     if (closed.next && !journal.fault) {
+      saved();
       switchTo(closed.next, flags);
       return EXIT.ok;
     }
@@ -126,6 +133,7 @@ export async function runCommand(taskWords: string[], flags: RunFlags): Promise<
       process.stderr.write(`roleplay: ${sanitize(fault)}${keepOrDiscard(journal)}\n`);
       return EXIT.usage;
     }
+    saved();
     // q or Ctrl+C twice in a run that had not ended stop it, as Ctrl+C stops a headless one; a crash is a crash.
     if (closed.by === 'crash' || closed.by === 'fault' || !closed.ended) return exitCodeFor({ by: closed.by });
     return exitCodeFor({ by: 'itself', status: closed.ended.status });

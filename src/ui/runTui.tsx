@@ -42,8 +42,6 @@ export interface TuiOptions {
     readonly fault?: { readonly message: string } | null;
     onFault?(listener: () => void): () => void;
   };
-  /** The command that resumes the session, printed on the way out unless the run completed. */
-  resumeCommand?: string;
   /** What to do with the session once the run is over (export it, replay it): the run's summary shows them. */
   nextCommands?: string[];
   /** Take the mouse wheel to scroll (the default); false leaves the mouse to the terminal. */
@@ -175,11 +173,6 @@ export async function runTui<R>(engine: TuiRun<R>, options: TuiOptions): Promise
     if (fault) {
       if (!terminalGone) process.stderr.write(`roleplay: ${sanitize(fault.message)}\n`);
       return { ...result, by: 'fault' };
-    }
-    if (journal && !terminalGone) {
-      const done = store.state.finished?.status === 'completed';
-      const hint = done || !options.resumeCommand ? '' : `. Resume it with: ${options.resumeCommand}`;
-      process.stderr.write(`Session saved in ${path.relative(process.cwd(), journal.dir) || journal.dir}${hint}\n`);
     }
     return result;
   } finally {

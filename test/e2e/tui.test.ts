@@ -237,6 +237,10 @@ describe.skipIf(!hasTmux)('the TUI in a real terminal', () => {
     keys(t, 'q');
     expect(await exitCodeOf(t, cwd, 15_000)).toBe('2');
     expect(screen(t)).toMatch(/roleplay: cannot reach http:\/\/127\.0\.0\.1:9\/v1/);
+    // No turn got through, so no session is kept: none is announced either, nor a command to resume it.
+    expect(screen(t)).not.toMatch(/Session saved|Resume it with/);
+    const sessions = path.join(cwd, '.roleplay', 'sessions');
+    expect(existsSync(sessions) ? readdirSync(sessions) : []).toEqual([]);
   });
 
   it('draws a resumed session as resumed from its first frame, not as the run it was left in', async () => {

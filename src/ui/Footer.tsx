@@ -51,10 +51,11 @@ function keyContext(state: RunState, live: boolean): KeyContext {
   return { finished: state.finished !== null, generating: state.activeTurnId !== null, waiting: state.waiting !== null, live };
 }
 
-const ALWAYS: readonly Command[] = [Command.help, Command.quit];
+// Shown whenever they work, however narrow the terminal: help, quit, and stop while a reply is generated.
+const ALWAYS: readonly Command[] = [Command.abort, Command.help, Command.quit];
 const hintWidth = (b: Binding) => b.label.length + 1 + (b.hint?.length ?? 0) + 3;
 
-/** The hints of the keys that work now that fit in a width, in keymap order; help and quit are always among them. */
+/** The hints of the keys that work now that fit in a width, in keymap order; those of ALWAYS are always among them. */
 function footerHints(width: number, now: KeyContext): Binding[] {
   const hinted = KEYMAP.filter((b) => b.hint && available(b, now));
   let room = width - hinted.filter((b) => ALWAYS.includes(b.command)).reduce((n, b) => n + hintWidth(b), 0);

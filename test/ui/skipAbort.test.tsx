@@ -145,4 +145,17 @@ describe('TUI: the footer offers the keys that work now', () => {
     expect(hints(tui.frame())).toContain('tab view');
     expect(hints(tui.frame())).toContain('q quit');
   });
+
+  it('at 80 columns, while a reply streams, stop is among them, with help and quit', async () => {
+    const provider = new TestProvider();
+    provider.hold = true;
+    tui = startTui({ provider, columns: 80 });
+    await tui.waitFor((f) => f.includes('waiting for you'));
+    tui.press(' ');
+    await tui.waitFor((f) => f.includes('generating'));
+    const line = hints(tui.frame());
+    for (const hint of ['x/esc stop', '? help', 'q quit']) expect(line).toContain(hint);
+    expect(line.length).toBeLessThanOrEqual(80);
+    provider.release();
+  });
 });

@@ -105,7 +105,12 @@ export async function runCommand(taskWords: string[], flags: RunFlags): Promise<
   try {
     if (setup.headless) return await runHeadless(engine, journal, setup);
     const { runTui } = await (tuiModule ?? loadTui());
-    const workflow = setup.configPath ? path.relative(process.cwd(), setup.configPath) || setup.configPath : 'built-in seed workflow';
+    // Where the workflow comes from, for the header: a resume or a fork runs on the config its session recorded.
+    const workflow = setup.configPath
+      ? path.relative(process.cwd(), setup.configPath) || setup.configPath
+      : resume
+        ? `workflow of session ${fork ? fork.parent : journal.sessionId}`
+        : 'built-in seed workflow';
     const closed = await runTui(engine, {
       workflow,
       journal,

@@ -257,6 +257,8 @@ describe.skipIf(!hasTmux)('the TUI in a real terminal', () => {
     rmSync(path.join(cwd, 'exit-code'));
     start('resumed', 120, 40, cwd, ['--demo', '--resume', 'latest'], 'frames.log');
     await untilScreen('resumed', 'the resumed run', 'waiting for you', 15_000);
+    // It runs on the config the session recorded, and the header says so, not "built-in seed workflow".
+    expect(screen('resumed')).toMatch(/^roleplay │ workflow of session \d{8}-\d{6}-[0-9a-f]{6}\b/);
     keys('resumed', 'q');
     expect(await exitCodeOf('resumed', cwd, 15_000)).toBe('130');
     const written = readFileSync(path.join(cwd, 'frames.log'), 'utf8');

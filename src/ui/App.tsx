@@ -180,9 +180,10 @@ export function App({ store, engine, workflow, onExit, costOf, reloader, saved, 
     viewLength = source.length;
     main = <MessagesView source={source} height={bodyHeight} top={ui.top} />;
   } else if (ui.view === 'help') {
-    source = helpLines();
+    // The overlay pads its lines by a column on either side.
+    source = helpLines(textWidth - 1);
     viewLength = source.length;
-    main = <HelpOverlay height={bodyHeight} top={ui.top} />;
+    main = <HelpOverlay source={source} height={bodyHeight} top={ui.top} />;
   } else if (ui.view === 'inspector') {
     // Opened before any turn: show the first one as soon as it starts.
     const inspected = ui.inspected ?? turnsOf(state, conversationId).at(-1) ?? null;

@@ -1,3 +1,4 @@
+import stringWidth from 'string-width';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KEYMAP } from '../../src/ui/keymap.js';
 import { KEY, startTui, TestProvider, waitFor } from './harness.js';
@@ -167,6 +168,23 @@ describe('TUI: layout and help', () => {
     await tui.waitFor((f) => f.includes('Keys (? or esc closes'));
     tui.press(KEY.escape);
     await tui.waitFor((f) => !f.includes('Keys (? or esc closes'));
+  });
+
+  it('? at 80 columns wraps what does not fit instead of cutting it: every line ends as written', async () => {
+    tui = startTui({ columns: 80 });
+    await tui.waitFor((f) => f.includes('waiting for you'));
+    tui.press('?');
+    await tui.waitFor((f) => f.includes('Keys (? or esc closes'));
+    let seen = tui.frame();
+    for (let page = 0; page < 8 && !seen.includes('rewound n times'); page++) {
+      const before = tui.frame();
+      tui.press(KEY.pageDown);
+      await tui.waitFor((f) => f !== before);
+      seen += `\n${tui.frame()}`;
+    }
+    // The ends of the long lines, each past 80 columns: cut, they ended in '…' at the screen's edge.
+    for (const end of ['q/esc close.', 'Shift selects text meanwhile).', 'for the whole reply.']) expect(seen).toContain(end);
+    for (const row of seen.split('\n')) expect(stringWidth(row)).toBeLessThanOrEqual(80);
   });
 
   it('the footer hints come from the keymap', async () => {

@@ -5,7 +5,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { runPrinted } from '../support/cli.js';
+import { CLI, runPrinted } from '../support/cli.js';
 import { hasTmux, tmuxServer } from '../support/tmux.js';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -225,6 +225,23 @@ describe.skipIf(!hasTmux)('the TUI in a real terminal', () => {
     keys(t, 'q');
     expect(await exitCodeOf(t, cwd, 15_000)).toBe('0');
     expect(screen(t)).not.toContain('Resume it with');
+  });
+
+  it('with stderr sent to a file, writes only its lines there: no escape code to show the cursor', async () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), 'roleplay-stderr-'));
+    const t = 'stderr';
+    const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+    server.shell(
+      t,
+      cwd,
+      `env -u OPENAI_API_KEY -u OPENAI_BASE_URL CI=true ${q(process.execPath)} ${q(CLI)} --demo --demo-instant 'a todo app' 2> err.txt; echo $? > exit-code`,
+    );
+    await untilScreen(t, 'the TUI', 'waiting for you', 15_000);
+    keys(t, 'q');
+    expect(await exitCodeOf(t, cwd, 15_000)).toBe('130');
+    const err = readFileSync(path.join(cwd, 'err.txt'), 'utf8');
+    expect(err).toMatch(/^Session saved in \.roleplay\/sessions\/\S+\. Resume it with: .+\n$/);
+    expect(err).not.toContain('\x1b');
   });
 
   it('a server that cannot be used: the TUI holds on it, and leaving says what to fix with exit 2, as headless does', async () => {

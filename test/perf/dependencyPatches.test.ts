@@ -51,6 +51,31 @@ function fetchesWhileLoading(modules: string[]): number[] {
   return JSON.parse(result.stdout) as number[];
 }
 
+/** In a fresh node: the memory, in MB, of each WebAssembly instance that loading each module made, when made. */
+function wasmMemoryWhileLoading(modules: string[]): number[][] {
+  const script = `
+    let made = [];
+    const real = WebAssembly.instantiate;
+    WebAssembly.instantiate = async (...args) => {
+      const result = await real(...args);
+      // From bytes it gives the module and its instance; undici's own (llhttp, loaded by fetch) comes compiled.
+      const memory = result.instance && Object.values(result.instance.exports).find((value) => value instanceof WebAssembly.Memory);
+      if (memory) made.push(memory.buffer.byteLength / 2 ** 20);
+      return result;
+    };
+    const sizes = [];
+    for (const file of ${JSON.stringify(modules.map((m) => pathToFileURL(m).href))}) {
+      made = [];
+      await import(file);
+      sizes.push(made);
+    }
+    console.log(JSON.stringify(sizes));
+  `;
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', timeout: 30_000 });
+  expect(result.stderr).toBe('');
+  return JSON.parse(result.stdout) as number[][];
+}
+
 describe('the dependency patches', () => {
   it.each(patches)('%s is applied to node_modules', (file) => {
     // Taking it out again would work only if it is in: a dry run, nothing changes.
@@ -66,6 +91,34 @@ describe('the dependency patches', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("yoga's WebAssembly memory starts at 2 MB, in node_modules and in the bundle; as npm installs it, at 16 MB", () => {
+    // 16 MB of memory at start count against V8's first heap limit: the whole heap was collected before the first frame.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'roleplay-yoga-'));
+    try {
+      pristinePlugin(dir);
+      const yoga = (modules: string) => path.join(modules, 'yoga-layout', 'dist', 'src', 'index.js');
+      expect(wasmMemoryWhileLoading([yoga(path.join(root, 'node_modules')), tuiChunk(), yoga(path.join(dir, 'node_modules'))])).toEqual([[2], [2], [16]]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("yoga's memory grows as a layout needs it: 20,000 nodes, more than 2 MB holds, lay out as they should", async () => {
+    const { default: Yoga } = await import('yoga-layout');
+    const parent = Yoga.Node.create();
+    const children = Array.from({ length: 20_000 }, (_, index) => {
+      const child = Yoga.Node.create();
+      child.setHeight(1 + (index % 3));
+      parent.insertChild(child, index);
+      return child;
+    });
+    parent.calculateLayout(80, undefined);
+    // Heights 1, 2, 3 repeating: 6,667 of each of the first two, 6,666 of the third.
+    expect(parent.getComputedHeight()).toBe(6667 * 1 + 6667 * 2 + 6666 * 3);
+    expect(children.at(-1)?.getComputedTop()).toBe(parent.getComputedHeight() - children.at(-1)!.getComputedHeight());
+    parent.freeRecursive();
   });
 
   it('makes no Intl object while the TUI loads; Ink as npm installs it makes several', () => {

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { pristinePlugin } from './pristine.mjs';
+import { esmFacades } from './esmFacades.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 if (!existsSync(path.join(root, 'dist', 'cli.js'))) {
@@ -518,6 +519,8 @@ process.exit(0);
       platform: 'node',
       target: 'node20',
       jsx: 'automatic',
+      // React bound as the bundle binds it.
+      plugins: [esmFacades(root)],
       alias: { 'react-devtools-core': path.join(root, 'scripts', 'empty-module.mjs') },
       external: ['jiti', 'typescript'],
       define: { 'process.env.NODE_ENV': '"production"' },
@@ -710,6 +713,8 @@ process.exit(0);
     platform: 'node',
     target: 'node20',
     jsx: 'automatic',
+    // React bound as the bundle binds it.
+    plugins: [esmFacades(root)],
     nodePaths: [path.join(root, 'node_modules')],
     alias: { 'react-devtools-core': path.join(root, 'scripts', 'empty-module.mjs') },
     external: ['jiti', 'typescript'],

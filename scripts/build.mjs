@@ -2,6 +2,7 @@
 // `--help` and `--version` load only the small CLI chunk and the TUI starts from one bundle. Minified:
 // less to parse makes the TUI's first frame come sooner.
 import { build } from 'esbuild';
+import { esmFacades } from './esmFacades.mjs';
 import { readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +14,7 @@ mkdirSync(path.join(root, 'dist'), { recursive: true });
 const stub = path.join(root, 'scripts', 'empty-module.mjs');
 
 const result = await build({
+  plugins: [esmFacades(root)],
   absWorkingDir: root,
   // Which packages went into which file: the lazy-loading test reads it, since minified code names none.
   metafile: true,

@@ -1,5 +1,4 @@
 /** The checks of one finished run: how it ended, its turns and cost, its artifacts, and the suite's own functions. */
-import { createJiti } from 'jiti';
 import { compiledConfigCache } from '../config/configFile.js';
 import { UsageError } from '../errors.js';
 import type { Checks } from './suite.js';
@@ -43,6 +42,8 @@ export type CheckFunction = (run: EvalRun) => CheckAnswer | Promise<CheckAnswer>
 export async function loadCheckFunctions(files: Array<{ file: string; field: string }>, shown: string): Promise<Map<string, CheckFunction>> {
   const loaded = new Map<string, CheckFunction>();
   if (files.length === 0) return loaded;
+  // jiti (190 KB) loads only for a suite with check files: an eval without them keeps it out of its heap.
+  const { createJiti } = await import('jiti');
   const jiti = createJiti(import.meta.url, { moduleCache: false, fsCache: compiledConfigCache(), interopDefault: true });
   for (const { file, field } of files) {
     if (loaded.has(file)) continue;

@@ -11,6 +11,7 @@ import { SdkLog } from '../providers/sdkLogger.js';
 import { EXIT, UsageError } from '../errors.js';
 import { loadDotenv } from './environment.js';
 import { checkUrl } from './setup.js';
+import { loadConfig } from '../config/loadConfig.js';
 
 export interface DoctorFlags {
   baseUrl?: string;
@@ -236,7 +237,6 @@ async function targetOf(flags: DoctorFlags, env: NodeJS.ProcessEnv, cwd: string)
   }
   const clash = [flags.baseUrl !== undefined ? '--base-url' : '', flags.api !== undefined ? '--api' : ''].filter(Boolean);
   if (clash.length) throw new UsageError(`--endpoint takes its base URL and API from the config: drop ${clash.join(' and ')}`);
-  const { loadConfig } = await import('../config/loadConfig.js');
   const { config, endpoints, filepath } = await loadConfig({ configPath: flags.config, cwd });
   const endpoint = endpoints[flags.endpoint];
   if (!endpoint) {

@@ -3,6 +3,7 @@
 // less to parse makes the TUI's first frame come sooner.
 import { build } from 'esbuild';
 import { esmFacades } from './esmFacades.mjs';
+import { lazyModules, sharedRunPath } from './sharedRunPath.mjs';
 import { readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +14,7 @@ rmSync(path.join(root, 'dist'), { recursive: true, force: true });
 mkdirSync(path.join(root, 'dist'), { recursive: true });
 const stub = path.join(root, 'scripts', 'empty-module.mjs');
 
-const result = await build({
+const options = {
   plugins: [esmFacades(root)],
   absWorkingDir: root,
   // Which packages went into which file: the lazy-loading test reads it, since minified code names none.
@@ -23,6 +24,8 @@ const result = await build({
   bundle: true,
   splitting: true,
   format: 'esm',
+  // As tsconfig.json says; set here too, since sharedRunPath hands esbuild the source of some modules itself.
+  jsx: 'automatic',
   platform: 'node',
   target: 'node20',
   sourcemap: false,
@@ -40,7 +43,8 @@ const result = await build({
     js: "import { createRequire as __roleplayRequire } from 'node:module'; const require = __roleplayRequire(import.meta.url);",
   },
   logLevel: 'warning',
-});
+};
+const result = await build({ ...options, plugins: [...options.plugins, sharedRunPath(root, await lazyModules(options))] });
 
 writeFileSync(path.join(root, 'dist', 'meta.json'), JSON.stringify(result.metafile));
 

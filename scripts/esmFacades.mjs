@@ -1,6 +1,6 @@
 // An esbuild plugin for the bundle and for the bench's harnesses, which must bind React the way the bundle does.
 // React is CommonJS. esbuild binds each ES module that imports it through its own copy of React's exports made of
-// getters (`__toESM`): 45 copies of 46 getters before the TUI's first frame (Ink's files and roleplay's views, 0.8 MB
+// getters (`__toESM`): 53 such copies before the TUI's first frame (Ink's files and roleplay's views, 0.8 MB
 // and 1-2 ms), and every hook call reads through one. Here one ES module with real named exports, which every
 // importer shares, stands in for each of `react` and `react/jsx-runtime`; the CommonJS modules that `require` React
 // (react-reconciler) get React itself, as before. The exports are React's own functions and objects, read once.

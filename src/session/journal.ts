@@ -79,6 +79,8 @@ export class SessionJournal {
   private readonly faultListeners = new Set<(fault: JournalFault) => void>();
   /** Lines in events.jsonl and the last one's `t`, for summary.json. */
   private lines: number;
+  /** `lines` when transcript.md was last written: the same count is the same transcript. */
+  private transcriptLines = -1;
   private lastT: number;
   private readonly isNew: boolean;
   /** A fork's replies that came with its history: a fork that adds none to them is discarded like a new session. */
@@ -274,9 +276,11 @@ export class SessionJournal {
   }
 
   private writeTranscript(): void {
-    // Rendering the whole transcript is wasted once nothing can be written.
-    if (this.faulted) return;
+    // Rendering the whole transcript is wasted once nothing can be written, or when no event came since it was
+    // (close after run.finished: every run wrote it twice at its end).
+    if (this.faulted || this.lines === this.transcriptLines) return;
     this.replace('transcript.md', renderTranscript(this.state));
+    this.transcriptLines = this.lines;
   }
 
   private writeArtifact(id: string, text: string, incomplete: boolean, reason: string): void {

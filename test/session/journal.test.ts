@@ -128,6 +128,27 @@ const ended = (seq: number) =>
   });
 const nextTick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
+describe('the transcript', () => {
+  it('is written when a conversation or the run ends, and not again by close when no event came since', () => {
+    const { writes, calls } = flakyWrites();
+    const journal = SessionJournal.create(tempDir(), 'tx', writes);
+    journal.record(started(1));
+    journal.record(ended(2));
+    journal.record(event(3, { type: 'run.finished', status: 'completed', reason: null }));
+    journal.close();
+    expect(calls.replaces.filter((file) => file === 'transcript.md')).toHaveLength(2);
+    expect(readFileSync(path.join(journal.dir, 'transcript.md'), 'utf8')).toContain('# roleplay session s');
+    // An event after the last write: close writes it again.
+    const again = flakyWrites();
+    const other = SessionJournal.create(tempDir(), 'tx2', again.writes);
+    other.record(started(1));
+    other.record(ended(2));
+    other.record(warning(3, 'late'));
+    other.close();
+    expect(again.calls.replaces.filter((file) => file === 'transcript.md')).toHaveLength(2);
+  });
+});
+
 describe('a journal that cannot be written', () => {
   it('reports the first failed append once, writes nothing after it, and leaves every earlier event readable', async () => {
     let full = false;

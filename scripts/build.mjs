@@ -47,6 +47,9 @@ const options = {
 const result = await build({ ...options, plugins: [...options.plugins, sharedRunPath(root, await lazyModules(options))] });
 
 writeFileSync(path.join(root, 'dist', 'meta.json'), JSON.stringify(result.metafile));
+// The chunks are ES modules wherever dist/ is copied. And with DEV=true, Ink reads its version from the
+// package.json next to its build folder, which in the bundle is this one: without it, the TUI stopped with ENOENT.
+writeFileSync(path.join(root, 'dist', 'package.json'), `${JSON.stringify({ type: 'module' })}\n`);
 
 const cli = path.join(root, 'dist', 'cli.js');
 writeFileSync(cli, `#!/usr/bin/env node\n${readFileSync(cli, 'utf8')}`, { mode: 0o755 });

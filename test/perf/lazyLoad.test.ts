@@ -142,6 +142,23 @@ describe('lazy loading: the quick commands load no UI and no HTTP client', () =>
     expect(withImports(holding('src/ui/branchFamily.ts')).has('zod')).toBe(true);
   });
 
+  it("loads the TUI's chunk with DEV=true, Ink's switch for React DevTools, which the bundle does not ship", () => {
+    const meta = JSON.parse(readFileSync(path.join(root, 'dist', 'meta.json'), 'utf8')) as {
+      outputs: Record<string, { entryPoint?: string }>;
+    };
+    const tui = Object.entries(meta.outputs).find(([, output]) => output.entryPoint === 'src/ui/runTui.tsx')?.[0];
+    expect(tui).toBeDefined();
+    const script = `await import(${JSON.stringify(pathToFileURL(path.join(root, String(tui))).href)}); console.log('loaded');`;
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      env: { ...process.env, DEV: 'true' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    // It stopped with "ENOENT: ... dist/package.json" (Ink reads its version there), then "initialize is not a function".
+    expect(result.stderr).toBe('');
+    expect(result.stdout.trim()).toBe('loaded');
+  });
+
   it('the TUI comes up from few files: the modules of the run path share a chunk (scripts/sharedRunPath.mjs)', () => {
     // Node's ESM loader resolves, reads, links and evaluates each file on its own: 42 files before the TUI's first
     // frame made it 10-12 ms later than 16 do.

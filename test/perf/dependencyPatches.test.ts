@@ -180,6 +180,44 @@ describe('the dependency patches', () => {
     expect(frame).not.toContain('one');
   });
 
+  it("after a resize, Ink's incremental rendering clears the screen and writes the frame whole, for the old size and the new", async () => {
+    const React = await import('react');
+    const { render, Box, Text } = await import('ink');
+    const { EventEmitter } = await import('node:events');
+    // A terminal as Ink sees one: a TTY stream with a size, a write and a resize event.
+    const written: string[] = [];
+    const stdout = Object.assign(new EventEmitter(), {
+      isTTY: true,
+      columns: 60,
+      rows: 20,
+      write: (chunk: string) => {
+        written.push(chunk);
+        return true;
+      },
+    });
+    const lines = ['first line', 'second line', 'third line'];
+    const Lines = ({ width }: { width: number }) =>
+      React.createElement(Box, { flexDirection: 'column', width }, ...lines.map((line) => React.createElement(Text, { key: line }, line)));
+    const app = render(React.createElement(Lines, { width: 40 }), {
+      stdout: stdout as unknown as NodeJS.WriteStream,
+      incrementalRendering: true,
+      patchConsole: false,
+      exitOnCtrlC: false,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    written.length = 0;
+    // Wider: Ink itself repaints whole only for a narrower terminal.
+    stdout.columns = 61;
+    stdout.emit('resize');
+    app.rerender(React.createElement(Lines, { width: 41 }));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const frames = written.join('').split('\x1b[2J');
+    // One frame for the tree as it was, one for the app's own at the new size: each from a cleared screen, whole.
+    expect(frames.length).toBe(3);
+    for (const frame of frames.slice(1)) for (const line of lines) expect(frame).toContain(line);
+    app.unmount();
+  });
+
   it("Ink's output, patched, gives the very frames it gives as npm installs it, frame after frame (property)", async () => {
     interface Output {
       write(x: number, y: number, text: string, options: { transformers: unknown[] }): void;

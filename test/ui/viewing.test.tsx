@@ -10,6 +10,18 @@ afterEach(async () => {
 });
 
 /** A reply of `n` numbered lines, so positions on screen are easy to check. */
+/** The open help's frames, page after page (at most `pages` more), until one shows `last`: one frame a line block. */
+async function helpPages(tui: ReturnType<typeof startTui>, last: string, pages: number): Promise<string> {
+  let seen = tui.frame();
+  for (let page = 0; page < pages && !seen.includes(last); page++) {
+    const before = tui.frame();
+    tui.press(KEY.pageDown);
+    await tui.waitFor((f) => f !== before);
+    seen += `\n${tui.frame()}`;
+  }
+  return seen;
+}
+
 const long = (n: number) => (request: { meta: { speaker?: { name: string } | undefined } }) =>
   `${request.meta.speaker?.name}:\n\n${Array.from({ length: n }, (_, i) => `line ${i + 1}`).join('\n')}`;
 
@@ -151,13 +163,7 @@ describe('TUI: layout and help', () => {
     tui.press('?');
     await tui.waitFor((f) => f.includes('Keys (? or esc closes'));
     // The help scrolls once it is taller than the screen: its first page and its end show every line.
-    let seen = tui.frame();
-    for (let page = 0; page < 5 && !seen.includes('ended at the turn limit'); page++) {
-      const before = tui.frame();
-      tui.press(KEY.pageDown);
-      await tui.waitFor((f) => f !== before);
-      seen += tui.frame();
-    }
+    const seen = await helpPages(tui, 'ended at the turn limit', 5);
     for (const binding of KEYMAP) {
       expect(seen).toContain(binding.label);
       expect(seen).toContain(binding.description);
@@ -175,13 +181,7 @@ describe('TUI: layout and help', () => {
     await tui.waitFor((f) => f.includes('waiting for you'));
     tui.press('?');
     await tui.waitFor((f) => f.includes('Keys (? or esc closes'));
-    let seen = tui.frame();
-    for (let page = 0; page < 8 && !seen.includes('rewound n times'); page++) {
-      const before = tui.frame();
-      tui.press(KEY.pageDown);
-      await tui.waitFor((f) => f !== before);
-      seen += `\n${tui.frame()}`;
-    }
+    const seen = await helpPages(tui, 'rewound n times', 8);
     // The ends of the long lines, each past 80 columns: cut, they ended in '…' at the screen's edge.
     for (const end of ['q/esc close.', 'Shift selects text meanwhile).', 'for the whole reply.']) expect(seen).toContain(end);
     for (const row of seen.split('\n')) expect(stringWidth(row)).toBeLessThanOrEqual(80);

@@ -26,10 +26,8 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), 'roleplay-bench-'));
 // node_modules so that its few external packages (jiti) still resolve.
 const copy = path.join(root, 'node_modules', '.cache', `roleplay-bench-${process.pid}`);
 cpSync(path.join(root, 'dist'), path.join(copy, 'dist'), { recursive: true });
-// With its package.json, as npm installs it: without one, Node finds no package scope for dist/ (its search stops
-// at node_modules), so it cannot know the chunks are ES modules, and reads and parses each one once more to find
-// out (5-6 ms and 0.9 MB of strings before the first frame) which no installed copy pays.
-cpSync(path.join(root, 'package.json'), path.join(copy, 'package.json'));
+// dist/package.json (written by the build) says the chunks are ES modules: under node_modules, where Node's search
+// for a package scope stops, Node would otherwise read and parse each chunk once more to find out.
 const cli = path.join(copy, 'dist', 'cli.js');
 // Variables that make every node process start slower whatever it runs: NODE_EXTRA_CA_CERTS has node read and
 // parse a certificate file before any script (about 90 ms on a machine that points it at the system's 140-odd CAs).

@@ -14,6 +14,7 @@ export async function loadCompareTui(env: NodeJS.ProcessEnv = process.env) {
   return import('../ui/runCompare.js');
 }
 
-function notInCi(env: NodeJS.ProcessEnv): void {
+/** Tells Ink, before it loads, that this process is not in CI (also used by tests that render with Ink itself). */
+export function notInCi(env: NodeJS.ProcessEnv = process.env): void {
   for (const key of ['CI', 'CONTINUOUS_INTEGRATION']) if (key in env) env[key] = 'false';
 }

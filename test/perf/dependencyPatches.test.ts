@@ -14,6 +14,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain ESM build script, no types
 import { pristinePlugin } from '../../scripts/pristine.mjs';
+import { notInCi } from '../../src/cli/loadTui.js';
+
+// Ink draws only the last frame when CI is set (the CI machine sets it); the TUI tells it otherwise, and so does
+// this file, before any test here loads Ink.
+notInCi();
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const patches = readdirSync(path.join(root, 'patches')).filter((file) => file.endsWith('.patch'));

@@ -1,5 +1,3 @@
-import { startsWith } from './startsWith.js';
-
 /**
  * The one boundary that model and config text crosses before it reaches a terminal. It removes escape
  * sequences (CSI, OSC, DCS, SOS, PM, APC and two-byte ESC forms), C0 and C1 controls except newline and tab,
@@ -20,32 +18,11 @@ export function sanitize(text: string): string {
   return text.replace(STRING_SEQ, '').replace(CSI_SEQ, '').replace(ESC_SEQ, '').replace(/\r\n?/g, '\n').replace(CONTROLS, '').replace(BIDI, '');
 }
 
-/**
- * sanitize() for a text that grows at its end, as a streaming reply does between frames. The longest start of the
- * text known to hold no unsafe character is not scanned again, so a frame scans only what arrived since the last
- * one (a two-byte string, CJK or emoji, takes the expression about 5 ns a character: 0.5 ms a frame at 100 K).
- * Gives sanitize(text) for any text, also one that is not the last one grown.
- */
-export class GrowingSanitizer {
-  private clean = '';
-
-  sanitize(text: string): string {
-    if (!startsWith(text, this.clean)) this.clean = '';
-    const rest = text.slice(this.clean.length);
-    const unsafe = UNSAFE.exec(rest);
-    if (!unsafe) {
-      this.clean = text;
-      return text;
-    }
-    this.clean = text.slice(0, this.clean.length + unsafe.index);
-    return sanitize(text);
-  }
-}
-
 // A string sequence (OSC, DCS, ...) opened but not yet terminated at the end of the text so far.
 const OPEN_STRING = /(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])(?:(?!\x07|\x1b\\|\x9c)[\s\S])*$/;
-// A CSI or ESC sequence cut off before its final byte.
-const OPEN_SEQUENCE = /(?:\x1b\[[\x30-\x3f]*[\x20-\x2f]*|\x9b[\x30-\x3f]*[\x20-\x2f]*|\x1b[\x20-\x2f]*)$/;
+// A CSI or ESC sequence cut off before its final byte, or a carriage return whose newline may come next (\r\n is
+// one newline, a lone \r another).
+const OPEN_SEQUENCE = /(?:\x1b\[[\x30-\x3f]*[\x20-\x2f]*|\x9b[\x30-\x3f]*[\x20-\x2f]*|\x1b[\x20-\x2f]*|\r)$/;
 const MAX_HELD = 8192;
 
 /**

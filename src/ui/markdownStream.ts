@@ -11,56 +11,84 @@ import { FENCE } from './markdownFence.js';
 
 export class MarkdownStream {
   private width = -1;
-  /** The text scanned so far: up to the end of its last complete line. */
-  private scannedText = '';
-  /** Where the kept lines end in the text: just after the newline that ends a block (0: nothing kept). */
-  private boundary = 0;
+  /** All the text so far, as `lines` was last given it (its check that a new text starts with it); null after `grow`. */
+  private text: string | null = '';
+  /** The text after the kept lines' boundary: all that is laid out again. */
+  private tail = '';
+  /** Where, in the tail, the lines not scanned yet begin: just after the last complete line's newline. */
+  private scanned = 0;
   /** The fence open at the end of the scanned text, or null. */
   private fence: string | null = null;
-  /** The last safe boundary found in the scanned text. */
+  /** The last safe boundary found in the tail, just after its newline (0: none yet). */
   private safe = 0;
   private kept: string[] = [];
-  private lastText: string | null = null;
-  private lastTail: string[] = [];
+  private lastTail: string[] | null = null;
   /** Characters laid out so far; tests use it to check that kept blocks are laid out once. */
   laidOutChars = 0;
+  /** Characters scanned for fences and blank lines so far; tests use it to check that a frame reads only what is new. */
+  scannedChars = 0;
 
   /** `prefix` goes before every line (the transcript's indent), kept with the kept lines. */
   constructor(private readonly prefix = '') {}
 
   /**
    * The lines of `text` at `width`: the kept ones (shared between calls: do not change them) and the tail's.
-   * A text that does not start with the one seen before (an edit), or another width, starts again.
+   * A text that does not start with the one seen before (an edit), or another width, starts again. This compares
+   * `text` with the text before it; `grow` is for a caller that knows what was added.
    */
   lines(text: string, width: number): { kept: readonly string[]; tail: readonly string[] } {
-    if (text === this.lastText && width === this.width) return { kept: this.kept, tail: this.lastTail };
-    if (width !== this.width || !startsWith(text, this.scannedText)) this.reset(width);
-    this.scan(text);
-    if (this.safe > this.boundary) {
-      // The newline at safe - 1 separates the block from what follows; it is not part of either piece.
-      this.append(renderMarkdown(text.slice(this.boundary, this.safe - 1), width));
-      this.laidOutChars += this.safe - this.boundary;
-      this.boundary = this.safe;
+    const known = width === this.width ? this.text : null;
+    const added = known !== null && startsWith(text, known) ? text.slice(known.length) : null;
+    if (added === null) this.reset(width);
+    const lines = this.grow(added ?? text, width);
+    this.text = text;
+    return lines;
+  }
+
+  /** The lines once `added` is appended to the text so far (another width starts again, with `added` alone). */
+  grow(added: string, width: number): { kept: readonly string[]; tail: readonly string[] } {
+    if (width !== this.width) this.reset(width);
+    this.text = null;
+    if (added !== '') {
+      this.tail += added;
+      this.lastTail = null;
     }
-    const tail = renderMarkdown(text.slice(this.boundary), width);
-    this.laidOutChars += text.length - this.boundary;
-    this.lastText = text;
+    return this.layout();
+  }
+
+  /** Starts again, empty, at `width`. */
+  reset(width: number): void {
+    this.width = width;
+    this.text = '';
+    this.tail = '';
+    this.scanned = 0;
+    this.fence = null;
+    this.safe = 0;
+    this.kept = [];
+    this.lastTail = null;
+  }
+
+  private layout(): { kept: readonly string[]; tail: readonly string[] } {
+    if (this.lastTail) return { kept: this.kept, tail: this.lastTail };
+    this.scan();
+    if (this.safe > 0) {
+      // The newline at safe - 1 separates the block from what follows; it is not part of either piece.
+      this.append(renderMarkdown(this.tail.slice(0, this.safe - 1), this.width));
+      this.laidOutChars += this.safe;
+      this.tail = this.tail.slice(this.safe);
+      this.scanned -= this.safe;
+      this.safe = 0;
+    }
+    const tail = renderMarkdown(this.tail, this.width);
+    this.laidOutChars += this.tail.length;
     this.lastTail = this.prefix ? tail.map((line) => this.prefix + line) : tail;
     return { kept: this.kept, tail: this.lastTail };
   }
 
-  private reset(width: number): void {
-    this.width = width;
-    this.scannedText = '';
-    this.boundary = 0;
-    this.fence = null;
-    this.safe = 0;
-    this.kept = [];
-  }
-
   /** Follows the fences through the complete lines not scanned yet, as `renderMarkdown` does. */
-  private scan(text: string): void {
-    let at = this.scannedText.length;
+  private scan(): void {
+    const text = this.tail;
+    let at = this.scanned;
     for (let end = text.indexOf('\n', at); end !== -1; end = text.indexOf('\n', at)) {
       const line = text.slice(at, end).replace(/\t/g, '  ');
       const fence = FENCE.exec(line);
@@ -76,7 +104,8 @@ export class MarkdownStream {
       }
       at = end + 1;
     }
-    this.scannedText = text.slice(0, at);
+    this.scannedChars += at - this.scanned;
+    this.scanned = at;
   }
 
   private append(lines: string[]): void {

@@ -5,7 +5,7 @@
  */
 import chalk from 'chalk';
 import { customerFate, FINISH_MARKS, nameOf, WITHDRAWN, type RunState, type TranscriptItem, type TurnView } from '../views/runState.js';
-import { GrowingSanitizer, sanitize } from '../text/sanitize.js';
+import { sanitize, StreamSanitizer } from '../text/sanitize.js';
 import { renderMarkdown } from './markdown.js';
 import { MarkdownStream } from './markdownStream.js';
 import { CUSTOMER_COLOR, roleColor } from './theme.js';
@@ -20,15 +20,38 @@ export interface LineSource {
 const CURSOR = '▍';
 const INDENT = '  ';
 
-/** What is kept of a streaming reply between frames: its finished blocks' lines, and how much of it is known clean. */
+/**
+ * What is kept of a streaming reply between frames: its finished blocks' lines, the sanitiser of its text, and how
+ * much of the reply's growth (`TurnView.growth`) they have taken in, at which width.
+ */
 interface Streaming {
   layout: MarkdownStream;
-  clean: GrowingSanitizer;
+  clean: StreamSanitizer;
+  width: number;
+  resets: number;
+  /** Pieces of `growth.pieces` taken in. */
+  taken: number;
 }
 
-/** A streaming reply's body: only what arrived since the last frame is scanned, only the tail is laid out again. */
-function streamingBody(stream: Streaming, text: string, width: number): string[] {
-  const { kept, tail } = stream.layout.lines(stream.clean.sanitize(text), width);
+/**
+ * A streaming reply's body: only the pieces that arrived since the last frame are sanitised and scanned, only the
+ * tail after the last finished block is laid out again, and the whole text is not read (see `TurnView.growth`) but
+ * when it was set whole or the width changed.
+ */
+function streamingBody(stream: Streaming, turn: TurnView, width: number): string[] {
+  const { pieces, resets } = turn.growth;
+  let added = '';
+  if (stream.width !== width || stream.resets !== resets) {
+    stream.layout.reset(width);
+    stream.clean = new StreamSanitizer();
+    stream.width = width;
+    stream.resets = resets;
+    added = turn.text;
+  } else {
+    for (let i = stream.taken; i < pieces.length; i++) added += pieces[i];
+  }
+  stream.taken = pieces.length;
+  const { kept, tail } = stream.layout.grow(stream.clean.push(added), width);
   return kept.concat(tail);
 }
 
@@ -59,7 +82,7 @@ function turnLines(state: RunState, turn: TurnView, width: number, stream?: Stre
   const details = turn.kind === 'sanity' ? edited : ` (${turn.side}) · turn ${turn.index + 1}${turn.byPerson ? ' · ✍ written by you' : ''}${edited}`;
   const lines = [chalk[color].bold(who) + chalk.dim(details), ...thinkingLines(turn, width, thinking)];
   const body = stream
-    ? streamingBody(stream, turn.text, width - INDENT.length)
+    ? streamingBody(stream, turn, width - INDENT.length)
     : renderMarkdown(sanitize(turn.text), width - INDENT.length).map((line) => INDENT + line);
   while (body.length && body[body.length - 1]?.trim() === '') body.pop();
   if (turn.status === 'streaming') {
@@ -180,7 +203,8 @@ export class TranscriptLayout {
   private streamOf(state: RunState, item: TranscriptItem): Streaming | undefined {
     if (!this.incremental || item.kind !== 'turn' || state.turns.get(item.turnId)?.status !== 'streaming') return undefined;
     let stream = this.streams.get(item.turnId);
-    if (!stream) this.streams.set(item.turnId, (stream = { layout: new MarkdownStream(INDENT), clean: new GrowingSanitizer() }));
+    if (!stream)
+      this.streams.set(item.turnId, (stream = { layout: new MarkdownStream(INDENT), clean: new StreamSanitizer(), width: -1, resets: -1, taken: 0 }));
     return stream;
   }
 }

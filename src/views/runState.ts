@@ -46,6 +46,12 @@ export interface TurnView {
   /** The named endpoint that served the turn; undefined: the default one. */
   endpoint: string | undefined;
   text: string;
+  /**
+   * How `text` grew while the reply streamed: the pieces added to it (a token each) since it was last set whole,
+   * and how many times it was set whole. A view that lays out the growing reply reads only the pieces it has not
+   * seen yet and never all of `text`, which V8 would copy whole (flatten) every frame. Emptied when the turn ends.
+   */
+  growth: { pieces: string[]; resets: number };
   /** The model's thinking, apart from the reply ('' for none). */
   reasoning: string;
   /** Set when the reply is not whole: cut off, filtered, refused (`turn.ended.finish`). */
@@ -187,6 +193,12 @@ function itemsFor(state: RunState, conversationId: string | null): TranscriptIte
   return (conversationId && state.conversations.get(conversationId)?.items) || state.preamble;
 }
 
+/** The reply's text set whole (not grown by a token): what a view kept of its growth no longer holds. */
+function setText(turn: TurnView, text: string): void {
+  turn.text = text;
+  turn.growth = { pieces: [], resets: turn.growth.resets + 1 };
+}
+
 export function applyEvent(state: RunState, event: EngineEvent): RunState {
   state.version++;
   // A token changes no fact of the session model (only its position in the journal): skipping it keeps a token O(1).
@@ -275,6 +287,7 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
         model: event.model,
         endpoint: event.endpoint,
         text: '',
+        growth: { pieces: [], resets: 0 },
         reasoning: '',
         finish: null,
         status: 'streaming',
@@ -329,6 +342,7 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
       const turn = state.turns.get(event.turnId);
       if (turn) {
         turn.text += event.text;
+        turn.growth.pieces.push(event.text);
         turn.retry = null;
       }
       if (state.activity === 'retrying') state.activity = 'generating';
@@ -346,7 +360,7 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
     case 'retrying': {
       const turn = state.turns.get(event.turnId);
       if (turn) {
-        turn.text = '';
+        setText(turn, '');
         turn.reasoning = '';
         turn.retry = { attempt: event.attempt, maxAttempts: event.maxAttempts, delayMs: event.delayMs, reason: event.reason, at: event.t };
       }
@@ -372,8 +386,8 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
     case 'turn.ended': {
       const turn = state.turns.get(event.turnId);
       if (turn) {
+        setText(turn, event.text);
         Object.assign(turn, {
-          text: event.text,
           reasoning: event.reasoning ?? turn.reasoning,
           finish: event.finish ?? null,
           status: event.status,
@@ -408,7 +422,7 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
     case 'turn.approved': {
       const turn = state.turns.get(event.turnId);
       if (turn) {
-        turn.text = event.text;
+        setText(turn, event.text);
         turn.approval = event.edited ? 'edited' : 'accepted';
         turn.edited ||= event.edited;
         state.revision++;
@@ -418,7 +432,7 @@ export function applyEvent(state: RunState, event: EngineEvent): RunState {
     case 'turn.edited': {
       const turn = state.turns.get(event.turnId);
       if (turn) {
-        turn.text = event.text;
+        setText(turn, event.text);
         turn.edited = true;
         state.revision++;
       }

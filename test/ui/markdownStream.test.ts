@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../../src/ui/markdown.js';
 import { MarkdownStream } from '../../src/ui/markdownStream.js';
 import { TranscriptLayout, type LineSource } from '../../src/ui/transcriptLayout.js';
+import type { EngineEventBody } from '../../src/engine/events.js';
 import { oneConversation, viewState } from '../support/viewState.js';
 
 // Pieces of replies: Latin, CJK, emoji (ZWJ sequences, flags, skin tones), fences (closed, unclosed, ~~~, with and
@@ -91,33 +92,81 @@ describe('incremental layout of a streaming reply', () => {
     expect(fenced.lines(code + '```\n', 40).kept.length).toBeGreaterThan(10);
   });
 
-  it('in the transcript: the same lines as laying out the streaming reply whole, whatever the chunks', () => {
+  const started: EngineEventBody = {
+    type: 'turn.started',
+    turnId: 't1',
+    conversationId: 'c',
+    kind: 'start',
+    role: 'a',
+    side: 'lead',
+    index: 0,
+    attempt: 1,
+    model: 'm',
+    temperature: undefined,
+    request: { base: null, keep: 0, add: [{ role: 'user', content: 'START' }] },
+    heard: [],
+  };
+
+  it('in the transcript: the same lines as laying out the streaming reply whole, whatever the chunks, widths and retries', () => {
+    // Each chunk comes at one of the widths (a resize), or after a retry that empties the reply and starts it again.
+    const steps = chunked.chain(({ text, cuts }) =>
+      fc
+        .tuple(
+          fc.array(fc.constantFrom(...WIDTHS), { minLength: cuts.length, maxLength: cuts.length }),
+          fc.array(fc.boolean(), { minLength: cuts.length, maxLength: cuts.length }),
+        )
+        .map(([widths, retries]) => ({ text, cuts, widths, retries })),
+    );
     fc.assert(
-      fc.property(chunked, fc.constantFrom(...WIDTHS), ({ text, cuts }, width) => {
+      fc.property(steps, ({ text, cuts, widths, retries }) => {
         const { state, emit } = viewState(oneConversation(9));
-        emit({
-          type: 'turn.started',
-          turnId: 't1',
-          conversationId: 'c',
-          kind: 'start',
-          role: 'a',
-          side: 'lead',
-          index: 0,
-          attempt: 1,
-          model: 'm',
-          temperature: undefined,
-          request: { base: null, keep: 0, add: [{ role: 'user', content: 'START' }] },
-          heard: [],
-        });
+        emit(started);
         const incremental = new TranscriptLayout();
         let at = 0;
-        for (const cut of cuts) {
+        cuts.forEach((cut, i) => {
+          if (retries[i] && i % 3 === 2) emit({ type: 'retrying', turnId: 't1', attempt: 1, maxAttempts: 3, delayMs: 10, reason: 'x' });
           emit({ type: 'token', turnId: 't1', text: text.slice(at, cut) });
           at = cut;
+          const width = widths[i] ?? 80;
           expect(all(incremental.lines(state, 'c', width))).toEqual(all(new TranscriptLayout({ incremental: false }).lines(state, 'c', width)));
-        }
+        });
       }),
       { numRuns: 150 },
     );
+  });
+
+  it('in the transcript, a frame reads only the pieces of the reply that came since the frame before, not the whole reply', () => {
+    const { state, emit } = viewState(oneConversation(9));
+    emit(started);
+    const layout = new TranscriptLayout();
+    const turn = state.turns.get('t1')!;
+    // Reading the whole reply (which V8 would copy whole, a long reply every frame) is counted while a frame is laid out.
+    let framing = false;
+    let reads = 0;
+    let text = turn.text;
+    Object.defineProperty(turn, 'text', {
+      get: () => {
+        if (framing) reads++;
+        return text;
+      },
+      set: (value: string) => (text = value),
+    });
+    const frame = (width: number) => {
+      framing = true;
+      const lines = all(layout.lines(state, 'c', width));
+      framing = false;
+      return lines;
+    };
+    for (let i = 0; i < 300; i++) {
+      for (let t = 0; t < 5; t++) emit({ type: 'token', turnId: 't1', text: `word${i}.${t} ` });
+      if (i % 7 === 6) emit({ type: 'token', turnId: 't1', text: '\n\n' });
+      frame(60);
+    }
+    // The first frame reads it (the reply begins), and no other.
+    expect(reads).toBe(1);
+    // Another width lays it out again from the whole reply, once.
+    const resized = frame(40);
+    expect(reads).toBe(2);
+    expect(resized).toEqual(all(new TranscriptLayout({ incremental: false }).lines(state, 'c', 40)));
   });
 });

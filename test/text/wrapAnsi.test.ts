@@ -85,8 +85,19 @@ describe('wrap-ansi, patched', () => {
       fc.property(text, fc.integer({ min: 1, max: 40 }), options, (input, columns, opts) => {
         expect(patched(input, columns, opts)).toBe(pristine(input, columns, opts));
       }),
-      { numRuns: 3000 },
+      { numRuns: Number(process.env.WRAP_RUNS ?? 3000) },
     );
+  });
+
+  it.each([
+    // A Prepend character, then a colour code: measured, the code is gone and the Prepend joins what follows.
+    ['\u0600\x1b[31m  word', 3, { hard: true }],
+    ['\u0600\x1b[31m word', 10, {}],
+    ['a\u0600\x1b[1m b', 10, {}],
+    // A row of width 0 that is not empty: the word joins the Prepend in it.
+    ['\u0600 word', 10, {}],
+  ] as const)('wraps %j at %i columns as the installed one does', (input, columns, opts) => {
+    expect(patched(input, columns, opts)).toBe(pristine(input, columns, opts));
   });
 
   it('wraps a long paragraph of wide text as the installed one does', () => {

@@ -106,6 +106,10 @@ export class Engine implements EngineCommands, DebugCommands {
     this.ctx.flights.stop('user');
   }
 
+  takeBackStep(): boolean {
+    return this.ctx.gate.takeBack();
+  }
+
   /** Takes back the last reply and asks again; while a reply streams, stops it and asks for it again. */
   regenerate(): void {
     if (this.ctx.flights.busy) this.ctx.flights.stop('regenerate');

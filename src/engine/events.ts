@@ -67,6 +67,11 @@ export interface EngineCommands {
   skipPhase(): void;
   /** Stop the reply being generated; its partial text stays, marked interrupted, and the run pauses. */
   abort(): void;
+  /**
+   * Take back a step asked for (`step`) whose turn has not begun yet, as when x comes right after space in one
+   * chunk of keys: the run waits where it was. False when there is none.
+   */
+  takeBackStep?(): boolean;
   /** Drop the last reply of the current conversation and generate it again. */
   regenerate(): void;
   /** Ends the run; `reason` says why (default: the person quit). */

@@ -13,6 +13,8 @@ export class Gate {
   private wake: (() => void) | null = null;
   /** A poke that came while nobody waited: the next wait ends at once, so that it is not lost. */
   private poked = false;
+  /** The holds the last step let go of, while that step is not taken yet: `takeBack` puts them back. */
+  private released: Hold[] = [];
 
   constructor(
     private currentMode: Mode,
@@ -38,9 +40,25 @@ export class Gate {
 
   /** Space: go past every hold, and take one step in step mode. */
   release(): void {
+    this.released = this.steps === 0 ? this.holds : [...this.released, ...this.holds];
     this.holds = [];
     this.steps++;
     this.poke();
+  }
+
+  /**
+   * Takes back the last step asked for and not yet taken, and puts back the holds it let go of: x right after space,
+   * in one chunk of keys, before the turn began. False when no step waits to be taken.
+   */
+  takeBack(): boolean {
+    if (this.steps === 0) return false;
+    this.steps--;
+    if (this.steps === 0) {
+      this.holds = [...this.released, ...this.holds];
+      this.released = [];
+    }
+    this.poke();
+    return true;
   }
 
   /** The holds go (a draft was accepted), without taking a step. */
@@ -62,6 +80,7 @@ export class Gate {
   /** A turn went: the step it took is spent. */
   pass(): void {
     this.steps = Math.max(0, this.steps - 1);
+    if (this.steps === 0) this.released = [];
   }
 
   /**

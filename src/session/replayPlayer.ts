@@ -112,6 +112,10 @@ export class ReplayPlayer implements EngineCommands {
     this.gate.setMode(mode);
   }
 
+  takeBackStep(): boolean {
+    return this.gate.takeBack();
+  }
+
   /** Pauses the playback where it is, also in the middle of a reply; `step()` or auto mode goes on. */
   abort(): void {
     if (!this.started || this.quitRequested) return;

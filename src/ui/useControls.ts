@@ -448,6 +448,8 @@ export function useControls(options: {
       case Command.abort:
         if (key.escape && ui.view !== 'transcript') return update({ view: 'transcript', top: null });
         if (generating()) return engine.abort();
+        // x right after space in the same chunk of keys: the turn space asked for has not begun; it does not.
+        if (!key.escape && engine.takeBackStep?.()) return notify('Stopped before the turn began: space starts it');
         return key.escape ? undefined : notify('Nothing is being generated');
       case Command.regenerate:
         return state.finished ? notify('The run is over') : engine.regenerate();

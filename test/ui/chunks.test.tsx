@@ -30,6 +30,20 @@ describe('TUI: keys that arrive in one chunk', () => {
     expect(tui.exits).toEqual([]);
   });
 
+  it('space then x in one chunk: the turn space asked for does not begin, and the run waits where it was', async () => {
+    const { tui } = await waiting();
+    tui.press(' x');
+    await tui.waitFor((f) => f.includes('Stopped before the turn began'), 'the notice that the step was taken back');
+    await tui.keysTaken();
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(tui.frame()).toContain('waiting for you');
+    expect(tui.frame()).not.toContain('Reply 1 of Design');
+    expect(tui.store.requests.get('t1')).toBeUndefined();
+    // One space alone then takes the turn, as before.
+    tui.press(' ');
+    await tui.waitFor((f) => f.includes('Reply 1 of Design (Modalities).') && f.includes('waiting for you'), 'the first reply');
+  });
+
   it('three backspaces in one chunk delete three characters', async () => {
     const { tui, intervene } = await waiting();
     tui.press('c');

@@ -15,6 +15,7 @@ import { ConfigError, EXIT, UsageError } from '../errors.js';
 import { sanitize } from '../text/sanitize.js';
 import { onInterrupt } from './interrupt.js';
 import { prepareRun } from './setup.js';
+import { count } from '../text/count.js';
 
 export interface EvalFlags {
   out?: string;
@@ -282,7 +283,7 @@ class Progress {
     if (this.tty) return this.draw();
     const verdict = record.passed ? 'passed' : `FAILED ${failedChecks(record)}`;
     this.write(
-      `[${this.done}/${this.total}] ${sanitize(record.key)}: ${sanitize(verdict)} (${record.turns} turns, ${(record.durationMs / 1000).toFixed(1)} s)\n`,
+      `[${this.done}/${this.total}] ${sanitize(record.key)}: ${sanitize(verdict)} (${count(record.turns, 'turn')}, ${(record.durationMs / 1000).toFixed(1)} s)\n`,
     );
   }
 

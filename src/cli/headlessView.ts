@@ -6,6 +6,7 @@ import type { EngineEvent, RunStatus } from '../engine/events.js';
 import { FINISH_MARKS, nameOf, WITHDRAWN, type RunState } from '../views/runState.js';
 import { oneLine, sanitize, StreamSanitizer, terminalSafeJson } from '../text/sanitize.js';
 import { formatDelay, formatUsdAmount } from '../text/formatDuration.js';
+import { count } from '../text/count.js';
 
 export type Write = (text: string) => void;
 
@@ -154,7 +155,7 @@ export function plainView(write: Write, state: RunState): (event: EngineEvent) =
       case 'run.finished': {
         const t = state.totals;
         const tokens = `${t.promptTokens + t.completionTokens} tokens${t.estimated ? ' (estimated)' : ''}`;
-        line(`\nRun ${RUN_ENDINGS[event.status]}: ${t.turns} turns, ${tokens}.`);
+        line(`\nRun ${RUN_ENDINGS[event.status]}: ${count(t.turns, 'turn')}, ${tokens}.`);
         break;
       }
       default:

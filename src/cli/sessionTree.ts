@@ -1,6 +1,7 @@
 /** `roleplay sessions --tree`: the sessions as the lineage their forks make, each fork under its parent. */
 import type { SessionSummary } from '../session/sessionSummary.js';
 import { oneLine } from '../text/sanitize.js';
+import { count } from '../text/count.js';
 
 const TASK_WIDTH = 50;
 
@@ -18,7 +19,7 @@ export function sessionTree(sessions: readonly SessionSummary[]): string[] {
   const describe = (s: SessionSummary) => {
     const at = s.fork ? `@${s.fork.reply} ` : '';
     const label = s.label ? `[${oneLine(s.label, 60)}] ` : '';
-    const facts = s.error ? `unreadable: ${oneLine(s.error, TASK_WIDTH)}` : `${s.status}, ${s.turns} turns, ${oneLine(s.model, 30)}`;
+    const facts = s.error ? `unreadable: ${oneLine(s.error, TASK_WIDTH)}` : `${s.status}, ${count(s.turns, 'turn')}, ${oneLine(s.model, 30)}`;
     const task = s.fork || s.error ? '' : `  ${oneLine(s.task, TASK_WIDTH)}`;
     // A fork of a session that is gone still says where it came from.
     const orphan = s.fork && !ids.has(s.fork.parent) ? ` (forked from ${s.fork.parent}, not here)` : '';

@@ -2,6 +2,7 @@ import { customerNote, FINISH_MARKS, nameOf, type RunState, type TurnView } from
 import { costMarkdown, costReport } from './costReport.js';
 import { pricer } from './pricing.js';
 import { sanitize } from '../text/sanitize.js';
+import { count } from '../text/count.js';
 
 /** Why a conversation ended, in words. */
 export const END_REASONS: Record<string, string> = {
@@ -95,7 +96,7 @@ export function renderTranscript(state: RunState): string {
         continue;
       }
       items(conv.items);
-      if (conv.endReason) out.push(`_Conversation ${END_REASONS[conv.endReason] ?? conv.endReason}, ${conv.turns} turns._`, '');
+      if (conv.endReason) out.push(`_Conversation ${END_REASONS[conv.endReason] ?? conv.endReason}, ${count(conv.turns, 'turn')}._`, '');
     }
   }
   if (state.totals.turns > 0) out.push('## Cost', '', costMarkdown(costReport(state, pricer(state.prices))).trimEnd(), '');

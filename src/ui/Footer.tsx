@@ -6,6 +6,7 @@ import { costOf as builtInCost } from '../session/pricing.js';
 import { available, Command, KEYMAP, type Binding, type KeyContext } from './keymap.js';
 import { estimateTokens } from '../text/estimateTokens.js';
 import { formatUsdAmount } from '../text/formatDuration.js';
+import { count } from '../text/count.js';
 
 export function formatTokens(n: number): string {
   return n < 1000 ? String(n) : n < 100_000 ? `${(n / 1000).toFixed(1)}k` : `${Math.round(n / 1000)}k`;
@@ -85,7 +86,7 @@ export function Footer({
   const tilde = t.estimated ? '~' : '';
   const turn = state.lastTurnId ? state.turns.get(state.lastTurnId) : undefined;
   const tokens = `${tilde}${formatTokens(t.promptTokens + t.completionTokens)} tok · ${formatCost(totalCost(t.byModel, costOf), t.estimated)}`;
-  const turns = `${t.turns} turn${t.turns === 1 ? '' : 's'}`;
+  const turns = count(t.turns, 'turn');
   let stats = turnStats(turn, costOf);
   let total = `${tokens} · ${seconds(t.durationMs + runningMs)} · ${turns}`;
   // On a narrow screen the latencies go first, so the run's totals still fit.

@@ -7,6 +7,7 @@ import prettyMs from 'pretty-ms';
 import { nameOf, type RunState } from '../views/runState.js';
 import { sanitize } from '../text/sanitize.js';
 import { formatCost, formatTokens, totalCost, type CostOf } from './Footer.js';
+import { count } from '../text/count.js';
 
 /** Where the session was saved, and the commands that export and replay it; a replay has none. */
 export interface Saved {
@@ -31,7 +32,7 @@ export function summaryLines(state: RunState, costOf: CostOf, saved: Saved | und
   const took = prettyMs(t.durationMs, { secondsDecimalDigits: 0 });
   const head = [
     HOW[finished.status] ?? 'Run ended',
-    `${t.turns} turn${t.turns === 1 ? '' : 's'}`,
+    count(t.turns, 'turn'),
     `${took} generating`,
     `${tilde}${formatTokens(t.promptTokens + t.completionTokens)} tokens`,
     formatCost(totalCost(t.byModel, costOf), t.estimated),

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import OpenAI, { type APIError } from 'openai';
-import { sanitize } from '../text/sanitize.js';
+import { oneLine, sanitize } from '../text/sanitize.js';
 import { redactUrl } from '../text/redactUrl.js';
 import { describeCause, redactSecrets } from '../providers/failures.js';
 import { SdkLog } from '../providers/sdkLogger.js';
@@ -202,7 +202,8 @@ async function runDoctor(target: Target, env: NodeJS.ProcessEnv, timeoutMs = 30_
     if (!probe.text) add('streaming works', 'fail', 'the stream held no text: check that the model is a chat model');
     else if (!probe.finished)
       add('streaming works', 'fail', 'the stream ended before the reply was finished (no finish_reason, no response.completed)');
-    else add('streaming works', 'ok', `streamed "${sanitize(probe.text.trim().slice(0, 40))}"`);
+    // On one line of the report: a sample with newlines (a model that answers in paragraphs) broke its table.
+    else add('streaming works', 'ok', `streamed "${oneLine(probe.text, 40)}"`);
   }
   if (probe.error) add('usage is sent', 'skip', 'not checked: the stream failed');
   else if (probe.usage) add('usage is sent', 'ok', chat ? 'in the last chunk' : 'in response.completed');

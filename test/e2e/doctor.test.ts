@@ -34,6 +34,15 @@ function report(stdout: string) {
 const doctor = (args: string[], env: Record<string, string> = {}) => runCli(['doctor', ...args], { cwd: tempDir(), env });
 
 describe('roleplay doctor', () => {
+  it('shows a streamed sample with newlines on one line of its table', async () => {
+    const server = await chat(() => ({ text: 'OK.\n\nHere is a longer answer\nover lines that goes on and on' }));
+    const result = await doctor(['--base-url', server.url, '--model', 'llama3.1']);
+    const { checks, lines } = report(result.stdout);
+    expect(checks['streaming works']!.detail).toBe('streamed "OK. Here is a longer answer over lines …"');
+    // Every line of the table is a check: none is the rest of the sample.
+    expect(lines.filter((line) => line.includes('over lines'))).toHaveLength(1);
+  });
+
   it('passes a server that streams as a run needs, and says which APIs it speaks', async () => {
     const server = await chat(() => ({ text: 'OK' }));
     const result = await doctor(['--base-url', server.url, '--model', 'llama3.1']);

@@ -1,6 +1,7 @@
 /** The top bar (workflow, task, model, mode, state) and the line that says who speaks and who is next. */
 import { Box, Text } from 'ink';
 import { nameOf, type RunState } from '../views/runState.js';
+import stringWidth from 'string-width';
 import { sanitize } from '../text/sanitize.js';
 import { ActivityMark, type useActivity } from './Activity.js';
 import { roleColor } from './theme.js';
@@ -25,6 +26,8 @@ function stateLabel(state: RunState): { text: string; color: string } {
 }
 
 const WIDE_COLUMNS = 120;
+/** The task keeps at least this many columns (or all it needs) before the header shows where the run is. */
+const TASK_ROOM = 24;
 
 /** `phase 2/4 · conversation 3/8`: where the run is in its workflow. */
 function positionOf(state: RunState): string | null {
@@ -39,12 +42,18 @@ function positionOf(state: RunState): string | null {
 
 export function Header({ state, workflow, width }: { state: RunState; workflow: string; width: number }) {
   const label = stateLabel(state);
-  // The wide layout has room for where the run is; a narrower one keeps it for the task (the strip shows the phase).
-  const position = width >= WIDE_COLUMNS ? positionOf(state) : null;
   // The turn streaming now, else the last one: on a named endpoint, the header names it with the model it ran.
   const turnId = state.activeTurnId ?? state.session.lastTurnId;
   const turn = turnId ? state.turns.get(turnId) : undefined;
   const model = turn?.endpoint !== undefined ? `${turn.model} @ ${turn.endpoint}` : state.model || '…';
+  const task = sanitize(state.task.replace(/\s+/g, ' '));
+  // The wide layout has room for where the run is, unless the task would then be cut short (a long workflow label,
+  // as a replay's or a fork's); a narrower one keeps it for the task (the strip shows the phase).
+  const wide = width >= WIDE_COLUMNS ? positionOf(state) : null;
+  const right = ` │ ${model} │  ${state.mode.toUpperCase()}  │ ${label.text}`;
+  const left = `roleplay │ ${sanitize(workflow)} │ task: `;
+  const room = width - stringWidth(left) - stringWidth(right) - (wide ? stringWidth(` │ ${wide}`) : 0);
+  const position = wide && room >= Math.min(TASK_ROOM, stringWidth(task)) ? wide : null;
   return (
     <Box width={width}>
       <Box flexShrink={1} flexGrow={1}>
@@ -55,7 +64,7 @@ export function Header({ state, workflow, width }: { state: RunState; workflow: 
           <Text dimColor> │ </Text>
           {sanitize(workflow)}
           <Text dimColor> │ task: </Text>
-          {sanitize(state.task.replace(/\s+/g, ' '))}
+          {task}
         </Text>
       </Box>
       <Box flexShrink={0}>

@@ -39,7 +39,7 @@ describe('breakpoints and budget from the command line', () => {
     const result = await runCli(['--base-url', server.url, '--model', 'm', '--max-cost', '2'], { cwd, env });
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/budget reached: \$\d+\.\d{2,4} of \$2\.00/);
-    expect(result.stdout).toMatch(/Run stopped by the budget: \d+ turns/);
+    expect(result.stdout).toMatch(/Run stopped by the budget: 1 turn, \d+ tokens\./);
     expect(result.stderr).toMatch(/\nroleplay: stopped: the budget of \$2\.00 was reached/);
     expect(result.stderr).toMatch(/Resume it with: roleplay --resume \d{8}-\d{6}-[0-9a-f]{6}\n$/);
     // Said as a budget stop everywhere: sessions and export, not as "quit".

@@ -20,9 +20,10 @@ export function sanitize(text: string): string {
 
 // A string sequence (OSC, DCS, ...) opened but not yet terminated at the end of the text so far.
 const OPEN_STRING = /(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])(?:(?!\x07|\x1b\\|\x9c)[\s\S])*$/;
-// A CSI or ESC sequence cut off before its final byte, or a carriage return whose newline may come next (\r\n is
-// one newline, a lone \r another).
-const OPEN_SEQUENCE = /(?:\x1b\[[\x30-\x3f]*[\x20-\x2f]*|\x9b[\x30-\x3f]*[\x20-\x2f]*|\x1b[\x20-\x2f]*|\r)$/;
+// A CSI or ESC sequence cut off before its final byte.
+const OPEN_SEQUENCE = /(?:\x1b\[[\x30-\x3f]*[\x20-\x2f]*|\x9b[\x30-\x3f]*[\x20-\x2f]*|\x1b[\x20-\x2f]*)$/;
+// What ends a string sequence (OSC, DCS, ...).
+const STRING_END = /\x07|\x1b\\|\x9c/;
 const MAX_HELD = 8192;
 
 /**
@@ -31,23 +32,47 @@ const MAX_HELD = 8192;
  */
 export class StreamSanitizer {
   private held = '';
+  /** Inside a string sequence held too long to keep: what comes is dropped until its end, as sanitize() drops it. */
+  private skipping = false;
+  /** What came before that sequence and waits for what comes after it (a carriage return, and codes). */
+  private resume = '';
 
   push(chunk: string): string {
-    const text = this.held + chunk;
-    const open = OPEN_STRING.exec(text) ?? OPEN_SEQUENCE.exec(text);
-    if (!open || open[0].length === 0) {
-      this.held = '';
-      return sanitize(text);
+    let text = this.held + chunk;
+    this.held = '';
+    if (this.skipping) {
+      const end = STRING_END.exec(text);
+      if (!end) {
+        // An ESC at the very end may be the first half of the ESC \ that ends it.
+        this.held = text.endsWith('\x1b') ? '\x1b' : '';
+        return '';
+      }
+      this.skipping = false;
+      text = this.resume + text.slice(end.index + end[0].length);
+      this.resume = '';
     }
-    // An unterminated sequence that grows without end is dropped, as sanitize() would drop it.
-    this.held = open[0].length > MAX_HELD ? '' : open[0];
-    return sanitize(text.slice(0, open.index));
+    const open = OPEN_STRING.exec(text) ?? OPEN_SEQUENCE.exec(text);
+    let cut = open && open[0].length > 0 ? open.index : text.length;
+    // A carriage return (not inside a string sequence) with nothing after it that sanitize() would keep: its newline
+    // may come next (\r\n is one newline, after the codes between them are gone; a lone \r another).
+    const cr = text.lastIndexOf('\r', cut - 1);
+    if (cr !== -1 && sanitize(text.slice(cr + 1, cut)) === '' && !OPEN_STRING.test(text.slice(0, cr))) cut = cr;
+    const rest = text.slice(cut);
+    if (rest.length <= MAX_HELD) this.held = rest;
+    else if (open && OPEN_STRING.test(open[0])) {
+      // An unterminated string sequence that grows without end: it goes, and the rest of it as it comes.
+      this.skipping = true;
+      this.resume = text.slice(cut, open.index);
+    }
+    return sanitize(text.slice(0, cut));
   }
 
   /** The end of the stream: whatever is still held is an unfinished sequence and goes. */
   end(): string {
-    const rest = sanitize(this.held);
+    const rest = sanitize(this.skipping ? this.resume : this.held);
     this.held = '';
+    this.resume = '';
+    this.skipping = false;
     return rest;
   }
 }

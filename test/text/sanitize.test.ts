@@ -49,7 +49,21 @@ describe('sanitize', () => {
 
   it('property: split anywhere, the stream sanitiser emits no control and matches sanitize() on whole sequences', () => {
     const pieces = fc.array(
-      fc.constantFrom('text ', '\x1b[31m', 'red', '\x1b[0m', '\x1b]0;title\x07', '\n', 'ok', '\x1b]8;;u\x1b\\', '\x9b2J', 'a\r\nb', '\rc'),
+      fc.constantFrom(
+        'text ',
+        '\x1b[31m',
+        'red',
+        '\x1b[0m',
+        '\x1b]0;title\x07',
+        '\n',
+        'ok',
+        '\x1b]8;;u\x1b\\',
+        '\x9b2J',
+        'a\r\nb',
+        '\rc',
+        '\r',
+        '\x1b[0m\n',
+      ),
       {
         maxLength: 20,
       },
@@ -71,6 +85,36 @@ describe('sanitize', () => {
         expect(out).toBe(sanitize(whole));
       }),
     );
+  });
+});
+
+describe('the stream sanitiser, at every cut', () => {
+  const atEveryCut = (whole: string) => {
+    for (let cut = 0; cut <= whole.length; cut++) {
+      const stream = new StreamSanitizer();
+      const out = stream.push(whole.slice(0, cut)) + stream.push(whole.slice(cut)) + stream.end();
+      expect(out, `cut at ${cut}`).toBe(sanitize(whole));
+    }
+  };
+
+  it('a carriage return, codes, then its newline: one newline, as the whole text gives', () => {
+    atEveryCut('Line one is \x1b[31mred\r\x1b[0m\nLine two.\r\n');
+    atEveryCut('code a\r\x1b[0m\ncode b\r\n\rc');
+  });
+
+  it('a string sequence longer than it holds is dropped to its end, and what follows it shows', () => {
+    const whole = `Title next: \x1b]0;${'y'.repeat(9000)}\x07 after the title.`;
+    for (const cut of [13, 15, 4000, 9013, 9016, whole.length - 3]) {
+      const stream = new StreamSanitizer();
+      const after = whole.slice(cut);
+      const pieces = [
+        whole.slice(0, cut),
+        ...Array.from({ length: Math.ceil(after.length / 1000) }, (_, i) => after.slice(i * 1000, (i + 1) * 1000)),
+      ];
+      const shown = pieces.map((piece) => stream.push(piece)).join('');
+      expect(shown + stream.end()).toBe('Title next:  after the title.');
+      expect(shown).not.toContain('yyy');
+    }
   });
 });
 

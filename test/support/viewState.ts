@@ -37,3 +37,21 @@ export function viewState(workflow: WorkflowOutline, also: (event: EngineEvent) 
   emit({ type: 'conversation.started', conversationId: 'c', phaseId: 'p' });
   return { state, emit };
 }
+
+/** `turn.started` of turn `turnId` in conversation `c`, role `a` leading, with a request of one user message. */
+export function turnStarted(turnId: string, content = 'START'): EngineEventBody {
+  return {
+    type: 'turn.started',
+    turnId,
+    conversationId: 'c',
+    kind: 'start',
+    role: 'a',
+    side: 'lead',
+    index: 0,
+    attempt: 1,
+    model: 'm',
+    temperature: undefined,
+    request: { base: null, keep: 0, add: [{ role: 'user', content }] },
+    heard: [],
+  };
+}

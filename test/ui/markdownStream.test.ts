@@ -3,8 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../../src/ui/markdown.js';
 import { MarkdownStream } from '../../src/ui/markdownStream.js';
 import { TranscriptLayout, type LineSource } from '../../src/ui/transcriptLayout.js';
-import type { EngineEventBody } from '../../src/engine/events.js';
-import { oneConversation, viewState } from '../support/viewState.js';
+import { oneConversation, turnStarted, viewState } from '../support/viewState.js';
 
 // Pieces of replies: Latin, CJK, emoji (ZWJ sequences, flags, skin tones), fences (closed, unclosed, ~~~, with and
 // without a language, one that looks like a closing fence but has a language), lists, quotes, headings, tabs,
@@ -92,20 +91,7 @@ describe('incremental layout of a streaming reply', () => {
     expect(fenced.lines(code + '```\n', 40).kept.length).toBeGreaterThan(10);
   });
 
-  const started: EngineEventBody = {
-    type: 'turn.started',
-    turnId: 't1',
-    conversationId: 'c',
-    kind: 'start',
-    role: 'a',
-    side: 'lead',
-    index: 0,
-    attempt: 1,
-    model: 'm',
-    temperature: undefined,
-    request: { base: null, keep: 0, add: [{ role: 'user', content: 'START' }] },
-    heard: [],
-  };
+  const started = turnStarted('t1');
 
   it('in the transcript: the same lines as laying out the streaming reply whole, whatever the chunks, widths and retries', () => {
     // Each chunk comes at one of the widths (a resize), or after a retry that empties the reply and starts it again.

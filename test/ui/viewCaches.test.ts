@@ -5,7 +5,7 @@ import { costLines } from '../../src/ui/CostView.js';
 import { inspectorLines } from '../../src/ui/InspectorView.js';
 import type { LineSource } from '../../src/ui/transcriptLayout.js';
 import { createRunState } from '../../src/views/runState.js';
-import { oneConversation, viewState } from '../support/viewState.js';
+import { oneConversation, turnStarted, viewState } from '../support/viewState.js';
 
 const all = (s: LineSource) => Array.from({ length: s.length }, (_, i) => s.at(i));
 
@@ -15,20 +15,7 @@ function run() {
     if (event.type === 'turn.started') requests.add(event);
   });
   const content = 'A long message that wraps. '.repeat(400);
-  emit({
-    type: 'turn.started',
-    turnId: 't1',
-    conversationId: 'c',
-    kind: 'start',
-    role: 'a',
-    side: 'lead',
-    index: 0,
-    attempt: 1,
-    model: 'm',
-    temperature: undefined,
-    request: { base: null, keep: 0, add: [{ role: 'user', content }] },
-    heard: [],
-  });
+  emit(turnStarted('t1', content));
   return { state, requests, emit };
 }
 
